@@ -1,0 +1,50 @@
+"""The ``telusur`` command line. Commands parse, call one function, format."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from graph_api.cli._app import app
+from graph_api.cli import _store_cmds  # noqa: F401  (registers commands)
+from graph_api.errors import ConfigError, InputError, StoreUnavailable, TelusurError
+
+
+def main() -> None:
+    """Console entry point: user errors are one line and exit code 2, never a traceback."""
+    debug = "--debug" in sys.argv or os.environ.get("TELUSUR_DEBUG") == "1"
+    if "--debug" in sys.argv:
+        sys.argv.remove("--debug")
+    try:
+        app(standalone_mode=False)
+    except (ConfigError, StoreUnavailable, InputError) as exc:
+        if debug:
+            raise
+        print(f"telusur: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except TelusurError as exc:
+        if debug:
+            raise
+        print(f"telusur: error: {exc}", file=sys.stderr)
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("telusur: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # click's own usage errors and anything unexpected
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        if debug:
+            raise
+        print(f"telusur: internal error: {type(exc).__name__}: {exc} (run with --debug)",
+              file=sys.stderr)
+        sys.exit(3)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,43 @@
+"""``telusur stats`` and ``telusur store check``."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graph_api.cli._app import JsonOpt, StoreOpt, app
+from graph_api.store import open_store
+
+store_app = typer.Typer(help="Inspect the store.", no_args_is_help=True)
+app.add_typer(store_app, name="store")
+
+
+@app.command()
+def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+    """Count nodes per label and relationships per type."""
+    with open_store(store) as s:
+        counts = s.counts()
+    if as_json:
+        typer.echo(json.dumps(counts, indent=2, sort_keys=True))
+        return
+    console = Console()
+    for title, key in (("Node / Simpul", "nodes"), ("Relationship / Relasi", "relationships")):
+        table = Table(title=title)
+        table.add_column("label" if key == "nodes" else "type")
+        table.add_column("count", justify="right")
+        for name, n in counts[key].items():  # type: ignore[literal-required]
+            table.add_row(name, f"{n:,}".replace(",", "."))
+        console.print(table)
+
+
+@store_app.command("check")
+def check(store: StoreOpt = None) -> None:
+    """Open the store and say what it is."""
+    with open_store(store) as s:
+        info = s.check()
+    for k, v in info.items():
+        typer.echo(f"{k}: {v}")
+    typer.echo("ok")

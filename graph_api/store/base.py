@@ -1,0 +1,170 @@
+"""The store interface that the embedded store and the Neo4j store both implement.
+
+Both pass the same contract tests (``tests/store/test_contract.py``): every
+operation returns identical results for the same writes.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, TypedDict
+
+from graph_api.errors import MissingEndpoint
+from graph_api.model import MODEL
+from graph_api.rows import NodeRow, RelRow, check_endpoint_labels, validate_node, validate_rel
+from graph_api.store._merge import Status, collapse_nodes, collapse_rels, merge_node, merge_rel
+
+Direction = Literal["out", "in", "both"]
+
+
+class Counts(TypedDict):
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+class Neighbour(TypedDict):
+    rel: RelRow
+    node: NodeRow
+    direction: Literal["out", "in"]
+
+
+@dataclass
+class UpsertResult:
+    """What one upsert did."""
+
+    nodes: dict[Status, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
+    )
+    relationships: dict[Status, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
+    )
+
+    def add(self, other: UpsertResult) -> None:
+        for k in ("created", "updated", "unchanged"):
+            self.nodes[k] += other.nodes[k]  # type: ignore[index]
+            self.relationships[k] += other.relationships[k]  # type: ignore[index]
+
+
+def empty_counts() -> Counts:
+    return {
+        "nodes": {label: 0 for label in MODEL.labels},
+        "relationships": {t: 0 for t in MODEL.types},
+    }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated batch with the state each row will have once written."""
+
+    nodes: list[NodeRow]
+    rels: list[RelRow]
+    new_rel_ids: set[tuple[str, str]]
+    result: UpsertResult
+
+
+class Store(abc.ABC):
+    """A graph store. Every write is validated against the model first."""
+
+    kind: str = "store"
+
+    # -- reads -------------------------------------------------------------
+    @abc.abstractmethod
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, NodeRow]:
+        """The stored nodes among ``ids`` (absent ids are left out)."""
+
+    def get_node(self, node_id: str) -> NodeRow | None:
+        return self.get_nodes([node_id]).get(node_id)
+
+    @abc.abstractmethod
+    def get_rels(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RelRow]:
+        """The stored relationships among ``(type, id)`` keys."""
+
+    @abc.abstractmethod
+    def neighbours(
+        self,
+        node_id: str,
+        *,
+        types: Sequence[str] | None = None,
+        labels: Sequence[str] | None = None,
+        direction: Direction = "both",
+        limit: int | None = None,
+    ) -> list[Neighbour]:
+        """Adjacent relationships and nodes, ordered by type, other id, relationship id.
+
+        A self-loop is listed once, as outgoing.
+        """
+
+    @abc.abstractmethod
+    def counts(self) -> Counts:
+        """Nodes per label and relationships per type, every model name present."""
+
+    # -- writes ------------------------------------------------------------
+    def upsert(self, nodes: Iterable[NodeRow] = (), rels: Iterable[RelRow] = ()) -> UpsertResult:
+        """Idempotent upsert of one batch: all of it is written, or none of it."""
+        node_rows = list(nodes)
+        rel_rows = list(rels)
+        for n in node_rows:
+            validate_node(n)
+        for r in rel_rows:
+            validate_rel(r)
+        return self._write(collapse_nodes(node_rows), collapse_rels(rel_rows))
+
+    @abc.abstractmethod
+    def _write(self, nodes: list[NodeRow], rels: list[RelRow]) -> UpsertResult:
+        """Write validated, collapsed rows atomically (see :meth:`plan`)."""
+
+    def plan(
+        self,
+        nodes: list[NodeRow],
+        rels: list[RelRow],
+        stored_nodes: dict[str, NodeRow],
+        stored_rels: dict[tuple[str, str], RelRow],
+        endpoint_labels: dict[str, list[str]],
+    ) -> Plan:
+        """Merge a batch into what is stored; raise before anything is written."""
+        result = UpsertResult()
+        merged_nodes: list[NodeRow] = []
+        labels_after = dict(endpoint_labels)
+        for n in nodes:
+            merged, status = merge_node(stored_nodes.get(n["id"]), n)
+            result.nodes[status] += 1
+            labels_after[n["id"]] = merged["labels"]
+            if status != "unchanged":
+                merged_nodes.append(merged)
+        merged_rels: list[RelRow] = []
+        new_ids: set[tuple[str, str]] = set()
+        for r in rels:
+            key = (r["type"], r["id"])
+            old = stored_rels.get(key)
+            if old is None:
+                for end in (r["start"], r["end"]):
+                    if end not in labels_after:
+                        raise MissingEndpoint(
+                            f"relationship {r['id']!r} ({r['type']}): no node {end!r}"
+                        )
+                check_endpoint_labels(r, labels_after[r["start"]], labels_after[r["end"]])
+                new_ids.add(key)
+            merged, status = merge_rel(old, r)
+            result.relationships[status] += 1
+            if status != "unchanged":
+                merged_rels.append(merged)
+        return Plan(merged_nodes, merged_rels, new_ids, result)
+
+    @abc.abstractmethod
+    def wipe(self) -> None:
+        """Delete everything (tests, admin)."""
+
+    @abc.abstractmethod
+    def check(self) -> dict[str, str]:
+        """Reachability and identity of the store, for ``telusur store check``."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections and files."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
