@@ -138,3 +138,10 @@ def merge_lists(old: list[str] | None, new: list[str] | None) -> list[str]:
         if v not in out:
             out.append(v)
     return out
+
+
+class Subgraph(TypedDict):
+    """Nodes and relationships returned together (neighbourhoods, evidence, pages)."""
+
+    nodes: list[NodeRow]
+    relationships: list[RelRow]
