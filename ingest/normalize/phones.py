@@ -1,0 +1,110 @@
+"""Phone numbers: any common Indonesian spelling to E.164.
+
+Examples
+--------
+>>> normalize_phone("0812-3456-7890")
+'+6281234567890'
+>>> normalize_phone("(0355) 321456")
+'+62355321456'
+>>> split_multi(" 0812 | | +62 811 ")
+['0812', '+62 811']
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+
+from ingest.normalize.errors import NormalizeError
+
+__all__ = ["normalize_phone", "split_multi"]
+
+MULTI_SEPARATOR = "|"
+
+_NON_DIGITS = re.compile(r"\D")
+
+
+def split_multi(raw: str) -> list[str]:
+    """Split a ``|``-separated multi-valued cell (aliases, phones).
+
+    Parameters
+    ----------
+    raw : str
+        The cell as read from the CSV file.
+
+    Returns
+    -------
+    list of str
+        The values, each trimmed, in their original order; empty values are dropped.
+    """
+    return [part.strip() for part in raw.split(MULTI_SEPARATOR) if part.strip()]
+
+
+def normalize_phone(raw: str, region: str = "ID") -> str:
+    """Normalise one phone number to E.164 (``+6281234567890``).
+
+    Parameters
+    ----------
+    raw : str
+        A single number as written: ``0812-3456-7890``, ``+62 812 3456 7890``,
+        ``6281234567890``, ``0062 812 3456 7890``, ``(0355) 321456``, ``0812.3456.7890``.
+    region : str
+        ISO 3166 region used for numbers written without a country code.
+
+    Returns
+    -------
+    str
+        The number in E.164 form.
+
+    Raises
+    ------
+    NormalizeError
+        If the value is empty, contains letters, or is not a valid number.
+
+    Notes
+    -----
+    Two spellings are rewritten before ``phonenumbers`` sees them, because it
+    reads both as national numbers of ``region``:
+
+    - a bare ``62…`` (no ``+``, no trunk ``0``) is Indonesia's country code
+      without its plus, as exported by WhatsApp and most CDR systems; the
+      ``+62…`` reading is used whenever it is a valid number;
+    - a leading ``00`` is the international call prefix written instead of ``+``.
+
+    Letters are rejected rather than read as a vanity keypad (``phonenumbers``
+    would turn ``0812abc`` into ``0812222``): in case files a letter means a
+    note or a typo, not a vanity number.
+    """
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        raise NormalizeError("empty phone number")
+    if any(ch.isalpha() for ch in text):
+        raise NormalizeError(f"bad phone '{raw}': contains letters")
+    digits = _NON_DIGITS.sub("", text)
+    if not text.startswith("+"):
+        if digits.startswith("00"):
+            text = "+" + digits[2:]
+        elif digits.startswith("62") and region == "ID":
+            as_international = _parse_valid("+" + digits, region)
+            if as_international is not None:
+                return as_international
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as exc:
+        raise NormalizeError(f"bad phone '{raw}': not a phone number") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise NormalizeError(f"bad phone '{raw}': not a valid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _parse_valid(text: str, region: str) -> str | None:
+    """Return ``text`` in E.164 if it parses to a valid number, else ``None``."""
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,92 @@
+"""Phone numbers to E.164, and multi-valued cells."""
+
+from __future__ import annotations
+
+import doctest
+
+import pytest
+
+import ingest.normalize
+from ingest.normalize import NormalizeError, normalize_phone, phones, split_multi
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0812-3456-7890", "+6281234567890"),
+        ("0812 3456 7890", "+6281234567890"),
+        ("0812.3456.7890", "+6281234567890"),
+        ("  0812 3456 7890 ", "+6281234567890"),
+        ("+62 812 3456 7890", "+6281234567890"),
+        ("+62-812-3456-7890", "+6281234567890"),
+        ("+62 (0)812 3456 7890", "+6281234567890"),
+        ("6281234567890", "+6281234567890"),
+        ("62 812 3456 7890", "+6281234567890"),
+        ("0062 812 3456 7890", "+6281234567890"),
+        ("０８１２３４５６７８９０", "+6281234567890"),  # full-width digits, NFKC
+        ("(0355) 321456", "+62355321456"),  # Tulungagung landline
+        ("0355-321456", "+62355321456"),
+        ("021-5551234", "+62215551234"),  # Jakarta landline
+        ("0811 2345 678", "+628112345678"),  # 11-digit mobile
+    ],
+)
+def test_indonesian_forms_become_e164(raw: str, expected: str) -> None:
+    assert normalize_phone(raw) == expected
+
+
+def test_bare_62_is_the_country_code_not_an_area_code() -> None:
+    # phonenumbers alone reads this as the national number 62355321456.
+    assert normalize_phone("62355321456") == "+62355321456"
+    assert normalize_phone("62-21-5551234") == "+62215551234"
+
+
+def test_foreign_number_keeps_its_country() -> None:
+    assert normalize_phone("+65 6123 4567") == "+6561234567"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("", "empty phone number"),
+        ("   ", "empty phone number"),
+        ("abc", "bad phone 'abc': contains letters"),
+        ("0812abc", "bad phone '0812abc': contains letters"),  # not a vanity keypad
+        ("081234", "bad phone '081234': not a valid number"),  # too short
+        ("1234", "bad phone '1234': not a valid number"),
+        ("+62", "bad phone '+62': not a phone number"),
+        ("--", "bad phone '--': not a phone number"),
+    ],
+)
+def test_invalid_numbers_are_rejected_with_reason(raw: str, reason: str) -> None:
+    with pytest.raises(NormalizeError) as info:
+        normalize_phone(raw)
+    assert str(info.value) == reason
+
+
+def test_normalize_error_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        normalize_phone("abc")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("0812-3456-7890 | +62 811 2345 678||", ["0812-3456-7890", "+62 811 2345 678"]),
+        ("Budi|Budi Kecil| Pak Bud ", ["Budi", "Budi Kecil", "Pak Bud"]),
+        ("single", ["single"]),
+        ("", []),
+        (" | |", []),
+    ],
+)
+def test_split_multi_trims_and_drops_empties(raw: str, expected: list[str]) -> None:
+    assert split_multi(raw) == expected
+
+
+def test_docstring_examples() -> None:
+    assert doctest.testmod(phones).failed == 0
+
+
+def test_package_all_is_sorted_and_importable() -> None:
+    names = ingest.normalize.__all__
+    assert names == sorted(names)
+    assert all(hasattr(ingest.normalize, name) for name in names)
