@@ -17,10 +17,15 @@ class Actor:
     request_id: str = "-"
 
     def metadata(self) -> dict[str, str]:
-        return {"app": "telusur", "user": self.user, "role": self.role, "request_id": self.request_id}
+        return {
+            "app": "telusur",
+            "user": self.user,
+            "role": self.role,
+            "request_id": self.request_id,
+        }
 
 
-_ACTOR: ContextVar[Actor] = ContextVar("telusur_actor", default=Actor())
+_ACTOR: ContextVar[Actor] = ContextVar("telusur_actor", default=Actor())  # noqa: B039 (frozen)
 
 
 def current_actor() -> Actor:

@@ -233,9 +233,7 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
     RelSpec("EMPLOYEE_OF", _PO, ("Organization",), _DETAIL, "employment"),
     RelSpec("DIRECTOR_OF", _PO, ("Organization",), _DETAIL, "director"),
     RelSpec("COMMISSIONER_OF", _PO, ("Organization",), _DETAIL, "commissioner (board)"),
-    RelSpec(
-        "OWNER_OF", _PO, ("Organization",), (*_DETAIL, _P("share", "float")), "ownership"
-    ),
+    RelSpec("OWNER_OF", _PO, ("Organization",), (*_DETAIL, _P("share", "float")), "ownership"),
     RelSpec("MEMBER_OF", _PO, ("Ring",), (_P("role"), *_DETAIL), "ring membership"),
     RelSpec("RECRUITED", ("Person",), ("Person",), _DETAIL, "recruited a migrant worker"),
     *(

@@ -89,9 +89,7 @@ def validate_node(row: Mapping[str, Any]) -> None:
             raise ValidationError(f"node {nid!r}: 'id' belongs outside props")
         prop = next((p for s in specs if (p := s.prop(name)) is not None), None)
         if prop is None and name not in NODE_BASE and not name.startswith(EXTRA_PREFIX):
-            raise ValidationError(
-                f"node {nid!r}: unknown property {name!r} for {'/'.join(labels)}"
-            )
+            raise ValidationError(f"node {nid!r}: unknown property {name!r} for {'/'.join(labels)}")
         _check_value(f"node {nid!r}", prop, name, value)
 
 
@@ -112,13 +110,17 @@ def validate_rel(row: Mapping[str, Any]) -> None:
     for name, value in props.items():
         prop = spec.prop(name)
         if prop is None and name not in REL_BASE and not name.startswith(EXTRA_PREFIX):
-            raise ValidationError(f"relationship {rid!r}: unknown property {name!r} for {spec.type}")
+            raise ValidationError(
+                f"relationship {rid!r}: unknown property {name!r} for {spec.type}"
+            )
         if name == "id":
             raise ValidationError(f"relationship {rid!r}: 'id' belongs outside props")
         _check_value(f"relationship {rid!r}", prop, name, value)
 
 
-def check_endpoint_labels(rel: RelRow, start_labels: Iterable[str], end_labels: Iterable[str]) -> None:
+def check_endpoint_labels(
+    rel: RelRow, start_labels: Iterable[str], end_labels: Iterable[str]
+) -> None:
     """Raise unless the endpoints carry labels the relationship type allows."""
     spec = MODEL.rels[rel["type"]]
     if not set(spec.sources) & set(start_labels):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from graph_api.cli._app import app
 from graph_api.cli import _store_cmds  # noqa: F401  (registers commands)
+from graph_api.cli._app import app
 from graph_api.errors import ConfigError, InputError, StoreUnavailable, TelusurError
 
 
@@ -42,8 +42,10 @@ def main() -> None:
             sys.exit(1)
         if debug:
             raise
-        print(f"telusur: internal error: {type(exc).__name__}: {exc} (run with --debug)",
-              file=sys.stderr)
+        print(
+            f"telusur: internal error: {type(exc).__name__}: {exc} (run with --debug)",
+            file=sys.stderr,
+        )
         sys.exit(3)
 
 

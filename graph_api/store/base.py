@@ -42,9 +42,10 @@ class UpsertResult:
     )
 
     def add(self, other: UpsertResult) -> None:
-        for k in ("created", "updated", "unchanged"):
-            self.nodes[k] += other.nodes[k]  # type: ignore[index]
-            self.relationships[k] += other.relationships[k]  # type: ignore[index]
+        keys: tuple[Status, ...] = ("created", "updated", "unchanged")
+        for k in keys:
+            self.nodes[k] += other.nodes[k]
+            self.relationships[k] += other.relationships[k]
 
 
 def empty_counts() -> Counts:
@@ -146,10 +147,10 @@ class Store(abc.ABC):
                         )
                 check_endpoint_labels(r, labels_after[r["start"]], labels_after[r["end"]])
                 new_ids.add(key)
-            merged, status = merge_rel(old, r)
-            result.relationships[status] += 1
-            if status != "unchanged":
-                merged_rels.append(merged)
+            merged_rel, rel_status = merge_rel(old, r)
+            result.relationships[rel_status] += 1
+            if rel_status != "unchanged":
+                merged_rels.append(merged_rel)
         return Plan(merged_nodes, merged_rels, new_ids, result)
 
     @abc.abstractmethod

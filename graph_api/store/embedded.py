@@ -178,8 +178,9 @@ class EmbeddedStore(Store):
             g = self._graph
             stored = {n["id"]: self._node_row(n["id"]) for n in nodes if n["id"] in g}
             stored_rels = {
-                (r["type"], r["id"]): self._rel_row(*self._rel_ends[(r["type"], r["id"])],
-                                                    (r["type"], r["id"]))
+                (r["type"], r["id"]): self._rel_row(
+                    *self._rel_ends[(r["type"], r["id"])], (r["type"], r["id"])
+                )
                 for r in rels
                 if (r["type"], r["id"]) in self._rel_ends
             }
@@ -239,4 +240,3 @@ class EmbeddedStore(Store):
 
 def _copy(props: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
-

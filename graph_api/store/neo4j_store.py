@@ -11,10 +11,10 @@ relationship types in query text only ever come from the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, LiteralString, TypeVar, cast
+from typing import Any, LiteralString, TypeVar
 
 import neo4j
-from neo4j import GraphDatabase, ManagedTransaction, Query
+from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo_exc
 
 from graph_api.context import current_actor
@@ -31,7 +31,7 @@ DEFAULT_CHUNK = 5_000
 
 def _q(text: str) -> LiteralString:
     # Query text here is assembled only from the model's labels and types.
-    return cast(LiteralString, text)
+    return text
 
 
 class Neo4jStore(Store):
@@ -59,18 +59,22 @@ class Neo4jStore(Store):
             self._driver = GraphDatabase.driver(
                 uri, auth=auth, connection_acquisition_timeout=20.0, max_connection_pool_size=50
             )
+        except (ValueError, neo_exc.ConfigurationError) as exc:
+            raise StoreUnavailable(f"bad Neo4j address {uri}: {exc}") from exc
+        try:
             self._driver.verify_connectivity()
             self._driver.execute_query(
                 "RETURN 1", database_=database, routing_=neo4j.RoutingControl.READ
             )
         except neo_exc.AuthError as exc:
+            self._driver.close()
             raise StoreUnavailable(f"Neo4j at {uri} refused the credentials") from exc
         except (neo_exc.ServiceUnavailable, neo_exc.SessionExpired, OSError) as exc:
+            self._driver.close()
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_one_line(exc)}") from exc
         except neo_exc.ClientError as exc:
+            self._driver.close()
             raise StoreUnavailable(f"Neo4j at {uri}: {exc.message}") from exc
-        except (ValueError, neo_exc.ConfigurationError) as exc:
-            raise StoreUnavailable(f"bad Neo4j address {uri}: {exc}") from exc
         if apply_schema:
             self.apply_schema()
 
@@ -84,15 +88,24 @@ class Neo4jStore(Store):
         timeout: float | None = None,
     ) -> list[dict[str, Any]]:
         """Run one Cypher statement in a managed transaction and return its records."""
-        query = self._query(text, timeout if timeout is not None else self._timeout(write))
 
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            return [r.data() for r in tx.run(query, params or {})]
+            return [r.data() for r in tx.run(_q(text), params or {})]
 
-        return self.transaction(work, write=write)
+        return self.transaction(work, write=write, timeout=timeout)
 
-    def transaction(self, work: Callable[[ManagedTransaction], T], *, write: bool) -> T:
-        """Run ``work`` in one managed transaction (all of it commits, or none)."""
+    def transaction(
+        self, work: Callable[[ManagedTransaction], T], *, write: bool, timeout: float | None = None
+    ) -> T:
+        """Run ``work`` in one managed transaction (all of it commits, or none).
+
+        The transaction carries a server-side timeout and metadata naming the
+        user and request; the driver retries it on transient errors.
+        """
+        work = neo4j.unit_of_work(
+            metadata=current_actor().metadata(),
+            timeout=timeout if timeout is not None else self._timeout(write),
+        )(work)
         try:
             with self._driver.session(
                 database=self.database,
@@ -102,15 +115,10 @@ class Neo4jStore(Store):
                     return session.execute_write(work)
                 return session.execute_read(work)
         except (neo_exc.ServiceUnavailable, neo_exc.SessionExpired) as exc:
-            raise StoreUnavailable(
-                f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}"
-            ) from exc
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}") from exc
 
     def _timeout(self, write: bool) -> float:
         return self.write_timeout if write else self.read_timeout
-
-    def _query(self, text: str, timeout: float) -> Query:
-        return Query(_q(text), metadata=current_actor().metadata(), timeout=timeout)
 
     def apply_schema(self) -> None:
         """Create the model's constraints and indexes (idempotent)."""
@@ -182,22 +190,24 @@ class Neo4jStore(Store):
         return items[:limit] if limit is not None else items
 
     def counts(self) -> Counts:
+        # One round trip; each branch is answered from Neo4j's count store.
+        branches = [
+            f"MATCH (n:{label}) RETURN 'n' AS kind, '{label}' AS name, count(n) AS c"
+            for label in MODEL.labels
+        ] + [
+            f"MATCH ()-[r:{typ}]->() RETURN 'r' AS kind, '{typ}' AS name, count(r) AS c"
+            for typ in MODEL.types
+        ]
         out = empty_counts()
-        for label in MODEL.labels:
-            rows = self.run(f"MATCH (n:{label}) RETURN count(n) AS c")
-            out["nodes"][label] = rows[0]["c"]
-        for typ in MODEL.types:
-            rows = self.run(f"MATCH ()-[r:{typ}]->() RETURN count(r) AS c")
-            out["relationships"][typ] = rows[0]["c"]
+        for row in self.run(" UNION ALL ".join(branches)):
+            out["nodes" if row["kind"] == "n" else "relationships"][row["name"]] = row["c"]
         return out
 
     # -- writes ----------------------------------------------------------------
     def _write(self, nodes: list[NodeRow], rels: list[RelRow]) -> UpsertResult:
-        timeout = self.write_timeout
-
         def work(tx: ManagedTransaction) -> UpsertResult:
             def run(text: str, **params: Any) -> list[dict[str, Any]]:
-                return [r.data() for r in tx.run(self._query(text, timeout), params)]
+                return [r.data() for r in tx.run(_q(text), params)]
 
             stored: dict[str, NodeRow] = {}
             ends = list({e for r in rels for e in (r["start"], r["end"])})
@@ -211,20 +221,23 @@ class Neo4jStore(Store):
                     stored[r["id"]] = _node(r)
             stored_rels: dict[tuple[str, str], RelRow] = {}
             by_type: dict[str, list[str]] = {}
-            for r in rels:
-                by_type.setdefault(r["type"], []).append(r["id"])
+            for rel_row in rels:
+                by_type.setdefault(rel_row["type"], []).append(rel_row["id"])
             for typ, rids in by_type.items():
                 for chunk in _chunks(rids, self.chunk):
-                    for r in run(
+                    for found in run(
                         f"UNWIND $ids AS id MATCH (a)-[x:{typ} {{id: id}}]->(b) "
                         "RETURN x.id AS id, a.id AS start, b.id AS end, properties(x) AS props",
                         ids=chunk,
                     ):
-                        stored_rels[(typ, r["id"])] = _rel(typ, r)
+                        stored_rels[(typ, found["id"])] = _rel(typ, found)
             end_labels = {i: stored[i]["labels"] for i in ends if i in stored}
             node_ids = set(ids)
             plan = self.plan(
-                nodes, rels, {i: n for i, n in stored.items() if i in node_ids}, stored_rels,
+                nodes,
+                rels,
+                {i: n for i, n in stored.items() if i in node_ids},
+                stored_rels,
                 end_labels,
             )
             by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -232,36 +245,40 @@ class Neo4jStore(Store):
                 by_labels.setdefault(tuple(n["labels"]), []).append(
                     {"id": n["id"], "props": {**n["props"], "id": n["id"]}}
                 )
-            for labels, rows in by_labels.items():
+            for labels, label_rows in by_labels.items():
                 label_text = ":".join(labels)
-                for chunk in _chunks(rows, self.chunk):
+                for node_chunk in _chunks(label_rows, self.chunk):
                     run(
                         f"UNWIND $rows AS r MERGE (n:{ENTITY_LABEL} {{id: r.id}}) "
                         f"SET n = r.props SET n:{label_text}",
-                        rows=chunk,
+                        rows=node_chunk,
                     )
             new_rows: dict[str, list[dict[str, Any]]] = {}
             old_rows: dict[str, list[dict[str, Any]]] = {}
-            for r in plan.rels:
-                key = (r["type"], r["id"])
+            for rr in plan.rels:
+                key = (rr["type"], rr["id"])
                 target = new_rows if key in plan.new_rel_ids else old_rows
-                target.setdefault(r["type"], []).append(
-                    {"id": r["id"], "start": r["start"], "end": r["end"],
-                     "props": {**r["props"], "id": r["id"]}}
+                target.setdefault(rr["type"], []).append(
+                    {
+                        "id": rr["id"],
+                        "start": rr["start"],
+                        "end": rr["end"],
+                        "props": {**rr["props"], "id": rr["id"]},
+                    }
                 )
-            for typ, rows in new_rows.items():
-                for chunk in _chunks(rows, self.chunk):
+            for typ, typed in new_rows.items():
+                for rel_chunk in _chunks(typed, self.chunk):
                     run(
                         f"UNWIND $rows AS r MATCH (a:{ENTITY_LABEL} {{id: r.start}}) "
                         f"MATCH (b:{ENTITY_LABEL} {{id: r.end}}) "
                         f"CREATE (a)-[x:{typ}]->(b) SET x = r.props",
-                        rows=chunk,
+                        rows=rel_chunk,
                     )
-            for typ, rows in old_rows.items():
-                for chunk in _chunks(rows, self.chunk):
+            for typ, typed in old_rows.items():
+                for rel_chunk in _chunks(typed, self.chunk):
                     run(
                         f"UNWIND $rows AS r MATCH ()-[x:{typ} {{id: r.id}}]->() SET x = r.props",
-                        rows=chunk,
+                        rows=rel_chunk,
                     )
             return plan.result
 
@@ -275,8 +292,10 @@ class Neo4jStore(Store):
 
     def check(self) -> dict[str, str]:
         info = self._driver.get_server_info()
-        rows = self.run("CALL dbms.components() YIELD name, versions, edition "
-                        "RETURN name, versions[0] AS version, edition")
+        rows = self.run(
+            "CALL dbms.components() YIELD name, versions, edition "
+            "RETURN name, versions[0] AS version, edition"
+        )
         r = rows[0] if rows else {}
         return {
             "store": "neo4j",

@@ -17,9 +17,8 @@ def schema_statements() -> list[str]:
         )
         for p in spec.props:
             if p.indexed:
-                out.append(
-                    f"CREATE INDEX {low}_{p.name} IF NOT EXISTS FOR (n:{spec.label}) ON (n.{p.name})"
-                )
+                name, target = f"{low}_{p.name}", f"(n:{spec.label}) ON (n.{p.name})"
+                out.append(f"CREATE INDEX {name} IF NOT EXISTS FOR {target}")
     for rel in MODEL.rels.values():
         low = rel.type.lower()
         out.append(

@@ -81,8 +81,13 @@ def test_reupsert_is_idempotent_and_merges_lists(store: Store) -> None:
     assert again.relationships == {"created": 0, "updated": 0, "unchanged": 1}
     assert store.counts() == before
     res = store.upsert(
-        [{"id": "b:p1", "labels": ["Person", "Official"],
-          "props": {"sources": ["s2", "s1"], "keys": ["x:1"], "nik": None}}]
+        [
+            {
+                "id": "b:p1",
+                "labels": ["Person", "Official"],
+                "props": {"sources": ["s2", "s1"], "keys": ["x:1"], "nik": None},
+            }
+        ]
     )
     assert res.nodes["updated"] == 1
     node = store.get_node("b:p1")
@@ -124,7 +129,9 @@ def test_invalid_batch_leaves_store_unchanged(
 def test_missing_endpoint_rejects_whole_batch(store: Store) -> None:
     good = [person(f"m:{i}", f"Orang {i}") for i in range(100)]
     with pytest.raises(MissingEndpoint, match="m:ghost"):
-        store.upsert(good, [rel("r1", "FAMILY", "m:1", "m:2"), rel("r2", "FAMILY", "m:1", "m:ghost")])
+        store.upsert(
+            good, [rel("r1", "FAMILY", "m:1", "m:2"), rel("r2", "FAMILY", "m:1", "m:ghost")]
+        )
     assert store.counts()["nodes"]["Person"] == 0
 
 
@@ -214,7 +221,7 @@ def test_reopen_restores_same_graph(store: Store, tmp_path: Any) -> None:
         store.close()
         other = EmbeddedStore(store.path)
     else:
-        other = open_store(getattr(store, "uri"))
+        other = open_store(store.uri)
     try:
         assert other.counts() == before_counts
         assert (other.get_node("b:p2"), other.neighbours("b:a1")) == before
