@@ -98,6 +98,14 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    def find_by_property(self, label: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
+        """Ids of ``label`` nodes whose ``prop`` equals (or, for a list, contains) a value.
+
+        Returns value -> sorted ids; values without a match are left out. Used by
+        entity resolution to find a record already stored under a strong identifier.
+        """
+
+    @abc.abstractmethod
     def counts(self) -> Counts:
         """Nodes per label and relationships per type, every model name present."""
 

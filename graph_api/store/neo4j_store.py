@@ -189,6 +189,19 @@ class Neo4jStore(Store):
         items = [t[3] for t in found]
         return items[:limit] if limit is not None else items
 
+    def find_by_property(self, label: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
+        spec = MODEL.nodes[label]
+        p = spec.prop(prop)
+        if p is None:
+            raise ValueError(f"{label} has no property {prop!r}")
+        cond = f"v IN n.{prop}" if p.type == "list[str]" else f"n.{prop} = v"
+        rows = self.run(
+            f"UNWIND $values AS v MATCH (n:{label}) WHERE {cond} "
+            "RETURN v, collect(n.id) AS ids",
+            {"values": sorted(set(values))},
+        )
+        return {r["v"]: sorted(r["ids"]) for r in rows}
+
     def counts(self) -> Counts:
         # One round trip; each branch is answered from Neo4j's count store.
         branches = [

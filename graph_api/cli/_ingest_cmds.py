@@ -1,0 +1,88 @@
+"""``telusur ingest``: load a case bundle folder or a FollowTheMoney file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph_api.cli._app import JsonOpt, StoreOpt, app
+from graph_api.store import open_store
+from ingest import ingest_path
+from ingest.report import IngestReport
+
+
+@app.command()
+def ingest(
+    path: Annotated[Path, typer.Argument(help="A bundle folder or a FollowTheMoney .ijson/.jsonl")],
+    bundle: Annotated[
+        str | None, typer.Option(help="Bundle name (default: the folder name)")
+    ] = None,
+    store: StoreOpt = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(help="Where to write rejected rows (default ./<bundle>.rejects.csv)"),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Write nothing and exit 1 if any row is rejected")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load evidence; rejected rows go to a rejects file with file, line and reason."""
+    console = Console(stderr=True)
+    show = sys.stderr.isatty() and not as_json
+    with open_store(store) as s:
+        if show:
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), console=console, transient=True,
+            ) as bar:
+                tasks: dict[str, int] = {}
+
+                def progress(name: str, n: int) -> None:
+                    if name not in tasks:
+                        tasks[name] = bar.add_task(name, total=None)
+                    bar.advance(tasks[name], n)
+
+                report = ingest_path(
+                    path, s, bundle=bundle, rejects=rejects, strict=strict, progress=progress
+                )
+        else:
+            report = ingest_path(path, s, bundle=bundle, rejects=rejects, strict=strict)
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2, sort_keys=True))
+    else:
+        _print(report)
+    if strict and report.rejected_total:
+        raise typer.Exit(1)
+
+
+def _print(report: IngestReport) -> None:
+    console = Console()
+    table = Table(title=f"Ingest {report.bundle}")
+    for col in ("file", "rows", "accepted", "rejected", "encoding", "delimiter"):
+        table.add_column(col, justify="right" if col in ("rows", "accepted", "rejected") else "left")
+    for name, f in report.files.items():
+        delim = {"\t": "tab"}.get(f.delimiter or "", f.delimiter or "")
+        table.add_row(name, str(f.rows), str(f.accepted), str(f.rejected), f.encoding or "", delim)
+    console.print(table)
+    n, r = report.nodes, report.relationships
+    if report.written:
+        console.print(
+            f"nodes: {n['created']} created, {n['updated']} updated, {n['unchanged']} unchanged; "
+            f"relationships: {r['created']} created, {r['updated']} updated, "
+            f"{r['unchanged']} unchanged; candidate matches: {report.candidates}"
+        )
+    else:
+        console.print("[bold red]nothing written[/]: --strict and rows were rejected")
+    if report.other_schemata:
+        console.print(f"not imported (other schemata): {report.other_schemata}")
+    if report.rejects_file:
+        console.print(f"rejected rows: {report.rejected_total} -> {report.rejects_file}")
+    console.print(f"time: {report.seconds:.1f} s")

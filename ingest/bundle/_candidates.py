@@ -1,0 +1,95 @@
+"""Weak evidence: ``POSSIBLY_SAME_AS`` candidates, never a merge.
+
+Two people are a candidate pair when their folded names are similar
+(``name_similarity`` >= :data:`NAME_THRESHOLD`) and they share the birth date,
+or are very similar (>= :data:`PLACE_THRESHOLD`) and share the birth place.
+Two valid but different NIKs rule a pair out. A pair an analyst already
+confirmed or rejected keeps its decision.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ingest.bundle._context import LoadContext
+from ingest.normalize import name_similarity
+
+if TYPE_CHECKING:
+    from ingest.report import IngestReport
+
+NAME_THRESHOLD = 0.85
+PLACE_THRESHOLD = 0.92
+MAX_BLOCK = 2_000  # a birth place shared by more people than this is not a useful block
+
+
+def candidate_id(a: str, b: str) -> str:
+    lo, hi = sorted((a, b))
+    return f"cand:{lo}|{hi}"
+
+
+def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
+    store = ctx.store
+    mine = sorted({r.id for r in ctx.refs.values() if r.kind == "person"})
+    if not mine:
+        return []
+    nodes = store.get_nodes(mine)
+    found: dict[tuple[str, str], tuple[float, list[str]]] = {}
+    for prop, threshold in (("birth_date", NAME_THRESHOLD), ("birth_place", PLACE_THRESHOLD)):
+        values = sorted({str(n["props"][prop]) for n in nodes.values() if n["props"].get(prop)})
+        blocks = store.find_by_property("Person", prop, values)
+        others = store.get_nodes(
+            sorted({i for ids in blocks.values() if len(ids) <= MAX_BLOCK for i in ids})
+        )
+        for nid, node in nodes.items():
+            value = node["props"].get(prop)
+            if not value or len(blocks.get(str(value), [])) > MAX_BLOCK:
+                continue
+            for oid in blocks.get(str(value), []):
+                if oid == nid or oid not in others:
+                    continue
+                score = _score(node["props"], others[oid]["props"])
+                if score is None or score < threshold:
+                    continue
+                key = (min(nid, oid), max(nid, oid))
+                reason = f"same {prop.replace('_', ' ')}"
+                old = found.get(key)
+                reasons = sorted({*(old[1] if old else []), f"name {score:.2f}", reason})
+                found[key] = (max(score, old[0] if old else 0.0), reasons)
+    return [(a, b, s, r) for (a, b), (s, r) in sorted(found.items())]
+
+
+def _score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
+    if a.get("nik") and b.get("nik") and a["nik"] != b["nik"]:
+        return None  # two valid, different NIKs: two people
+    na, nb = a.get("name_norm") or "", b.get("name_norm") or ""
+    if not na or not nb:
+        return None
+    return round(name_similarity(na, nb), 4)
+
+
+def link_candidates(ctx: LoadContext, *, write: bool, report: IngestReport) -> int:
+    """Store candidate pairs among this run's people and everyone stored; count them."""
+    if not write:
+        return 0
+    pairs = _pairs(ctx)
+    if not pairs:
+        return 0
+    keys = [("POSSIBLY_SAME_AS", candidate_id(a, b)) for a, b, _, _ in pairs]
+    decided = {
+        k for k, r in ctx.store.get_rels(keys).items() if r["props"].get("status") != "candidate"
+    }
+    rels = [
+        {
+            "id": candidate_id(a, b),
+            "type": "POSSIBLY_SAME_AS",
+            "start": a,
+            "end": b,
+            "props": {"score": score, "reasons": reasons, "status": "candidate"},
+        }
+        for a, b, score, reasons in pairs
+        if ("POSSIBLY_SAME_AS", candidate_id(a, b)) not in decided
+    ]
+    result = ctx.store.upsert([], rels)  # type: ignore[arg-type]
+    for k, v in result.relationships.items():
+        report.relationships[k] += v
+    return len(pairs)

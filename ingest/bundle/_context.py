@@ -1,0 +1,152 @@
+"""State shared while one bundle loads: references, identifiers, rejects, the batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph_api.rows import NodeRow, RelRow
+from graph_api.store.base import Store
+from ingest.bundle.spec import FileSpec
+from ingest.normalize import EXTRA_KEY, NormalizeError, parse_to_iso
+
+
+class RowError(Exception):
+    """A row breaks a rule of the bundle format; the message is the reason."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a bundle key became in the store."""
+
+    id: str
+    kind: str  # source, agency, organization, person, account, ring, case, event
+
+
+@dataclass
+class Batch:
+    """Rows accepted from one chunk of a file, ready to write together."""
+
+    nodes: list[NodeRow] = field(default_factory=list)
+    rels: list[RelRow] = field(default_factory=list)
+
+    def node(self, nid: str, labels: list[str], props: dict[str, Any]) -> None:
+        self.nodes.append({"id": nid, "labels": labels, "props": props})
+
+    def rel(self, rid: str, typ: str, start: str, end: str, props: dict[str, Any]) -> None:
+        self.rels.append({"id": rid, "type": typ, "start": start, "end": end, "props": props})
+
+
+@dataclass
+class LoadContext:
+    """Everything a row handler may consult or record."""
+
+    bundle: str
+    store: Store
+    refs: dict[str, Ref] = field(default_factory=dict)
+    #: person key -> NRP/NIP numbers, pre-read from officials.csv for entity resolution
+    official_numbers: dict[str, list[str]] = field(default_factory=dict)
+    #: (identifier kind, value) -> stored id, for records resolved earlier in this run
+    identified: dict[tuple[str, str], str] = field(default_factory=dict)
+    occurrences: dict[str, int] = field(default_factory=dict)
+    #: links whose target may come later in the same file (agency parents)
+    deferred: list[tuple[int, dict[str, str], Callable[[Batch], None]]] = field(
+        default_factory=list
+    )
+
+    def sid(self, key: str) -> str:
+        return f"{self.bundle}:{key}"
+
+    def register(self, key: str, ref: Ref) -> None:
+        """Record what a bundle key became; a key used twice in a bundle is a broken row."""
+        if key in self.refs:
+            raise RowError(f"duplicate id {key!r}: already used by a {self.refs[key].kind}")
+        self.refs[key] = ref
+
+    def occurrence(self, key: str) -> int:
+        """How many times ``key`` was seen before in this run (deterministic ids)."""
+        n = self.occurrences.get(key, 0)
+        self.occurrences[key] = n + 1
+        return n
+
+    def ref(self, row: dict[str, str], column: str, kinds: frozenset[str] | set[str]) -> Ref:
+        key = row.get(column, "")
+        ref = self.refs.get(key)
+        if ref is None:
+            raise RowError(f"unknown reference {column}={key!r}: not in this bundle")
+        if ref.kind not in kinds:
+            want = "/".join(sorted(kinds))
+            raise RowError(f"{column}={key!r} is a {ref.kind}, expected {want}")
+        return ref
+
+    def sources(self, row: dict[str, str]) -> list[str]:
+        raw = row.get("source_id", "")
+        if not raw:
+            return []
+        return [self.ref(row, "source_id", {"source"}).id]
+
+    def keys(self, key: str) -> list[str]:
+        return [self.sid(key)]
+
+
+def required(row: dict[str, str], spec: FileSpec) -> None:
+    """Reject a row that misses a required value or has more fields than the header."""
+    if EXTRA_KEY in row:
+        raise RowError("row has more fields than the header")
+    for col in spec.required:
+        if not row.get(col, "").strip():
+            raise RowError(f"missing required value {col!r}")
+
+
+def enum(row: dict[str, str], spec: FileSpec, column: str) -> str | None:
+    """A closed enumeration value (lower-cased), or None when empty."""
+    raw = row.get(column, "").strip()
+    if not raw:
+        return None
+    value = raw.lower() if column not in ("reliability",) else raw.upper()
+    allowed = spec.enums[column]
+    if value not in allowed:
+        raise RowError(f"wrong value {column}={raw!r}: expected one of {', '.join(sorted(allowed))}")
+    return value
+
+
+def open_enum(row: dict[str, str], spec: FileSpec, column: str) -> tuple[str | None, str | None]:
+    """(value, raw) of an open enumeration: unknown values become ``other``, raw kept."""
+    raw = row.get(column, "").strip()
+    if not raw:
+        return None, None
+    value = raw.lower()
+    if value in spec.open_enums[column]:
+        return value, None
+    return "other", raw
+
+
+def when(row: dict[str, str], column: str, *, date_only: bool = False) -> str | None:
+    raw = row.get(column, "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_to_iso(raw, date_only=date_only)
+    except NormalizeError as exc:
+        raise RowError(f"bad {column}: {exc}") from exc
+
+
+def text(row: dict[str, str], column: str) -> str | None:
+    value = row.get(column, "").strip()
+    return value or None
+
+
+def extras(row: dict[str, str], spec: FileSpec) -> dict[str, Any]:
+    """Unknown columns, kept as ``x_<name>`` properties (empty cells left out)."""
+    known = set(spec.columns)
+    return {
+        "x_" + _prop_name(k): v
+        for k, v in row.items()
+        if k not in known and k != EXTRA_KEY and v != ""
+    }
+
+
+def _prop_name(column: str) -> str:
+    out = "".join(c if c.isalnum() else "_" for c in column.strip().lower())
+    return out.strip("_") or "column"

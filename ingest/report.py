@@ -1,0 +1,88 @@
+"""The ingest report: what was read, accepted, rejected and written."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+
+@dataclass
+class FileReport:
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+@dataclass
+class IngestReport:
+    """Everything ``telusur ingest --json`` prints."""
+
+    bundle: str
+    files: dict[str, FileReport] = field(default_factory=dict)
+    nodes: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
+    )
+    relationships: dict[str, int] = field(
+        default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0}
+    )
+    candidates: int = 0
+    other_schemata: dict[str, int] = field(default_factory=dict)
+    rejects_file: str | None = None
+    written: bool = True
+    seconds: float = 0.0
+
+    @property
+    def rejected_total(self) -> int:
+        return sum(f.rejected for f in self.files.values())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "bundle": self.bundle,
+            "files": {
+                name: {
+                    "rows": f.rows,
+                    "accepted": f.accepted,
+                    "rejected": f.rejected,
+                    "encoding": f.encoding,
+                    "delimiter": f.delimiter,
+                }
+                for name, f in self.files.items()
+            },
+            "rejected": {name: f.rejected for name, f in self.files.items()},
+            "nodes": dict(self.nodes),
+            "relationships": dict(self.relationships),
+            "candidates": self.candidates,
+            "other_schemata": dict(self.other_schemata),
+            "rejects_file": self.rejects_file,
+            "written": self.written,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+class RejectsWriter:
+    """Writes rejected rows as CSV: file, line, reason, raw row. Opened on first use."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: TextIO | None = None
+        self._writer: Any = None
+        self.count = 0
+
+    def add(self, file: str, line: int, reason: str, raw: dict[str, str]) -> None:
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = self.path.open("w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow(["file", "line", "reason", "raw"])
+        raw_text = ";".join(f"{k}={v}" for k, v in raw.items())
+        self._writer.writerow([file, line, reason, raw_text])
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
