@@ -39,23 +39,37 @@ def ingest_path(
     try:
         if path.is_file():
             if not path.name.lower().endswith(FTM_SUFFIXES):
-                raise InputError(
-                    f"{path}: not a bundle folder nor a FollowTheMoney file ({', '.join(FTM_SUFFIXES)})"
-                )
+                known = ", ".join(FTM_SUFFIXES)
+                raise InputError(f"{path}: not a bundle folder nor a FollowTheMoney file ({known})")
             from ingest.ftm import load_ftm
 
             report = load_ftm(path, store, bundle=name, rejects=writer, write=not strict)
             if strict and report.rejected_total == 0:
                 report = load_ftm(path, store, bundle=name, rejects=None, write=True)
         elif strict:
-            report = load_bundle(path, store, bundle=name, rejects=writer, write=False,
-                                 chunk=chunk, progress=progress)
+            report = load_bundle(
+                path,
+                store,
+                bundle=name,
+                rejects=writer,
+                write=False,
+                chunk=chunk,
+                progress=progress,
+            )
             if report.rejected_total == 0:
-                report = load_bundle(path, store, bundle=name, rejects=None, write=True,
-                                     chunk=chunk, progress=progress)
+                report = load_bundle(
+                    path,
+                    store,
+                    bundle=name,
+                    rejects=None,
+                    write=True,
+                    chunk=chunk,
+                    progress=progress,
+                )
         else:
-            report = load_bundle(path, store, bundle=name, rejects=writer, chunk=chunk,
-                                 progress=progress)
+            report = load_bundle(
+                path, store, bundle=name, rejects=writer, chunk=chunk, progress=progress
+            )
     finally:
         writer.close()
     report.rejects_file = str(writer.path) if writer.count else None

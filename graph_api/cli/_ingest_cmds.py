@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from graph_api.cli._app import JsonOpt, StoreOpt, app
@@ -40,10 +47,14 @@ def ingest(
     with open_store(store) as s:
         if show:
             with Progress(
-                TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                TimeElapsedColumn(), console=console, transient=True,
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
             ) as bar:
-                tasks: dict[str, int] = {}
+                tasks: dict[str, TaskID] = {}
 
                 def progress(name: str, n: int) -> None:
                     if name not in tasks:
@@ -67,7 +78,9 @@ def _print(report: IngestReport) -> None:
     console = Console()
     table = Table(title=f"Ingest {report.bundle}")
     for col in ("file", "rows", "accepted", "rejected", "encoding", "delimiter"):
-        table.add_column(col, justify="right" if col in ("rows", "accepted", "rejected") else "left")
+        table.add_column(
+            col, justify="right" if col in ("rows", "accepted", "rejected") else "left"
+        )
     for name, f in report.files.items():
         delim = {"\t": "tab"}.get(f.delimiter or "", f.delimiter or "")
         table.add_row(name, str(f.rows), str(f.accepted), str(f.rejected), f.encoding or "", delim)

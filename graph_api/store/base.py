@@ -98,7 +98,9 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
-    def find_by_property(self, label: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
+    def find_by_property(
+        self, label: str, prop: str, values: Sequence[str]
+    ) -> dict[str, list[str]]:
         """Ids of ``label`` nodes whose ``prop`` equals (or, for a list, contains) a value.
 
         Returns value -> sorted ids; values without a match are left out. Used by

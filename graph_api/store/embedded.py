@@ -161,7 +161,9 @@ class EmbeddedStore(Store):
             items = [t[3] for t in found]
             return items[:limit] if limit is not None else items
 
-    def find_by_property(self, label: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
+    def find_by_property(
+        self, label: str, prop: str, values: Sequence[str]
+    ) -> dict[str, list[str]]:
         wanted = set(values)
         out: dict[str, list[str]] = {}
         if not wanted:
@@ -171,8 +173,10 @@ class EmbeddedStore(Store):
                 if label not in attrs[LABELS]:
                     continue
                 value = attrs.get(prop)
-                found = wanted.intersection(value) if isinstance(value, list) else (
-                    {value} if value in wanted else set()
+                found = (
+                    wanted.intersection(value)
+                    if isinstance(value, list)
+                    else ({value} if value in wanted else set())
                 )
                 for v in found:
                     out.setdefault(v, []).append(nid)

@@ -189,15 +189,16 @@ class Neo4jStore(Store):
         items = [t[3] for t in found]
         return items[:limit] if limit is not None else items
 
-    def find_by_property(self, label: str, prop: str, values: Sequence[str]) -> dict[str, list[str]]:
+    def find_by_property(
+        self, label: str, prop: str, values: Sequence[str]
+    ) -> dict[str, list[str]]:
         spec = MODEL.nodes[label]
         p = spec.prop(prop)
         if p is None:
             raise ValueError(f"{label} has no property {prop!r}")
         cond = f"v IN n.{prop}" if p.type == "list[str]" else f"n.{prop} = v"
         rows = self.run(
-            f"UNWIND $values AS v MATCH (n:{label}) WHERE {cond} "
-            "RETURN v, collect(n.id) AS ids",
+            f"UNWIND $values AS v MATCH (n:{label}) WHERE {cond} RETURN v, collect(n.id) AS ids",
             {"values": sorted(set(values))},
         )
         return {r["v"]: sorted(r["ids"]) for r in rows}

@@ -3,7 +3,8 @@
 Two people are a candidate pair when their folded names are similar
 (``name_similarity`` >= :data:`NAME_THRESHOLD`) and they share the birth date,
 or are very similar (>= :data:`PLACE_THRESHOLD`) and share the birth place.
-Two valid but different NIKs rule a pair out. A pair an analyst already
+Two valid but different NIKs, or two known but different birth dates, rule a
+pair out; a birth-place match needs a name of at least two words. A pair an analyst already
 confirmed or rejected keeps its decision.
 """
 
@@ -44,9 +45,15 @@ def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
             value = node["props"].get(prop)
             if not value or len(blocks.get(str(value), [])) > MAX_BLOCK:
                 continue
+            first = _first_token(node["props"])
             for oid in blocks.get(str(value), []):
                 if oid == nid or oid not in others:
                     continue
+                if prop == "birth_place" and (
+                    _first_token(others[oid]["props"]) != first
+                    or len(str(node["props"].get("name_norm", "")).split()) < 2
+                ):
+                    continue  # a town is a large block: a full name, same first name
                 score = _score(node["props"], others[oid]["props"])
                 if score is None or score < threshold:
                     continue
@@ -58,9 +65,16 @@ def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
     return [(a, b, s, r) for (a, b), (s, r) in sorted(found.items())]
 
 
+def _first_token(props: dict[str, Any]) -> str:
+    parts = str(props.get("name_norm") or "").split()
+    return parts[0] if parts else ""
+
+
 def _score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
     if a.get("nik") and b.get("nik") and a["nik"] != b["nik"]:
         return None  # two valid, different NIKs: two people
+    if a.get("birth_date") and b.get("birth_date") and a["birth_date"] != b["birth_date"]:
+        return None  # known and different birth dates: two people
     na, nb = a.get("name_norm") or "", b.get("name_norm") or ""
     if not na or not nb:
         return None

@@ -107,7 +107,9 @@ def enum(row: dict[str, str], spec: FileSpec, column: str) -> str | None:
     value = raw.lower() if column not in ("reliability",) else raw.upper()
     allowed = spec.enums[column]
     if value not in allowed:
-        raise RowError(f"wrong value {column}={raw!r}: expected one of {', '.join(sorted(allowed))}")
+        raise RowError(
+            f"wrong value {column}={raw!r}: expected one of {', '.join(sorted(allowed))}"
+        )
     return value
 
 

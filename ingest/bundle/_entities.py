@@ -114,8 +114,13 @@ def agencies(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             aid,
             ["Agency"],
             _props(
-                name=row["name"], kind=kind, kind_raw=kind_raw, region=text(row, "region"),
-                sources=src, keys=ctx.keys(key), **extras(row, spec),
+                name=row["name"],
+                kind=kind,
+                kind_raw=kind_raw,
+                region=text(row, "region"),
+                sources=src,
+                keys=ctx.keys(key),
+                **extras(row, spec),
             ),
         )
         ctx.register(key, Ref(aid, "agency"))
@@ -152,10 +157,16 @@ def organizations(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) ->
             oid,
             ["Organization"],
             _props(
-                name=row["name"], name_norm=normalize_name(row["name"]), kind=kind,
-                kind_raw=kind_raw, license_no=text(row, "license_no"),
-                npwp=_digits(row.get("npwp", "")) or None, address=text(row, "address"),
-                sources=src, keys=ctx.keys(key), **extras(row, spec),
+                name=row["name"],
+                name_norm=normalize_name(row["name"]),
+                kind=kind,
+                kind_raw=kind_raw,
+                license_no=text(row, "license_no"),
+                npwp=_digits(row.get("npwp", "")) or None,
+                address=text(row, "address"),
+                sources=src,
+                keys=ctx.keys(key),
+                **extras(row, spec),
             ),
         )
         _uses(ctx, batch, oid, phones, src)
@@ -250,9 +261,13 @@ def officials(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
             person.id,
             agency.id,
             _props(
-                id_number=number, rank=text(row, "rank"), position=text(row, "position"),
-                since=when(row, "since", date_only=True), until=when(row, "until", date_only=True),
-                sources=src, **extras(row, spec),
+                id_number=number,
+                rank=text(row, "rank"),
+                position=text(row, "position"),
+                since=when(row, "since", date_only=True),
+                until=when(row, "until", date_only=True),
+                sources=src,
+                **extras(row, spec),
             ),
         )
 
@@ -281,9 +296,13 @@ def accounts(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             aid,
             ["Account"],
             _props(
-                bank=row["bank"].strip(), number=account_number(row["number"]),
-                kind=enum(row, spec, "kind"), holder_name=text(row, "holder_name"),
-                sources=src, keys=ctx.keys(key), **extras(row, spec),
+                bank=row["bank"].strip(),
+                number=account_number(row["number"]),
+                kind=enum(row, spec, "kind"),
+                holder_name=text(row, "holder_name"),
+                sources=src,
+                keys=ctx.keys(key),
+                **extras(row, spec),
             ),
         )
         if holder is not None:
@@ -307,8 +326,12 @@ def rings(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         batch.node(
             rid,
             ["Ring"],
-            _props(name=text(row, "name"), sources=ctx.sources(row), keys=ctx.keys(key),
-                   **extras(row, spec)),
+            _props(
+                name=text(row, "name"),
+                sources=ctx.sources(row),
+                keys=ctx.keys(key),
+                **extras(row, spec),
+            ),
         )
         ctx.register(key, Ref(rid, "ring"))
 

@@ -48,15 +48,20 @@ def cases(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             cid,
             ["Case"],
             _props(
-                title=text(row, "title"), report_number=text(row, "report_number"),
-                status=enum(row, spec, "status"), opened_at=when(row, "opened_at"),
-                status_at=when(row, "status_at"), sources=src, keys=ctx.keys(key),
+                title=text(row, "title"),
+                report_number=text(row, "report_number"),
+                status=enum(row, spec, "status"),
+                opened_at=when(row, "opened_at"),
+                status_at=when(row, "status_at"),
+                sources=src,
+                keys=ctx.keys(key),
                 **extras(row, spec),
             ),
         )
         if agency is not None:
-            batch.rel(f"handled_by:{cid}:{agency.id}", "HANDLED_BY", cid, agency.id,
-                      {"sources": src})
+            batch.rel(
+                f"handled_by:{cid}:{agency.id}", "HANDLED_BY", cid, agency.id, {"sources": src}
+            )
         ctx.register(key, Ref(cid, "case"))
 
     return each(rows, batch, reject, one)
@@ -76,8 +81,13 @@ def events(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             eid,
             ["Event"],
             _props(
-                kind=kind, kind_raw=kind_raw, at=when(row, "at"), place=text(row, "place"),
-                outcome=enum(row, spec, "outcome"), sources=src, keys=ctx.keys(key),
+                kind=kind,
+                kind_raw=kind_raw,
+                at=when(row, "at"),
+                place=text(row, "place"),
+                outcome=enum(row, spec, "outcome"),
+                sources=src,
+                keys=ctx.keys(key),
                 **extras(row, spec),
             ),
         )
@@ -107,13 +117,17 @@ def relations(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
         if raw_type == "member_of":
             role = (detail or "other").lower()
             if role not in MEMBER_ROLES:
-                raise RowError(f"wrong member_of role {detail!r}: expected one of "
-                               + ", ".join(sorted(MEMBER_ROLES)))
+                raise RowError(
+                    f"wrong member_of role {detail!r}: expected one of "
+                    + ", ".join(sorted(MEMBER_ROLES))
+                )
             props["role"] = role
         elif raw_type == "family" and detail is not None:
             if detail.lower() not in FAMILY_DETAILS:
-                raise RowError(f"wrong family detail {detail!r}: expected one of "
-                               + ", ".join(sorted(FAMILY_DETAILS)))
+                raise RowError(
+                    f"wrong family detail {detail!r}: expected one of "
+                    + ", ".join(sorted(FAMILY_DETAILS))
+                )
             props["detail"] = detail.lower()
         elif raw_type == "owner_of" and detail is not None:
             try:
@@ -169,8 +183,13 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
             src_acc.id,
             dst_acc.id,
             _props(
-                amount=amount_to_float(amount), currency=currency, at=at, channel=channel,
-                reference=text(row, "reference"), sources=ctx.sources(row), **extras(row, spec),
+                amount=amount_to_float(amount),
+                currency=currency,
+                at=at,
+                channel=channel,
+                reference=text(row, "reference"),
+                sources=ctx.sources(row),
+                **extras(row, spec),
             ),
         )
 
@@ -204,7 +223,10 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             ends[0],
             ends[1],
             _props(
-                at=at, duration_s=int(duration) if duration else None, kind=kind, sources=src,
+                at=at,
+                duration_s=int(duration) if duration else None,
+                kind=kind,
+                sources=src,
                 **extras(row, spec),
             ),
         )

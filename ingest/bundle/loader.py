@@ -46,9 +46,7 @@ def bundle_files(folder: Path) -> dict[str, Path]:
     found = {p.name.lower(): p for p in sorted(folder.iterdir()) if p.is_file()}
     files = {name: found[name] for name in BY_NAME if name in found}
     if not files:
-        raise InputError(
-            f"{folder}: no bundle file found (expected some of {', '.join(BY_NAME)})"
-        )
+        raise InputError(f"{folder}: no bundle file found (expected some of {', '.join(BY_NAME)})")
     return files
 
 
@@ -68,7 +66,9 @@ def _check_headers(files: dict[str, Path]) -> dict[str, SniffResult]:
     return sniffs
 
 
-def _chunks(path: Path, sniff: SniffResult, size: int) -> Iterator[list[tuple[int, dict[str, str]]]]:
+def _chunks(
+    path: Path, sniff: SniffResult, size: int
+) -> Iterator[list[tuple[int, dict[str, str]]]]:
     chunk: list[tuple[int, dict[str, str]]] = []
     try:
         for item in read_rows(path, sniff):

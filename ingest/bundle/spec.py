@@ -33,12 +33,27 @@ def _e(*values: str) -> frozenset[str]:
 
 
 SOURCE_KINDS = _e(
-    "bap", "bank_statement", "ppatk_report", "cdr", "case_register", "roster", "osint",
-    "informant", "seizure", "other",
+    "bap",
+    "bank_statement",
+    "ppatk_report",
+    "cdr",
+    "case_register",
+    "roster",
+    "osint",
+    "informant",
+    "seizure",
+    "other",
 )
 AGENCY_KINDS = _e(
-    "police", "immigration", "manpower", "migrant_protection", "village", "prosecutor", "court",
-    "military", "other",
+    "police",
+    "immigration",
+    "manpower",
+    "migrant_protection",
+    "village",
+    "prosecutor",
+    "court",
+    "military",
+    "other",
 )
 ORG_KINDS = _e("p3mi", "company", "lpk", "travel", "shelter", "shell", "ngo", "other")
 EVENT_KINDS = _e("raid", "arrest", "release", "departure", "rescue", "meeting", "other")
@@ -76,7 +91,13 @@ FILES: Final[tuple[FileSpec, ...]] = (
         "people.csv",
         ("person_id", "name"),
         (
-            "aliases", "nik", "birth_date", "birth_place", "gender", "phones", "address",
+            "aliases",
+            "nik",
+            "birth_date",
+            "birth_place",
+            "gender",
+            "phones",
+            "address",
             "source_id",
         ),
         enums={"gender": _e("m", "f")},

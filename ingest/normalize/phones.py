@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -42,6 +43,7 @@ def split_multi(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(MULTI_SEPARATOR) if part.strip()]
 
 
+@functools.lru_cache(maxsize=262_144)  # CDRs repeat the same numbers: parse each once
 def normalize_phone(raw: str, region: str = "ID") -> str:
     """Normalise one phone number to E.164 (``+6281234567890``).
 

@@ -23,61 +23,158 @@ from ingest.synth import DECOY_KINDS, PROTECTOR_KINDS, generate
 
 SPEC: dict[str, tuple[str, ...]] = {
     "sources.csv": ("source_id", "kind", "title", "date", "reliability", "credibility"),
-    "people.csv": ("person_id", "name", "aliases", "nik", "birth_date", "birth_place", "gender",
-                   "phones", "address", "source_id"),
+    "people.csv": (
+        "person_id",
+        "name",
+        "aliases",
+        "nik",
+        "birth_date",
+        "birth_place",
+        "gender",
+        "phones",
+        "address",
+        "source_id",
+    ),
     "agencies.csv": ("agency_id", "name", "kind", "parent_id", "region", "source_id"),
-    "officials.csv": ("person_id", "agency_id", "id_number", "rank", "position", "since", "until",
-                      "source_id"),
-    "organizations.csv": ("org_id", "name", "kind", "license_no", "npwp", "address", "phones",
-                          "source_id"),
-    "accounts.csv": ("account_id", "bank", "number", "holder_id", "holder_name", "kind",
-                     "source_id"),
-    "transfers.csv": ("transfer_id", "from_account", "to_account", "amount", "currency", "at",
-                      "channel", "reference", "source_id"),
+    "officials.csv": (
+        "person_id",
+        "agency_id",
+        "id_number",
+        "rank",
+        "position",
+        "since",
+        "until",
+        "source_id",
+    ),
+    "organizations.csv": (
+        "org_id",
+        "name",
+        "kind",
+        "license_no",
+        "npwp",
+        "address",
+        "phones",
+        "source_id",
+    ),
+    "accounts.csv": (
+        "account_id",
+        "bank",
+        "number",
+        "holder_id",
+        "holder_name",
+        "kind",
+        "source_id",
+    ),
+    "transfers.csv": (
+        "transfer_id",
+        "from_account",
+        "to_account",
+        "amount",
+        "currency",
+        "at",
+        "channel",
+        "reference",
+        "source_id",
+    ),
     "calls.csv": ("from_phone", "to_phone", "at", "duration_s", "kind", "source_id"),
-    "cases.csv": ("case_id", "title", "report_number", "opened_at", "status", "status_at",
-                  "agency_id", "source_id"),
+    "cases.csv": (
+        "case_id",
+        "title",
+        "report_number",
+        "opened_at",
+        "status",
+        "status_at",
+        "agency_id",
+        "source_id",
+    ),
     "events.csv": ("event_id", "kind", "at", "place", "case_id", "outcome", "source_id"),
     "rings.csv": ("ring_id", "name", "source_id"),
     "relations.csv": ("from_id", "to_id", "type", "detail", "since", "until", "source_id"),
 }
 EXTRA = {"people.csv": ("pekerjaan",), "accounts.csv": ("cabang",)}
-DIALECT = {"transfers.csv": ("cp1252", ";"), "accounts.csv": ("cp1252", ";"),
-           "people.csv": ("utf-8-sig", ","), "calls.csv": ("utf-8", "\t")}
+DIALECT = {
+    "transfers.csv": ("cp1252", ";"),
+    "accounts.csv": ("cp1252", ";"),
+    "people.csv": ("utf-8-sig", ","),
+    "calls.csv": ("utf-8", "\t"),
+}
 REQUIRED = {
-    "sources.csv": ("source_id", "kind"), "people.csv": ("person_id", "name"),
-    "agencies.csv": ("agency_id", "name", "kind"), "officials.csv": ("person_id", "agency_id"),
-    "organizations.csv": ("org_id", "name"), "accounts.csv": ("account_id", "bank", "number"),
+    "sources.csv": ("source_id", "kind"),
+    "people.csv": ("person_id", "name"),
+    "agencies.csv": ("agency_id", "name", "kind"),
+    "officials.csv": ("person_id", "agency_id"),
+    "organizations.csv": ("org_id", "name"),
+    "accounts.csv": ("account_id", "bank", "number"),
     "transfers.csv": ("from_account", "to_account", "amount", "at"),
-    "calls.csv": ("from_phone", "to_phone", "at"), "cases.csv": ("case_id", "status"),
-    "events.csv": ("event_id", "kind", "at"), "rings.csv": ("ring_id",),
+    "calls.csv": ("from_phone", "to_phone", "at"),
+    "cases.csv": ("case_id", "status"),
+    "events.csv": ("event_id", "kind", "at"),
+    "rings.csv": ("ring_id",),
     "relations.csv": ("from_id", "to_id", "type"),
 }
 ENUMS = {
     ("cases.csv", "status"): {"lidik", "sidik", "p21", "sp3", "vonis", "bebas"},
-    ("relations.csv", "type"): {"family", "associate", "employee_of", "director_of",
-                                "commissioner_of", "owner_of", "member_of", "recruited",
-                                "suspect_in", "victim_in", "witness_in", "investigates",
-                                "supervises", "led", "target_of"},
-    ("transfers.csv", "channel"): {"", "transfer", "cash_deposit", "cash_withdrawal", "ewallet",
-                                   "other"},
+    ("relations.csv", "type"): {
+        "family",
+        "associate",
+        "employee_of",
+        "director_of",
+        "commissioner_of",
+        "owner_of",
+        "member_of",
+        "recruited",
+        "suspect_in",
+        "victim_in",
+        "witness_in",
+        "investigates",
+        "supervises",
+        "led",
+        "target_of",
+    },
+    ("transfers.csv", "channel"): {
+        "",
+        "transfer",
+        "cash_deposit",
+        "cash_withdrawal",
+        "ewallet",
+        "other",
+    },
     ("calls.csv", "kind"): {"", "call", "sms", "chat"},
     ("events.csv", "outcome"): {"", "found", "nothing_found", "escaped", "other"},
     ("people.csv", "gender"): {"", "m", "f"},
     ("sources.csv", "reliability"): {"", *"ABCDEF"},
     ("sources.csv", "credibility"): {"", *"123456"},
 }
-DATES = {"transfers.csv": ("at",), "calls.csv": ("at",), "events.csv": ("at",),
-         "cases.csv": ("opened_at", "status_at"), "relations.csv": ("since", "until"),
-         "officials.csv": ("since", "until")}
-REFS = {("transfers.csv", "from_account"): "accounts", ("transfers.csv", "to_account"): "accounts",
-        ("officials.csv", "person_id"): "people", ("officials.csv", "agency_id"): "agencies",
-        ("accounts.csv", "holder_id"): "holders", ("events.csv", "case_id"): "cases",
-        ("cases.csv", "agency_id"): "agencies", ("agencies.csv", "parent_id"): "agencies",
-        ("relations.csv", "from_id"): "all", ("relations.csv", "to_id"): "all"}
-KEYS = {"people.csv": "person_id", "agencies.csv": "agency_id", "organizations.csv": "org_id",
-        "accounts.csv": "account_id", "cases.csv": "case_id", "events.csv": "event_id",
-        "rings.csv": "ring_id", "sources.csv": "source_id"}
+DATES = {
+    "transfers.csv": ("at",),
+    "calls.csv": ("at",),
+    "events.csv": ("at",),
+    "cases.csv": ("opened_at", "status_at"),
+    "relations.csv": ("since", "until"),
+    "officials.csv": ("since", "until"),
+}
+REFS = {
+    ("transfers.csv", "from_account"): "accounts",
+    ("transfers.csv", "to_account"): "accounts",
+    ("officials.csv", "person_id"): "people",
+    ("officials.csv", "agency_id"): "agencies",
+    ("accounts.csv", "holder_id"): "holders",
+    ("events.csv", "case_id"): "cases",
+    ("cases.csv", "agency_id"): "agencies",
+    ("agencies.csv", "parent_id"): "agencies",
+    ("relations.csv", "from_id"): "all",
+    ("relations.csv", "to_id"): "all",
+}
+KEYS = {
+    "people.csv": "person_id",
+    "agencies.csv": "agency_id",
+    "organizations.csv": "org_id",
+    "accounts.csv": "account_id",
+    "cases.csv": "case_id",
+    "events.csv": "event_id",
+    "rings.csv": "ring_id",
+    "sources.csv": "source_id",
+}
 
 
 def amount(text: str) -> float:
@@ -189,8 +286,10 @@ def build_index(bundle: Parsed) -> Index:
     accounts_of: dict[str, set[str]] = defaultdict(set)
     for r in bundle.good("accounts.csv"):
         accounts_of[r["holder_id"]].add(r["account_id"])
-    phones_of = {r["person_id"]: {phone(x) for x in r["phones"].split("|") if x}
-                 for r in bundle.good("people.csv")}
+    phones_of = {
+        r["person_id"]: {phone(x) for x in r["phones"].split("|") if x}
+        for r in bundle.good("people.csv")
+    }
     family: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for r in bundle.good("relations.csv"):
         if r["type"] == "family":
@@ -200,16 +299,21 @@ def build_index(bundle: Parsed) -> Index:
     for ring, members in bundle.truth["members"].items():
         m_acc[ring] = {a for m in members for a in accounts_of[m]}
         m_ph[ring] = {x for m in members for x in phones_of[m]}
-    transfers = [(when(r["at"]), r["from_account"], r["to_account"], amount(r["amount"]))
-                 for r in bundle.good("transfers.csv")]
-    calls = [(when(r["at"]), phone(r["from_phone"]), phone(r["to_phone"]))
-             for r in bundle.good("calls.csv")]
+    transfers = [
+        (when(r["at"]), r["from_account"], r["to_account"], amount(r["amount"]))
+        for r in bundle.good("transfers.csv")
+    ]
+    calls = [
+        (when(r["at"]), phone(r["from_phone"]), phone(r["to_phone"]))
+        for r in bundle.good("calls.csv")
+    ]
     return Index(accounts_of, phones_of, m_acc, m_ph, family, transfers, calls)
 
 
 def ring_of(bundle: Parsed, pid: str) -> str:
-    return next(r for r, t in bundle.truth["rings"].items()
-                if pid in t["protectors"] or pid in t["decoys"])
+    return next(
+        r for r, t in bundle.truth["rings"].items() if pid in t["protectors"] or pid in t["decoys"]
+    )
 
 
 def paid(ix: Index, ring: str, accounts: set[str]) -> list[tuple[datetime, str, str, float]]:
@@ -218,21 +322,33 @@ def paid(ix: Index, ring: str, accounts: set[str]) -> list[tuple[datetime, str, 
 
 def contacts(ix: Index, ring: str, phones: set[str]) -> list[tuple[datetime, str, str]]:
     mp = ix.member_phones[ring]
-    return [c for c in ix.calls if (c[1] in phones and c[2] in mp) or (c[2] in phones and
-                                                                      c[1] in mp)]
+    return [
+        c for c in ix.calls if (c[1] in phones and c[2] in mp) or (c[2] in phones and c[1] in mp)
+    ]
 
 
 def failed_raids(bundle: Parsed, ring: str) -> list[datetime]:
     targets = set(bundle.truth["members"][ring]) | set(bundle.truth["ring_orgs"][ring])
-    hit = {r["to_id"] for r in bundle.good("relations.csv")
-           if r["type"] == "target_of" and r["from_id"] in targets}
-    return [when(e["at"]) for e in bundle.good("events.csv") if e["event_id"] in hit
-            and e["kind"] == "raid" and e["outcome"] in ("nothing_found", "escaped")]
+    hit = {
+        r["to_id"]
+        for r in bundle.good("relations.csv")
+        if r["type"] == "target_of" and r["from_id"] in targets
+    }
+    return [
+        when(e["at"])
+        for e in bundle.good("events.csv")
+        if e["event_id"] in hit
+        and e["kind"] == "raid"
+        and e["outcome"] in ("nothing_found", "escaped")
+    ]
 
 
 def rel(bundle: Parsed, kind: str, frm: str = "", to: str = "") -> list[dict[str, str]]:
-    return [r for r in bundle.good("relations.csv") if r["type"] == kind
-            and (not frm or r["from_id"] == frm) and (not to or r["to_id"] == to)]
+    return [
+        r
+        for r in bundle.good("relations.csv")
+        if r["type"] == kind and (not frm or r["from_id"] == frm) and (not to or r["to_id"] == to)
+    ]
 
 
 def test_exports_are_sorted() -> None:
@@ -256,13 +372,14 @@ def test_encodings_and_delimiters(bundle: Parsed) -> None:
     amounts = [r["amount"] for r in bundle.rows["transfers.csv"]]
     assert any(a.startswith("Rp ") and a.endswith(",-") for a in amounts)
     assert any(re.fullmatch(r"\d{1,3}(\.\d{3})+,\d\d", a) for a in amounts)
-    assert all(re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r["at"])
-               for r in bundle.good("transfers.csv"))
+    assert all(
+        re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", r["at"]) for r in bundle.good("transfers.csv")
+    )
     phones = [r["from_phone"] for r in bundle.rows["calls.csv"]]
     assert any("-" in x for x in phones) and any(x.startswith("+62 ") for x in phones)
     assert any(x.startswith("62") for x in phones)
     assert any(a["kind"] == "satgas" for a in bundle.rows["agencies.csv"])
-    names = [r["name"] for r in bundle.rows["people.csv"]]
+    names = [r["name"] for r in bundle.good("people.csv")]
     assert any(n.startswith("H. ") for n in names) and any(", S." in n for n in names)
     assert any(n.split()[0] in ("AKP", "Ipda", "Iptu", "Bripka", "Aipda") for n in names)
 
@@ -319,7 +436,9 @@ def test_protector_signals(bundle: Parsed, index: Index) -> None:
         ring = ring_of(bundle, pid)
         own = index.accounts_of[pid]
         kin = [(q, d) for q, d in index.family[pid]]
-        kin_accounts = {a for q, d in kin if d in ("spouse", "sibling") for a in index.accounts_of[q]}
+        kin_accounts = {
+            a for q, d in kin if d in ("spouse", "sibling") for a in index.accounts_of[q]
+        }
         if kind == "direct_payments":
             assert len(paid(index, ring, own)) >= 6, pid
         elif kind == "family_payments":
@@ -329,37 +448,53 @@ def test_protector_signals(bundle: Parsed, index: Index) -> None:
             hops = [t for t in index.transfers if t[1] in orgs and t[2] in own | kin_accounts]
             assert len(hops) >= 3, pid
             for at, front, _, value in hops:
-                assert any(t[2] == front and t[1] in index.member_accounts[ring] and
-                           timedelta(0) < at - t[0] <= timedelta(days=5) and t[3] >= value
-                           for t in index.transfers), pid
+                assert any(
+                    t[2] == front
+                    and t[1] in index.member_accounts[ring]
+                    and timedelta(0) < at - t[0] <= timedelta(days=5)
+                    and t[3] >= value
+                    for t in index.transfers
+                ), pid
         elif kind == "tipoff":
             phones = index.phones_of[pid] | {x for q, _ in kin for x in index.phones_of[q]}
             calls = [c[0] for c in contacts(index, ring, phones)]
-            warned = [r for r in failed_raids(bundle, ring)
-                      if any(timedelta(hours=1) <= r - c <= timedelta(hours=12) for c in calls)]
+            warned = [
+                r
+                for r in failed_raids(bundle, ring)
+                if any(timedelta(hours=1) <= r - c <= timedelta(hours=12) for c in calls)
+            ]
             assert len(warned) >= 2, pid
         elif kind == "case_staller":
             _assert_stalled(bundle, index, ring, pid)
         elif kind == "board_spouse":
             spouses = [q for q, d in kin if d == "spouse"]
-            boards = {r["to_id"] for q in spouses for t in ("commissioner_of", "director_of")
-                      for r in rel(bundle, t, frm=q)}
+            boards = {
+                r["to_id"]
+                for q in spouses
+                for t in ("commissioner_of", "director_of")
+                for r in rel(bundle, t, frm=q)
+            }
             assert boards & set(bundle.truth["ring_orgs"][ring]), pid
             org_acc = {a for o in bundle.truth["ring_orgs"][ring] for a in index.accounts_of[o]}
             money = [t for t in index.transfers if t[1] in org_acc and t[2] in kin_accounts]
             assert money or contacts(index, ring, index.phones_of[pid]), pid
         elif kind == "village_head":
-            village = next(a["name"].removeprefix("Pemerintah Desa ")
-                           for a in bundle.good("agencies.csv") for o in bundle.good("officials.csv")
-                           if o["person_id"] == pid and o["agency_id"] == a["agency_id"])
+            village = next(
+                a["name"].removeprefix("Pemerintah Desa ")
+                for a in bundle.good("agencies.csv")
+                for o in bundle.good("officials.csv")
+                if o["person_id"] == pid and o["agency_id"] == a["agency_id"]
+            )
             address = {r["person_id"]: r["address"] for r in bundle.good("people.csv")}
             payments = paid(index, ring, own)
             assert len(payments) >= 2, pid
             for at, src, _, _ in payments:
-                assert any(src in index.accounts_of[r["from_id"]] and
-                           f"Desa {village}," in address[r["to_id"]] and
-                           timedelta(0) <= at - when(r["since"]) <= timedelta(days=8)
-                           for r in rel(bundle, "recruited")), pid
+                assert any(
+                    src in index.accounts_of[r["from_id"]]
+                    and f"Desa {village}," in address[r["to_id"]]
+                    and timedelta(0) <= at - when(r["since"]) <= timedelta(days=8)
+                    for r in rel(bundle, "recruited")
+                ), pid
 
 
 def _assert_stalled(bundle: Parsed, index: Index, ring: str, pid: str) -> None:
@@ -376,13 +511,17 @@ def _assert_stalled(bundle: Parsed, index: Index, ring: str, pid: str) -> None:
         first = min(d for _, d in named)
         if case["status"] == "sp3" and when(case["status_at"]) - first <= timedelta(weeks=9):
             stalled.append(named)
-        elif case["status"] in ("lidik", "sidik") and when(case["opened_at"]) < datetime(2024, 1, 1):
+        elif case["status"] in ("lidik", "sidik") and when(case["opened_at"]) < datetime(
+            2024, 1, 1
+        ):
             stalled.append(named)
     assert stalled, pid
     people = {s for named in stalled for s, _ in named}
     phones = {x for s in people for x in index.phones_of[s]}
     accounts = {a for s in people for a in index.accounts_of[s]}
-    calls = [c for c in index.calls if {c[1], c[2]} & phones and {c[1], c[2]} & index.phones_of[pid]]
+    calls = [
+        c for c in index.calls if {c[1], c[2]} & phones and {c[1], c[2]} & index.phones_of[pid]
+    ]
     money = [t for t in index.transfers if t[1] in accounts and t[2] in index.accounts_of[pid]]
     assert calls or money, pid
 
@@ -395,13 +534,18 @@ def test_decoy_signals(bundle: Parsed, index: Index) -> None:
         raids = failed_raids(bundle, ring)
         led = {r["to_id"] for r in rel(bundle, "led", frm=pid)}
         outcomes = {e["outcome"] for e in bundle.good("events.csv") if e["event_id"] in led}
-        tipped = [c for c in calls for r in raids if timedelta(0) <= r - c[0] <= timedelta(hours=12)]
+        tipped = [
+            c for c in calls for r in raids if timedelta(0) <= r - c[0] <= timedelta(hours=12)
+        ]
         assert not tipped, (pid, kind)
         if kind == "honest_investigator":
             assert "found" in outcomes and len(calls) >= 5 and not money, pid
-            arrested = {r["from_id"]: when(e["at"]) for e in bundle.good("events.csv")
-                        if e["event_id"] in led and e["kind"] == "arrest"
-                        for r in rel(bundle, "target_of", to=e["event_id"])}
+            arrested = {
+                r["from_id"]: when(e["at"])
+                for e in bundle.good("events.csv")
+                if e["event_id"] in led and e["kind"] == "arrest"
+                for r in rel(bundle, "target_of", to=e["event_id"])
+            }
             for at, a, b in calls:
                 who = [m for m, t in arrested.items() if {a, b} & index.phones_of[m]]
                 assert who and all(at > arrested[m] for m in who), pid
@@ -413,8 +557,12 @@ def test_decoy_signals(bundle: Parsed, index: Index) -> None:
             cousins = [q for q, d in index.family[pid] if d == "cousin"]
             victims = {r["to_id"] for r in rel(bundle, "recruited")}
             assert set(cousins) & victims, pid
-            mine = [c for c in index.calls if {c[1], c[2]} & index.phones_of[pid] and
-                    {c[1], c[2]} & index.phones_of[cousins[0]]]
+            mine = [
+                c
+                for c in index.calls
+                if {c[1], c[2]} & index.phones_of[pid]
+                and {c[1], c[2]} & index.phones_of[cousins[0]]
+            ]
             assert len(mine) >= 2 and not money, pid
         elif kind == "busy_pr_officer":
             total = [c for c in index.calls if {c[1], c[2]} & index.phones_of[pid]]

@@ -1,0 +1,182 @@
+"""Result shapes of the named queries (plain JSON-able dicts)."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from graph_api.rows import RelRow, Subgraph
+
+
+class SearchHit(TypedDict):
+    """``matched``: id, nik, id_number, phone, phone_user, account or name."""
+
+    id: str
+    labels: list[str]
+    name: str | None
+    score: float
+    matched: str
+
+
+class SourceRef(TypedDict):
+    """A source of an entity with its Admiralty grade (``None`` fields: no Source node)."""
+
+    id: str
+    kind: str | None
+    title: str | None
+    date: str | None
+    reliability: str | None
+    credibility: str | None
+
+
+class Entity(TypedDict):
+    id: str
+    labels: list[str]
+    props: dict[str, Any]
+    keys: list[str]
+    sources: list[SourceRef]
+
+
+class Neighbourhood(Subgraph):
+    """A subgraph plus, per expanded node, how many relationships were left out."""
+
+    truncated: dict[str, int]
+
+
+class Path(TypedDict):
+    nodes: list[str]
+    relationships: list[RelRow]
+
+
+class Hop(TypedDict):
+    id: str
+    type: str
+    start: str
+    end: str
+    amount: float | None
+    currency: str | None
+    at: str | None
+
+
+class Trail(TypedDict):
+    """A money trail: accounts in order, the transfers, and each account's holders."""
+
+    hops: int
+    path_nodes: list[str]
+    rels: list[Hop]
+    holders: list[list[str]]
+
+
+class LinkPath(TypedDict):
+    """One official-to-target path; parallel relationships of one type are one hop.
+
+    ``relationships`` holds, per hop, the relationship with the smallest id and
+    ``parallel`` how many relationships of that type join the two nodes.
+    """
+
+    target: str
+    target_roles: list[str]
+    nodes: list[str]
+    types: list[str]
+    relationships: list[RelRow]
+    parallel: list[int]
+
+
+class OfficialLinks(TypedDict):
+    official_id: str
+    paths: dict[str, list[LinkPath]]
+    counts: dict[str, int]
+
+
+class Tie(TypedDict):
+    """A tie between an official and a suspect: call, transfer, family or associate."""
+
+    kind: str
+    suspect_id: str
+    rel_type: str
+    rel_id: str
+    at: str | None
+    amount: float | None
+
+
+class CaseOfficial(TypedDict):
+    official_id: str
+    roles: list[str]
+    ties: list[Tie]
+
+
+class CaseItem(TypedDict):
+    """``reason``: sp3, stalled, p21 or vonis."""
+
+    case_id: str
+    title: str | None
+    status: str | None
+    opened_at: str | None
+    status_at: str | None
+    reason: str
+    suspects: list[str]
+    member_suspects: list[str]
+    officials: list[CaseOfficial]
+
+
+class CaseInterference(TypedDict):
+    ring_id: str
+    as_of: str
+    cutoff: str
+    interfered: list[CaseItem]
+    counterweight: list[CaseItem]
+
+
+class Tipoff(TypedDict):
+    event_id: str
+    event_at: str
+    outcome: str
+    official_id: str
+    via: str
+    member_id: str
+    call_id: str
+    call_at: str
+    hours_before: float
+    official_phone: str
+    member_phone: str
+
+
+class TimelineItem(TypedDict):
+    """One dated item; ``via`` is the entity itself or an account/phone it holds/uses."""
+
+    at: str
+    kind: str
+    direction: str | None
+    via: str
+    other: str
+    rel_type: str | None
+    rel_id: str | None
+    amount: float | None
+    detail: str | None
+
+
+class MemberLink(TypedDict):
+    type: str
+    member_id: str
+
+
+class RingCandidate(TypedDict):
+    id: str
+    labels: list[str]
+    name: str | None
+    ties: int
+    links: list[MemberLink]
+    reason: str
+
+
+class RingExpansion(TypedDict):
+    ring_id: str
+    members: list[str]
+    subgraph_nodes: int
+    subgraph_relationships: int
+    candidates: list[RingCandidate]
+
+
+class RingSummary(TypedDict):
+    id: str
+    name: str | None
+    members: int

@@ -1,0 +1,196 @@
+"""Find entities by exact identifier, else by name.
+
+Order of the result: exact-identifier hits first (score 100.0), by how they
+matched (``phone``, ``nik``, ``id_number``, ``account``, ``id``, ``phone_user``)
+then by id; then name hits by score (descending) then id. The name score is
+computed in Python for both stores, so they rank alike.
+
+Name matching. The query and every name field (``name_norm``, and ``name`` and
+each alias folded with :func:`ingest.normalize.normalize_name`) are split into
+tokens. A node is a name hit when some query token is within the allowed number
+of edits of some name token (optimal string alignment distance: 0 edits for
+tokens of up to 3 characters, 1 up to 6, else 2), which is what the Lucene fuzzy
+query ``token~N`` sent to Neo4j's ``name_search`` index matches. Its score is
+the best :func:`rapidfuzz.fuzz.WRatio` of the folded query against a folded
+name field, rounded to one decimal. Neo4j fetches at most
+``max(200, 10 * limit)`` full-text candidates first: with more candidates than
+that (a very common name), the two stores may differ.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from graph_api.errors import QueryError
+from graph_api.store import Store
+from ingest.normalize import NormalizeError, normalize_name, normalize_phone
+from queries._common import LABELS, backend, caption, node_from_neo4j, reading, run
+from queries._types import SearchHit
+
+__all__ = ["search"]
+
+_MATCH_ORDER = ("phone", "nik", "id_number", "account", "id", "phone_user")
+_NAME_LABELS = frozenset({"Person", "Organization", "Agency"})
+_SEPARATORS = re.compile(r"[\s.\-/()]+")
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+_MAX_Q = 200
+
+
+def _edits(token: str) -> int:
+    return 0 if len(token) <= 3 else 1 if len(token) <= 6 else 2
+
+
+def _lucene(tokens: list[str]) -> str:
+    parts = []
+    for t in tokens:
+        esc = _LUCENE_SPECIAL.sub(r"\\\1", t)
+        n = _edits(t)
+        parts.append(f"{esc}~{n}" if n else esc)
+    return " OR ".join(parts)
+
+
+def _fields(props: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    if isinstance(props.get("name_norm"), str) and props["name_norm"]:
+        out.append(props["name_norm"])
+    raw = [props.get("name")] + list(props.get("aliases") or [])
+    for value in raw:
+        if isinstance(value, str) and (folded := normalize_name(value)):
+            out.append(folded)
+    return out
+
+
+def _score(qnorm: str, tokens: list[str], props: dict[str, Any]) -> float | None:
+    """The name score, or ``None`` when no token matches (see the module docstring)."""
+    fields = _fields(props)
+    words = {w for f in fields for w in f.split()}
+    if not any(OSA.distance(t, w) <= _edits(t) for t in tokens for w in words):
+        return None
+    return round(max(float(fuzz.WRatio(qnorm, f)) for f in fields), 1)
+
+
+def _identifier_values(q: str) -> tuple[list[str], str | None]:
+    compact = _SEPARATORS.sub("", q)
+    values = list(dict.fromkeys(v for v in (q, compact) if v))
+    phone = None
+    if sum(ch.isdigit() for ch in q) >= 6:
+        try:
+            phone = normalize_phone(q)
+        except NormalizeError:
+            phone = None
+    return values, phone
+
+
+def _embedded_identifiers(
+    g: Any, values: list[str], phone: str | None
+) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    wanted = set(values)
+    for nid in values:
+        if nid in g:
+            found.append((nid, "id"))
+    for nid, attrs in g.nodes(data=True):
+        labels = attrs[LABELS]
+        if "Person" in labels and attrs.get("nik") in wanted:
+            found.append((nid, "nik"))
+        if "Official" in labels:
+            if wanted & set(attrs.get("id_numbers") or []):
+                found.append((nid, "id_number"))
+            for _, _, key, rel in g.out_edges(nid, keys=True, data=True):
+                if key[0] == "HOLDS_POST" and rel.get("id_number") in wanted:
+                    found.append((nid, "id_number"))
+        if "Account" in labels and attrs.get("number") in wanted:
+            found.append((nid, "account"))
+        if phone is not None and "Phone" in labels and attrs.get("number") == phone:
+            found.append((nid, "phone"))
+            for user, _, key in g.in_edges(nid, keys=True):
+                if key[0] == "USES":
+                    found.append((user, "phone_user"))
+    return found
+
+
+def _hit(nid: str, labels: list[str], props: dict[str, Any], score: float, how: str) -> SearchHit:
+    return {"id": nid, "labels": labels, "name": caption(labels, props), "score": score,
+            "matched": how}
+
+
+def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
+    """Find entities by an exact identifier, else by a fuzzy name.
+
+    Parameters
+    ----------
+    store : Store
+        The embedded store or Neo4j.
+    q : str
+        What the user typed: a node id, NIK, NRP/NIP, phone number in any
+        written form (``0812-3456-7890``), account number, or a name.
+    limit : int
+        At most this many hits (1 to 200).
+
+    Returns
+    -------
+    list of SearchHit
+        ``{id, labels, name, score, matched}`` in the order of the module docstring.
+
+    Raises
+    ------
+    QueryError
+        If ``q`` is longer than 200 characters or ``limit`` is out of range.
+    """
+    if not 1 <= limit <= 200:
+        raise QueryError(f"limit must be from 1 to 200, not {limit!r}")
+    q = q.strip()
+    if len(q) > _MAX_Q:
+        raise QueryError(f"search text longer than {_MAX_Q} characters")
+    if not q:
+        return []
+    values, phone = _identifier_values(q)
+    qnorm = normalize_name(q)
+    tokens = qnorm.split()
+    rows: dict[str, tuple[list[str], dict[str, Any]]] = {}
+    exact: dict[str, str] = {}
+    named: list[tuple[str, list[str], dict[str, Any]]] = []
+    if backend(store) == "neo4j":
+        for r in run(store, "search_identifiers", values=values, phone=phone):
+            node = node_from_neo4j(r)
+            rows[node["id"]] = (node["labels"], node["props"])
+            _keep_best(exact, node["id"], r["matched"])
+        if tokens:
+            for r in run(store, "search_names", lucene=_lucene(tokens),
+                         candidates=max(200, 10 * limit)):
+                node = node_from_neo4j(r)
+                named.append((node["id"], node["labels"], node["props"]))
+    else:
+        with reading(store) as g:
+            for nid, how in _embedded_identifiers(g, values, phone):
+                attrs = g.nodes[nid]
+                rows[nid] = (sorted(attrs[LABELS]), {k: v for k, v in attrs.items() if k != LABELS})
+                _keep_best(exact, nid, how)
+            if tokens:
+                for nid, attrs in g.nodes(data=True):
+                    if attrs[LABELS] & _NAME_LABELS:
+                        props = {k: v for k, v in attrs.items() if k != LABELS}
+                        named.append((nid, sorted(attrs[LABELS]), props))
+    hits = [
+        _hit(nid, rows[nid][0], rows[nid][1], 100.0, how)
+        for nid, how in sorted(exact.items(), key=lambda kv: (_MATCH_ORDER.index(kv[1]), kv[0]))
+    ]
+    scored = []
+    for nid, labels, props in named:
+        if nid in exact or not set(labels) & _NAME_LABELS:
+            continue
+        score = _score(qnorm, tokens, props)
+        if score is not None:
+            scored.append(_hit(nid, labels, props, score, "name"))
+    scored.sort(key=lambda h: (-h["score"], h["id"]))
+    return (hits + scored)[:limit]
+
+
+def _keep_best(exact: dict[str, str], nid: str, how: str) -> None:
+    old = exact.get(nid)
+    if old is None or _MATCH_ORDER.index(how) < _MATCH_ORDER.index(old):
+        exact[nid] = how
