@@ -1,0 +1,148 @@
+"""How each label and relationship type looks, keyed by the model.
+
+``NODE_STYLES`` and ``REL_GROUPS`` are checked against :data:`graph_api.model.MODEL`
+at import: a label or type added to the model without a style fails loudly here
+(and in ``tests/viz/test_styles.py``) instead of drawing as an unstyled grey dot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from graph_api.model import MODEL
+
+
+@dataclass(frozen=True)
+class NodeStyle:
+    """vis-network shape, fill colour and base size of one label."""
+
+    shape: str
+    color: str
+    size: int = 16
+    border_width: int = 1
+    #: Emphasised labels are drawn bigger with a bold dark border.
+    emphasised: bool = False
+
+
+NODE_STYLES: Final[dict[str, NodeStyle]] = {
+    "Person": NodeStyle("dot", "#4e79a7"),
+    "Official": NodeStyle("diamond", "#f28e2b", size=26, border_width=4, emphasised=True),
+    "Agency": NodeStyle("square", "#59a14f"),
+    "Organization": NodeStyle("triangle", "#b07aa1"),
+    "Account": NodeStyle("hexagon", "#76b7b2"),
+    "Phone": NodeStyle("triangleDown", "#9c755f", size=12),
+    "Case": NodeStyle("star", "#ff9da7", size=20),
+    "Event": NodeStyle("dot", "#bab0ac", size=11),
+    "Ring": NodeStyle("star", "#e15759", size=24),
+    "Source": NodeStyle("square", "#d4d4d4", size=10),
+    "Flag": NodeStyle("triangle", "#000000", size=14),
+}
+
+#: Style of the "N lainnya" stand-in for neighbours cut from a big page.
+MORE_STYLE: Final = NodeStyle("dot", "#e8e8e8", size=8)
+#: Border of emphasised nodes and of focus nodes.
+STRONG_BORDER: Final = "#1b1b1b"
+FOCUS_BORDER: Final = "#d62728"
+
+#: Relationship type → edge colour group.
+REL_GROUPS: Final[dict[str, str]] = {
+    "HOLDS_POST": "post",
+    "PART_OF": "post",
+    "HOLDS": "money",
+    "TRANSFERRED": "money",
+    "USES": "phone",
+    "CALLED": "phone",
+    "HANDLED_BY": "case",
+    "ABOUT": "case",
+    "FAMILY": "family",
+    "ASSOCIATE": "family",
+    "EMPLOYEE_OF": "organization",
+    "DIRECTOR_OF": "organization",
+    "COMMISSIONER_OF": "organization",
+    "OWNER_OF": "organization",
+    "MEMBER_OF": "organization",
+    "RECRUITED": "family",
+    "SUSPECT_IN": "case",
+    "VICTIM_IN": "case",
+    "WITNESS_IN": "case",
+    "INVESTIGATES": "case",
+    "SUPERVISES": "case",
+    "LED": "case",
+    "TARGET_OF": "case",
+    "POSSIBLY_SAME_AS": "identity",
+    "FLAGS": "identity",
+    "SAME_AS": "identity",
+}
+
+#: Muted colours of ordinary edges, by group.
+GROUP_COLORS: Final[dict[str, str]] = {
+    "post": "#8c9fb7",
+    "money": "#7fb3ae",
+    "phone": "#b89b87",
+    "case": "#d9a5ad",
+    "family": "#98b3d1",
+    "organization": "#c4a7bf",
+    "identity": "#b0b0b0",
+}
+
+#: Strong colours of evidence paths, by indicator kind.
+INDICATOR_COLORS: Final[dict[str, str]] = {
+    "money": "#1a9850",
+    "family": "#2166ac",
+    "phone": "#8c510a",
+    "case": "#c51b7d",
+    "organization": "#762a83",
+    "timing": "#e66101",
+}
+
+#: Protector score scale, low → high (pale yellow → dark red).
+SCORE_STOPS: Final = ((0.0, (255, 255, 178)), (0.5, (253, 141, 60)), (1.0, (189, 0, 38)))
+
+
+def _check_against_model() -> None:
+    missing = set(MODEL.labels) ^ set(NODE_STYLES)
+    if missing:
+        raise RuntimeError(f"viz.styles NODE_STYLES out of step with the model: {sorted(missing)}")
+    missing = set(MODEL.types) ^ set(REL_GROUPS)
+    if missing:
+        raise RuntimeError(f"viz.styles REL_GROUPS out of step with the model: {sorted(missing)}")
+
+
+_check_against_model()
+
+
+def primary_label(labels: Iterable[str]) -> str:
+    """The label a node is drawn as: the most specific one (``Official`` over ``Person``).
+
+    >>> primary_label(["Person", "Official"])
+    'Official'
+    """
+    known = [label for label in labels if label in MODEL.nodes]
+    if not known:
+        return ""
+    implied = {i for label in known for i in MODEL.nodes[label].implies}
+    specific = [label for label in known if label not in implied]
+    order = MODEL.labels
+    return min(specific or known, key=order.index)
+
+
+def score_color(score: float) -> str:
+    """A protector score in [0, 1] (clamped) as a colour on the scale.
+
+    >>> score_color(0.0), score_color(1.0)
+    ('#ffffb2', '#bd0026')
+    """
+    s = min(max(score, 0.0), 1.0)
+    for (lo, c0), (hi, c1) in zip(SCORE_STOPS, SCORE_STOPS[1:], strict=False):
+        if s <= hi:
+            t = (s - lo) / (hi - lo)
+            rgb = tuple(round(a + (b - a) * t) for a, b in zip(c0, c1, strict=True))
+            return "#{:02x}{:02x}{:02x}".format(*rgb)
+    return "#{:02x}{:02x}{:02x}".format(*SCORE_STOPS[-1][1])  # pragma: no cover
+
+
+def edge_color(rel_type: str) -> str:
+    """The muted colour of an ordinary edge of ``rel_type``."""
+    return GROUP_COLORS[REL_GROUPS.get(rel_type, "identity")]

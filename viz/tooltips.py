@@ -1,0 +1,171 @@
+"""Plain-text captions, edge labels and tooltips.
+
+Everything here returns plain text. vis-network 9 puts a string ``title`` into
+the tooltip with ``innerText``, so a name like ``<img src=x onerror=…>`` from
+case data is shown, never run; never hand it an HTML element built from data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from graph_api.model import MODEL, Prop
+from graph_api.rows import NodeRow, RelRow
+from viz.aggregate import Bundle
+from viz.formats import duration, group_digits, money, plain_date, wib_date, wib_datetime
+from viz.i18n import Lang, label_name, text, type_name
+from viz.styles import primary_label
+
+#: Detail lines shown in an aggregated edge's tooltip before "… N lainnya".
+MAX_LINES: Final = 20
+MAX_VALUE: Final = 160
+MAX_CAPTION: Final = 40
+
+
+def _short(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def caption(node: NodeRow) -> str:
+    """The node's caption property (``NodeSpec.caption``), else its name, else its id."""
+    spec = MODEL.nodes.get(primary_label(node["labels"]))
+    props = node["props"]
+    value = props.get(spec.caption) if spec else None
+    if value in (None, "") and spec and spec.label == "Event" and props.get("at"):
+        value = f"{props.get('kind') or ''} {wib_date(str(props['at']))}".strip()
+    if value in (None, ""):
+        value = props.get("name") or node["id"]
+    return _short(str(value), MAX_CAPTION)
+
+
+def _prop_spec(labels: list[str], name: str) -> Prop | None:
+    for label in labels:
+        spec = MODEL.nodes.get(label)
+        if spec and (p := spec.prop(name)):
+            return p
+    return None
+
+
+def format_value(prop: Prop | None, name: str, value: Any) -> str:
+    """One property value as an investigator reads it."""
+    kind = prop.type if prop else ""
+    if isinstance(value, list):
+        out = ", ".join(str(v) for v in value)
+    elif kind == "datetime" and isinstance(value, str):
+        out = wib_datetime(value)
+    elif kind == "date" and isinstance(value, str):
+        out = plain_date(value)
+    elif isinstance(value, bool):
+        out = str(value).lower()
+    elif isinstance(value, (int, float)) and name != "duration_s":
+        out = group_digits(float(value))
+    elif name == "duration_s" and isinstance(value, int):
+        out = duration(value)
+    else:
+        out = str(value)
+    return _short(out, MAX_VALUE)
+
+
+def _source_line(sources: Any, lang: Lang, sources_info: Mapping[str, str] | None) -> str:
+    if not isinstance(sources, list) or not sources:
+        return ""
+    info = sources_info or {}
+    items = [f"{s} ({info[s]})" if s in info else str(s) for s in sources]
+    return f"{text('sources', lang)}: " + _short(", ".join(items), 4 * MAX_VALUE)
+
+
+def node_tooltip(
+    node: NodeRow,
+    *,
+    lang: Lang,
+    score: float | None = None,
+    sources_info: Mapping[str, str] | None = None,
+) -> str:
+    """Kind, id, every property (model order, then extras) and the sources."""
+    labels = node["labels"]
+    head = " · ".join(label_name(label, lang) for label in sorted(labels, key=_label_order))
+    lines = [f"{caption(node)}", f"{head} · id: {node['id']}"]
+    if score is not None:
+        lines.append(f"{text('score', lang)}: {score:.2f}".replace(".", ","))
+    props = node["props"]
+    declared = [p.name for label in labels if (s := MODEL.nodes.get(label)) for p in s.props]
+    names = list(dict.fromkeys(declared)) + sorted(set(props) - set(declared))
+    for name in names:
+        if name in ("sources", "keys") or props.get(name) in (None, "", []):
+            continue
+        lines.append(f"{name}: {format_value(_prop_spec(labels, name), name, props[name])}")
+    if src := _source_line(props.get("sources"), lang, sources_info):
+        lines.append(src)
+    return "\n".join(lines)
+
+
+def _label_order(label: str) -> int:
+    return MODEL.labels.index(label) if label in MODEL.labels else len(MODEL.labels)
+
+
+def _amounts(rels: list[RelRow]) -> str:
+    totals: dict[str, float] = {}
+    for r in rels:
+        amount = r["props"].get("amount")
+        if isinstance(amount, (int, float)):
+            code = str(r["props"].get("currency") or "IDR").upper()
+            totals[code] = totals.get(code, 0.0) + float(amount)
+    return " + ".join(money(v, c) for c, v in sorted(totals.items(), key=lambda kv: kv[0] != "IDR"))
+
+
+def edge_label(b: Bundle, lang: Lang) -> str:
+    """``Rp 45.000.000 (3×)``, ``30 panggilan``, a date for one call, else the type name."""
+    n = len(b.rels)
+    first_at = b.rels[0]["props"].get("at")
+    if b.type == "TRANSFERRED":
+        total = _amounts(b.rels) or type_name(b.type, lang)
+        if n > 1:
+            return f"{total} ({n}×)"
+        return f"{total}\n{wib_date(first_at)}" if isinstance(first_at, str) else total
+    if b.type == "CALLED":
+        if n == 1 and isinstance(first_at, str):
+            return wib_date(first_at)
+        return text("calls", lang, n=n)
+    return type_name(b.type, lang) + (f" ({n}×)" if n > 1 else "")
+
+
+def _rel_line(r: RelRow, names: Mapping[str, str], b: Bundle) -> str:
+    p = r["props"]
+    parts: list[str] = []
+    if isinstance(p.get("at"), str):
+        parts.append(wib_datetime(p["at"]))
+    if not b.directed:
+        parts.append(f"{names.get(r['start'], r['start'])} → {names.get(r['end'], r['end'])}")
+    if isinstance(p.get("amount"), (int, float)):
+        parts.append(money(float(p["amount"]), p.get("currency")))
+    if isinstance(p.get("duration_s"), int):
+        parts.append(duration(p["duration_s"]))
+    spec = MODEL.rels.get(r["type"])
+    for prop in spec.props if spec else ():
+        if prop.name not in ("at", "amount", "currency", "duration_s") and p.get(prop.name):
+            parts.append(f"{prop.name}: {format_value(prop, prop.name, p[prop.name])}")
+    return " · ".join(parts) or r["id"]
+
+
+def edge_tooltip(
+    b: Bundle,
+    *,
+    names: Mapping[str, str],
+    lang: Lang,
+    sources_info: Mapping[str, str] | None = None,
+) -> str:
+    """Type and ends, then one line per relationship (by time), then the sources."""
+    arrow = "→" if b.directed else "↔"
+    start, end = names.get(b.start, b.start), names.get(b.end, b.end)
+    lines = [f"{type_name(b.type, lang)}: {start} {arrow} {end}"]
+    if len(b.rels) > 1:
+        lines.append(edge_label(b, lang))
+    rels = sorted(b.rels, key=lambda r: (str(r["props"].get("at") or ""), r["id"]))
+    lines += [_rel_line(r, names, b) for r in rels[:MAX_LINES]]
+    if len(rels) > MAX_LINES:
+        lines.append(text("more_lines", lang, n=len(rels) - MAX_LINES))
+    sources = list(dict.fromkeys(s for r in b.rels for s in r["props"].get("sources") or []))
+    if src := _source_line(sources, lang, sources_info):
+        lines.append(src)
+    return "\n".join(lines)
