@@ -76,13 +76,22 @@ class EmbeddedStore(Store):
                 return
             g: nx.MultiDiGraph = nx.MultiDiGraph()
             ends: dict[tuple[str, str], tuple[str, str]] = {}
-            for nid, labels, props in self._db.execute("SELECT id, labels, props FROM nodes"):
-                g.add_node(nid, **json.loads(props), **{LABELS: frozenset(json.loads(labels))})
-            for typ, rid, start, end, props in self._db.execute(
-                'SELECT type, id, start, "end", props FROM rels'
-            ):
-                g.add_edge(start, end, key=(typ, rid), **json.loads(props), **{TYPE: typ, RID: rid})
-                ends[(typ, rid)] = (start, end)
+            # One read transaction: both tables from the same snapshot, even while
+            # another process is committing batches.
+            self._db.execute("BEGIN")
+            try:
+                version = self._data_version()
+                for nid, labels, props in self._db.execute("SELECT id, labels, props FROM nodes"):
+                    g.add_node(nid, **json.loads(props), **{LABELS: frozenset(json.loads(labels))})
+                for typ, rid, start, end, props in self._db.execute(
+                    'SELECT type, id, start, "end", props FROM rels'
+                ):
+                    g.add_edge(
+                        start, end, key=(typ, rid), **json.loads(props), **{TYPE: typ, RID: rid}
+                    )
+                    ends[(typ, rid)] = (start, end)
+            finally:
+                self._db.execute("COMMIT")
             self._graph, self._rel_ends, self._version = g, ends, version
 
     @contextmanager
