@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from graph_api.cli import _ingest_cmds, _store_cmds  # noqa: F401  (registers commands)
+from graph_api.cli import _data_cmds, _ingest_cmds, _store_cmds  # noqa: F401  (registers)
 from graph_api.cli._app import app
 from graph_api.errors import ConfigError, InputError, StoreUnavailable, TelusurError
 

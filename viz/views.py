@@ -1,0 +1,206 @@
+"""The graph pages investigators open: built from named queries, drawn by :mod:`viz.render`.
+
+Each view returns the HTML of one self-contained page. ``official_links_page``
+shows internal-affairs material: callers must only offer it to Propam.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import queries
+from graph_api.errors import NotFound
+from graph_api.rows import NodeRow, RelRow, Subgraph
+from graph_api.store.base import Store
+from viz.i18n import Lang
+from viz.render import render_subgraph
+
+#: indicator kind of an evidence path -> colour key understood by viz.styles
+_KIND = {
+    "money": "money",
+    "family": "family",
+    "ties": "family",
+    "phone": "phone",
+    "communication": "timing",
+    "timing": "timing",
+    "case": "case",
+    "cases": "case",
+    "organization": "organization",
+    "organizations": "organization",
+}
+
+
+def sources_info(store: Store, nodes: Iterable[NodeRow]) -> dict[str, str]:
+    """Source id -> Admiralty grade (``B2``) for every source the nodes cite."""
+    ids = sorted({s for n in nodes for s in n["props"].get("sources", [])})
+    found = store.get_nodes(ids)
+    return {
+        i: f"{n['props'].get('reliability', 'F')}{n['props'].get('credibility', '6')}"
+        for i, n in found.items()
+    }
+
+
+def _title(store: Store, node_id: str) -> str:
+    node = store.get_node(node_id)
+    if node is None:
+        raise NotFound(f"no entity {node_id!r}")
+    p = node["props"]
+    return str(p.get("name") or p.get("number") or p.get("title") or node_id)
+
+
+def entity_page(store: Store, entity_id: str, *, hops: int = 1, lang: Lang = "id") -> str:
+    """An entity's neighbourhood."""
+    title = _title(store, entity_id)
+    sub = queries.neighbourhood(store, id=entity_id, hops=hops)
+    if sub is None:
+        raise NotFound(f"no entity {entity_id!r}")
+    heading = f"Lingkungan {title}" if lang == "id" else f"Neighbourhood of {title}"
+    return render_subgraph(
+        {"nodes": sub["nodes"], "relationships": sub["relationships"]},
+        title=heading,
+        lang=lang,
+        focus=[entity_id],
+        sources_info=sources_info(store, sub["nodes"]),
+    )
+
+
+def _evidence_ids(evidence: Any) -> tuple[list[str], list[tuple[str, str]]]:
+    """Node ids and (type, id) relationship keys named in one evidence item."""
+    nodes: list[str] = []
+    rels: list[tuple[str, str]] = []
+    if isinstance(evidence, dict):
+        for key in ("nodes", "node_ids", "path_nodes"):
+            for n in evidence.get(key, []) or []:
+                nodes.append(n if isinstance(n, str) else str(n.get("id")))
+        for key in ("relationships", "rels"):
+            for r in evidence.get(key, []) or []:
+                if isinstance(r, dict) and "id" in r and "type" in r:
+                    rels.append((str(r["type"]), str(r["id"])))
+                    for end in ("start", "end"):
+                        if r.get(end):
+                            nodes.append(str(r[end]))
+    return nodes, rels
+
+
+def ring_page(store: Store, ring_id: str, *, top: int = 5, lang: Lang = "id") -> str:
+    """A ring, its top suspected protectors and their evidence paths, coloured by kind."""
+    from queries.protectors import rank_protectors
+
+    title = _title(store, ring_id)
+    report: Any = rank_protectors(store, ring_id=ring_id, top=top)
+    node_ids: list[str] = [ring_id]
+    rel_keys: list[tuple[str, str]] = []
+    kinds: dict[str, str] = {}
+    scores: dict[str, float] = {}
+    for p in report["protectors"]:
+        node_ids.append(p["id"])
+        scores[p["id"]] = float(p["score"])
+        for ind in p["indicators"]:
+            kind = _KIND.get(str(ind["kind"]), "organization")
+            for ev in ind.get("evidence", []):
+                ns, rs = _evidence_ids(ev)
+                node_ids += ns
+                rel_keys += rs
+                for _, rid in rs:
+                    kinds.setdefault(rid, kind)
+    members = [n["node"]["id"] for n in store.neighbours(ring_id, types=["MEMBER_OF"])]
+    node_ids += members
+    sub = _subgraph(store, node_ids, rel_keys + [("MEMBER_OF", "*")], ring_id)
+    top_scores = max(scores.values(), default=1.0) or 1.0
+    heading = (
+        f"Dugaan pembeking jaringan {title}"
+        if lang == "id"
+        else f"Suspected protectors of ring {title}"
+    )
+    return render_subgraph(
+        sub,
+        title=heading,
+        lang=lang,
+        scores={k: v / top_scores for k, v in scores.items()},
+        indicator_kinds=kinds,
+        focus=[ring_id, *scores],
+        sources_info=sources_info(store, sub["nodes"]),
+    )
+
+
+def _subgraph(
+    store: Store, node_ids: list[str], rel_keys: list[tuple[str, str]], ring_id: str
+) -> Subgraph:
+    wanted = list(dict.fromkeys(node_ids))
+    nodes = store.get_nodes(wanted)
+    rels: dict[tuple[str, str], RelRow] = {}
+    for typ, rid in rel_keys:
+        if rid == "*":
+            for n in store.neighbours(ring_id, types=[typ]):
+                rels[(typ, n["rel"]["id"])] = n["rel"]
+    for key, rel in store.get_rels([k for k in rel_keys if k[1] != "*"]).items():
+        rels[key] = rel
+    extra = sorted({e for r in rels.values() for e in (r["start"], r["end"])} - set(nodes))
+    nodes.update(store.get_nodes(extra))
+    return {
+        "nodes": [nodes[i] for i in sorted(nodes)],
+        "relationships": [rels[k] for k in sorted(rels)],
+    }
+
+
+def money_trail_page(
+    store: Store,
+    source: str,
+    *,
+    target: str | None = None,
+    to_officials: bool = False,
+    lang: Lang = "id",
+) -> str:
+    """Money trails from an account or holder, following direction and time order."""
+    trails = queries.money_trail(store, source=source, target=target, to_officials=to_officials)
+    node_ids = [source] + [n for t in trails for n in t["path_nodes"]]
+    node_ids += [h for t in trails for hs in t["holders"] for h in hs]
+    rel_keys = [("TRANSFERRED", r["id"]) for t in trails for r in t["rels"]]
+    holds = []
+    for t in trails:
+        for acc, hs in zip(t["path_nodes"], t["holders"], strict=False):
+            for h in hs:
+                holds.extend(
+                    ("HOLDS", n["rel"]["id"])
+                    for n in store.neighbours(acc, types=["HOLDS"], direction="in")
+                    if n["node"]["id"] == h
+                )
+    sub = _subgraph(store, node_ids, rel_keys + holds, source)
+    title = _title(store, source)
+    heading = f"Aliran dana dari {title}" if lang == "id" else f"Money trail from {title}"
+    return render_subgraph(
+        sub,
+        title=heading,
+        lang=lang,
+        focus=[source],
+        indicator_kinds={k[1]: "money" for k in rel_keys},
+        sources_info=sources_info(store, sub["nodes"]),
+    )
+
+
+def official_links_page(store: Store, official_id: str, *, lang: Lang = "id") -> str:
+    """An official's paths to ring members, suspects and their organizations (Propam only)."""
+    links = queries.official_links(store, id=official_id)
+    if links is None:
+        raise NotFound(f"no official {official_id!r}")
+    node_ids = [official_id]
+    rel_keys: list[tuple[str, str]] = []
+    kinds: dict[str, str] = {}
+    for kind, paths in links["paths"].items():
+        for path in paths:
+            node_ids += path["nodes"]
+            for r in path["relationships"]:
+                rel_keys.append((r["type"], r["id"]))
+                kinds.setdefault(r["id"], _KIND.get(kind, "organization"))
+    sub = _subgraph(store, node_ids, rel_keys, official_id)
+    title = _title(store, official_id)
+    heading = f"Keterkaitan {title}" if lang == "id" else f"Links of {title}"
+    return render_subgraph(
+        sub,
+        title=heading,
+        lang=lang,
+        focus=[official_id],
+        indicator_kinds=kinds,
+        sources_info=sources_info(store, sub["nodes"]),
+    )
