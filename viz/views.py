@@ -157,7 +157,7 @@ def money_trail_page(
     node_ids = [source] + [n for t in trails for n in t["path_nodes"]]
     node_ids += [h for t in trails for hs in t["holders"] for h in hs]
     rel_keys = [("TRANSFERRED", r["id"]) for t in trails for r in t["rels"]]
-    holds = []
+    holds: list[tuple[str, str]] = []
     for t in trails:
         for acc, hs in zip(t["path_nodes"], t["holders"], strict=False):
             for h in hs:
