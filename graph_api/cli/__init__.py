@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 import sys
 
-from graph_api.cli import _data_cmds, _ingest_cmds, _store_cmds  # noqa: F401  (registers)
+from graph_api.cli import (  # noqa: F401  (registers commands)
+    _analysis_cmds,
+    _data_cmds,
+    _ingest_cmds,
+    _store_cmds,
+)
 from graph_api.cli._app import app
 from graph_api.errors import ConfigError, InputError, StoreUnavailable, TelusurError
 

@@ -1,0 +1,172 @@
+"""``telusur serve``, ``telusur users ...`` and ``telusur audit ...``."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from graph_api.cli._app import JsonOpt, StoreOpt, app
+from graph_api.errors import InputError
+from graph_api.web.audit import AuditLog
+from graph_api.web.security import ROLES
+from graph_api.web.settings import state_dir
+from graph_api.web.users import UserStore
+
+users_app = typer.Typer(help="Manage API users (argon2 password hashes).", no_args_is_help=True)
+audit_app = typer.Typer(help="Read and verify the audit trail.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+
+StateOpt = Annotated[
+    str | None,
+    typer.Option("--state-dir", envvar="TELUSUR_STATE_DIR", show_envvar=True,
+                 help="Folder of users.sqlite and audit.sqlite (default: next to the store)"),
+]
+
+
+def _state(store: str | None, state: str | None) -> str:
+    from pathlib import Path
+
+    from graph_api.store import store_uri
+
+    env = dict(os.environ)
+    if state:
+        env["TELUSUR_STATE_DIR"] = state
+    return str(state_dir(store_uri(store, env), env) if not state else Path(state))
+
+
+def _users(store: str | None, state: str | None) -> UserStore:
+    from pathlib import Path
+
+    return UserStore(Path(_state(store, state)) / "users.sqlite")
+
+
+def _password() -> str:
+    pw = os.environ.get("TELUSUR_PASSWORD")
+    if pw:
+        return pw
+    if sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    pw = sys.stdin.readline().rstrip("\r\n")
+    if not pw:
+        raise InputError("give the password on standard input or in TELUSUR_PASSWORD")
+    return pw
+
+
+@app.command()
+def serve(
+    store: StoreOpt = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Run the HTTP API (OpenAPI at /api/docs). Needs TELUSUR_SECRET (32+ random chars)."""
+    import uvicorn
+
+    from graph_api.web import Settings, create_app
+
+    settings = Settings.from_env(store=store)
+    application = create_app(settings)
+    typer.echo(f"telusur: serving {settings.store} on http://{host}:{port}/api/docs", err=True)
+    uvicorn.run(application, host=host, port=port, workers=workers, proxy_headers=False,
+                server_header=False, date_header=True, timeout_keep_alive=5,
+                limit_concurrency=256, log_level="info")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="User name (a-z 0-9 . _ -)")],
+    role: Annotated[str, typer.Option(help="|".join(ROLES))],
+    store: StoreOpt = None,
+    state: StateOpt = None,
+) -> None:
+    """Add a user; the password comes from standard input or TELUSUR_PASSWORD."""
+    users = _users(store, state)
+    try:
+        user = users.add(name, role=role, password=_password())
+    finally:
+        users.close()
+    typer.echo(f"added {user.name} ({user.role})")
+
+
+@users_app.command("list")
+def users_list(store: StoreOpt = None, state: StateOpt = None, as_json: JsonOpt = False) -> None:
+    """List users with their roles."""
+    users = _users(store, state)
+    try:
+        found = users.list()
+    finally:
+        users.close()
+    if as_json:
+        typer.echo(json.dumps([u.__dict__ for u in found], indent=2))
+        return
+    for u in found:
+        typer.echo(f"{u.name}\t{u.role}\t{'disabled' if u.disabled else 'active'}\t{u.created_at}")
+
+
+@users_app.command("disable")
+def users_disable(name: str, store: StoreOpt = None, state: StateOpt = None) -> None:
+    """Disable a user; their tokens stop working at once."""
+    users = _users(store, state)
+    try:
+        users.disable(name)
+    finally:
+        users.close()
+    typer.echo(f"disabled {name}")
+
+
+@users_app.command("passwd")
+def users_passwd(name: str, store: StoreOpt = None, state: StateOpt = None) -> None:
+    """Set a new password (standard input or TELUSUR_PASSWORD); old tokens stop working."""
+    users = _users(store, state)
+    try:
+        users.set_password(name, _password())
+    finally:
+        users.close()
+    typer.echo(f"password changed for {name}")
+
+
+def _audit(store: str | None, state: str | None) -> AuditLog:
+    from pathlib import Path
+
+    path = Path(_state(store, state)) / "audit.sqlite"
+    if not path.exists():
+        raise InputError(f"no audit trail at {path}")
+    return AuditLog(path)
+
+
+@audit_app.command("verify")
+def audit_verify(store: StoreOpt = None, state: StateOpt = None, as_json: JsonOpt = False) -> None:
+    """Check the hash chain; exit 1 naming the first bad entry."""
+    log = _audit(store, state)
+    try:
+        verdict = log.verify()
+    finally:
+        log.close()
+    if as_json:
+        typer.echo(json.dumps(verdict.to_json(), indent=2))
+    elif verdict.ok:
+        typer.echo(f"ok: {verdict.entries} entries, head {verdict.head}")
+    else:
+        typer.echo(f"BROKEN at entry {verdict.first_bad}: {verdict.reason}")
+    if not verdict.ok:
+        raise typer.Exit(1)
+
+
+@audit_app.command("show")
+def audit_show(
+    store: StoreOpt = None, state: StateOpt = None,
+    after: Annotated[int, typer.Option(help="Show entries after this seq")] = 0,
+    limit: Annotated[int, typer.Option(help="How many")] = 50,
+) -> None:
+    """Print audit entries as JSON lines."""
+    log = _audit(store, state)
+    try:
+        for e in log.entries(after=after, limit=limit):
+            typer.echo(json.dumps(e, ensure_ascii=False, sort_keys=True))
+    finally:
+        log.close()
