@@ -25,6 +25,9 @@ NODE_BASE: Final = ("id", "sources", "keys")
 REL_BASE: Final = ("id", "sources")
 #: Prefix of extra properties kept from unknown bundle columns.
 EXTRA_PREFIX: Final = "x_"
+#: List properties that only ever grow on upsert (union, order of first appearance):
+#: a second record of the same entity adds to them instead of replacing them.
+GROWING_LISTS: Final = ("sources", "keys", "aliases", "id_numbers")
 #: Label every node also carries in Neo4j so that a node can be found by id
 #: alone (one uniqueness constraint, one index seek) whatever its labels.
 ENTITY_LABEL: Final = "Entity"
@@ -114,6 +117,7 @@ NODES: Final[tuple[NodeSpec, ...]] = (
         (
             _P("name"),
             _P("name_norm", indexed=True),
+            _P("aliases", "list[str]", doc="other names, e.g. from merged records"),
             _P("kind"),
             _P("kind_raw"),
             _P("license_no", identifier=True, indexed=True),

@@ -21,7 +21,10 @@ def main() -> None:
     if "--debug" in sys.argv:
         sys.argv.remove("--debug")
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        # Without standalone mode click *returns* the code of typer.Exit(n): pass it on.
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except (ConfigError, StoreUnavailable, InputError) as exc:
         if debug:
             raise

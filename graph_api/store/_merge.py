@@ -1,7 +1,8 @@
 """Upsert semantics shared by both stores, so that they cannot drift apart.
 
-A node row merges into what is stored: labels and the ``sources``/``keys`` lists
-only grow (order of first appearance), other given properties overwrite, a
+A node row merges into what is stored: labels and the lists named in
+``GROWING_LISTS`` (``sources``, ``keys``, ``aliases``, ``id_numbers``) only grow
+(order of first appearance), other given properties overwrite, a
 ``None`` value means "not given". Relationships merge the same way; their
 endpoints are fixed when they are created.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
+from graph_api.model import GROWING_LISTS
 from graph_api.rows import NodeRow, RelRow, merge_lists
 
 Status = Literal["created", "updated", "unchanged"]
@@ -27,7 +29,7 @@ def _merge_props(
 ) -> dict[str, Any]:
     out = dict(old)
     for k, v in _clean(new).items():
-        out[k] = merge_lists(old.get(k), v) if k in _LISTS else v
+        out[k] = merge_lists(old.get(k), v) if k in GROWING_LISTS else v
     for k in lists:
         out.setdefault(k, [])
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ingest.bundle._context import LoadContext
-from ingest.normalize import name_similarity
+from ingest.normalize import name_similarity, normalize_name
 
 if TYPE_CHECKING:
     from ingest.report import IngestReport
@@ -75,10 +75,17 @@ def _score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
         return None  # two valid, different NIKs: two people
     if a.get("birth_date") and b.get("birth_date") and a["birth_date"] != b["birth_date"]:
         return None  # known and different birth dates: two people
-    na, nb = a.get("name_norm") or "", b.get("name_norm") or ""
-    if not na or not nb:
+    names_a, names_b = _names(a), _names(b)
+    if not names_a or not names_b:
         return None
-    return round(name_similarity(na, nb), 4)
+    return round(max(name_similarity(x, y) for x in names_a for y in names_b), 4)
+
+
+def _names(props: dict[str, Any]) -> list[str]:
+    """The folded name and every alias (a merged record's other spellings are aliases)."""
+    out = [str(props["name_norm"])] if props.get("name_norm") else []
+    out += [normalize_name(str(a)) for a in props.get("aliases") or []]
+    return [n for n in dict.fromkeys(out) if n]
 
 
 def link_candidates(ctx: LoadContext, *, write: bool, report: IngestReport) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from graph_api.rows import NodeRow, RelRow
 from graph_api.store.base import Store
+from ingest.bundle._seen import SeenIndex
 from ingest.bundle.spec import FileSpec
 from ingest.normalize import EXTRA_KEY, NormalizeError, parse_to_iso
 
@@ -50,6 +51,13 @@ class LoadContext:
     #: (identifier kind, value) -> stored id, for records resolved earlier in this run
     identified: dict[tuple[str, str], str] = field(default_factory=dict)
     occurrences: dict[str, int] = field(default_factory=dict)
+    #: person keys that hold a post (officials.csv), pre-read
+    official_keys: set[str] = field(default_factory=set)
+    #: agency keys of the bundle, pre-read (parents may come later in the file)
+    agency_keys: set[str] = field(default_factory=set)
+    seen: SeenIndex = field(default_factory=SeenIndex)
+    #: property names written so far per resolved entity (merged records fill gaps only)
+    filled: dict[str, set[str]] = field(default_factory=dict)
     #: links whose target may come later in the same file (agency parents)
     deferred: list[tuple[int, dict[str, str], Callable[[Batch], None]]] = field(
         default_factory=list

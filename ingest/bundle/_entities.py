@@ -125,12 +125,14 @@ def agencies(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         )
         ctx.register(key, Ref(aid, "agency"))
         parent = text(row, "parent_id")
+        if parent and parent not in ctx.agency_keys:
+            raise RowError(f"unknown reference parent_id={parent!r}: not in this bundle")
         if parent:
             # The parent may come later in the file: link once the whole file is read.
             def link(later: Batch, parent: str = parent) -> None:
                 ref = ctx.refs.get(parent)
                 if ref is None or ref.kind != "agency":
-                    raise RowError(f"unknown reference parent_id={parent!r}: not in this bundle")
+                    raise RowError(f"parent_id={parent!r}: that agency row was rejected")
                 later.rel(f"part_of:{aid}:{ref.id}", "PART_OF", aid, ref.id, {"sources": src})
 
             ctx.deferred.append((line, row, link))
@@ -152,25 +154,24 @@ def organizations(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) ->
         kind, kind_raw = open_enum(row, spec, "kind")
         phones = _phones(row)
         src = ctx.sources(row)
-        oid = resolver.resolve(ctx.sid(key), _org_identifiers(row))
-        batch.node(
-            oid,
-            ["Organization"],
-            _props(
-                name=row["name"],
-                name_norm=normalize_name(row["name"]),
-                kind=kind,
-                kind_raw=kind_raw,
-                license_no=text(row, "license_no"),
-                npwp=_digits(row.get("npwp", "")) or None,
-                address=text(row, "address"),
-                sources=src,
-                keys=ctx.keys(key),
-                **extras(row, spec),
-            ),
+        props = _props(
+            name=row["name"],
+            name_norm=normalize_name(row["name"]),
+            kind=kind,
+            kind_raw=kind_raw,
+            license_no=text(row, "license_no"),
+            npwp=_digits(row.get("npwp", "")) or None,
+            address=text(row, "address"),
+            sources=src,
+            keys=ctx.keys(key),
+            **extras(row, spec),
         )
-        _uses(ctx, batch, oid, phones, src)
+        idents = _org_identifiers(row)
+        oid = resolver.choose(ctx.sid(key), idents)
         ctx.register(key, Ref(oid, "organization"))
+        batch.node(oid, ["Organization"], resolver.only_new(oid, ctx.sid(key), props))
+        _uses(ctx, batch, oid, phones, src)
+        resolver.claim(oid, idents)
 
     return each(rows, batch, reject, one)
 
@@ -202,7 +203,6 @@ def people(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         nik = check_nik(row["nik"]) if row.get("nik", "").strip() else None
         phones = _phones(row)
         src = ctx.sources(row)
-        pid = resolver.resolve(ctx.sid(key), _person_identifiers(ctx, row))
         props = _props(
             name=row["name"],
             name_norm=normalize_name(row["name"]),
@@ -220,9 +220,12 @@ def people(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         elif nik is not None:  # kept raw and flagged, never used to match
             props["nik_raw"] = nik.raw
             props["nik_invalid"] = nik.reason
-        batch.node(pid, ["Person"], props)
-        _uses(ctx, batch, pid, phones, src)
+        idents = _person_identifiers(ctx, row)
+        pid = resolver.choose(ctx.sid(key), idents)
         ctx.register(key, Ref(pid, "person"))
+        batch.node(pid, ["Person"], resolver.only_new(pid, ctx.sid(key), props))
+        _uses(ctx, batch, pid, phones, src)
+        resolver.claim(pid, idents)
 
     return each(rows, batch, reject, one)
 
@@ -291,23 +294,22 @@ def accounts(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             else None
         )
         src = ctx.sources(row)
-        aid = resolver.resolve(ctx.sid(key), [_account_identifier(row)])
-        batch.node(
-            aid,
-            ["Account"],
-            _props(
-                bank=row["bank"].strip(),
-                number=account_number(row["number"]),
-                kind=enum(row, spec, "kind"),
-                holder_name=text(row, "holder_name"),
-                sources=src,
-                keys=ctx.keys(key),
-                **extras(row, spec),
-            ),
+        props = _props(
+            bank=row["bank"].strip(),
+            number=account_number(row["number"]),
+            kind=enum(row, spec, "kind"),
+            holder_name=text(row, "holder_name"),
+            sources=src,
+            keys=ctx.keys(key),
+            **extras(row, spec),
         )
+        idents = [_account_identifier(row)]
+        aid = resolver.choose(ctx.sid(key), idents)
+        ctx.register(key, Ref(aid, "account"))
+        batch.node(aid, ["Account"], resolver.only_new(aid, ctx.sid(key), props))
         if holder is not None:
             batch.rel(f"holds:{holder.id}:{aid}", "HOLDS", holder.id, aid, {"sources": src})
-        ctx.register(key, Ref(aid, "account"))
+        resolver.claim(aid, idents)
 
     return each(rows, batch, reject, one)
 

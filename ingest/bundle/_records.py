@@ -111,6 +111,11 @@ def relations(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
             )
         typ, from_kinds, to_kinds = RELATION_TYPES[raw_type]
         start = ctx.ref(row, "from_id", from_kinds)
+        if raw_type in ("investigates", "supervises") and row["from_id"] not in ctx.official_keys:
+            raise RowError(
+                f"{raw_type} needs an official: from_id={row['from_id']!r} holds no post "
+                "in officials.csv"
+            )
         end = ctx.ref(row, "to_id", to_kinds)
         detail = text(row, "detail")
         props: dict[str, object] = {}
@@ -152,8 +157,34 @@ def relations(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
     return each(rows, batch, reject, one)
 
 
+def _row_digest(row: dict[str, str]) -> str:
+    return _digest(*(f"{k}={v}" for k, v in sorted(row.items())))
+
+
+class _Occurrences:
+    """Occurrence numbers of identical rows without an id, across chunks (on disk)."""
+
+    def __init__(self, ctx: LoadContext, rows: Rows) -> None:
+        self.ctx = ctx
+        self.counts = ctx.seen.counts([_row_digest(r) for _, r in rows])
+
+    def next(self, row: dict[str, str]) -> tuple[str, int]:
+        d = _row_digest(row)
+        return d, self.counts.get(d, 0)
+
+    def taken(self, digest: str) -> None:
+        self.counts[digest] = self.counts.get(digest, 0) + 1
+
+    def save(self) -> None:
+        self.ctx.seen.set_counts(self.counts)
+
+
 def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     spec = BY_NAME["transfers.csv"]
+    occ = _Occurrences(ctx, rows)
+    given = [r.get("transfer_id", "").strip() for _, r in rows]
+    earlier = ctx.seen.seen_ids([g for g in given if g])
+    this_chunk: set[str] = set()
 
     def one(line: int, row: dict[str, str], batch: Batch) -> None:
         required(row, spec)
@@ -170,34 +201,39 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
         assert at is not None  # required
         channel = enum(row, spec, "channel")
         tid = text(row, "transfer_id")
-        if tid is None:
-            # No id in the export: derive one from the content, so a rerun finds it again.
-            rid = f"{ctx.bundle}:tx:" + _digest(
-                src_acc.id, dst_acc.id, str(amount), at, row.get("reference", "")
-            )
-        else:
-            rid = ctx.sid(tid)
-        batch.rel(
-            rid,
-            "TRANSFERRED",
-            src_acc.id,
-            dst_acc.id,
-            _props(
-                amount=amount_to_float(amount),
-                currency=currency,
-                at=at,
-                channel=channel,
-                reference=text(row, "reference"),
-                sources=ctx.sources(row),
-                **extras(row, spec),
-            ),
+        props = _props(
+            amount=amount_to_float(amount),
+            currency=currency,
+            at=at,
+            channel=channel,
+            reference=text(row, "reference"),
+            sources=ctx.sources(row),
+            **extras(row, spec),
         )
+        if tid is None:
+            # No id in the export: derive one from the row and its occurrence, so a rerun
+            # finds it again and two identical rows stay two transfers.
+            digest, n = occ.next(row)
+            rid = f"{ctx.bundle}:tx:{digest}:{n}"
+            occ.taken(digest)
+        else:
+            if tid in earlier or tid in this_chunk:
+                raise RowError(f"duplicate transfer_id {tid!r}: already used in this file")
+            if tid in ctx.refs:
+                raise RowError(f"duplicate id {tid!r}: already used by a {ctx.refs[tid].kind}")
+            this_chunk.add(tid)
+            rid = ctx.sid(tid)
+        batch.rel(rid, "TRANSFERRED", src_acc.id, dst_acc.id, props)
 
-    return each(rows, batch, reject, one)
+    accepted = each(rows, batch, reject, one)
+    occ.save()
+    ctx.seen.add_ids(sorted(this_chunk))
+    return accepted
 
 
 def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     spec = BY_NAME["calls.csv"]
+    occ = _Occurrences(ctx, rows)
 
     def one(line: int, row: dict[str, str], batch: Batch) -> None:
         required(row, spec)
@@ -216,9 +252,9 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         src = ctx.sources(row)
         for number in ends:
             batch.node(number, ["Phone"], {"number": number, "sources": src})
-        rid = f"{ctx.bundle}:call:" + _digest(ends[0], ends[1], at, duration, kind)
+        digest, n = occ.next(row)
         batch.rel(
-            rid,
+            f"{ctx.bundle}:call:{digest}:{n}",
             "CALLED",
             ends[0],
             ends[1],
@@ -230,5 +266,8 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
                 **extras(row, spec),
             ),
         )
+        occ.taken(digest)
 
-    return each(rows, batch, reject, one)
+    accepted = each(rows, batch, reject, one)
+    occ.save()
+    return accepted

@@ -9,7 +9,10 @@ becomes that entity: same stored id, its key added to ``keys``. Anything weaker
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from graph_api.model import GROWING_LISTS
+from graph_api.rows import NodeRow
 from ingest.bundle._context import LoadContext
 
 #: identifier kind -> (label, property) where the store keeps it
@@ -29,6 +32,7 @@ class Resolver:
         self.ctx = ctx
         self._store_hits: dict[tuple[str, str], list[str]] = {}
         self._existing: set[str] = set()
+        self._stored: dict[str, NodeRow] = {}
 
     def prefetch(self, wanted: Iterable[tuple[str, str]], own_ids: Iterable[str]) -> None:
         by_kind: dict[str, set[str]] = {}
@@ -55,21 +59,45 @@ class Resolver:
                 for value, ids in hits.items():
                     self._store_hits[(kind, value)] = ids
         self._existing = set(store.get_nodes(list(own_ids)))
+        self._stored = store.get_nodes(
+            sorted({i for ids in self._store_hits.values() for i in ids})
+        )
 
-    def resolve(self, own_id: str, identifiers: list[tuple[str, str]]) -> str:
+    def choose(self, own_id: str, identifiers: list[tuple[str, str]]) -> str:
         """The stored id for a record: itself if stored, else the entity an identifier names."""
         if own_id in self._existing:
-            chosen = own_id
-        else:
-            candidates: list[str] = []
-            for ident in identifiers:
-                if ident in self.ctx.identified:
-                    candidates.append(self.ctx.identified[ident])
-                candidates.extend(self._store_hits.get(ident, []))
-            chosen = min(candidates) if candidates else own_id
+            return own_id
+        candidates: list[str] = []
+        for ident in identifiers:
+            if ident in self.ctx.identified:
+                candidates.append(self.ctx.identified[ident])
+            candidates.extend(self._store_hits.get(ident, []))
+        return min(candidates) if candidates else own_id
+
+    def only_new(self, chosen: str, own_id: str, props: dict[str, Any]) -> dict[str, Any]:
+        """Properties to write for a record that resolved onto ``chosen``.
+
+        A record merged into another entity only fills what that entity lacks (and
+        adds its keys and sources): the record that made the entity keeps its
+        values, so re-ingesting either bundle later changes nothing.
+        """
+        if chosen == own_id:
+            self.ctx.filled.setdefault(chosen, set()).update(props)
+            return props
+        stored = self._stored[chosen]["props"] if chosen in self._stored else {}
+        have = set(stored) | self.ctx.filled.get(chosen, set())
+        out = {k: v for k, v in props.items() if k in GROWING_LISTS or k not in have}
+        name = props.get("name")
+        if name and "name" not in out and name != stored.get("name"):
+            # Another spelling of the name is kept as an alias, not thrown away.
+            out["aliases"] = [*props.get("aliases", []), name]
+        self.ctx.filled.setdefault(chosen, set()).update(out)
+        return out
+
+    def claim(self, chosen: str, identifiers: list[tuple[str, str]]) -> None:
+        """Record an accepted record's identifiers (a rejected row claims nothing)."""
         for ident in identifiers:
             self.ctx.identified.setdefault(ident, chosen)
-        return chosen
 
 
 def bank_key(bank: str) -> str:

@@ -101,6 +101,31 @@ def load_bundle(
     report = IngestReport(bundle=name, written=write)
     if "officials.csv" in files:
         _prescan_officials(ctx, files["officials.csv"], sniffs["officials.csv"])
+    if "agencies.csv" in files:
+        ctx.agency_keys = {
+            row.get("agency_id", "")
+            for _, row in read_rows(files["agencies.csv"], sniffs["agencies.csv"])
+        }
+    try:
+        _load_files(ctx, files, sniffs, report, rejects, write, chunk, progress)
+    finally:
+        ctx.seen.close()
+    report.candidates = link_candidates(ctx, write=write, report=report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _load_files(
+    ctx: LoadContext,
+    files: dict[str, Path],
+    sniffs: dict[str, SniffResult],
+    report: IngestReport,
+    rejects: RejectsWriter | None,
+    write: bool,
+    chunk: int,
+    progress: Progress | None,
+) -> None:
+    store = ctx.store
     for spec in FILES:
         if spec.name not in files:
             continue
@@ -131,9 +156,6 @@ def load_bundle(
                     reject(line, row, str(exc))
             ctx.deferred.clear()
             _flush(store, batch, report, write)
-    report.candidates = link_candidates(ctx, write=write, report=report)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _flush(store: Store, batch: Batch, report: IngestReport, write: bool) -> None:
@@ -154,6 +176,7 @@ def _prescan_officials(ctx: LoadContext, path: Path, sniff: SniffResult) -> None
             required(row, spec)
         except RowError:
             continue  # reported when the file itself is read
+        ctx.official_keys.add(row["person_id"])
         number = "".join(c for c in row.get("id_number", "") if c.isdigit())
         if number:
             ctx.official_numbers.setdefault(row["person_id"], []).append(number)

@@ -72,10 +72,11 @@ def _household(world: World, people: PeopleFactory, crowd: Crowd,
                rows: list[list[str]]) -> None:
     """One family, its accounts and jobs; relation rows go to ``rows``."""
     rng = world.rng
+    pick = people.pick
     bap = world.sources.by_kind["bap"]
-    regency = rng.randrange(len(REGENCIES))
-    village = rng.choice(rng.choice(REGENCIES[regency].districts).villages)
-    size = rng.choice((1, 2, 2, 3, 3, 4, 5))
+    regency = people.draw(0, len(REGENCIES) - 1)
+    village = pick(pick(REGENCIES[regency].districts).villages)
+    size = pick((1, 2, 2, 3, 3, 4, 5))
     head = people.person(regency=regency, village=village, gender="m" if rng.random() < 0.85
                          else "f", born=(1950, 1990), with_nik=0.88)
     members = [head]
@@ -93,7 +94,7 @@ def _household(world: World, people: PeopleFactory, crowd: Crowd,
         if len(members) > 2 and rng.random() < 0.5:
             links.append((child.pid, members[-1].pid, "sibling"))
         members.append(child)
-    rows.extend([a, b, "family", detail, "", "", rng.choice(bap)] for a, b, detail in links)
+    rows.extend([a, b, "family", detail, "", "", pick(bap)] for a, b, detail in links)
     for person in members:
         _equip(world, people, crowd, person, rows)
     for a, b in itertools.pairwise(members):
@@ -113,15 +114,15 @@ def _equip(world: World, people: PeopleFactory, crowd: Crowd, person: Person,
             people.account(person, ewallet=True)
         crowd.accounts.append(person.accounts[0])
         if rng.random() < 0.06 and world.employers:
-            employer = rng.choice(world.employers)
+            employer = people.pick(world.employers)
             crowd.salaries.append((employer.accounts[0], person.accounts[0],
-                                   rng.randint(20, 90) * 100_000))
+                                   people.draw(20, 90) * 100_000))
             rows.append([person.pid, employer.oid, "employee_of", "karyawan", "", "",
-                         world.sources.pick(rng, "bap")])
+                         people.pick(world.sources.by_kind["bap"])])
     if crowd.pids and rng.random() < 0.07:
-        rows.append([person.pid, rng.choice(crowd.pids), "associate",
-                     rng.choice(("teman", "tetangga", "rekan kerja")), "", "",
-                     world.sources.pick(rng, "osint")])
+        rows.append([person.pid, people.pick(crowd.pids), "associate",
+                     people.pick(("teman", "tetangga", "rekan kerja")), "", "",
+                     people.pick(world.sources.by_kind["osint"])])
     crowd.pids.append(person.pid)
     crowd.phones.extend(person.phones[:1])
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date
+from typing import TypeVar
 
 from . import _format
 from ._geo import BIRTH_PLACES_EXTRA, REGENCIES, Regency
@@ -19,6 +21,9 @@ from ._names import (
     PREFIX_LIST,
 )
 from ._world import Org, Person, World
+
+T = TypeVar("T")
+_DISTRICT = {(i, v): d for i, r in enumerate(REGENCIES) for d in r.districts for v in d.villages}
 
 
 class PeopleFactory:
@@ -39,15 +44,26 @@ class PeopleFactory:
         self.people_sink: list[Person] = world.people
         self.account_sink: list[list[str]] = world.accounts
 
+    # -- fast draws --------------------------------------------------------------
+    # random.choice/randint cost several times more than one random() call, and
+    # the background draws millions of values; these keep generation fast.
+
+    def pick(self, seq: Sequence[T]) -> T:
+        return seq[int(self.rng.random() * len(seq))]
+
+    def draw(self, low: int, high: int) -> int:
+        """Uniform integer in [low, high]."""
+        return low + int(self.rng.random() * (high - low + 1))
+
     # -- identifiers -----------------------------------------------------------
 
     def phone(self) -> str:
         """A fresh mobile number as ``62…`` digits."""
         rng = self.rng
         while True:
-            prefix = rng.choice(PREFIX_LIST)
-            tail = rng.randrange(10**7, 10**8) if rng.random() < 0.7 else rng.randrange(
-                10**6, 10**7)
+            prefix = self.pick(PREFIX_LIST)
+            tail = self.draw(10**7, 10**8 - 1) if rng.random() < 0.7 else self.draw(
+                10**6, 10**7 - 1)
             canon = f"62{prefix[1:]}{tail}"
             if canon not in self._phones:
                 self._phones.add(canon)
@@ -63,14 +79,14 @@ class PeopleFactory:
 
     def written(self, phones: list[str]) -> str:
         """Phones joined with ``|``, each in a randomly chosen written form."""
-        return "|".join(_format.phone(p, self.rng.randrange(_format.PHONE_STYLES)) for p in phones)
+        return "|".join(_format.phone(p, self.draw(0, _format.PHONE_STYLES - 1)) for p in phones)
 
     def nik(self, regency: Regency, district: str, birth: date, gender: str) -> str:
         """A valid 16-digit NIK: region, DDMMYY (+40 on the day for women), serial."""
         day = birth.day + (40 if gender == "f" else 0)
         stem = f"{regency.code}{district}{day:02d}{birth.month:02d}{birth.year % 100:02d}"
         while True:
-            nik = f"{stem}{self.rng.randrange(1, 10000):04d}"
+            nik = f"{stem}{self.draw(1, 9999):04d}"
             if nik not in self._niks:
                 self._niks.add(nik)
                 return nik
@@ -79,16 +95,16 @@ class PeopleFactory:
 
     def name(self, gender: str) -> str:
         """A Javanese/Indonesian name; common names repeat on purpose."""
-        rng = self.rng
+        rnd, pick = self.rng.random, self.pick
         if gender == "m":
-            given = rng.choice(MALE_GIVEN)
-            if given in ("Muhammad", "Ahmad") or rng.random() < 0.15:
-                given = f"{given} {rng.choice(MALE_GIVEN)}"
-            return given if rng.random() < 0.25 else f"{given} {rng.choice(MALE_FAMILY)}"
-        given = rng.choice(FEMALE_GIVEN)
-        if given in ("Siti", "Sri") and rng.random() < 0.5:
-            given = f"{given} {rng.choice(FEMALE_GIVEN)}"
-        return given if rng.random() < 0.3 else f"{given} {rng.choice(FEMALE_FAMILY)}"
+            given = pick(MALE_GIVEN)
+            if given in ("Muhammad", "Ahmad") or rnd() < 0.15:
+                given = f"{given} {pick(MALE_GIVEN)}"
+            return given if rnd() < 0.25 else f"{given} {pick(MALE_FAMILY)}"
+        given = pick(FEMALE_GIVEN)
+        if given in ("Siti", "Sri") and rnd() < 0.5:
+            given = f"{given} {pick(FEMALE_GIVEN)}"
+        return given if rnd() < 0.3 else f"{given} {pick(FEMALE_FAMILY)}"
 
     def person(
         self, *, regency: int, gender: str = "", born: tuple[int, int] = (1955, 2004),
@@ -97,40 +113,41 @@ class PeopleFactory:
     ) -> Person:
         """A core person (kept in memory and written among the background)."""
         rng = self.rng
+        rnd, pick, draw = rng.random, self.pick, self.draw
         reg = REGENCIES[regency]
-        homes = [d for d in reg.districts if village in d.villages]
-        district = homes[0] if homes else rng.choice(reg.districts)
-        village = village or rng.choice(district.villages)
-        gender = gender or rng.choice("mf")
+        district = _DISTRICT.get((regency, village)) or pick(reg.districts)
+        village = village or pick(district.villages)
+        gender = gender or pick("mf")
         plain = name or self.name(gender)
-        birth = date(rng.randint(*born), 1, 1) + timedelta(days=rng.randrange(365))
+        birth = date.fromordinal(draw(date(born[0], 1, 1).toordinal(),
+                                      date(born[1], 12, 31).toordinal()))
         shown = plain
-        if rank and rng.random() < 0.35:
+        if rank and rnd() < 0.35:
             shown = f"{rank} {plain}"
-        elif rng.random() < titled and birth.year < 1994:
-            hajj, degree, both = "H." if gender == "m" else "Hj.", rng.choice(DEGREES), rng.random()
+        elif rnd() < titled and birth.year < 1994:
+            hajj, degree, both = "H." if gender == "m" else "Hj.", pick(DEGREES), rnd()
             shown = (f"{hajj} {plain}" if both < 0.4 else f"{plain}, {degree}" if both < 0.8
                      else f"{hajj} {plain}, {degree}")
-        n_phones = phones if phones >= 0 else (2 if rng.random() < 0.1 else 1)
+        n_phones = phones if phones >= 0 else (2 if rnd() < 0.1 else 1)
         nums = [self.phone() for _ in range(n_phones)]
-        has_nik = rng.random() < with_nik
+        has_nik = rnd() < with_nik
         person = Person(
             pid=self.world.ids.new("P", 6),
             name=shown,
             plain_name=plain,
             gender=gender,
-            birth=birth if has_nik or rng.random() < 0.5 else None,
+            birth=birth if has_nik or rnd() < 0.5 else None,
             nik=self.nik(reg, district.code, birth, gender) if has_nik else "",
-            birth_place=reg.name if rng.random() < 0.8 else rng.choice(BIRTH_PLACES_EXTRA),
+            birth_place=reg.name if rnd() < 0.8 else pick(BIRTH_PLACES_EXTRA),
             phones=nums,
             phones_written=self.written(nums),
-            address=(f"RT {rng.randint(1, 9):02d} RW {rng.randint(1, 6):02d}, Desa {village}, "
+            address=(f"RT {draw(1, 9):02d} RW {draw(1, 6):02d}, Desa {village}, "
                      f"Kec. {district.name}, Kab. {reg.name}"),
             regency=regency,
             village=village,
             aliases="",
-            occupation=occupation or rng.choice(OCCUPATIONS),
-            source_id=self.world.sources.pick(rng, source),
+            occupation=occupation or pick(OCCUPATIONS),
+            source_id=pick(self.world.sources.by_kind[source]),
         )
         self.people_sink.append(person)
         return person
@@ -139,7 +156,7 @@ class PeopleFactory:
 
     def _number(self, digits: int) -> str:
         while True:
-            num = str(self.rng.randrange(10 ** (digits - 1), 10**digits))
+            num = str(self.draw(10 ** (digits - 1), 10**digits - 1))
             if num not in self._numbers:
                 self._numbers.add(num)
                 return num
@@ -149,21 +166,20 @@ class PeopleFactory:
         source: str = "bank_statement",
     ) -> str:
         """Open an account for ``holder`` and return its account_id."""
-        rng = self.rng
         world = self.world
         aid = world.ids.new("ACC", 6)
         if ewallet and isinstance(holder, Person) and holder.phones:
-            bank, number, kind = rng.choice(EWALLETS), "0" + holder.phones[0][2:], "ewallet"
+            bank, number, kind = self.pick(EWALLETS), "0" + holder.phones[0][2:], "ewallet"
         else:
-            bank, digits = rng.choice(BANKS)
+            bank, digits = self.pick(BANKS)
             number, kind = self._number(digits), "bank"
         if not holder_name and holder is not None:
             holder_name = holder.plain_name.upper() if isinstance(holder, Person) else holder.name
-        branch = f"KCP {rng.choice(REGENCIES).name}" if kind == "bank" else ""
+        branch = f"KCP {self.pick(REGENCIES).name}" if kind == "bank" else ""
         holder_id = holder.pid if isinstance(holder, Person) else (holder.oid if holder else "")
         self.account_sink.append([
             aid, bank, number, holder_id, holder_name, kind,
-            world.sources.pick(rng, source), branch,
+            self.pick(world.sources.by_kind[source]), branch,
         ])
         if holder is not None:
             holder.accounts.append(aid)

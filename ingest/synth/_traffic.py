@@ -21,6 +21,9 @@ CALLS_PER_SCALE = 16000
 _BUSY_SHARE = 0.012  # of all background calls, per busy (PR) phone
 _SUPERNODE_SHARE = 0.04
 _Row = TypeVar("_Row", Transfer, Call)
+# Three random bits → a written style, weighted towards the commonest forms.
+_AMOUNT_STYLE = (0, 1, 2, 3, 4, 0, 1, 4)
+_PHONE_STYLE = (0, 1, 2, 3, 4, 5, 0, 1)
 
 
 def _bucket(items: list[_Row]) -> list[list[_Row]]:
@@ -46,7 +49,10 @@ def transfers(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) ->
     n_other = round(OTHER_TRANSFERS_PER_SCALE * world.scale / cal.MONTHS)
     tid = rng.randrange(10**6, 5 * 10**6)
     rnd = rng.random
-    refs = ("", "", "", "kiriman", "bayar", "titip", "utang", "arisan", "belanja", "sewa")
+    grb = rng.getrandbits
+    # "André" keeps the file honestly Windows-1252 (it is not valid UTF-8 there).
+    refs = ("", "", "bayar ke André", "kiriman", "bayar", "titip", "utang", "arisan", "belanja",
+            "sewa")
     dmy = cal.dmy_minute
     fmt = _format.amount
     for month in range(cal.MONTHS):
@@ -83,13 +89,16 @@ def transfers(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) ->
                                  "cash_deposit" if rnd() < 0.1 else "transfer",
                                  refs[int(rnd() * 10)], src))
         rows.extend(planted[month])
-        rows.sort(key=lambda row: row[0])
+        rows.sort()
         out = []
         for t, a, b, amount, channel, ref, src in rows:
             tid += 1
-            cents = 50 if rnd() < 0.02 else 0
-            out.append([f"T{tid}" if rnd() > 0.05 else "", a, b, fmt(amount, int(rnd() * 5), cents),
-                        "IDR" if rnd() < 0.7 else "", dmy(t), channel, ref, src])
+            # One draw decides every cosmetic choice of the row (ids, currency,
+            # the amount's written form): random() per choice was the bottleneck.
+            bits = grb(16)
+            out.append([f"T{tid}" if bits & 31 else "", a, b,
+                        fmt(amount, _AMOUNT_STYLE[bits >> 5 & 7], 50 if bits >> 8 & 63 == 0 else 0),
+                        "IDR" if bits >> 14 else "", dmy(t), channel, ref, src])
         table.rows(out)
 
 
@@ -103,48 +112,63 @@ def calls(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) -> Non
     members = [p for m in world.members.values() for p in _member_phones(world, m)]
     family = crowd.family_phones or [(pool[0], pool[-1])]
     busy = list(world.busy_phones)
-    busy_cut = _SUPERNODE_SHARE + _BUSY_SHARE * len(busy)
     n = round(CALLS_PER_SCALE * world.scale / cal.MONTHS)
-    rnd = rng.random
+    choices = rng.choices
+    grb = rng.getrandbits
     iso = cal.iso_minute
-    fmt = _format.phone
-    cdr = world.cdr_source
+    written = _Written(world)
     supernode = world.supernode
     for month in range(cal.MONTHS):
         start = cal.month_start(month)
         span = (cal.month_start(month + 1) if month + 1 < cal.MONTHS else cal.END_MINUTE) - start
+        # Fixed shares per kind of caller, each drawn in one sweep: a branchy
+        # per-row loop was the slowest part of the whole generator.
+        k_super, k_busy = round(n * _SUPERNODE_SHARE), round(n * _BUSY_SHARE)
+        k_family, k_official = round(n * 0.3), round(n * 0.1)
+        k_rest = max(0, n - k_super - k_busy * len(busy) - k_family - k_official)
+        k_members = round(k_super * 0.05) if members else 0
+        kin = choices(family, k=k_family)
+        callers = (choices(members, k=k_members) if members else []) + choices(
+            everyone, k=k_super - k_members)
+        callers += [x for phone in busy for x in [phone] * k_busy]
+        callers += [x for x, _ in kin] + choices(officials, k=k_official) + choices(pool, k=k_rest)
+        called = [supernode] * k_super + choices(everyone, k=k_busy * len(busy))
+        called += [y for _, y in kin] + choices(everyone, k=k_official) + choices(pool, k=k_rest)
         rows: list[Call] = []
-        for _ in range(n):
-            r = rnd()
-            t = start + int(rnd() * span)
-            if r < _SUPERNODE_SHARE:
-                a = members[int(rnd() * len(members))] if members and rnd() < 0.05 else (
-                    everyone[int(rnd() * len(everyone))])
-                b = supernode
-            elif r < busy_cut:
-                a = busy[int((r - _SUPERNODE_SHARE) / _BUSY_SHARE)]
-                b = everyone[int(rnd() * len(everyone))]
-            elif r < 0.35:
-                a, b = family[int(rnd() * len(family))]
-            elif r < 0.45:
-                a = officials[int(rnd() * len(officials))]
-                b = everyone[int(rnd() * len(everyone))]
-            else:
-                a = pool[int(rnd() * len(pool))]
-                b = pool[int(rnd() * len(pool))]
+        for a, b in zip(callers, called, strict=True):
+            bits = grb(24)
+            t = start + (bits & 0xFFFF) * span // 0x10000
             if a == b:
                 continue
-            if rnd() < 0.5:
+            if bits & 0x10000:
                 a, b = b, a
-            kind = "call" if rnd() < 0.75 else "sms"
-            rows.append((t, a, b, int(rnd() * rnd() * 600) + 5 if kind == "call" else 0, kind,
-                         ""))
+            if bits >> 17 & 3:
+                rows.append((t, a, b, 5 + (bits >> 19) * (bits & 0xFF) // 8, "call", ""))
+            else:
+                rows.append((t, a, b, 0, "sms", ""))
         rows.extend(planted[month])
-        rows.sort(key=lambda row: row[0])
-        out = [[fmt(a, int(rnd() * 6)), fmt(b, int(rnd() * 6)), iso(t),
-                str(d) if kind == "call" else ("0" if rnd() < 0.5 else ""), kind, src or cdr(a)]
-               for t, a, b, d, kind, src in rows]
+        rows.sort()
+        out = []
+        for t, a, b, d, kind, src in rows:
+            fa, fb = written[a], written[b]
+            bits = grb(7)
+            out.append([fa[_PHONE_STYLE[bits & 7]], fb[_PHONE_STYLE[bits >> 3 & 7]], iso(t),
+                        str(d) if kind == "call" else ("0" if bits >> 6 else ""), kind,
+                        src or fa[6]])
         table.rows(out)
+
+
+class _Written(dict[str, tuple[str, ...]]):
+    """Each phone's written forms (and the CDR holding its calls), made once."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__()
+        self.world = world
+
+    def __missing__(self, canon: str) -> tuple[str, ...]:
+        forms = tuple(_format.phone(canon, s) for s in range(_format.PHONE_STYLES))
+        self[canon] = (*forms, self.world.cdr_source(canon))
+        return self[canon]
 
 
 def _member_phones(world: World, pids: list[str]) -> list[str]:

@@ -36,9 +36,11 @@ class IdPool:
 
     def new(self, prefix: str, width: int) -> str:
         """A fresh key: ``prefix`` and ``width`` random digits."""
-        high = 10**width
+        low = 10 ** (width - 1)
+        span = 10**width - low
+        rnd = self._rng.random
         while True:
-            key = f"{prefix}{self._rng.randrange(high // 10, high):0{width}d}"
+            key = f"{prefix}{low + int(rnd() * span)}"
             if key not in self._used:
                 self._used.add(key)
                 return key

@@ -169,11 +169,6 @@ def test_valid_nik_merges_within_a_bundle(tmp_path: Path, store: Store) -> None:
     assert sorted(props(store, "a:P1")["keys"]) == ["a:P1", "a:P2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a rejected people/accounts row still claims its identifier: the next record "
-    "with the same NIK / bank+number is stored under the rejected row's id",
-)
 def test_rejected_row_leaves_no_identifier_behind(tmp_path: Path, store: Store) -> None:
     a = {
         "people.csv": lines(
@@ -385,11 +380,6 @@ def test_reingesting_merged_bundles_changes_nothing(tmp_path: Path, store: Store
     assert store.counts() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a merged entity takes the scalar properties of the bundle loaded last, so "
-    "re-ingesting bundle a after b updates (flips name/birth place) instead of changing nothing",
-)
 def test_reingesting_an_earlier_bundle_after_a_merge_changes_nothing(
     tmp_path: Path, store: Store
 ) -> None:

@@ -820,10 +820,6 @@ def test_agency_parent_makes_part_of_even_when_parent_comes_later(
     assert out_rels(store, "a:A1", "PART_OF") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an agency row rejected for an unknown parent_id is still written as a node",
-)
 def test_agency_with_unknown_parent_rejected_and_not_written(
     tmp_path: Path, store: Store
 ) -> None:
@@ -901,10 +897,6 @@ def test_transfers_with_and_without_id(tmp_path: Path, store: Store) -> None:
     assert store.counts()["relationships"]["TRANSFERRED"] == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a repeated transfer_id is accepted and silently merged into the first transfer",
-)
 def test_duplicate_transfer_id_rejected(tmp_path: Path, store: Store) -> None:
     """IDs are unique within the bundle; a second row with the same id must not overwrite."""
     files = {
@@ -922,10 +914,6 @@ def test_duplicate_transfer_id_rejected(tmp_path: Path, store: Store) -> None:
     assert (t1["start"], t1["end"], t1["props"]["amount"]) == ("a:AC1", "a:AC2", 1000.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: transfer_id is not checked against the bundle's other keys",
-)
 def test_transfer_id_colliding_with_another_key_rejected(tmp_path: Path, store: Store) -> None:
     """``*_id`` keys are unique within the bundle across all files."""
     files = {
@@ -938,11 +926,6 @@ def test_transfer_id_colliding_with_another_key_rejected(tmp_path: Path, store: 
     assert report.files["transfers.csv"].rejected == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: two identical rows without transfer_id (or two identical calls) get the same "
-    "derived id and collapse into one relationship, though both are counted as accepted",
-)
 def test_identical_rows_without_id_are_two_transfers_and_two_calls(
     tmp_path: Path, store: Store
 ) -> None:
@@ -1128,10 +1111,6 @@ def test_bad_relation_rejected_and_no_node_invented(
     assert nodes == 10  # nothing invented for a missing endpoint
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: investigates/supervises accept any person; the spec says person (official)",
-)
 def test_investigates_needs_an_official(tmp_path: Path, embedded_store: Store) -> None:
     files = {**RELATION_BUNDLE, "relations.csv": lines(
         "from_id,to_id,type", "P1,C1,investigates", "P2,C1,investigates", "P3,C1,supervises"

@@ -87,11 +87,6 @@ def test_strict_with_a_bad_row_writes_nothing(tmp_path: Path) -> None:
     assert "laki-laki" in (tmp_path / "r.csv").read_text(encoding="utf-8")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: --strict with a rejected row exits 0: typer.Exit(1) is returned, not raised, "
-    "by app(standalone_mode=False) in graph_api.cli.main",
-)
 def test_strict_with_a_bad_row_exits_1(tmp_path: Path) -> None:
     folder = write_bundle(tmp_path / "b", {"sources.csv": SOURCES, "people.csv": PEOPLE_ONE_BAD})
     run = telusur("ingest", str(folder), "--store", f"embedded:{tmp_path / 'st'}", "--strict",

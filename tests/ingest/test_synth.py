@@ -367,7 +367,10 @@ def test_encodings_and_delimiters(bundle: Parsed) -> None:
     assert "ANDRÉ".encode("cp1252") in accounts
     with pytest.raises(UnicodeDecodeError):
         accounts.decode("utf-8")
-    assert (folder / "transfers.csv").read_bytes().startswith(b"transfer_id;from_account;")
+    transfers = (folder / "transfers.csv").read_bytes()
+    assert transfers.startswith(b"transfer_id;from_account;")
+    with pytest.raises(UnicodeDecodeError):
+        transfers.decode("utf-8")
     assert (folder / "calls.csv").read_text(encoding="utf-8").startswith("from_phone\tto_phone")
     amounts = [r["amount"] for r in bundle.rows["transfers.csv"]]
     assert any(a.startswith("Rp ") and a.endswith(",-") for a in amounts)

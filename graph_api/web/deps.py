@@ -1,0 +1,171 @@
+"""Every dependency as a named ``Annotated`` alias: ``CurrentUser``, ``Reader``, ..."""
+
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Query, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from graph_api.context import Actor, acting_as
+from graph_api.errors import NotFound, StoreUnavailable
+from graph_api.store import Store
+from graph_api.web.flags import flag_ids
+from graph_api.web.masking import Redactor, Victims, dumps, victims
+from graph_api.web.problems import Problem
+from graph_api.web.security import decode_token
+from graph_api.web.services import Services
+from graph_api.web.users import User
+
+T = TypeVar("T")
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def request_id(request: Request) -> str:
+    rid = getattr(request.state, "request_id", None)
+    if not rid:
+        rid = uuid.uuid4().hex
+        request.state.request_id = rid
+    return str(rid)
+
+
+def _unauthorized(detail: str) -> Problem:
+    return Problem(401, "unauthorized", detail, {"WWW-Authenticate": "Bearer"})
+
+
+def current_user(
+    request: Request, services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]
+) -> User:
+    """The user named by a valid bearer token, still enabled and with the same role."""
+    if not token:
+        raise _unauthorized("a bearer token is required (POST /api/v1/auth/token)")
+    claims = decode_token(token, secret=services.settings.secret)
+    user = services.users.get(claims.user) if claims else None
+    if claims is None or user is None or user.disabled or user.version != claims.version \
+            or user.role != claims.role:
+        raise _unauthorized("the token is invalid or expired")
+    request.state.user, request.state.role = user.name, user.role
+    wait = services.limiter.hit("user:" + user.name)
+    if wait:
+        raise Problem(429, "too many requests", "slow down", {"Retry-After": str(int(wait))})
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: str, hidden: bool = False) -> Callable[..., User]:
+    """A dependency admitting ``roles``; others get 403, or 404 for Propam-only data."""
+
+    def dep(user: CurrentUser) -> User:
+        if user.role not in roles:
+            if hidden:
+                raise Problem(404, "not found", "no such resource")
+            raise Problem(403, "forbidden", f"the {user.role} role cannot use this")
+        return user
+
+    return dep
+
+
+@dataclass
+class Ctx:
+    """One request's view of the store: who asks, and how results are cleaned."""
+
+    services: Services
+    user: User
+    request: Request
+    request_id: str
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(user=self.user.name, role=self.user.role, request_id=self.request_id)
+
+    def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(store, ...)`` on behalf of the user (metadata on every Neo4j query)."""
+        store = self.services.stores.get()
+        with acting_as(self.actor):
+            try:
+                return fn(store, *args, **kwargs)
+            except StoreUnavailable:
+                self.services.stores.failed(store)
+                raise
+
+    def store(self) -> Store:
+        return self.services.stores.get()
+
+    def redactor(self) -> Redactor:
+        cached: Redactor | None = getattr(self.request.state, "redactor", None)
+        if cached is not None:
+            return cached
+        role = self.user.role
+        hidden = frozenset() if role == "propam" else frozenset(self.call(flag_ids))
+        vics = self.call(victims) if role == "reskrim" else Victims()
+        red = Redactor(role=role, hidden=hidden, victims=vics, key=self.services.mask_key)
+        self.request.state.redactor = red
+        return red
+
+    def visible_id(self, node_id: str) -> str:
+        """``node_id`` unless it is hidden from this role (then: not found)."""
+        if node_id in self.redactor().hidden:
+            raise NotFound("no such entity")
+        return node_id
+
+    def show(self, value: Any, what: str = "entity") -> Any:
+        """The cleaned result; 404 when nothing of it may be shown."""
+        red = self.redactor()
+        out = red.clean(value)
+        if out is None or red.leaks(dumps(out)):
+            raise NotFound(f"no such {what}")
+        self.request.state.result_size = 1
+        return out
+
+    def page(self, items: list[Any], limit: int, cursor: str | None) -> dict[str, Any]:
+        """A ``{data, count, next_cursor}`` page of the cleaned list."""
+        red = self.redactor()
+        clean = red.clean_list(items)
+        start = int(cursor) if cursor else 0
+        data = clean[start : start + limit]
+        if red.leaks(dumps(data)):
+            raise Problem(500, "internal error", "response withheld")
+        nxt = str(start + limit) if start + limit < len(clean) else None
+        self.request.state.result_size = len(data)
+        return {"data": data, "count": len(clean), "next_cursor": nxt}
+
+
+def _ctx(request: Request, services: ServicesDep, user: CurrentUser) -> Ctx:
+    return Ctx(services, user, request, request_id(request))
+
+
+def ctx_for(*roles: str, hidden: bool = False) -> Callable[..., Ctx]:
+    """A dependency giving a :class:`Ctx` to ``roles`` only (see :func:`require`)."""
+    gate = require(*roles, hidden=hidden)
+
+    def dep(request: Request, services: ServicesDep, user: Annotated[User, Depends(gate)]) -> Ctx:
+        return Ctx(services, user, request, request_id(request))
+
+    return dep
+
+
+READERS = ("reskrim", "propam", "analyst")
+Reader = Annotated[Ctx, Depends(ctx_for(*READERS))]
+PropamCtx = Annotated[Ctx, Depends(ctx_for("propam", hidden=True))]
+AnalystCtx = Annotated[Ctx, Depends(ctx_for("analyst"))]
+IngestCtx = Annotated[Ctx, Depends(ctx_for("analyst", "admin"))]
+AdminCtx = Annotated[Ctx, Depends(ctx_for("admin"))]
+AnyCtx = Annotated[Ctx, Depends(_ctx)]
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="items per page (1-1000)")]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=9, pattern=r"^[0-9]{1,9}$", description="next_cursor of the previous page"),
+]

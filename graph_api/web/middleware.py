@@ -1,0 +1,149 @@
+"""One ASGI middleware for every request: id, body limit, headers, audit entry.
+
+The response is held until its audit entry is written: a request whose entry
+cannot be written is answered 503, so no look at the data goes unrecorded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+import anyio
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from graph_api.web.services import Services
+
+log = logging.getLogger("telusur.web")
+
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "img-src 'self' data: https://fastapi.tiangolo.com; frame-ancestors 'none'; base-uri 'none'"
+)
+DOCS = ("/api/docs", "/api/docs/oauth2-redirect")
+SECRET_PARAMS = frozenset({"password", "client_secret", "token", "access_token"})
+
+
+def _problem(status: int, title: str, detail: str, rid: str) -> tuple[dict[str, Any], bytes]:
+    body = json.dumps({"type": "about:blank", "title": title, "status": status,
+                       "detail": detail, "request_id": rid}).encode()
+    start = {"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode())]}
+    return start, body
+
+
+class TooLarge(Exception):
+    pass
+
+
+class GuardMiddleware:
+    def __init__(self, app: ASGIApp, services: Services) -> None:
+        self.app = app
+        self.services = services
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        s = self.services.settings
+        rid = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+        path: str = scope["path"]
+        limit = s.max_upload if path.endswith("/ingest") else s.max_body
+        raw = scope["path"] + unquote(scope.get("query_string", b"").decode("latin-1"))
+        bad_chars = any(ord(c) < 0x20 or ord(c) == 0x7F for c in raw)
+        headers = dict(scope.get("headers") or [])
+        length = headers.get(b"content-length")
+        held: list[Message] = []
+        status = 500
+        too_large = False
+        if bad_chars:
+            pass
+        elif length is not None and (not length.isdigit() or int(length) > limit):
+            too_large = True
+        else:
+            seen = 0
+
+            async def limited() -> Message:
+                nonlocal seen, too_large
+                msg = await receive()
+                if msg["type"] == "http.request":
+                    seen += len(msg.get("body", b""))
+                    if seen > limit:
+                        too_large = True  # FastAPI may turn the raise into a 400
+                        raise TooLarge
+                return msg
+
+            async def hold(msg: Message) -> None:
+                held.append(msg)
+
+            try:
+                await self.app(scope, limited, hold)
+            except TooLarge:
+                too_large = True
+        if bad_chars:
+            start, body = _problem(400, "bad request", "control characters in the URL", rid)
+            held = [start, {"type": "http.response.body", "body": body}]
+        elif too_large:
+            start, body = _problem(413, "payload too large", f"the limit is {limit} bytes", rid)
+            held = [start, {"type": "http.response.body", "body": body}]
+        start_msg = next((m for m in held if m["type"] == "http.response.start"), None)
+        if start_msg is None:
+            start, body = _problem(500, "internal error", "no response", rid)
+            held = [start, {"type": "http.response.body", "body": body}]
+            start_msg = start
+        status = int(start_msg["status"])
+        size = sum(len(m.get("body", b"")) for m in held if m["type"] == "http.response.body")
+        try:
+            await anyio.to_thread.run_sync(self._audit, scope, rid, status, size)
+        except Exception:  # noqa: BLE001 - never answer without an audit entry
+            log.exception("audit entry could not be written")
+            start, body = _problem(503, "audit unavailable", "the request was not recorded", rid)
+            held = [start, {"type": "http.response.body", "body": body}]
+            start_msg = start
+        start_msg["headers"] = [*start_msg.get("headers", []), *self._headers(path, rid)]
+        for m in held:
+            await send(m)
+
+    def _headers(self, path: str, rid: str) -> list[tuple[bytes, bytes]]:
+        csp = DOCS_CSP if path in DOCS else API_CSP
+        return [
+            (b"x-request-id", rid.encode()),
+            (b"content-security-policy", csp.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"x-frame-options", b"DENY"),
+            (b"cache-control", b"no-store"),
+            (b"cross-origin-resource-policy", b"same-origin"),
+        ]
+
+    def _audit(self, scope: Scope, rid: str, status: int, size: int) -> None:
+        state = scope.get("state", {})
+        route = scope.get("route")
+        params: dict[str, Any] = {}
+        for k, v in (scope.get("path_params") or {}).items():
+            params[k] = str(v)[:300]
+        for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"),
+                              keep_blank_values=True):
+            params[k[:50]] = "***" if k in SECRET_PARAMS else v[:300]
+        params.update(state.get("audit_params", {}))
+        client = scope.get("client")
+        self.services.audit.append({
+            "request_id": rid,
+            "user": state.get("user"),
+            "role": state.get("role"),
+            "method": scope.get("method"),
+            "route": getattr(route, "path_format", None),
+            "path": scope["path"][:500],
+            "params": params,
+            "status": status,
+            "result_size": state.get("result_size"),
+            "bytes": size,
+            "client": client[0] if client else None,
+        })

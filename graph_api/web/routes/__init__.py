@@ -1,0 +1,23 @@
+"""Route modules, one per area, gathered under ``/api/v1``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from graph_api.web.routes import (
+    admin,
+    auth,
+    cypher,
+    entities,
+    graph,
+    health,
+    ingest,
+    propam,
+    rings,
+)
+
+api_router = APIRouter()
+for _module in (auth, entities, graph, rings, propam, cypher, ingest, admin):
+    api_router.include_router(_module.router)
+
+__all__ = ["api_router", "health"]

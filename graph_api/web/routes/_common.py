@@ -1,0 +1,38 @@
+"""What every route module shares: documented problem responses and id paths."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Path
+
+from graph_api.web.schemas import Problem
+
+_DOC = {
+    400: "the request cannot be answered as asked",
+    401: "no valid bearer token",
+    403: "the role may not use this route",
+    404: "no such resource (or not visible to the role)",
+    413: "request body too large",
+    422: "invalid parameters",
+    429: "rate limit reached",
+    503: "the graph store is unreachable; retry",
+}
+
+
+def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for the problem answers a route can give."""
+    return {
+        c: {"model": Problem, "description": _DOC[c],
+            "content": {"application/problem+json": {}}}
+        for c in (400, 401, 403, 404, 413, 422, 429, 503, *codes)
+        if c in _DOC
+    }
+
+
+ALL = problems()
+EntityId = Annotated[
+    str,
+    Path(min_length=1, max_length=300, description="stored id (`bundle:key`), URL-encoded",
+         examples=["synth:P0001"]),
+]

@@ -1,0 +1,62 @@
+"""Paths between two entities and money trails."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+import queries
+from graph_api.errors import NotFound
+from graph_api.web.deps import Ctx, Cursor, Limit, Reader
+from graph_api.web.routes._common import ALL
+from graph_api.web.schemas import Page, PathPublic
+
+router = APIRouter(tags=["paths"], responses=ALL)
+
+NodeQ = Annotated[str, Query(min_length=1, max_length=300, examples=["synth:P0001"])]
+
+
+def _exists(ctx: Ctx, *ids: str) -> None:
+    for i in ids:
+        ctx.visible_id(i)
+    found = ctx.call(lambda s: s.get_nodes(list(ids)))
+    for i in ids:
+        if i not in found:
+            raise NotFound(f"no entity {i!r}")
+
+
+@router.get("/paths", response_model=Page[PathPublic])
+def paths(
+    ctx: Reader,
+    source: Annotated[str, Query(alias="from", min_length=1, max_length=300)],
+    target: Annotated[str, Query(alias="to", min_length=1, max_length=300)],
+    max_hops: Annotated[int, Query(ge=1, le=4)] = 4,
+    limit: Limit = 10,
+    cursor: Cursor = None,
+) -> Any:
+    """All shortest undirected paths (at most 4 hops) between two entities."""
+    _exists(ctx, source, target)
+    found = ctx.call(queries.paths, source=source, target=target, max_hops=max_hops, limit=1000)
+    return ctx.page(list(found), limit, cursor)
+
+
+@router.get("/money-trail", response_model=Page[dict[str, Any]])
+def money_trail(
+    ctx: Reader,
+    source: Annotated[str, Query(alias="from", min_length=1, max_length=300)],
+    target: Annotated[str | None, Query(alias="to", min_length=1, max_length=300)] = None,
+    to_officials: bool = False,
+    min_amount: Annotated[float, Query(ge=0, le=1e15)] = 0.0,
+    window_hours: Annotated[float, Query(gt=0, le=24 * 365)] = 720,
+    max_hops: Annotated[int, Query(ge=1, le=4)] = 4,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Any:
+    """Chains of transfers from ``from`` (an account or its holder) onwards in time order."""
+    _exists(ctx, source, *([target] if target else []))
+    found = ctx.call(
+        queries.money_trail, source=source, target=target, to_officials=to_officials,
+        min_amount=min_amount, window_hours=window_hours, max_hops=max_hops, limit=1000,
+    )
+    return ctx.page(list(found), limit, cursor)

@@ -1,0 +1,66 @@
+"""Propam only: an official's links, and flags. Every other role gets 404."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, status
+
+import queries
+from graph_api.errors import NotFound
+from graph_api.web import flags
+from graph_api.web.deps import Cursor, Limit, PropamCtx
+from graph_api.web.routes._common import ALL, EntityId
+from graph_api.web.schemas import FlagCreate, FlagPublic, FlagUpdate, Page
+
+router = APIRouter(tags=["propam"], responses=ALL)
+FlagStatus = Literal["open", "under_review", "substantiated", "cleared"]
+
+
+@router.get("/officials/{id:path}/links", response_model=dict[str, Any])
+def official_links(
+    ctx: PropamCtx, id: EntityId, max_hops: Annotated[int, Query(ge=1, le=3)] = 3,
+    cap: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> Any:
+    """Paths from an official to ring members, suspects and their money (Propam only)."""
+    found = ctx.call(queries.official_links, id=id, max_hops=max_hops, cap=cap)
+    if found is None:
+        raise NotFound(f"no official {id!r}")
+    return ctx.show(found, "official")
+
+
+@router.get("/flags", response_model=Page[FlagPublic])
+def list_flags(
+    ctx: PropamCtx, status: FlagStatus | None = None,
+    official_id: Annotated[str | None, Query(max_length=300)] = None,
+    limit: Limit = 100, cursor: Cursor = None,
+) -> Any:
+    """Flags, newest first."""
+    found = ctx.call(flags.list_flags, status=status, official_id=official_id)
+    return ctx.page(list(found), limit, cursor)
+
+
+@router.post("/flags", response_model=FlagPublic, status_code=status.HTTP_201_CREATED)
+def create_flag(ctx: PropamCtx, body: FlagCreate, request: Request) -> Any:
+    """Flag an official for internal review; the answer carries the new flag's ``id``."""
+    request.state.audit_params = {"official_id": body.official_id}
+    made = ctx.call(flags.create_flag, official_id=body.official_id, reason=body.reason,
+                    evidence=body.evidence, by=ctx.user.name)
+    request.state.audit_params["flag_id"] = made["id"]
+    return ctx.show(made, "flag")
+
+
+@router.get("/flags/{id}", response_model=FlagPublic)
+def get_flag(ctx: PropamCtx, id: EntityId) -> Any:
+    """One flag with its full status history."""
+    return ctx.show(ctx.call(flags.get_flag, id), "flag")
+
+
+@router.patch("/flags/{id}", response_model=FlagPublic)
+def update_flag(
+    ctx: PropamCtx, id: EntityId, body: FlagUpdate, request: Request
+) -> Any:
+    """Move a flag on: open -> under_review -> substantiated | cleared (kept with who/when)."""
+    request.state.audit_params = {"status": body.status}
+    return ctx.show(ctx.call(flags.change_status, id, status=body.status, by=ctx.user.name,
+                             note=body.note), "flag")

@@ -1,0 +1,85 @@
+"""What the app holds for its lifetime: settings, store, users, audit trail, limits."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass, field
+
+from graph_api.errors import StoreUnavailable
+from graph_api.store import Store, open_store
+from graph_api.web.audit import AuditLog
+from graph_api.web.ratelimit import RateLimiter
+from graph_api.web.settings import Settings
+from graph_api.web.users import UserStore
+
+log = logging.getLogger("telusur.web")
+
+
+class StoreHolder:
+    """Opens the store on first use and again after it went away.
+
+    A store that raised :class:`StoreUnavailable` is dropped (when we opened it)
+    so that the next request opens a fresh one: a dead driver is never cached,
+    and a store that comes back is used without restarting the service.
+    """
+
+    def __init__(self, uri: str, store: Store | None = None) -> None:
+        self.uri = uri
+        self._store = store
+        self._owned = store is None
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.uri)
+                log.info("store opened: %s", self._store.kind)
+            return self._store
+
+    def failed(self, store: Store) -> None:
+        with self._lock:
+            if self._owned and self._store is store:
+                self._store = None
+                try:
+                    store.close()
+                except Exception:  # noqa: BLE001 - closing a dead driver may fail too
+                    log.debug("closing the failed store raised", exc_info=True)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._owned and self._store is not None:
+                self._store.close()
+            self._store = None
+
+
+@dataclass
+class Services:
+    settings: Settings
+    stores: StoreHolder
+    users: UserStore
+    audit: AuditLog
+    limiter: RateLimiter
+    login_limiter: RateLimiter
+    mask_key: bytes = field(default=b"", repr=False)
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store | None = None) -> Services:
+        return cls(
+            settings=settings,
+            stores=StoreHolder(settings.store, store),
+            users=UserStore(settings.users_db),
+            audit=AuditLog(settings.audit_db),
+            limiter=RateLimiter(settings.rate_per_minute),
+            login_limiter=RateLimiter(settings.login_per_minute),
+            mask_key=hashlib.sha256(b"telusur-mask:" + settings.secret.encode()).digest(),
+        )
+
+    def close(self) -> None:
+        self.stores.close()
+        self.users.close()
+        self.audit.close()
+
+
+__all__ = ["Services", "StoreHolder", "StoreUnavailable"]

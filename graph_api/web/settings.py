@@ -1,0 +1,107 @@
+"""One Settings object for the web service, read from the environment once.
+
+It refuses to start with a missing, short or placeholder JWT secret unless
+``TELUSUR_DEV=1``, which generates a throw-away secret and says so loudly.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+from graph_api.errors import ConfigError
+from graph_api.store import store_uri
+
+log = logging.getLogger("telusur.web")
+
+MIN_SECRET = 32
+PLACEHOLDERS = (
+    "changeme", "change-me", "change_me", "secret", "xxx", "password", "default",
+    "example", "telusur", "please", "todo", "replace", "dummy", "test",
+)
+
+
+def weak_secret(value: str | None) -> str | None:
+    """Why ``value`` cannot be the JWT secret, or ``None`` when it can."""
+    if not value:
+        return "TELUSUR_SECRET is not set"
+    if len(value) < MIN_SECRET:
+        return f"TELUSUR_SECRET is shorter than {MIN_SECRET} characters"
+    low = value.lower()
+    if any(p in low for p in PLACEHOLDERS) or len(set(value)) < 8:
+        return "TELUSUR_SECRET looks like a placeholder"
+    return None
+
+
+class Settings(BaseModel):
+    """Everything the service is configured with (see docs/security.md)."""
+
+    secret: str = Field(repr=False)
+    dev: bool = False
+    store: str = "embedded:./telusur-data"
+    state_dir: Path = Path("./telusur-data")
+    token_minutes: int = 15
+    cors_origins: list[str] = []
+    #: Requests per user (or per client address before login) per minute.
+    rate_per_minute: int = 240
+    login_per_minute: int = 10
+    max_body: int = 64 * 1024
+    max_upload: int = 50 * 1024 * 1024
+    max_unzipped: int = 500 * 1024 * 1024
+    max_ratio: int = 100
+    max_members: int = 200
+    cypher_timeout: float = 10.0
+    cypher_rows: int = 1000
+    query_timeout: float = 30.0
+
+    @property
+    def users_db(self) -> Path:
+        return self.state_dir / "users.sqlite"
+
+    @property
+    def audit_db(self) -> Path:
+        return self.state_dir / "audit.sqlite"
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, *, store: str | None = None
+    ) -> Settings:
+        """Read ``TELUSUR_*`` variables; :class:`ConfigError` on a weak secret."""
+        env = os.environ if env is None else env
+        dev = env.get("TELUSUR_DEV") == "1"
+        secret = env.get("TELUSUR_SECRET", "")
+        why = weak_secret(secret)
+        if why is not None:
+            if not dev:
+                raise ConfigError(f"{why}; set a random value of 32+ characters")
+            secret = secrets.token_urlsafe(48)
+            log.warning(
+                "DEVELOPMENT MODE: %s, generated a throw-away JWT secret; "
+                "tokens die with this process. Never run like this in production.", why
+            )
+        uri = store_uri(store, env)
+        return cls(
+            secret=secret,
+            dev=dev,
+            store=uri,
+            state_dir=state_dir(uri, env),
+            cors_origins=[o for o in env.get("TELUSUR_CORS_ORIGINS", "").split(",") if o],
+        )
+
+    def model_post_init(self, _context: object) -> None:
+        if not self.dev and weak_secret(self.secret) is not None:
+            raise ConfigError(f"{weak_secret(self.secret)}; set a random value of 32+ characters")
+
+
+def state_dir(uri: str, env: Mapping[str, str]) -> Path:
+    """``TELUSUR_STATE_DIR``, else the embedded store's folder, else ``./telusur-data``."""
+    if env.get("TELUSUR_STATE_DIR"):
+        return Path(env["TELUSUR_STATE_DIR"])
+    if uri.startswith("embedded:") and uri[len("embedded:"):]:
+        return Path(uri[len("embedded:"):])
+    return Path("./telusur-data")

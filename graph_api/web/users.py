@@ -1,0 +1,129 @@
+"""The user store: a small SQLite file (``<state dir>/users.sqlite``).
+
+Each user has a role, an argon2 hash and a token ``version``; changing the
+password or disabling the user bumps the version, which invalidates every
+token issued before.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from graph_api.errors import InputError, NotFound
+from graph_api.web.security import ROLES, hash_password, verify_password
+
+NAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
+MIN_PASSWORD = 12
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    version INTEGER NOT NULL DEFAULT 1,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    disabled: bool
+    version: int
+    created_at: str
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+class UserStore:
+    """Users and their roles."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(_SCHEMA)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _row(self, name: str) -> tuple[User, str] | None:
+        with self._lock:
+            r = self._db.execute(
+                "SELECT name, role, disabled, version, created_at, hash FROM users WHERE name=?",
+                (name,),
+            ).fetchone()
+        if r is None:
+            return None
+        return User(r[0], r[1], bool(r[2]), int(r[3]), r[4]), r[5]
+
+    def get(self, name: str) -> User | None:
+        found = self._row(name)
+        return found[0] if found else None
+
+    def list(self) -> list[User]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT name, role, disabled, version, created_at FROM users ORDER BY name"
+            ).fetchall()
+        return [User(r[0], r[1], bool(r[2]), int(r[3]), r[4]) for r in rows]
+
+    def add(self, name: str, *, role: str, password: str) -> User:
+        if not NAME.match(name):
+            raise InputError("user names are 2-40 of a-z 0-9 . _ - starting with a letter")
+        if role not in ROLES:
+            raise InputError(f"role must be one of {', '.join(ROLES)}")
+        _check_password(password)
+        with self._lock:
+            try:
+                self._db.execute(
+                    "INSERT INTO users (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
+                    (name, role, hash_password(password), _now()),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise InputError(f"user {name!r} exists already") from exc
+        user = self.get(name)
+        assert user is not None
+        return user
+
+    def set_password(self, name: str, password: str) -> None:
+        _check_password(password)
+        self._update(name, "hash = ?, version = version + 1", (hash_password(password),))
+
+    def disable(self, name: str) -> None:
+        self._update(name, "disabled = 1, version = version + 1", ())
+
+    def _update(self, name: str, assignment: str, params: tuple[str, ...]) -> None:
+        with self._lock:
+            cur = self._db.execute(
+                f"UPDATE users SET {assignment} WHERE name = ?", (*params, name)
+            )
+        if cur.rowcount == 0:
+            raise NotFound(f"no user {name!r}")
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The enabled user with this password, else ``None`` (same cost either way)."""
+        found = self._row(name)
+        ok = verify_password(found[1] if found else None, password)
+        if not ok or found is None or found[0].disabled:
+            return None
+        return found[0]
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"passwords need at least {MIN_PASSWORD} characters")
+    if len(password) > 1024:
+        raise InputError("password too long")
