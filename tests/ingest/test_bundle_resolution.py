@@ -16,8 +16,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from graph_api.store import Store
 from ingest import ingest_path
 from ingest.report import IngestReport
