@@ -6,7 +6,7 @@ shows internal-affairs material: callers must only offer it to Propam.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import queries
@@ -15,6 +15,15 @@ from graph_api.rows import NodeRow, RelRow, Subgraph
 from graph_api.store.base import Store
 from viz.i18n import Lang
 from viz.render import render_subgraph
+
+#: What a caller may do to a subgraph before it is drawn (the web pages drop what a
+#: role may not see and mask victims' identifying fields).
+Cleaner = Callable[[Subgraph], Subgraph]
+
+
+def _same(sub: Subgraph) -> Subgraph:
+    return sub
+
 
 #: indicator kind of an evidence path -> colour key understood by viz.styles
 _KIND = {
@@ -83,7 +92,9 @@ def _evidence_ids(evidence: Any) -> tuple[list[str], list[tuple[str, str]]]:
     return nodes, rels
 
 
-def ring_page(store: Store, ring_id: str, *, top: int = 5, lang: Lang = "id") -> str:
+def ring_page(
+    store: Store, ring_id: str, *, top: int = 5, lang: Lang = "id", clean: Cleaner = _same
+) -> str:
     """A ring, its top suspected protectors and their evidence paths, coloured by kind."""
     from queries.protectors import rank_protectors
 
@@ -106,7 +117,7 @@ def ring_page(store: Store, ring_id: str, *, top: int = 5, lang: Lang = "id") ->
                     kinds.setdefault(rid, kind)
     members = [n["node"]["id"] for n in store.neighbours(ring_id, types=["MEMBER_OF"])]
     node_ids += members
-    sub = _subgraph(store, node_ids, rel_keys + [("MEMBER_OF", "*")], ring_id)
+    sub = clean(_subgraph(store, node_ids, rel_keys + [("MEMBER_OF", "*")], ring_id))
     top_scores = max(scores.values(), default=1.0) or 1.0
     heading = (
         f"Dugaan pembeking jaringan {title}"
@@ -179,7 +190,9 @@ def money_trail_page(
     )
 
 
-def official_links_page(store: Store, official_id: str, *, lang: Lang = "id") -> str:
+def official_links_page(
+    store: Store, official_id: str, *, lang: Lang = "id", clean: Cleaner = _same
+) -> str:
     """An official's paths to ring members, suspects and their organizations (Propam only)."""
     links = queries.official_links(store, id=official_id)
     if links is None:
@@ -193,7 +206,7 @@ def official_links_page(store: Store, official_id: str, *, lang: Lang = "id") ->
             for r in path["relationships"]:
                 rel_keys.append((r["type"], r["id"]))
                 kinds.setdefault(r["id"], _KIND.get(kind, "organization"))
-    sub = _subgraph(store, node_ids, rel_keys, official_id)
+    sub = clean(_subgraph(store, node_ids, rel_keys, official_id))
     title = _title(store, official_id)
     heading = f"Keterkaitan {title}" if lang == "id" else f"Links of {title}"
     return render_subgraph(

@@ -8,8 +8,10 @@ import sys
 from graph_api.cli import (  # noqa: F401  (registers commands)
     _analysis_cmds,
     _data_cmds,
+    _demo_cmd,
     _ingest_cmds,
     _store_cmds,
+    _web_cmds,
 )
 from graph_api.cli._app import app
 from graph_api.errors import ConfigError, InputError, StoreUnavailable, TelusurError

@@ -1,0 +1,13 @@
+"""The investigator web pages, served by the API: log in, search, entity, ring, Propam.
+
+Server-rendered (Jinja2, autoescaped), no JavaScript of their own, nothing
+loaded from outside, so they work on an office network without internet. The
+session is the same short-lived JWT the API uses, in an HttpOnly, SameSite=Strict
+cookie; every page goes through the same role checks, Propam compartment and
+victim masking as the API (:class:`graph_api.web.deps.Ctx`) and is audited by the
+same middleware.
+"""
+
+from graph_api.pages._routes import router
+
+__all__ = ["router"]

@@ -1,0 +1,310 @@
+"""Routes of the investigator pages (paths in Bahasa Indonesia, like the users)."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Annotated, Any
+from urllib.parse import quote, urlsplit
+
+import jinja2
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+import queries
+from graph_api.errors import InputError, NotFound, StoreUnavailable
+from graph_api.pages._i18n import translator
+from graph_api.pages._session import (
+    LANG_COOKIE,
+    language,
+    page_ctx,
+    services_of,
+    session_user,
+    sign_in,
+    sign_out,
+)
+from graph_api.pages._views import entity_view, graph_html, protector_rows, timeline_rows
+from graph_api.web import flags
+from graph_api.web.deps import Ctx
+from graph_api.web.users import User
+
+router = APIRouter(include_in_schema=False)
+_ENV = jinja2.Environment(
+    loader=jinja2.FunctionLoader(
+        lambda name: (files("graph_api.pages") / "templates" / name).read_text("utf-8")
+    ),
+    autoescape=True,
+)
+PAGE_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+GRAPH_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+Text = Annotated[str, Form(max_length=2000)]
+
+
+def _render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    lang = language(request)
+    html = _ENV.get_template(name).render(lang=lang, t=translator(lang), **ctx)
+    resp = HTMLResponse(html, status_code=status, headers={"content-security-policy": PAGE_CSP})
+    if request.query_params.get("lang") in ("id", "en"):
+        resp.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", path="/")
+    return resp
+
+
+def _login_redirect() -> RedirectResponse:
+    return RedirectResponse("/masuk", status_code=303)
+
+
+def _same_origin(request: Request) -> bool:
+    """Forms post only from our own pages (SameSite cookies, plus this for old browsers)."""
+    origin = request.headers.get("origin")
+    if origin is None or origin == "null":
+        return origin is None
+    return urlsplit(origin).netloc == request.headers.get("host")
+
+
+def _guarded(request: Request, user: User | None, page: str, work: Any) -> Response:
+    """Run ``work(ctx)``; sign-in, not-found and store errors become pages, never traces."""
+    if user is None:
+        return _login_redirect()
+    t = translator(language(request))
+    try:
+        result: Response = work(page_ctx(request, user))
+        return result
+    except NotFound:
+        return _render(
+            request,
+            "message.html.jinja",
+            404,
+            title=t["not_found"],
+            message=t["not_found"],
+            user=user,
+        )
+    except StoreUnavailable:
+        return _render(
+            request, "message.html.jinja", 503, title=t["error"], message=t["store_down"], user=user
+        )
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return RedirectResponse("/cari" if session_user(request) else "/masuk", status_code=303)
+
+
+@router.get("/masuk")
+def login_form(request: Request) -> Response:
+    t = translator(language(request))
+    return _render(request, "login.html.jinja", title=t["login"], user=None)
+
+
+@router.post("/masuk")
+def login(
+    request: Request,
+    username: Annotated[str, Form(max_length=100)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    services = services_of(request)
+    t = translator(language(request))
+    client = request.client.host if request.client else "?"
+    if not _same_origin(request):
+        return _render(
+            request, "login.html.jinja", 403, title=t["login"], user=None, error=t["error"]
+        )
+    if services.login_limiter.hit("page-login:" + client):
+        return _render(
+            request, "login.html.jinja", 429, title=t["login"], user=None, error=t["too_many"]
+        )
+    request.state.audit_params = {"username": username[:100]}
+    user = services.users.authenticate(username, password)
+    if user is None:
+        return _render(
+            request, "login.html.jinja", 401, title=t["login"], user=None, error=t["login_failed"]
+        )
+    request.state.user, request.state.role = user.name, user.role
+    resp = RedirectResponse("/jaringan", status_code=303)
+    sign_in(resp, services, user)
+    return resp
+
+
+@router.post("/keluar")
+def logout() -> Response:
+    resp = _login_redirect()
+    sign_out(resp)
+    return resp
+
+
+@router.get("/cari")
+def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> Response:
+    user = session_user(request)
+
+    def work(ctx: Ctx) -> Response:
+        hits = ctx.redactor().clean_list(ctx.call(queries.search, q=q, limit=50)) if q else []
+        t = translator(language(request))
+        return _render(request, "search.html.jinja", title=t["search"], user=user, q=q, hits=hits)
+
+    return _guarded(request, user, "search", work)
+
+
+@router.get("/entitas/{id:path}")
+def entity(request: Request, id: str) -> Response:
+    user = session_user(request)
+
+    def work(ctx: Ctx) -> Response:
+        view = entity_view(ctx, id)
+        links = (
+            f"/graf/pejabat/{quote(id, safe='')}"
+            if user is not None and user.role == "propam" and "Official" in view["entity"]["labels"]
+            else None
+        )
+        return _render(
+            request,
+            "entity.html.jinja",
+            title=view["title"],
+            user=user,
+            entity=view["entity"],
+            props=view["props"],
+            timeline=timeline_rows(ctx, id, language(request)),
+            graph_url=f"/graf/entitas/{quote(id, safe='')}?lang={language(request)}",
+            links_url=links,
+        )
+
+    return _guarded(request, user, "entity", work)
+
+
+@router.get("/jaringan")
+def rings(request: Request) -> Response:
+    user = session_user(request)
+
+    def work(ctx: Ctx) -> Response:
+        found = ctx.redactor().clean_list(ctx.call(queries.rings))
+        t = translator(language(request))
+        return _render(request, "rings.html.jinja", title=t["rings"], user=user, rings=found)
+
+    return _guarded(request, user, "rings", work)
+
+
+@router.get("/jaringan/{id:path}")
+def ring(request: Request, id: str) -> Response:
+    user = session_user(request)
+
+    def work(ctx: Ctx) -> Response:
+        node = ctx.call(lambda s: s.get_node(ctx.visible_id(id)))
+        if node is None or "Ring" not in node["labels"]:
+            raise NotFound(id)
+        lang = language(request)
+        return _render(
+            request,
+            "ring.html.jinja",
+            title=node["props"].get("name") or id,
+            user=user,
+            protectors=protector_rows(ctx, id, lang),
+            graph_url=f"/graf/jaringan/{quote(id, safe='')}?lang={lang}",
+        )
+
+    return _guarded(request, user, "ring", work)
+
+
+def _graph(request: Request, kind: str, id: str) -> Response:
+    user = session_user(request)
+
+    def work(ctx: Ctx) -> Response:
+        if kind == "pejabat" and ctx.user.role != "propam":
+            raise NotFound(id)  # Propam's material does not exist for anyone else
+        html = graph_html(ctx, kind, id, language(request))
+        return HTMLResponse(
+            html, headers={"content-security-policy": GRAPH_CSP, "x-frame-options": "SAMEORIGIN"}
+        )
+
+    return _guarded(request, user, "graph", work)
+
+
+@router.get("/graf/entitas/{id:path}")
+def entity_graph(request: Request, id: str) -> Response:
+    return _graph(request, "entitas", id)
+
+
+@router.get("/graf/jaringan/{id:path}")
+def ring_graph(request: Request, id: str) -> Response:
+    return _graph(request, "jaringan", id)
+
+
+@router.get("/graf/pejabat/{id:path}")
+def official_graph(request: Request, id: str) -> Response:
+    return _graph(request, "pejabat", id)
+
+
+def _propam(
+    request: Request,
+    user: User | None,
+    error: str | None = None,
+    official_id: str = "",
+    status: int = 200,
+) -> Response:
+    def work(ctx: Ctx) -> Response:
+        if ctx.user.role != "propam":
+            raise NotFound("propam")
+        found = ctx.call(flags.list_flags)
+        rows = [{**f, "next": flags.NEXT.get(f["status"], ())} for f in found]
+        t = translator(language(request))
+        return _render(
+            request,
+            "propam.html.jinja",
+            status,
+            title=t["flags"],
+            user=user,
+            flags=rows,
+            error=error,
+            official_id=official_id,
+        )
+
+    return _guarded(request, user, "propam", work)
+
+
+@router.get("/propam")
+def propam(request: Request, official: Annotated[str, Query(max_length=300)] = "") -> Response:
+    return _propam(request, session_user(request), official_id=official)
+
+
+@router.post("/propam/tanda")
+def create_flag(
+    request: Request,
+    official_id: Annotated[str, Form(max_length=300)],
+    reason: Text,
+    evidence: Text = "",
+) -> Response:
+    user = session_user(request)
+    if user is None or user.role != "propam" or not _same_origin(request):
+        return _propam(request, user)  # 404 page (or sign-in) for everyone else
+    try:
+        page_ctx(request, user).call(
+            flags.create_flag,
+            official_id=official_id,
+            reason=reason,
+            evidence=evidence or None,
+            by=user.name,
+        )
+    except NotFound:
+        t = translator(language(request))
+        return _propam(
+            request,
+            user,
+            error=f"{t['not_found']} ({official_id})",
+            official_id=official_id,
+            status=404,
+        )
+    return RedirectResponse("/propam", status_code=303)
+
+
+@router.post("/propam/tanda/{id:path}/status")
+def change_flag(request: Request, id: str, status: Annotated[str, Form(max_length=30)]) -> Response:
+    user = session_user(request)
+    if user is None or user.role != "propam" or not _same_origin(request):
+        return _propam(request, user)
+    try:
+        page_ctx(request, user).call(flags.change_status, id, status=status, by=user.name)
+    except (InputError, NotFound) as exc:
+        return _propam(request, user, error=str(exc), status=400)
+    return RedirectResponse("/propam", status_code=303)

@@ -1,0 +1,131 @@
+"""What the pages show, computed through the request's :class:`Ctx` (roles, masking)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal, TypedDict, cast
+
+import queries
+from graph_api.errors import NotFound
+from graph_api.rows import Subgraph
+from graph_api.web.deps import Ctx
+from queries.protectors.words import describe, rupiah
+from viz.formats import plain_date, wib_datetime
+from viz.render import render_subgraph
+from viz.views import sources_info
+
+Lang = Literal["id", "en"]
+
+
+class EntityView(TypedDict):
+    entity: dict[str, Any]
+    title: str
+    props: list[tuple[str, str]]
+
+
+def _lang(lang: str) -> Lang:
+    return "en" if lang == "en" else "id"
+
+
+def entity_view(ctx: Ctx, entity_id: str) -> EntityView:
+    found = ctx.call(queries.entity, id=ctx.visible_id(entity_id))
+    if found is None:
+        raise NotFound(entity_id)
+    shown = cast(dict[str, Any], ctx.show(found))
+    p = shown["props"]
+    title = str(p.get("name") or p.get("number") or p.get("title") or shown["id"])
+    props = [
+        (k, ", ".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in sorted(p.items())
+    ]
+    return {"entity": shown, "title": title, "props": props}
+
+
+_KINDS = {
+    "transfer": ("Transfer", "Transfer"),
+    "call": ("Panggilan", "Call"),
+    "case_opened": ("Perkara dibuka", "Case opened"),
+    "case_status": ("Status perkara", "Case status"),
+    "event": ("Peristiwa", "Event"),
+    "post_since": ("Mulai menjabat", "Post from"),
+    "post_until": ("Akhir jabatan", "Post until"),
+}
+
+
+def timeline_rows(ctx: Ctx, entity_id: str, lang: str) -> list[dict[str, str]]:
+    items = ctx.redactor().clean_list(ctx.call(queries.timeline, id=entity_id, limit=200))
+    i = 1 if lang == "en" else 0
+    rows = []
+    for it in items:
+        detail = [str(it.get("detail") or "")]
+        if it.get("amount") is not None:
+            detail.append(rupiah(float(it["amount"])))
+        if it.get("other"):
+            detail.append(("→ " if it.get("direction") == "out" else "← ") + str(it["other"]))
+        kind = _KINDS.get(str(it.get("kind")), (str(it.get("kind")), str(it.get("kind"))))[i]
+        at = str(it.get("at") or "")
+        when = plain_date(at) if len(at) == 10 else wib_datetime(at)
+        rows.append({"when": when, "what": kind, "detail": " ".join(d for d in detail if d)})
+    return rows
+
+
+def protector_rows(ctx: Ctx, ring_id: str, lang: str) -> list[dict[str, Any]]:
+    from queries.protectors import rank_protectors
+
+    report = cast(
+        dict[str, Any], ctx.show(ctx.call(rank_protectors, ring_id=ring_id, top=10), "ring")
+    )
+    rows = []
+    for p in report["protectors"]:
+        lines = [describe(x["kind"], x["facts"], lang) for x in p["indicators"][:3]]
+        rows.append(
+            {
+                "id": p["id"],
+                "name": p.get("name"),
+                "agency": p.get("agency"),
+                "score": float(p["score"]),
+                "lines": lines,
+            }
+        )
+    return rows
+
+
+def _clean_subgraph(ctx: Ctx, sub: Subgraph | dict[str, Any]) -> Subgraph:
+    """Drop what this role may not see (Propam's flags), mask what it may not read."""
+    red = ctx.redactor()
+    nodes = [n for n in red.clean_list(sub["nodes"]) if n is not None]
+    ids = {n["id"] for n in nodes}
+    rels = [
+        r
+        for r in red.clean_list(sub["relationships"])
+        if r is not None and r["start"] in ids and r["end"] in ids
+    ]
+    return {"nodes": nodes, "relationships": rels}
+
+
+def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
+    """The pyvis page for an entity, a ring, or (Propam only) an official's links."""
+    from viz import views
+
+    ctx.visible_id(node_id)
+    store_lang = _lang(lang)
+    if kind == "entitas":
+        sub = ctx.call(queries.neighbourhood, id=node_id, hops=1, cap=40)
+        if sub is None:
+            raise NotFound(node_id)
+        shown = _clean_subgraph(ctx, dict(sub))
+        title = ("Lingkungan " if lang != "en" else "Neighbourhood of ") + node_id
+        return render_subgraph(
+            shown,
+            title=title,
+            lang=store_lang,
+            focus=[node_id],
+            sources_info=ctx.call(sources_info, shown["nodes"]),
+        )
+
+    def clean(sub: Subgraph) -> Subgraph:
+        return _clean_subgraph(ctx, sub)
+
+    if kind == "jaringan":
+        html: str = ctx.call(views.ring_page, node_id, lang=store_lang, clean=clean)
+        return html
+    html = ctx.call(views.official_links_page, node_id, lang=store_lang, clean=clean)
+    return html
