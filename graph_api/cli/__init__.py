@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 
@@ -22,6 +23,10 @@ def main() -> None:
     debug = "--debug" in sys.argv or os.environ.get("TELUSUR_DEBUG") == "1"
     if "--debug" in sys.argv:
         sys.argv.remove("--debug")
+    if not debug:
+        # The driver logs its own copy of connection failures; we say it once, in one line.
+        logging.getLogger("neo4j").addHandler(logging.NullHandler())
+        logging.getLogger("neo4j").propagate = False
     try:
         code = app(standalone_mode=False)
         # Without standalone mode click *returns* the code of typer.Exit(n): pass it on.

@@ -6,8 +6,6 @@ Without a chromium the browser tests are skipped with the reason; under
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,31 +18,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-NO_CHROMIUM = "no chromium found (run scripts/ensure-browser, or set CHROMIUM)"
-
-
-def chromium_path() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).is_file():
-            return candidate
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {NO_CHROMIUM}", pytrace=False)
-        pytest.skip(NO_CHROMIUM)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    args = ["--no-sandbox"] if os.geteuid() == 0 else []
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=path, args=[*args, "--disable-gpu"])
-        yield b
-        b.close()
-
-
 @dataclass
 class Loaded:
     """A page opened in Chromium, with what it asked for and complained about."""
