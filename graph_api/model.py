@@ -184,6 +184,7 @@ NODES: Final[tuple[NodeSpec, ...]] = (
             _P("created_by"),
             _P("created_at", "datetime"),
             _P("updated_at", "datetime"),
+            _P("history", "list[str]", doc="every status change as JSON: status, by, at, note"),
         ),
         "an internal-affairs flag on an official (Propam only)",
         caption="status",

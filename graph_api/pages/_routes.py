@@ -48,7 +48,17 @@ Text = Annotated[str, Form(max_length=2000)]
 def _render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     lang = language(request)
     html = _ENV.get_template(name).render(lang=lang, t=translator(lang), **ctx)
-    resp = HTMLResponse(html, status_code=status, headers={"content-security-policy": PAGE_CSP})
+    # same-origin (not the API's no-referrer): with no-referrer browsers send "Origin: null"
+    # on our own form posts, and the origin check below would refuse them.
+    resp = HTMLResponse(
+        html,
+        status_code=status,
+        headers={
+            "content-security-policy": PAGE_CSP,
+            "referrer-policy": "same-origin",
+            "x-frame-options": "DENY",
+        },
+    )
     if request.query_params.get("lang") in ("id", "en"):
         resp.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", path="/")
     return resp

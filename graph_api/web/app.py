@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from graph_api import __version__
+from graph_api import __version__, pages
 from graph_api.store import Store
 from graph_api.web import problems
 from graph_api.web.middleware import GuardMiddleware
@@ -52,11 +52,14 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.include_router(api_router, prefix=API)
     app.include_router(health.router)
     app.include_router(health.router, prefix=API, include_in_schema=False)
+    app.include_router(pages.router)  # the investigator web pages (server-rendered)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=False,
-            allow_methods=["GET", "POST", "PATCH"], allow_headers=["Authorization",
-                                                                  "Content-Type"],
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "PATCH"],
+            allow_headers=["Authorization", "Content-Type"],
         )
     app.add_middleware(GuardMiddleware, services=services)
     return app

@@ -45,8 +45,13 @@ class Verdict:
     head: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"ok": self.ok, "entries": self.entries, "first_bad": self.first_bad,
-                "reason": self.reason, "head": self.head}
+        return {
+            "ok": self.ok,
+            "entries": self.entries,
+            "first_bad": self.first_bad,
+            "reason": self.reason,
+            "head": self.head,
+        }
 
 
 class AuditLog:
@@ -73,9 +78,12 @@ class AuditLog:
                 ).fetchone()
                 seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
                 entry = {
-                    "time": datetime.now(UTC).isoformat(timespec="microseconds")
+                    "time": datetime.now(UTC)
+                    .isoformat(timespec="microseconds")
                     .replace("+00:00", "Z"),
-                    **record, "seq": seq, "prev": prev,
+                    **record,
+                    "seq": seq,
+                    "prev": prev,
                 }
                 h = entry_hash(entry)
                 self._db.execute(
@@ -112,13 +120,19 @@ class AuditLog:
             except ValueError:
                 return Verdict(False, len(rows), seq, "entry is not valid JSON")
             if entry.get("seq") != pos or seq != pos:
-                return Verdict(False, len(rows), seq,
-                               f"expected entry {pos} here: an entry was deleted, inserted "
-                               "or moved")
+                return Verdict(
+                    False,
+                    len(rows),
+                    seq,
+                    f"expected entry {pos} here: an entry was deleted, inserted or moved",
+                )
             if entry.get("prev") != prev:
-                return Verdict(False, len(rows), seq,
-                               "does not follow the entry before it (deleted, inserted "
-                               "or reordered)")
+                return Verdict(
+                    False,
+                    len(rows),
+                    seq,
+                    "does not follow the entry before it (deleted, inserted or reordered)",
+                )
             if entry_hash(entry) != stored:
                 return Verdict(False, len(rows), seq, "content changed after it was written")
             prev = stored

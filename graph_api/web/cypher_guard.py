@@ -21,25 +21,71 @@ from graph_api.model import MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
 
 MAX_QUERY = 10_000
 
-WRITE_WORDS = frozenset({
-    "CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "LOAD", "FOREACH",
-    "INSERT", "USE", "SHOW", "GRANT", "DENY", "REVOKE", "TERMINATE", "ALTER", "START",
-    "STOP", "RENAME", "ENABLE", "DISABLE", "IMPORT", "PERIODIC", "TRANSACTIONS", "DATABASE",
-    "DATABASES", "USER", "USERS", "ROLE", "ROLES", "PRIVILEGES", "DEALLOCATE", "REALLOCATE",
-})
-READ_PROCEDURES = frozenset({
-    "db.labels", "db.relationshipTypes", "db.propertyKeys", "db.index.fulltext.queryNodes",
-    "db.index.fulltext.queryRelationships",
-})
-FUNCTION_NAMESPACES = frozenset({
-    "date", "datetime", "time", "localtime", "localdatetime", "duration", "point",
-})
+WRITE_WORDS = frozenset(
+    {
+        "CREATE",
+        "MERGE",
+        "SET",
+        "DELETE",
+        "DETACH",
+        "REMOVE",
+        "DROP",
+        "LOAD",
+        "FOREACH",
+        "INSERT",
+        "USE",
+        "SHOW",
+        "GRANT",
+        "DENY",
+        "REVOKE",
+        "TERMINATE",
+        "ALTER",
+        "START",
+        "STOP",
+        "RENAME",
+        "ENABLE",
+        "DISABLE",
+        "IMPORT",
+        "PERIODIC",
+        "TRANSACTIONS",
+        "DATABASE",
+        "DATABASES",
+        "USER",
+        "USERS",
+        "ROLE",
+        "ROLES",
+        "PRIVILEGES",
+        "DEALLOCATE",
+        "REALLOCATE",
+    }
+)
+READ_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshipTypes",
+        "db.propertyKeys",
+        "db.index.fulltext.queryNodes",
+        "db.index.fulltext.queryRelationships",
+    }
+)
+FUNCTION_NAMESPACES = frozenset(
+    {
+        "date",
+        "datetime",
+        "time",
+        "localtime",
+        "localdatetime",
+        "duration",
+        "point",
+    }
+)
 
 
 def _propam_words() -> frozenset[str]:
     only = set(PROPAM_ONLY_LABELS) | set(PROPAM_ONLY_TYPES)
-    shared = {p.name for s in MODEL.nodes.values() if s.label not in PROPAM_ONLY_LABELS
-              for p in s.props} | {p.name for r in MODEL.rels.values() for p in r.props}
+    shared = {
+        p.name for s in MODEL.nodes.values() if s.label not in PROPAM_ONLY_LABELS for p in s.props
+    } | {p.name for r in MODEL.rels.values() for p in r.props}
     for label in PROPAM_ONLY_LABELS:
         only |= {p.name for p in MODEL.nodes[label].props if p.name not in shared}
     return frozenset(w.upper() for w in only | {"x_history"})
@@ -77,10 +123,10 @@ def tokens(query: str) -> list[Token]:
     out: list[Token] = []
     pos = 0
     while pos < len(query):
+        if query.startswith("/*", pos) and "*/" not in query[pos + 2 :]:
+            raise Refused("unterminated comment")
         m = _TOKEN.match(query, pos)
         if m is None:
-            if query.startswith("/*", pos):
-                raise Refused("unterminated comment")
             ch = query[pos]
             raise Refused(f"character {ch!r} at offset {pos} is not allowed outside a string")
         kind = m.lastgroup or ""
@@ -106,7 +152,7 @@ def check(query: str, *, propam: bool = False) -> None:
         raise Refused("empty query")
     words = [t for t in toks if t.kind == "word"]
     for i, t in enumerate(toks):
-        if t.kind == "op" and t.text == ";" and any(x.kind != "op" for x in toks[i + 1:]):
+        if t.kind == "op" and t.text == ";" and any(x.kind != "op" for x in toks[i + 1 :]):
             raise Refused("one statement at a time")
     for w in words:
         up = w.text.upper()
@@ -118,16 +164,21 @@ def check(query: str, *, propam: bool = False) -> None:
         if t.kind == "word" and t.text.upper() == "CALL":
             name = _dotted(toks, i + 1)
             if name not in READ_PROCEDURES:
-                raise Refused(
-                    "CALL is limited to " + ", ".join(sorted(READ_PROCEDURES))
-                )
-        if t.kind == "word" and i + 1 < len(toks) and toks[i + 1].text == "." \
-                and (i == 0 or toks[i - 1].text != "."):
+                raise Refused("CALL is limited to " + ", ".join(sorted(READ_PROCEDURES)))
+        if (
+            t.kind == "word"
+            and i + 1 < len(toks)
+            and toks[i + 1].text == "."
+            and (i == 0 or toks[i - 1].text != ".")
+        ):
             name = _dotted(toks, i)
             end = i + 2 * name.count(".") + 1
-            if end < len(toks) and toks[end].text == "(" and \
-                    name.split(".")[0].lower() not in FUNCTION_NAMESPACES and \
-                    (i == 0 or toks[i - 1].text.upper() != "CALL"):
+            if (
+                end < len(toks)
+                and toks[end].text == "("
+                and name.split(".")[0].lower() not in FUNCTION_NAMESPACES
+                and (i == 0 or toks[i - 1].text.upper() != "CALL")
+            ):
                 raise Refused(f"function {name} is not allowed")
 
 

@@ -1,6 +1,5 @@
 """Every dependency as a named ``Annotated`` alias: ``CurrentUser``, ``Reader``, ..."""
 
-
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,8 +50,13 @@ def current_user(
         raise _unauthorized("a bearer token is required (POST /api/v1/auth/token)")
     claims = decode_token(token, secret=services.settings.secret)
     user = services.users.get(claims.user) if claims else None
-    if claims is None or user is None or user.disabled or user.version != claims.version \
-            or user.role != claims.role:
+    if (
+        claims is None
+        or user is None
+        or user.disabled
+        or user.version != claims.version
+        or user.role != claims.role
+    ):
         raise _unauthorized("the token is invalid or expired")
     request.state.user, request.state.role = user.name, user.role
     wait = services.limiter.hit("user:" + user.name)

@@ -25,7 +25,7 @@ NEXT: dict[str, tuple[str, ...]] = {
     "substantiated": (),
     "cleared": (),
 }
-HISTORY = "x_history"
+HISTORY = "history"
 PREFIX = "propam:flag-"
 _LOCK = threading.Lock()
 
@@ -56,9 +56,13 @@ def _now() -> str:
 def _view(node: NodeRow, official: str) -> FlagView:
     p = node["props"]
     return {
-        "id": node["id"], "official_id": official, "status": p.get("status", ""),
-        "reason": p.get("reason", ""), "evidence": p.get("evidence"),
-        "created_by": p.get("created_by", ""), "created_at": p.get("created_at", ""),
+        "id": node["id"],
+        "official_id": official,
+        "status": p.get("status", ""),
+        "reason": p.get("reason", ""),
+        "evidence": p.get("evidence"),
+        "created_by": p.get("created_by", ""),
+        "created_at": p.get("created_at", ""),
         "updated_at": p.get("updated_at", p.get("created_at", "")),
         "history": [json.loads(h) for h in p.get(HISTORY) or []],
     }
@@ -80,13 +84,32 @@ def create_flag(
     now = _now()
     fid = PREFIX + uuid.uuid4().hex
     change: Change = {"status": "open", "by": by, "at": now, "note": None}
-    node: NodeRow = {"id": fid, "labels": ["Flag"], "props": {
-        "status": "open", "reason": reason, "evidence": evidence, "created_by": by,
-        "created_at": now, "updated_at": now, "sources": ["propam"],
-        HISTORY: [json.dumps(change, sort_keys=True)],
-    }}
-    store.upsert([node], [{"id": f"{fid}:flags", "type": "FLAGS", "start": fid,
-                           "end": official_id, "props": {"sources": ["propam"]}}])
+    node: NodeRow = {
+        "id": fid,
+        "labels": ["Flag"],
+        "props": {
+            "status": "open",
+            "reason": reason,
+            "evidence": evidence,
+            "created_by": by,
+            "created_at": now,
+            "updated_at": now,
+            "sources": ["propam"],
+            HISTORY: [json.dumps(change, sort_keys=True)],
+        },
+    }
+    store.upsert(
+        [node],
+        [
+            {
+                "id": f"{fid}:flags",
+                "type": "FLAGS",
+                "start": fid,
+                "end": official_id,
+                "props": {"sources": ["propam"]},
+            }
+        ],
+    )
     stored = store.get_node(fid)
     assert stored is not None
     return _view(stored, official_id)
@@ -104,8 +127,12 @@ def list_flags(
 ) -> list[FlagView]:
     """Every flag, newest first (then by id), optionally by status or official."""
     out = [get_flag(store, fid) for fid in flag_ids(store)]
-    out = [f for f in out if (status is None or f["status"] == status)
-           and (official_id is None or f["official_id"] == official_id)]
+    out = [
+        f
+        for f in out
+        if (status is None or f["status"] == status)
+        and (official_id is None or f["official_id"] == official_id)
+    ]
     out.sort(key=lambda f: (f["created_at"], f["id"]), reverse=True)
     return out
 
@@ -135,7 +162,10 @@ def change_status(
         now = _now()
         change: Change = {"status": status, "by": by, "at": now, "note": note}
         history = [json.dumps(c, sort_keys=True) for c in current["history"]]
-        props: dict[str, Any] = {"status": status, "updated_at": now,
-                                 HISTORY: [*history, json.dumps(change, sort_keys=True)]}
+        props: dict[str, Any] = {
+            "status": status,
+            "updated_at": now,
+            HISTORY: [*history, json.dumps(change, sort_keys=True)],
+        }
         store.upsert([{"id": flag_id, "labels": ["Flag"], "props": props}])
     return get_flag(store, flag_id)

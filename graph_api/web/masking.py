@@ -62,8 +62,11 @@ def victims(store: Store) -> Victims:
                     people.add(a)
             for p in people:
                 attrs = g.nodes[p]
-                strings.update(attrs[k] for k in ("nik", "nik_raw", "address")
-                               if isinstance(attrs.get(k), str) and attrs[k])
+                strings.update(
+                    attrs[k]
+                    for k in ("nik", "nik_raw", "address")
+                    if isinstance(attrs.get(k), str) and attrs[k]
+                )
                 for _, ph, data in g.out_edges(p, data=True):
                     if data.get("_type") == "USES":
                         phones.add(ph)
@@ -150,9 +153,14 @@ class Redactor:
             if self._hidden_str(k):
                 continue
             if k == "props" and isinstance(val, dict) and (is_victim or is_phone):
-                val = {pk: (MASK if (is_victim and pk in MASKED_PROPS)
-                            or (is_phone and pk == "number") else pv)
-                       for pk, pv in val.items()}
+                val = {
+                    pk: (
+                        MASK
+                        if (is_victim and pk in MASKED_PROPS) or (is_phone and pk == "number")
+                        else pv
+                    )
+                    for pk, pv in val.items()
+                }
             c = self._walk(val)
             if c is _DROP:
                 return _DROP

@@ -30,11 +30,23 @@ SECRET_PARAMS = frozenset({"password", "client_secret", "token", "access_token"}
 
 
 def _problem(status: int, title: str, detail: str, rid: str) -> tuple[dict[str, Any], bytes]:
-    body = json.dumps({"type": "about:blank", "title": title, "status": status,
-                       "detail": detail, "request_id": rid}).encode()
-    start = {"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/problem+json"),
-        (b"content-length", str(len(body)).encode())]}
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": title,
+            "status": status,
+            "detail": detail,
+            "request_id": rid,
+        }
+    ).encode()
+    start = {
+        "type": "http.response.start",
+        "status": status,
+        "headers": [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
     return start, body
 
 
@@ -107,11 +119,16 @@ class GuardMiddleware:
             start, body = _problem(503, "audit unavailable", "the request was not recorded", rid)
             held = [start, {"type": "http.response.body", "body": body}]
             start_msg = start
-        start_msg["headers"] = [*start_msg.get("headers", []), *self._headers(path, rid)]
+        own = {k.lower() for k, _ in start_msg.get("headers", [])}
+        start_msg["headers"] = [
+            *start_msg.get("headers", []),
+            *(h for h in self._headers(path, rid) if h[0] not in own),
+        ]
         for m in held:
             await send(m)
 
     def _headers(self, path: str, rid: str) -> list[tuple[bytes, bytes]]:
+        """Security headers; a page that sets its own CSP or frame policy keeps it."""
         csp = DOCS_CSP if path in DOCS else API_CSP
         return [
             (b"x-request-id", rid.encode()),
@@ -129,21 +146,27 @@ class GuardMiddleware:
         params: dict[str, Any] = {}
         for k, v in (scope.get("path_params") or {}).items():
             params[k] = str(v)[:300]
-        for k, v in parse_qsl(scope.get("query_string", b"").decode("latin-1"),
-                              keep_blank_values=True):
+        for k, v in parse_qsl(
+            scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True
+        ):
             params[k[:50]] = "***" if k in SECRET_PARAMS else v[:300]
         params.update(state.get("audit_params", {}))
+        template = getattr(route, "path_format", None)
+        if template and scope["path"].startswith("/api/v1/") and not template.startswith("/api/"):
+            template = "/api/v1" + template  # the matched route of the mounted router
         client = scope.get("client")
-        self.services.audit.append({
-            "request_id": rid,
-            "user": state.get("user"),
-            "role": state.get("role"),
-            "method": scope.get("method"),
-            "route": getattr(route, "path_format", None),
-            "path": scope["path"][:500],
-            "params": params,
-            "status": status,
-            "result_size": state.get("result_size"),
-            "bytes": size,
-            "client": client[0] if client else None,
-        })
+        self.services.audit.append(
+            {
+                "request_id": rid,
+                "user": state.get("user"),
+                "role": state.get("role"),
+                "method": scope.get("method"),
+                "route": template,
+                "path": scope["path"][:500],
+                "params": params,
+                "status": status,
+                "result_size": state.get("result_size"),
+                "bytes": size,
+                "client": client[0] if client else None,
+            }
+        )

@@ -88,8 +88,13 @@ def _telusur(request: Request, exc: Exception) -> JSONResponse:
         return problem_response(request, status, title)
     if isinstance(exc, StoreUnavailable):
         log.warning("store unavailable: %s", exc)
-        return problem_response(request, 503, title, "the graph store cannot be reached; "
-                                "retry shortly", headers={"Retry-After": "5"})
+        return problem_response(
+            request,
+            503,
+            title,
+            "the graph store cannot be reached; retry shortly",
+            headers={"Retry-After": "5"},
+        )
     return problem_response(request, status, title, str(exc)[:500])
 
 
@@ -103,7 +108,10 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
     titles = {404: "not found", 405: "method not allowed", 401: "unauthorized"}
     detail = exc.detail if isinstance(exc.detail, str) else ""
     return problem_response(
-        request, exc.status_code, titles.get(exc.status_code, "error"), detail,
+        request,
+        exc.status_code,
+        titles.get(exc.status_code, "error"),
+        detail,
         headers=dict(exc.headers) if exc.headers else None,
     )
 
@@ -114,8 +122,7 @@ def _validation(request: Request, exc: Exception) -> JSONResponse:
         {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))[:200]}
         for e in exc.errors()[:20]
     ]
-    return problem_response(request, 422, "invalid request", "see errors",
-                            extra={"errors": errors})
+    return problem_response(request, 422, "invalid request", "see errors", extra={"errors": errors})
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -35,8 +35,13 @@ class Health(BaseModel):
 
 
 class NodePublic(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "synth:P0001", "labels": ["Person"], "props": {"name": "Budi Santoso"}}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": "synth:P0001", "labels": ["Person"], "props": {"name": "Budi Santoso"}}
+            ]
+        }
+    )
     id: str
     labels: list[str]
     props: dict[str, Any]
@@ -51,9 +56,19 @@ class RelPublic(BaseModel):
 
 
 class SearchHit(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [
-        {"id": "synth:P0001", "labels": ["Person"], "name": "Budi Santoso", "score": 1.0,
-         "matched": "name"}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "synth:P0001",
+                    "labels": ["Person"],
+                    "name": "Budi Santoso",
+                    "score": 1.0,
+                    "matched": "name",
+                }
+            ]
+        }
+    )
     id: str
     labels: list[str]
     name: str | None
@@ -88,17 +103,30 @@ class RingPublic(RingSummary):
 
 
 class FlagCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"official_id": "synth:O0007", "reason": "calls ring leader before raids",
-         "evidence": "tipoff report 2024-03"}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "official_id": "synth:O0007",
+                    "reason": "calls ring leader before raids",
+                    "evidence": "tipoff report 2024-03",
+                }
+            ]
+        },
+    )
     official_id: str = Field(min_length=1, max_length=200)
     reason: str = Field(min_length=1, max_length=2000)
     evidence: str | None = Field(default=None, max_length=10_000)
 
 
 class FlagUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"status": "under_review", "note": "assigned to Kompol R."}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"status": "under_review", "note": "assigned to Kompol R."}]
+        },
+    )
     status: Literal["under_review", "substantiated", "cleared"]
     note: str | None = Field(default=None, max_length=2000)
 
@@ -123,9 +151,17 @@ class FlagPublic(BaseModel):
 
 
 class CypherQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"query": "MATCH (r:Ring)<-[:MEMBER_OF]-(p) RETURN r.name AS ring, count(p) AS n",
-         "parameters": {}}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "MATCH (r:Ring)<-[:MEMBER_OF]-(p) RETURN r.name, count(p) AS n",
+                    "parameters": {},
+                }
+            ]
+        },
+    )
     query: str = Field(min_length=1, max_length=10_000)
     parameters: dict[str, Any] = Field(default_factory=dict)
 

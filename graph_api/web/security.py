@@ -41,8 +41,14 @@ class TokenClaims:
 def create_token(*, secret: str, user: str, role: str, version: int, minutes: int) -> str:
     now = int(time.time())
     claims: dict[str, Any] = {
-        "iss": ISSUER, "sub": user, "role": role, "ver": version,
-        "iat": now, "nbf": now, "exp": now + minutes * 60, "jti": uuid.uuid4().hex,
+        "iss": ISSUER,
+        "sub": user,
+        "role": role,
+        "ver": version,
+        "iat": now,
+        "nbf": now,
+        "exp": now + minutes * 60,
+        "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
@@ -51,7 +57,10 @@ def decode_token(token: str, *, secret: str) -> TokenClaims | None:
     """The claims of a valid, unexpired token of ours, else ``None``."""
     try:
         c = jwt.decode(
-            token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            issuer=ISSUER,
             options={"require": ["exp", "iat", "sub", "iss"]},
         )
     except jwt.PyJWTError:

@@ -21,8 +21,20 @@ log = logging.getLogger("telusur.web")
 
 MIN_SECRET = 32
 PLACEHOLDERS = (
-    "changeme", "change-me", "change_me", "secret", "xxx", "password", "default",
-    "example", "telusur", "please", "todo", "replace", "dummy", "test",
+    "changeme",
+    "change-me",
+    "change_me",
+    "secret",
+    "xxx",
+    "password",
+    "default",
+    "example",
+    "telusur",
+    "please",
+    "todo",
+    "replace",
+    "dummy",
+    "test",
 )
 
 
@@ -82,7 +94,8 @@ class Settings(BaseModel):
             secret = secrets.token_urlsafe(48)
             log.warning(
                 "DEVELOPMENT MODE: %s, generated a throw-away JWT secret; "
-                "tokens die with this process. Never run like this in production.", why
+                "tokens die with this process. Never run like this in production.",
+                why,
             )
         uri = store_uri(store, env)
         return cls(
@@ -102,6 +115,6 @@ def state_dir(uri: str, env: Mapping[str, str]) -> Path:
     """``TELUSUR_STATE_DIR``, else the embedded store's folder, else ``./telusur-data``."""
     if env.get("TELUSUR_STATE_DIR"):
         return Path(env["TELUSUR_STATE_DIR"])
-    if uri.startswith("embedded:") and uri[len("embedded:"):]:
-        return Path(uri[len("embedded:"):])
+    if uri.startswith("embedded:") and uri[len("embedded:") :]:
+        return Path(uri[len("embedded:") :])
     return Path("./telusur-data")

@@ -33,7 +33,8 @@ def safe_extract(
         for info in infos:
             _check_name(info.filename)
             mode = info.external_attr >> 16
-            if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            kind = stat.S_IFMT(mode)  # 0 when the zip tool stored permissions only
+            if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
                 raise InputError(f"{info.filename!r}: links and special files are refused")
             if info.flag_bits & 0x1:
                 raise InputError("encrypted zips are refused")

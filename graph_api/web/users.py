@@ -107,9 +107,7 @@ class UserStore:
 
     def _update(self, name: str, assignment: str, params: tuple[str, ...]) -> None:
         with self._lock:
-            cur = self._db.execute(
-                f"UPDATE users SET {assignment} WHERE name = ?", (*params, name)
-            )
+            cur = self._db.execute(f"UPDATE users SET {assignment} WHERE name = ?", (*params, name))
         if cur.rowcount == 0:
             raise NotFound(f"no user {name!r}")
 

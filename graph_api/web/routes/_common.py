@@ -23,8 +23,7 @@ _DOC = {
 def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses`` for the problem answers a route can give."""
     return {
-        c: {"model": Problem, "description": _DOC[c],
-            "content": {"application/problem+json": {}}}
+        c: {"model": Problem, "description": _DOC[c], "content": {"application/problem+json": {}}}
         for c in (400, 401, 403, 404, 413, 422, 429, 503, *codes)
         if c in _DOC
     }
@@ -33,6 +32,10 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
 ALL = problems()
 EntityId = Annotated[
     str,
-    Path(min_length=1, max_length=300, description="stored id (`bundle:key`), URL-encoded",
-         examples=["synth:P0001"]),
+    Path(
+        min_length=1,
+        max_length=300,
+        description="stored id (`bundle:key`), URL-encoded",
+        examples=["synth:P0001"],
+    ),
 ]

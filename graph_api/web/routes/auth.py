@@ -29,16 +29,26 @@ def login(
     for key in ("addr:" + client, "name:" + name):
         wait = services.login_limiter.hit(key)
         if wait:
-            raise Problem(429, "too many requests", "too many sign-in attempts",
-                          {"Retry-After": str(int(wait))})
+            raise Problem(
+                429,
+                "too many requests",
+                "too many sign-in attempts",
+                {"Retry-After": str(int(wait))},
+            )
     user = services.users.authenticate(name, form.password[:1024])
     if user is None:
-        raise Problem(401, "unauthorized", "wrong user name or password",
-                      {"WWW-Authenticate": "Bearer"})
+        raise Problem(
+            401, "unauthorized", "wrong user name or password", {"WWW-Authenticate": "Bearer"}
+        )
     request.state.user, request.state.role = user.name, user.role
     minutes = services.settings.token_minutes
-    token = create_token(secret=services.settings.secret, user=user.name, role=user.role,
-                         version=user.version, minutes=minutes)
+    token = create_token(
+        secret=services.settings.secret,
+        user=user.name,
+        role=user.role,
+        version=user.version,
+        minutes=minutes,
+    )
     return Token(access_token=token, expires_in=minutes * 60)
 
 

@@ -48,8 +48,12 @@ def neighbourhood(
 ) -> Any:
     """Breadth-first neighbourhood, at most ``cap`` relationships per node."""
     found = ctx.call(
-        queries.neighbourhood, id=ctx.visible_id(id), hops=hops, cap=cap,
-        labels=_known(labels, MODEL.labels, "label"), types=_known(types, MODEL.types, "type"),
+        queries.neighbourhood,
+        id=ctx.visible_id(id),
+        hops=hops,
+        cap=cap,
+        labels=_known(labels, MODEL.labels, "label"),
+        types=_known(types, MODEL.types, "type"),
     )
     if found is None:
         raise NotFound(f"no entity {id!r}")

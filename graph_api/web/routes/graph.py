@@ -56,7 +56,13 @@ def money_trail(
     """Chains of transfers from ``from`` (an account or its holder) onwards in time order."""
     _exists(ctx, source, *([target] if target else []))
     found = ctx.call(
-        queries.money_trail, source=source, target=target, to_officials=to_officials,
-        min_amount=min_amount, window_hours=window_hours, max_hops=max_hops, limit=1000,
+        queries.money_trail,
+        source=source,
+        target=target,
+        to_officials=to_officials,
+        min_amount=min_amount,
+        window_hours=window_hours,
+        max_hops=max_hops,
+        limit=1000,
     )
     return ctx.page(list(found), limit, cursor)

@@ -29,8 +29,11 @@ def ingest(
     strict: Annotated[bool, Form()] = False,
 ) -> Any:
     """Load a zipped bundle; rejected rows are counted per file in the report."""
-    request.state.audit_params = {"bundle": bundle, "strict": strict,
-                                  "filename": (file.filename or "")[:200]}
+    request.state.audit_params = {
+        "bundle": bundle,
+        "strict": strict,
+        "filename": (file.filename or "")[:200],
+    }
     if not BUNDLE.match(bundle):
         raise Problem(400, "unusable input", "bundle names are a-z 0-9 _ - (max 40)")
     s = ctx.services.settings
@@ -44,10 +47,18 @@ def ingest(
                 if size > s.max_upload:
                     raise Problem(413, "payload too large", f"the limit is {s.max_upload} bytes")
                 out.write(chunk)
-        folder = safe_extract(archive, work / "bundle", max_total=s.max_unzipped,
-                              max_ratio=s.max_ratio, max_members=s.max_members)
-        report = ctx.call(lambda st: ingest_path(folder, st, bundle=bundle, strict=strict,
-                                                 rejects=work / "rejects.csv"))
+        folder = safe_extract(
+            archive,
+            work / "bundle",
+            max_total=s.max_unzipped,
+            max_ratio=s.max_ratio,
+            max_members=s.max_members,
+        )
+        report = ctx.call(
+            lambda st: ingest_path(
+                folder, st, bundle=bundle, strict=strict, rejects=work / "rejects.csv"
+            )
+        )
         out_json = report.to_json()
         out_json["rejects_file"] = None
         request.state.result_size = sum(report.nodes.values())

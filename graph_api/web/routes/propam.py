@@ -19,7 +19,9 @@ FlagStatus = Literal["open", "under_review", "substantiated", "cleared"]
 
 @router.get("/officials/{id:path}/links", response_model=dict[str, Any])
 def official_links(
-    ctx: PropamCtx, id: EntityId, max_hops: Annotated[int, Query(ge=1, le=3)] = 3,
+    ctx: PropamCtx,
+    id: EntityId,
+    max_hops: Annotated[int, Query(ge=1, le=3)] = 3,
     cap: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> Any:
     """Paths from an official to ring members, suspects and their money (Propam only)."""
@@ -31,9 +33,11 @@ def official_links(
 
 @router.get("/flags", response_model=Page[FlagPublic])
 def list_flags(
-    ctx: PropamCtx, status: FlagStatus | None = None,
+    ctx: PropamCtx,
+    status: FlagStatus | None = None,
     official_id: Annotated[str | None, Query(max_length=300)] = None,
-    limit: Limit = 100, cursor: Cursor = None,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> Any:
     """Flags, newest first."""
     found = ctx.call(flags.list_flags, status=status, official_id=official_id)
@@ -44,8 +48,13 @@ def list_flags(
 def create_flag(ctx: PropamCtx, body: FlagCreate, request: Request) -> Any:
     """Flag an official for internal review; the answer carries the new flag's ``id``."""
     request.state.audit_params = {"official_id": body.official_id}
-    made = ctx.call(flags.create_flag, official_id=body.official_id, reason=body.reason,
-                    evidence=body.evidence, by=ctx.user.name)
+    made = ctx.call(
+        flags.create_flag,
+        official_id=body.official_id,
+        reason=body.reason,
+        evidence=body.evidence,
+        by=ctx.user.name,
+    )
     request.state.audit_params["flag_id"] = made["id"]
     return ctx.show(made, "flag")
 
@@ -57,10 +66,10 @@ def get_flag(ctx: PropamCtx, id: EntityId) -> Any:
 
 
 @router.patch("/flags/{id}", response_model=FlagPublic)
-def update_flag(
-    ctx: PropamCtx, id: EntityId, body: FlagUpdate, request: Request
-) -> Any:
+def update_flag(ctx: PropamCtx, id: EntityId, body: FlagUpdate, request: Request) -> Any:
     """Move a flag on: open -> under_review -> substantiated | cleared (kept with who/when)."""
     request.state.audit_params = {"status": body.status}
-    return ctx.show(ctx.call(flags.change_status, id, status=body.status, by=ctx.user.name,
-                             note=body.note), "flag")
+    return ctx.show(
+        ctx.call(flags.change_status, id, status=body.status, by=ctx.user.name, note=body.note),
+        "flag",
+    )

@@ -17,8 +17,11 @@ from graph_api.web.schemas import Page, RingPublic, RingSummary
 router = APIRouter(prefix="/rings", tags=["rings"], responses=ALL)
 AsOf = Annotated[
     str | None,
-    Query(max_length=32, pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$",
-          examples=["2024-01-01T00:00:00Z"]),
+    Query(
+        max_length=32,
+        pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?Z?)?$",
+        examples=["2024-01-01T00:00:00Z"],
+    ),
 ]
 
 
@@ -37,7 +40,9 @@ def rings(ctx: Reader, limit: Limit = 100, cursor: Cursor = None) -> Any:
 
 @router.get("/{id:path}/protectors", response_model=dict[str, Any], responses=problems(503))
 def protectors(
-    ctx: Reader, id: EntityId, top: Annotated[int | None, Query(ge=1, le=1000)] = 50,
+    ctx: Reader,
+    id: EntityId,
+    top: Annotated[int | None, Query(ge=1, le=1000)] = 50,
     as_of: AsOf = None,
 ) -> Any:
     """Officials ranked by how likely they protect the ring, with checkable evidence."""
@@ -45,15 +50,16 @@ def protectors(
         from queries.protectors import rank_protectors
     except ImportError as exc:
         raise Problem(503, "not available yet", "the protector ranking is not installed") from exc
-    return ctx.show(ctx.call(rank_protectors, ring_id=_ring(ctx, id), top=top, as_of=as_of),
-                    "ring")
+    return ctx.show(ctx.call(rank_protectors, ring_id=_ring(ctx, id), top=top, as_of=as_of), "ring")
 
 
 @router.get("/{id:path}/tipoffs", response_model=Page[dict[str, Any]])
 def tipoffs(
-    ctx: Reader, id: EntityId,
+    ctx: Reader,
+    id: EntityId,
     window_hours: Annotated[float, Query(gt=0, le=24 * 30)] = 24,
-    limit: Limit = 100, cursor: Cursor = None,
+    limit: Limit = 100,
+    cursor: Cursor = None,
 ) -> Any:
     """Calls from officials' phones to ring members shortly before failed raids."""
     found = ctx.call(queries.tipoffs, ring_id=_ring(ctx, id), window_hours=window_hours)
@@ -62,23 +68,34 @@ def tipoffs(
 
 @router.get("/{id:path}/case-interference", response_model=dict[str, Any])
 def case_interference(
-    ctx: Reader, id: EntityId,
-    stalled_days: Annotated[int, Query(ge=0, le=3650)] = 365, as_of: AsOf = None,
+    ctx: Reader,
+    id: EntityId,
+    stalled_days: Annotated[int, Query(ge=0, le=3650)] = 365,
+    as_of: AsOf = None,
 ) -> Any:
     """Cases against ring members that were stopped or stalled, and who handled them."""
-    return ctx.show(ctx.call(queries.case_interference, ring_id=_ring(ctx, id),
-                             stalled_days=stalled_days, as_of=as_of), "ring")
+    return ctx.show(
+        ctx.call(
+            queries.case_interference,
+            ring_id=_ring(ctx, id),
+            stalled_days=stalled_days,
+            as_of=as_of,
+        ),
+        "ring",
+    )
 
 
 @router.get("/{id:path}/expand", response_model=dict[str, Any])
 def expand(
-    ctx: Reader, id: EntityId,
+    ctx: Reader,
+    id: EntityId,
     hops: Annotated[int, Query(ge=1, le=3)] = 2,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Any:
     """Candidates for membership: people and companies tied to several members."""
-    return ctx.show(ctx.call(queries.ring_expand, ring_id=_ring(ctx, id), hops=hops,
-                             limit=limit), "ring")
+    return ctx.show(
+        ctx.call(queries.ring_expand, ring_id=_ring(ctx, id), hops=hops, limit=limit), "ring"
+    )
 
 
 @router.get("/{id:path}", response_model=RingPublic)
@@ -87,8 +104,9 @@ def ring(ctx: Reader, id: EntityId) -> Any:
     ring_id = _ring(ctx, id)
 
     def members(s: Store) -> list[str]:
-        return sorted({nb["node"]["id"] for nb in
-                       s.neighbours(ring_id, types=["MEMBER_OF"], direction="in")})
+        return sorted(
+            {nb["node"]["id"] for nb in s.neighbours(ring_id, types=["MEMBER_OF"], direction="in")}
+        )
 
     summary = next((r for r in ctx.call(queries.rings) if r["id"] == ring_id), None)
     ids = ctx.call(members)

@@ -1,0 +1,32 @@
+"""API fixtures: the tiny graph on each store, and a client with a token per role."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph_api.store import Store
+
+# tests here import their shared builders as ``api_helpers`` (importlib import mode)
+sys.path.insert(0, str(Path(__file__).parent))
+
+from api_helpers import Api, build, make_api  # noqa: E402
+
+
+@pytest.fixture
+def api(store: Store, tmp_path: Path) -> Iterator[Api]:
+    build(store)
+    a = make_api(store, tmp_path / "state")
+    with a.client:
+        yield a
+
+
+@pytest.fixture
+def embedded_api(embedded_store: Store, tmp_path: Path) -> Iterator[Api]:
+    build(embedded_store)
+    a = make_api(embedded_store, tmp_path / "state")
+    with a.client:
+        yield a
