@@ -1,0 +1,182 @@
+"""HTTP API under load: 50 concurrent clients on loopback, both stores.
+
+For each store a synthetic bundle (``--scale 11`` is about 100k nodes) is
+ingested, ``telusur serve`` runs in its own process, one user per client signs
+in (so per-user rate limits do not cap the run), and the clients hit
+``/rings/{id}/protectors`` and ``/entities/{id}`` for a fixed number of requests
+each (bounded count and time; loopback only). Prints a Markdown table:
+throughput and p50/p95/p99 latency per store and route.
+
+    python bench/api.py --scale 11 --clients 50 --requests 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+
+# bench/ holds files named like the packages (queries.py, ingest.py): keep it off the path.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [str(_BENCH.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
+
+from bench._common import md_table, neo4j_server, percentile, report_machine  # noqa: E402
+from graph_api.store import open_store  # noqa: E402
+from graph_api.web.users import UserStore  # noqa: E402
+from ingest import ingest_path  # noqa: E402
+from ingest.synth import generate  # noqa: E402
+
+ROUTES = ("protectors", "entity")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(store_uri: str, state: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "TELUSUR_SECRET": secrets.token_urlsafe(48),
+           "TELUSUR_STATE_DIR": str(state)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from graph_api.cli import main; main()", "serve",
+         "--store", store_uri, "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the API did not come up")
+
+
+async def _client(
+    url: str, token: str, rings: list[str], people: list[str], n: int, seed: int,
+    out: dict[str, list[float]], errors: list[int], deadline: float,
+) -> None:
+    rnd = random.Random(seed)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
+        for i in range(n):
+            if time.monotonic() > deadline:
+                return
+            route = ROUTES[i % 2]
+            target = rnd.choice(rings if route == "protectors" else people)
+            path = (f"/api/v1/rings/{quote(target, safe='')}/protectors" if route == "protectors"
+                    else f"/api/v1/entities/{quote(target, safe='')}")
+            t0 = time.perf_counter()
+            r = await client.get(path)
+            out[route].append(time.perf_counter() - t0)
+            if r.status_code != 200:
+                errors.append(r.status_code)
+
+
+async def _load(url: str, tokens: list[str], rings: list[str], people: list[str],
+                requests: int, limit_s: float) -> tuple[dict[str, list[float]], list[int], float]:
+    out: dict[str, list[float]] = {r: [] for r in ROUTES}
+    errors: list[int] = []
+    t0 = time.perf_counter()
+    deadline = time.monotonic() + limit_s
+    await asyncio.gather(*(
+        _client(url, tok, rings, people, requests, i, out, errors, deadline)
+        for i, tok in enumerate(tokens)
+    ))
+    return out, errors, time.perf_counter() - t0
+
+
+def _tokens(url: str, passwords: dict[str, str]) -> list[str]:
+    return [
+        httpx.post(url + "/api/v1/auth/token", data={"username": u, "password": p},
+                   timeout=60).json()["access_token"]
+        for u, p in passwords.items()
+    ]
+
+
+def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests: int,
+                limit_s: float) -> list[list[object]]:
+    state = Path(tempfile.mkdtemp(prefix="telusur-bench-api-"))
+    with open_store(store_uri) as store:
+        if label == "neo4j":
+            store.wipe()
+        t0 = time.perf_counter()
+        ingest_path(bundle, store, rejects=state / "rejects.csv")
+        ingest_s = time.perf_counter() - t0
+        nodes = sum(store.counts()["nodes"][k] for k in ("Person", "Agency", "Organization",
+                                                         "Account", "Phone", "Case", "Event",
+                                                         "Ring", "Source"))
+    truth = json.loads((bundle / "truth.json").read_text())
+    rings = [f"{bundle.name}:{r}" for r in truth["rings"]]
+    people = [f"{bundle.name}:{p}" for ms in truth["members"].values() for p in ms]
+    users = UserStore(state / "users.sqlite")
+    passwords = {}
+    for i in range(clients):
+        passwords[f"bench{i}"] = secrets.token_urlsafe(12)
+        users.add(f"bench{i}", role="reskrim", password=passwords[f"bench{i}"])
+    users.close()
+    proc, url = _serve(store_uri, state)
+    try:
+        tokens = _tokens(url, passwords)
+        asyncio.run(_load(url, tokens[:2], rings, people, 4, 60))  # warm-up, not counted
+        out, errors, wall = asyncio.run(_load(url, tokens, rings, people, requests, limit_s))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    rows = []
+    total = sum(len(v) for v in out.values())
+    for route in ROUTES:
+        lat = out[route]
+        rows.append([label, f"{nodes:,}", f"{ingest_s:.0f}", route, len(lat),
+                     f"{len(lat) / wall:.1f}", f"{percentile(lat, 0.50) * 1000:.0f}",
+                     f"{percentile(lat, 0.95) * 1000:.0f}", f"{percentile(lat, 0.99) * 1000:.0f}",
+                     sum(1 for e in errors)])
+    print(f"{label}: {total} requests in {wall:.1f} s, {len(errors)} non-200", flush=True)
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", type=float, default=11.0)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--requests", type=int, default=20, help="requests per client")
+    ap.add_argument("--limit", type=float, default=600.0, help="seconds per store, at most")
+    ap.add_argument("--stores", default="embedded,neo4j")
+    ap.add_argument("--neo4j", default=None)
+    args = ap.parse_args()
+    report_machine("start")
+    work = Path(tempfile.mkdtemp(prefix="telusur-bench-api-data-"))
+    bundle = work / "jatim"
+    generate(bundle, seed=1, scale=args.scale)
+    rows: list[list[object]] = []
+    stores = args.stores.split(",")
+    if "embedded" in stores:
+        rows += bench_store("embedded", f"embedded:{work / 'store'}", bundle, args.clients,
+                            args.requests, args.limit)
+    if "neo4j" in stores:
+        with neo4j_server(args.neo4j) as server:
+            rows += bench_store("neo4j", server.uri, bundle, args.clients, args.requests,
+                                args.limit)
+    report_machine("end")
+    print(md_table(["store", "nodes", "ingest s", "route", "requests", "req/s", "p50 ms",
+                    "p95 ms", "p99 ms", "non-200"], rows))
+
+
+if __name__ == "__main__":
+    main()
