@@ -27,7 +27,7 @@ REL_BASE: Final = ("id", "sources")
 EXTRA_PREFIX: Final = "x_"
 #: List properties that only ever grow on upsert (union, order of first appearance):
 #: a second record of the same entity adds to them instead of replacing them.
-GROWING_LISTS: Final = ("sources", "keys", "aliases", "id_numbers")
+GROWING_LISTS: Final = ("sources", "keys", "aliases", "id_numbers", "merge_log")
 #: Label every node also carries in Neo4j so that a node can be found by id
 #: alone (one uniqueness constraint, one index seek) whatever its labels.
 ENTITY_LABEL: Final = "Entity"
@@ -97,6 +97,8 @@ _PERSON_PROPS = (
     _P("gender", doc="m or f"),
     _P("address"),
     _P("id_numbers", "list[str]", doc="NRP/NIP of an official", identifier=True),
+    _P("merged_into", doc="set on a record an analyst merged into another person (a stub)"),
+    _P("merge_log", "list[str]", doc="confirmed merges into this person, as JSON lines"),
 )
 
 NODES: Final[tuple[NodeSpec, ...]] = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -35,8 +35,9 @@ def protectors(
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
     en = lang == "en"
-    table = Table(title=(f"Likely protectors of {ring_id}" if en else
-                         f"Dugaan beking jaringan {ring_id}"))
+    table = Table(
+        title=(f"Likely protectors of {ring_id}" if en else f"Dugaan beking jaringan {ring_id}")
+    )
     table.add_column("#", justify="right")
     table.add_column("official" if en else "pejabat")
     table.add_column("agency" if en else "satuan")
@@ -44,8 +45,13 @@ def protectors(
     table.add_column("strongest evidence" if en else "bukti terkuat")
     for i, p in enumerate(report["protectors"], start=1):
         lines = [describe(x["kind"], x["facts"], lang) for x in p["indicators"][:2]]
-        table.add_row(str(i), f"{p['name'] or ''}\n{p['id']}", p["agency"] or "",
-                      f"{p['score']:.3f}", "\n".join(lines))
+        table.add_row(
+            str(i),
+            f"{p['name'] or ''}\n{p['id']}",
+            p["agency"] or "",
+            f"{p['score']:.3f}",
+            "\n".join(lines),
+        )
     Console().print(table)
 
 
@@ -67,9 +73,14 @@ def evaluate_cmd(
     names = list(report["mean"])
     for n in names:
         table.add_column(n)
-    for r in [*report["rings"], {"ring": "mean", "methods": report["mean"]}]:
-        table.add_row(str(r["ring"]), *(
-            f"{m['precision_at_k']:.2f} / {m['recall_at_2k']:.2f} / "
-            f"{m['average_precision']:.2f} / {m['decoys_in_top_k']}"
-            for m in (r["methods"][n] for n in names)))  # type: ignore[index]
+    rows: list[Any] = [*report["rings"], {"ring": "mean", "methods": report["mean"]}]
+    for r in rows:
+        table.add_row(
+            str(r["ring"]),
+            *(
+                f"{m['precision_at_k']:.2f} / {m['recall_at_2k']:.2f} / "
+                f"{m['average_precision']:.2f} / {m['decoys_in_top_k']}"
+                for m in (r["methods"][n] for n in names)
+            ),
+        )
     Console().print(table)

@@ -76,8 +76,10 @@ def demo(
     from graph_api.web import Settings, create_app
 
     settings = Settings(
-        secret=secrets.token_urlsafe(48), store=f"embedded:{folder / 'store'}",
+        secret=secrets.token_urlsafe(48),
+        store=f"embedded:{folder / 'store'}",
         state_dir=folder / "store",
     )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                server_header=False)
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="warning", server_header=False
+    )

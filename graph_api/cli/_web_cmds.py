@@ -23,8 +23,12 @@ app.add_typer(audit_app, name="audit")
 
 StateOpt = Annotated[
     str | None,
-    typer.Option("--state-dir", envvar="TELUSUR_STATE_DIR", show_envvar=True,
-                 help="Folder of users.sqlite and audit.sqlite (default: next to the store)"),
+    typer.Option(
+        "--state-dir",
+        envvar="TELUSUR_STATE_DIR",
+        show_envvar=True,
+        help="Folder of users.sqlite and audit.sqlite (default: next to the store)",
+    ),
 ]
 
 
@@ -72,9 +76,18 @@ def serve(
     settings = Settings.from_env(store=store)
     application = create_app(settings)
     typer.echo(f"telusur: serving {settings.store} on http://{host}:{port}/api/docs", err=True)
-    uvicorn.run(application, host=host, port=port, workers=workers, proxy_headers=False,
-                server_header=False, date_header=True, timeout_keep_alive=5,
-                limit_concurrency=256, log_level="info")
+    uvicorn.run(
+        application,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=False,
+        server_header=False,
+        date_header=True,
+        timeout_keep_alive=5,
+        limit_concurrency=256,
+        log_level="info",
+    )
 
 
 @users_app.command("add")
@@ -159,7 +172,8 @@ def audit_verify(store: StoreOpt = None, state: StateOpt = None, as_json: JsonOp
 
 @audit_app.command("show")
 def audit_show(
-    store: StoreOpt = None, state: StateOpt = None,
+    store: StoreOpt = None,
+    state: StateOpt = None,
     after: Annotated[int, typer.Option(help="Show entries after this seq")] = 0,
     limit: Annotated[int, typer.Option(help="How many")] = 50,
 ) -> None:

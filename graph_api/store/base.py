@@ -112,19 +112,33 @@ class Store(abc.ABC):
         """Nodes per label and relationships per type, every model name present."""
 
     # -- writes ------------------------------------------------------------
-    def upsert(self, nodes: Iterable[NodeRow] = (), rels: Iterable[RelRow] = ()) -> UpsertResult:
-        """Idempotent upsert of one batch: all of it is written, or none of it."""
+    def upsert(
+        self,
+        nodes: Iterable[NodeRow] = (),
+        rels: Iterable[RelRow] = (),
+        *,
+        delete_rels: Iterable[tuple[str, str]] = (),
+    ) -> UpsertResult:
+        """Idempotent upsert of one batch: all of it is written, or none of it.
+
+        ``delete_rels`` (``(type, id)`` keys) are removed first, in the same
+        transaction: how an analyst's merge moves relationships to another node.
+        """
         node_rows = list(nodes)
         rel_rows = list(rels)
         for n in node_rows:
             validate_node(n)
         for r in rel_rows:
             validate_rel(r)
-        return self._write(collapse_nodes(node_rows), collapse_rels(rel_rows))
+        return self._write(
+            collapse_nodes(node_rows), collapse_rels(rel_rows), sorted(set(delete_rels))
+        )
 
     @abc.abstractmethod
-    def _write(self, nodes: list[NodeRow], rels: list[RelRow]) -> UpsertResult:
-        """Write validated, collapsed rows atomically (see :meth:`plan`)."""
+    def _write(
+        self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
+    ) -> UpsertResult:
+        """Delete ``delete``, then write validated, collapsed rows, atomically."""
 
     def plan(
         self,
@@ -162,6 +176,10 @@ class Store(abc.ABC):
             if rel_status != "unchanged":
                 merged_rels.append(merged_rel)
         return Plan(merged_nodes, merged_rels, new_ids, result)
+
+    @abc.abstractmethod
+    def rels_of_type(self, typ: str, *, limit: int | None = None) -> list[RelRow]:
+        """Relationships of one type, ordered by id."""
 
     @abc.abstractmethod
     def wipe(self) -> None:

@@ -202,23 +202,27 @@ class EmbeddedStore(Store):
         return out
 
     # -- writes ----------------------------------------------------------------
-    def _write(self, nodes: list[NodeRow], rels: list[RelRow]) -> UpsertResult:
+    def _write(
+        self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
+    ) -> UpsertResult:
         with self._lock:
             self._refresh()
             g = self._graph
+            doomed = {k: self._rel_ends[k] for k in delete if k in self._rel_ends}
             stored = {n["id"]: self._node_row(n["id"]) for n in nodes if n["id"] in g}
             stored_rels = {
                 (r["type"], r["id"]): self._rel_row(
                     *self._rel_ends[(r["type"], r["id"])], (r["type"], r["id"])
                 )
                 for r in rels
-                if (r["type"], r["id"]) in self._rel_ends
+                if (r["type"], r["id"]) in self._rel_ends and (r["type"], r["id"]) not in doomed
             }
             ends = {e for r in rels for e in (r["start"], r["end"])}
             end_labels = {e: sorted(g.nodes[e][LABELS]) for e in ends if e in g}
             plan = self.plan(nodes, rels, stored, stored_rels, end_labels)
             try:
                 self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("DELETE FROM rels WHERE type = ? AND id = ?", list(doomed))
                 self._db.executemany(
                     "INSERT OR REPLACE INTO nodes (id, labels, props) VALUES (?, ?, ?)",
                     [(n["id"], _dumps(n["labels"]), _dumps(n["props"])) for n in plan.nodes],
@@ -237,6 +241,9 @@ class EmbeddedStore(Store):
                     self._db.execute("ROLLBACK")
                 raise
             # Committed: now mirror into the graph (our own commit does not bump data_version).
+            for key, (start, end) in doomed.items():
+                g.remove_edge(start, end, key)
+                del self._rel_ends[key]
             for n in plan.nodes:
                 # Merged props are a superset of the stored ones: updating in place is exact.
                 g.add_node(n["id"], **n["props"], **{LABELS: frozenset(n["labels"])})
@@ -248,6 +255,11 @@ class EmbeddedStore(Store):
                 g.add_edge(start, end, key=key, **r["props"], **{TYPE: key[0], RID: key[1]})
                 self._rel_ends[key] = (start, end)
             return plan.result
+
+    def rels_of_type(self, typ: str, *, limit: int | None = None) -> list[RelRow]:
+        with self.reading():
+            keys = sorted(k for k in self._rel_ends if k[0] == typ)[:limit]
+            return [self._rel_row(*self._rel_ends[k], k) for k in keys]
 
     def wipe(self) -> None:
         with self._lock:

@@ -218,10 +218,19 @@ class Neo4jStore(Store):
         return out
 
     # -- writes ----------------------------------------------------------------
-    def _write(self, nodes: list[NodeRow], rels: list[RelRow]) -> UpsertResult:
+    def _write(
+        self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
+    ) -> UpsertResult:
         def work(tx: ManagedTransaction) -> UpsertResult:
             def run(text: str, **params: Any) -> list[dict[str, Any]]:
                 return [r.data() for r in tx.run(_q(text), params)]
+
+            doomed: dict[str, list[str]] = {}
+            for typ, rid in delete:
+                if typ in MODEL.rels:
+                    doomed.setdefault(typ, []).append(rid)
+            for typ, rids in doomed.items():
+                run(f"UNWIND $ids AS id MATCH ()-[x:{typ} {{id: id}}]->() DELETE x", ids=rids)
 
             stored: dict[str, NodeRow] = {}
             ends = list({e for r in rels for e in (r["start"], r["end"])})
@@ -297,6 +306,16 @@ class Neo4jStore(Store):
             return plan.result
 
         return self.transaction(work, write=True)
+
+    def rels_of_type(self, typ: str, *, limit: int | None = None) -> list[RelRow]:
+        if typ not in MODEL.rels:
+            return []
+        rows = self.run(
+            f"MATCH (a)-[x:{typ}]->(b) RETURN x.id AS id, a.id AS start, b.id AS end, "
+            "properties(x) AS props ORDER BY id" + (" LIMIT $limit" if limit is not None else ""),
+            {"limit": limit},
+        )
+        return [_rel(typ, r) for r in rows]
 
     def wipe(self) -> None:
         while self.run(

@@ -47,7 +47,7 @@ def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
                 continue
             first = _first_token(node["props"])
             for oid in blocks.get(str(value), []):
-                if oid == nid or oid not in others:
+                if oid == nid or oid not in others or others[oid]["props"].get("merged_into"):
                     continue
                 if prop == "birth_place" and (
                     _first_token(others[oid]["props"]) != first

@@ -33,6 +33,7 @@ class Resolver:
         self._store_hits: dict[tuple[str, str], list[str]] = {}
         self._existing: set[str] = set()
         self._stored: dict[str, NodeRow] = {}
+        self._redirect: dict[str, str] = {}
 
     def prefetch(self, wanted: Iterable[tuple[str, str]], own_ids: Iterable[str]) -> None:
         by_kind: dict[str, set[str]] = {}
@@ -58,13 +59,22 @@ class Resolver:
             else:
                 for value, ids in hits.items():
                     self._store_hits[(kind, value)] = ids
-        self._existing = set(store.get_nodes(list(own_ids)))
+        existing = store.get_nodes(list(own_ids))
+        self._existing = set(existing)
+        # A record an analyst merged into another person is a stub pointing at it.
+        self._redirect = {
+            i: str(n["props"]["merged_into"])
+            for i, n in existing.items()
+            if n["props"].get("merged_into")
+        }
         self._stored = store.get_nodes(
             sorted({i for ids in self._store_hits.values() for i in ids})
         )
 
     def choose(self, own_id: str, identifiers: list[tuple[str, str]]) -> str:
         """The stored id for a record: itself if stored, else the entity an identifier names."""
+        if own_id in self._redirect:
+            return self._redirect[own_id]
         if own_id in self._existing:
             return own_id
         candidates: list[str] = []
@@ -84,6 +94,8 @@ class Resolver:
         if chosen == own_id:
             self.ctx.filled.setdefault(chosen, set()).update(props)
             return props
+        if chosen not in self._stored:
+            self._stored.update(self.ctx.store.get_nodes([chosen]))
         stored = self._stored[chosen]["props"] if chosen in self._stored else {}
         have = set(stored) | self.ctx.filled.get(chosen, set())
         out = {k: v for k, v in props.items() if k in GROWING_LISTS or k not in have}

@@ -139,8 +139,14 @@ class _Run:
     """The write side of one load: the open batch, flushing, counting, rejecting."""
 
     def __init__(
-        self, store: Store, report: IngestReport, fr: FileReport, name: str,
-        rejects: RejectsWriter | None, write: bool, chunk: int,
+        self,
+        store: Store,
+        report: IngestReport,
+        fr: FileReport,
+        name: str,
+        rejects: RejectsWriter | None,
+        write: bool,
+        chunk: int,
     ) -> None:
         self.store, self.report, self.fr, self.name = store, report, fr, name
         self.rejects, self.write, self.chunk = rejects, write, max(1, chunk)

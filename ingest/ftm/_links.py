@@ -31,8 +31,16 @@ FAMILY_DETAILS: dict[str, str] = {
     **dict.fromkeys(("parent", "father", "mother"), "parent"),
     **dict.fromkeys(("child", "son", "daughter"), "child"),
     **dict.fromkeys(
-        ("in_law", "in-law", "brother-in-law", "sister-in-law", "father-in-law",
-         "mother-in-law", "son-in-law", "daughter-in-law"),
+        (
+            "in_law",
+            "in-law",
+            "brother-in-law",
+            "sister-in-law",
+            "father-in-law",
+            "mother-in-law",
+            "son-in-law",
+            "daughter-in-law",
+        ),
         "in_law",
     ),
     "cousin": "cousin",
@@ -62,8 +70,13 @@ def _end(known: Known) -> tuple[str, tuple[str, ...]]:
 
 
 def _post(
-    ctx: FtmContext, entity: FtmEntity, batch: Batch, person: Known, agency: Known,
-    position: str | None, used: set[str],
+    ctx: FtmContext,
+    entity: FtmEntity,
+    batch: Batch,
+    person: Known,
+    agency: Known,
+    position: str | None,
+    used: set[str],
 ) -> None:
     """A person's link to a government body is a post: ``Official`` + ``HOLDS_POST``."""
     if "Person" not in person.labels:
@@ -75,8 +88,15 @@ def _post(
 
 
 def _org_link(
-    ctx: FtmContext, entity: FtmEntity, batch: Batch, typ: str, src: str, dst: str,
-    detail: str | None, used: set[str], extra: dict[str, Any] | None = None,
+    ctx: FtmContext,
+    entity: FtmEntity,
+    batch: Batch,
+    typ: str,
+    src: str,
+    dst: str,
+    detail: str | None,
+    used: set[str],
+    extra: dict[str, Any] | None = None,
 ) -> None:
     start = ctx.ref(first(entity, src), src, HOLDER | {"Agency"})
     end = ctx.ref(first(entity, dst), dst, {"Organization", "Agency"})
@@ -90,13 +110,22 @@ def _org_link(
 
 def directorship(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> None:
     role = first(entity, "role")
-    _org_link(ctx, entity, batch, "DIRECTOR_OF", "director", "organization",
-              role or ("director" if _is_agency(ctx, entity, "organization") else None), {"role"})
+    _org_link(
+        ctx,
+        entity,
+        batch,
+        "DIRECTOR_OF",
+        "director",
+        "organization",
+        role or ("director" if _is_agency(ctx, entity, "organization") else None),
+        {"role"},
+    )
 
 
 def employment(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> None:
-    _org_link(ctx, entity, batch, "EMPLOYEE_OF", "employee", "employer",
-              first(entity, "role"), {"role"})
+    _org_link(
+        ctx, entity, batch, "EMPLOYEE_OF", "employee", "employer", first(entity, "role"), {"role"}
+    )
 
 
 def membership(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> None:
@@ -106,8 +135,17 @@ def membership(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> None:
         detail = role or "member"
     else:
         detail = f"member: {role}" if role else "member"
-    _org_link(ctx, entity, batch, "EMPLOYEE_OF", "member", "organization", detail, {"role"},
-              {"x_ftm_schema": "Membership"})
+    _org_link(
+        ctx,
+        entity,
+        batch,
+        "EMPLOYEE_OF",
+        "member",
+        "organization",
+        detail,
+        {"role"},
+        {"x_ftm_schema": "Membership"},
+    )
 
 
 def _is_agency(ctx: FtmContext, entity: FtmEntity, prop: str) -> bool:
@@ -121,8 +159,13 @@ def ownership(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> None:
     used = {"owner", "asset", "percentage", "role", "startDate", "endDate"}
     props = {**_span(entity), **extras(entity, used)}
     if "Account" in asset.labels:  # owning an account is holding it
-        batch.rel(_rid(ctx, entity), "HOLDS", _end(owner), _end(asset),
-                  {"sources": [], **extras(entity, {"owner", "asset"})})
+        batch.rel(
+            _rid(ctx, entity),
+            "HOLDS",
+            _end(owner),
+            _end(asset),
+            {"sources": [], **extras(entity, {"owner", "asset"})},
+        )
         return
     raw_share = first(entity, "percentage")
     share = ftm_percentage(raw_share) if raw_share else None
@@ -136,8 +179,10 @@ def family(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> None:
     start = ctx.ref(first(entity, "person"), "person", {"Person"})
     end = ctx.ref(first(entity, "relative"), "relative", {"Person"})
     raw = first(entity, "relationship")
-    props = {**_span(entity), **extras(entity, {"person", "relative", "relationship",
-                                                "startDate", "endDate"})}
+    props = {
+        **_span(entity),
+        **extras(entity, {"person", "relative", "relationship", "startDate", "endDate"}),
+    }
     if raw is not None:
         key = raw.strip().lower().replace(" ", "-")
         props["detail"] = FAMILY_DETAILS.get(key, "other")
@@ -149,8 +194,10 @@ def family(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> None:
 def associate(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> None:
     start = ctx.ref(first(entity, "person"), "person", {"Person"})
     end = ctx.ref(first(entity, "associate"), "associate", {"Person"})
-    props = {**_span(entity), **extras(entity, {"person", "associate", "relationship",
-                                                "startDate", "endDate"})}
+    props = {
+        **_span(entity),
+        **extras(entity, {"person", "associate", "relationship", "startDate", "endDate"}),
+    }
     props["detail"] = first(entity, "relationship")
     batch.rel(_rid(ctx, entity), "ASSOCIATE", _end(start), _end(end), props)
 
@@ -166,14 +213,19 @@ def _account_of(ctx: FtmContext, party: Known, batch: Batch) -> tuple[str, tuple
     if "Account" in party.labels:
         return _end(party)
     aid = f"{ctx.bundle}:acct:{party.id.removeprefix(ctx.bundle + ':')}"
-    props: dict[str, Any] = {"kind": "other", "holder_name": party.name, "sources": [],
-                             "keys": [aid]}
+    props: dict[str, Any] = {
+        "kind": "other",
+        "holder_name": party.name,
+        "sources": [],
+        "keys": [aid],
+    }
     if "Agency" in party.labels:  # HOLDS starts at a person or organization only
         props["x_holder_id"] = party.id
     batch.node(aid, ["Account"], props)
     if "Agency" not in party.labels:
-        batch.rel(f"holds:{party.id}:{aid}", "HOLDS", _end(party), (aid, ("Account",)),
-                  {"sources": []})
+        batch.rel(
+            f"holds:{party.id}:{aid}", "HOLDS", _end(party), (aid, ("Account",)), {"sources": []}
+        )
     return aid, ("Account",)
 
 
@@ -233,5 +285,6 @@ def position_links(ctx: FtmContext, batch: Batch) -> None:
         if target is None or "Agency" not in target.labels:
             continue
         start = ctx.known[pos]
-        batch.rel(f"part_of:{start.id}:{target.id}", "PART_OF", _end(start), _end(target),
-                  {"sources": []})
+        batch.rel(
+            f"part_of:{start.id}:{target.id}", "PART_OF", _end(start), _end(target), {"sources": []}
+        )

@@ -42,9 +42,13 @@ def _phones(entity: FtmEntity) -> tuple[list[str], list[str]]:
 def _uses(batch: Batch, holder: str, labels: tuple[str, ...], phones: list[str]) -> None:
     for number in phones:
         batch.node(number, ["Phone"], {"number": number, "sources": []})
-        batch.rel(f"uses:{holder}:{number}", "USES", (holder, labels), (number, ("Phone",)), {
-            "sources": []
-        })
+        batch.rel(
+            f"uses:{holder}:{number}",
+            "USES",
+            (holder, labels),
+            (number, ("Phone",)),
+            {"sources": []},
+        )
 
 
 def _base(ctx: FtmContext, entity: FtmEntity, used: set[str]) -> dict[str, Any]:
@@ -58,8 +62,7 @@ def person(ctx: FtmContext, entity: FtmEntity, batch: Batch) -> Known:
         parts = [first(entity, p) for p in ("firstName", "middleName", "lastName")]
         names = [" ".join(p for p in parts if p)] if any(parts) else []
     name = names[0] if names else None
-    used = {"name", "alias", "birthDate", "idNumber", "phone", "address", "addressEntity",
-            "gender"}
+    used = {"name", "alias", "birthDate", "idNumber", "phone", "address", "addressEntity", "gender"}
     props = _base(ctx, entity, used)
     aliases = names[1:] + values(entity, "alias")
     birth_raw = first(entity, "birthDate")

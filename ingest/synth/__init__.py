@@ -79,8 +79,9 @@ def generate(out: Path, *, seed: int = 1, scale: float = 1.0) -> SynthSummary:
     build_agencies(world, people)
     _background.organizations(world, people)
     n_rings = ring_count(scale)
-    rings = [build_ring(world, people, i, i % 6 if i < 6 else rng.randrange(6))
-             for i in range(n_rings)]
+    rings = [
+        build_ring(world, people, i, i % 6 if i < 6 else rng.randrange(6)) for i in range(n_rings)
+    ]
     plant(world, people, rings)
     n_cases, n_events = len(world.cases), len(world.events)
     cases, case_links = case_rows(world, world.cases)
@@ -113,10 +114,15 @@ def generate(out: Path, *, seed: int = 1, scale: float = 1.0) -> SynthSummary:
         "ring_orgs": world.ring_orgs,
         "bad_rows": bundle.bad_rows(),
     }
-    (Path(out) / "truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n",
-                                          encoding="utf-8")
+    (Path(out) / "truth.json").write_text(
+        json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return SynthSummary(
-        out=Path(out), seed=seed, scale=scale,
+        out=Path(out),
+        seed=seed,
+        scale=scale,
         rows={name: bundle[name].count for name in COLUMNS},
-        rings=n_rings, protectors=len(world.protector_kinds), decoys=len(world.decoy_kinds),
+        rings=n_rings,
+        protectors=len(world.protector_kinds),
+        decoys=len(world.decoy_kinds),
     )

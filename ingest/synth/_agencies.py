@@ -84,14 +84,17 @@ class _Staffer:
             if police:  # NRP: birth YYMM and a serial
                 num = f"{birth.year % 100:02d}{birth.month:02d}{rng.randrange(10000):04d}"
             else:  # NIP: birth date, appointment YYYYMM, gender digit, serial
-                num = (f"{birth:%Y%m%d}{since.year - rng.randint(0, 12)}{rng.randint(1, 12):02d}"
-                       f"{1 if person.gender == 'm' else 2}{rng.randrange(1, 1000):03d}")
+                num = (
+                    f"{birth:%Y%m%d}{since.year - rng.randint(0, 12)}{rng.randint(1, 12):02d}"
+                    f"{1 if person.gender == 'm' else 2}{rng.randrange(1, 1000):03d}"
+                )
             if num not in self._numbers:
                 self._numbers.add(num)
                 return num
 
-    def staff(self, agency_id: str, regency: int, table: tuple[tuple[str, str, tuple[str, ...],
-                                                                     int], ...]) -> None:
+    def staff(
+        self, agency_id: str, regency: int, table: tuple[tuple[str, str, tuple[str, ...], int], ...]
+    ) -> None:
         """Create the officials listed in ``table`` for one agency."""
         world = self.world
         rng = world.rng
@@ -100,18 +103,24 @@ class _Staffer:
             for _ in range(n):
                 self.one(agency_id, regency, unit, position, rng.choice(ranks))
 
-    def one(self, agency_id: str, regency: int, unit: str, position: str, rank: str,
-            village: str = "") -> Official:
+    def one(
+        self, agency_id: str, regency: int, unit: str, position: str, rank: str, village: str = ""
+    ) -> Official:
         """One official: a person, a post (sometimes two), a salary account."""
         world = self.world
         rng = world.rng
         police = unit in _POLICE_UNITS
         home = regency if regency >= 0 else rng.randrange(len(REGENCIES))
         person = self.people.person(
-            regency=home, gender="m" if police and rng.random() < 0.88 else "",
-            born=(1966, 1998), village=village, rank=rank if police else "",
-            titled=0.3, occupation="Polri" if police else "PNS" if rank else "Perangkat Desa",
-            source="roster", with_nik=0.97,
+            regency=home,
+            gender="m" if police and rng.random() < 0.88 else "",
+            born=(1966, 1998),
+            village=village,
+            rank=rank if police else "",
+            titled=0.3,
+            occupation="Polri" if police else "PNS" if rank else "Perangkat Desa",
+            source="roster",
+            with_nik=0.97,
         )
         since = date(2018, 1, 1) + timedelta(days=rng.randrange(6 * 365))
         number = self._id_number(person, police, since) if rank else ""
@@ -120,13 +129,30 @@ class _Staffer:
             # An earlier post: careers are several rows of officials.csv.
             prev_agency = rng.choice([a[0] for a in world.agencies if a[2] == "police"])
             start = since - timedelta(days=rng.randint(400, 2000))
-            world.official_rows.append([
-                person.pid, prev_agency, number, rng.choice(("Bripka", "Aipda", "Ipda")),
-                "Anggota", start.isoformat(), since.isoformat(), roster,
-            ])
-        world.official_rows.append([
-            person.pid, agency_id, number, rank, position, since.isoformat(), "", roster,
-        ])
+            world.official_rows.append(
+                [
+                    person.pid,
+                    prev_agency,
+                    number,
+                    rng.choice(("Bripka", "Aipda", "Ipda")),
+                    "Anggota",
+                    start.isoformat(),
+                    since.isoformat(),
+                    roster,
+                ]
+            )
+        world.official_rows.append(
+            [
+                person.pid,
+                agency_id,
+                number,
+                rank,
+                position,
+                since.isoformat(),
+                "",
+                roster,
+            ]
+        )
         self.people.account(person, ewallet=False)
         if rng.random() < 0.3:
             self.people.account(person, ewallet=True)
@@ -159,23 +185,39 @@ def build_agencies(world: World, people: PeopleFactory) -> None:
         world.polres[idx] = polres
         staffer.staff(polres, idx, _POLRES)
         for district in reg.districts[:3]:
-            polsek = _agency(world, f"Polsek {district.name}", "police", polres,
-                             f"Kec. {district.name}, Kab. {reg.name}")
+            polsek = _agency(
+                world,
+                f"Polsek {district.name}",
+                "police",
+                polres,
+                f"Kec. {district.name}, Kab. {reg.name}",
+            )
             staffer.staff(polsek, idx, _POLSEK)
-        disnaker = _agency(world, f"Dinas Tenaga Kerja Kabupaten {reg.name}", "manpower", "",
-                           f"Kab. {reg.name}")
+        disnaker = _agency(
+            world, f"Dinas Tenaga Kerja Kabupaten {reg.name}", "manpower", "", f"Kab. {reg.name}"
+        )
         staffer.staff(disnaker, idx, _DISNAKER)
         for district in reg.districts:
             for village in district.villages:
-                office = _agency(world, f"Pemerintah Desa {village}", "village", "",
-                                 f"Desa {village}, Kec. {district.name}, Kab. {reg.name}")
+                office = _agency(
+                    world,
+                    f"Pemerintah Desa {village}",
+                    "village",
+                    "",
+                    f"Desa {village}, Kec. {district.name}, Kab. {reg.name}",
+                )
                 world.village_offices[(idx, village)] = office
                 staffer.one(office, idx, "desa", "Kepala Desa", "", village=village)
                 if rng.random() < 0.4:
                     staffer.one(office, idx, "desa", "Sekretaris Desa", "", village=village)
     for idx, name in ((1, "Blitar"), (3, "Malang")):
-        kanim = _agency(world, f"Kantor Imigrasi Kelas {'II' if idx == 1 else 'I'} TPI {name}",
-                        "immigration", "", f"Kab. {name}")
+        kanim = _agency(
+            world,
+            f"Kantor Imigrasi Kelas {'II' if idx == 1 else 'I'} TPI {name}",
+            "immigration",
+            "",
+            f"Kab. {name}",
+        )
         staffer.staff(kanim, idx, _IMIGRASI)
     kejari = _agency(world, "Kejaksaan Negeri Tulungagung", "prosecutor", "", "Kab. Tulungagung")
     staffer.staff(kejari, 0, _KEJARI)

@@ -42,12 +42,23 @@ def organizations(world: World, people: PeopleFactory) -> None:
     world.shops.append(shop)
     world.supernode = shop.phones[1]
     # The one non-ASCII name: it must survive cp1252 (accounts.csv) and UTF-8.
-    owner = people.person(regency=0, gender="m", born=(1975, 1985), name="André Setiawan",
-                          occupation="Wiraswasta", source="osint")
+    owner = people.person(
+        regency=0,
+        gender="m",
+        born=(1975, 1985),
+        name="André Setiawan",
+        occupation="Wiraswasta",
+        source="osint",
+    )
     people.account(owner)
     world.relate(owner.pid, shop.oid, "owner_of", "100", source="osint")
-    for kind, prefix, count in (("p3mi", "PT", 3), ("lpk", "LPK", 2), ("travel", "PT", 2),
-                                ("ngo", "Yayasan", 1), ("koperasi", "Koperasi", 1)):
+    for kind, prefix, count in (
+        ("p3mi", "PT", 3),
+        ("lpk", "LPK", 2),
+        ("travel", "PT", 2),
+        ("ngo", "Yayasan", 1),
+        ("koperasi", "Koperasi", 1),
+    ):
         for _ in range(count):
             name = org_name(world, prefix) + (" Tour & Travel" if kind == "travel" else "")
             people.account(new_org(world, people, kind, name, rng.randrange(len(REGENCIES))))
@@ -55,21 +66,26 @@ def organizations(world: World, people: PeopleFactory) -> None:
         # Salaries arrive from each agency's treasurer account (no holder_id).
         world.payroll[agency[0]] = people.account(None, holder_name=f"RPL BPP {agency[1].upper()}")
     for _ in range(round(8 * factor)):
-        org = new_org(world, people, "company", org_name(world, rng.choice(("PT", "CV"))),
-                      rng.randrange(len(REGENCIES)))
+        org = new_org(
+            world,
+            people,
+            "company",
+            org_name(world, rng.choice(("PT", "CV"))),
+            rng.randrange(len(REGENCIES)),
+        )
         people.account(org)
         world.employers.append(org)
     for _ in range(round(10 * factor)):
         kind = rng.choice(("Toko", "UD", "Warung"))
         name = f"{kind} {rng.choice(ORG_HEADS)} {rng.choice(ORG_MIDS)}"
-        org = new_org(world, people, rng.choice(("company", "other")), name,
-                      rng.randrange(len(REGENCIES)))
+        org = new_org(
+            world, people, rng.choice(("company", "other")), name, rng.randrange(len(REGENCIES))
+        )
         people.account(org)
         world.shops.append(org)
 
 
-def _household(world: World, people: PeopleFactory, crowd: Crowd,
-               rows: list[list[str]]) -> None:
+def _household(world: World, people: PeopleFactory, crowd: Crowd, rows: list[list[str]]) -> None:
     """One family, its accounts and jobs; relation rows go to ``rows``."""
     rng = world.rng
     pick = people.pick
@@ -77,15 +93,24 @@ def _household(world: World, people: PeopleFactory, crowd: Crowd,
     regency = people.draw(0, len(REGENCIES) - 1)
     village = pick(pick(REGENCIES[regency].districts).villages)
     size = pick((1, 2, 2, 3, 3, 4, 5))
-    head = people.person(regency=regency, village=village, gender="m" if rng.random() < 0.85
-                         else "f", born=(1950, 1990), with_nik=0.88)
+    head = people.person(
+        regency=regency,
+        village=village,
+        gender="m" if rng.random() < 0.85 else "f",
+        born=(1950, 1990),
+        with_nik=0.88,
+    )
     members = [head]
     # detail names what the second person is to the first (child → parent: "parent").
     links: list[tuple[str, str, str]] = []
     if size > 1:
-        spouse = people.person(regency=regency, village=village,
-                               gender="f" if head.gender == "m" else "m", born=(1952, 1994),
-                               with_nik=0.88)
+        spouse = people.person(
+            regency=regency,
+            village=village,
+            gender="f" if head.gender == "m" else "m",
+            born=(1952, 1994),
+            with_nik=0.88,
+        )
         members.append(spouse)
         links.append((head.pid, spouse.pid, "spouse"))
     for _ in range(size - 2):
@@ -104,8 +129,9 @@ def _household(world: World, people: PeopleFactory, crowd: Crowd,
             crowd.family_accounts.append((a.accounts[0], b.accounts[0]))
 
 
-def _equip(world: World, people: PeopleFactory, crowd: Crowd, person: Person,
-           rows: list[list[str]]) -> None:
+def _equip(
+    world: World, people: PeopleFactory, crowd: Crowd, person: Person, rows: list[list[str]]
+) -> None:
     """Accounts, a job for some, and an acquaintance for a few."""
     rng = world.rng
     if rng.random() < 0.75:
@@ -115,20 +141,42 @@ def _equip(world: World, people: PeopleFactory, crowd: Crowd, person: Person,
         crowd.accounts.append(person.accounts[0])
         if rng.random() < 0.06 and world.employers:
             employer = people.pick(world.employers)
-            crowd.salaries.append((employer.accounts[0], person.accounts[0],
-                                   people.draw(20, 90) * 100_000))
-            rows.append([person.pid, employer.oid, "employee_of", "karyawan", "", "",
-                         people.pick(world.sources.by_kind["bap"])])
+            crowd.salaries.append(
+                (employer.accounts[0], person.accounts[0], people.draw(20, 90) * 100_000)
+            )
+            rows.append(
+                [
+                    person.pid,
+                    employer.oid,
+                    "employee_of",
+                    "karyawan",
+                    "",
+                    "",
+                    people.pick(world.sources.by_kind["bap"]),
+                ]
+            )
     if crowd.pids and rng.random() < 0.07:
-        rows.append([person.pid, people.pick(crowd.pids), "associate",
-                     people.pick(("teman", "tetangga", "rekan kerja")), "", "",
-                     people.pick(world.sources.by_kind["osint"])])
+        rows.append(
+            [
+                person.pid,
+                people.pick(crowd.pids),
+                "associate",
+                people.pick(("teman", "tetangga", "rekan kerja")),
+                "",
+                "",
+                people.pick(world.sources.by_kind["osint"]),
+            ]
+        )
     crowd.pids.append(person.pid)
     crowd.phones.extend(person.phones[:1])
 
 
-def population(world: World, people: PeopleFactory, bundle: Bundle, relations: list[list[str]],
-               ) -> Crowd:
+def population(
+    world: World,
+    people: PeopleFactory,
+    bundle: Bundle,
+    relations: list[list[str]],
+) -> Crowd:
     """Stream background people, their accounts and relations, with the core rows mixed in."""
     rng = world.rng
     crowd = Crowd()
@@ -161,11 +209,18 @@ def population(world: World, people: PeopleFactory, bundle: Bundle, relations: l
     return crowd
 
 
-def _mix(bundle: Bundle, name: str, rows: list[list[str]], core: list[list[str]],
-         written: list[int], slot: int, share: float) -> None:
+def _mix(
+    bundle: Bundle,
+    name: str,
+    rows: list[list[str]],
+    core: list[list[str]],
+    written: list[int],
+    slot: int,
+    share: float,
+) -> None:
     """Write ``rows`` plus enough core rows to keep the core evenly spread."""
     upto = round(len(core) * share)
-    rows = rows + core[written[slot]:upto]
+    rows = rows + core[written[slot] : upto]
     written[slot] = max(written[slot], upto)
     if rows:
         bundle[name].rows(rows)

@@ -14,8 +14,9 @@ from ._rings import Ring, new_event, ring_case
 from ._world import Official, World
 
 
-def honest_investigator(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                        kasat: Official) -> None:
+def honest_investigator(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Leads a raid that finds the shelter, arrests, takes the case to P21 or verdict.
 
     He calls the suspects often, but only after their arrest (summons, examinations).
@@ -33,8 +34,9 @@ def honest_investigator(world: World, people: PeopleFactory, ring: Ring, officia
     ring.enforcement.append(raid)
     suspects = [shelter, ring.role("transporter")]
     for suspect in suspects:
-        arrest = new_event(world, "arrest", at + rng.randint(30, 180), raid.place, case.cid,
-                           "found")
+        arrest = new_event(
+            world, "arrest", at + rng.randint(30, 180), raid.place, case.cid, "found"
+        )
         arrest.targets.append(suspect.pid)
         arrest.leaders.append(official.person.pid)
         ring.enforcement.append(arrest)
@@ -54,33 +56,41 @@ def honest_investigator(world: World, people: PeopleFactory, ring: Ring, officia
             world.call(t, official.person.phones[0], rng.choice(suspect.phones))
 
 
-def good_faith_raid_leader(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                           kasat: Official) -> None:
+def good_faith_raid_leader(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Led one raid that found nothing, and has no other tie to the ring."""
     rng = world.rng
     case = ring.cases[0]
     at = rng.randint(case.opened + 10 * cal.DAY, ring.end - 10 * cal.DAY)
     shelter = ring.role("shelter")
-    raid = new_event(world, "raid", at, f"Rumah di Desa {shelter.village}", case.cid,
-                     "nothing_found")
+    raid = new_event(
+        world, "raid", at, f"Rumah di Desa {shelter.village}", case.cid, "nothing_found"
+    )
     raid.targets += [shelter.pid, ring.p3mi.oid]
     raid.leaders.append(official.person.pid)
     ring.enforcement.append(raid)
 
 
-def one_off_payment(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                    kasat: Official) -> None:
+def one_off_payment(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """A single small transfer from a member: the price of a used motorbike."""
     rng = world.rng
     member = rng.choice(ring.members)
     t = ring.safe_time(world, ring.start, ring.end)
-    world.transfer(t, member.accounts[0], official.person.accounts[0],
-                   rng.randint(8, 40) * 250_000,
-                   rng.choice(("bayar motor", "beli motor bekas", "sapi kurban", "sewa mobil")))
+    world.transfer(
+        t,
+        member.accounts[0],
+        official.person.accounts[0],
+        rng.randint(8, 40) * 250_000,
+        rng.choice(("bayar motor", "beli motor bekas", "sapi kurban", "sewa mobil")),
+    )
 
 
-def victim_cousin(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                  kasat: Official) -> None:
+def victim_cousin(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """A cousin of a recruited victim, who keeps calling her."""
     rng = world.rng
     victim = rng.choice(ring.victims)
@@ -93,8 +103,9 @@ def victim_cousin(world: World, people: PeopleFactory, ring: Ring, official: Off
         world.call(rng.randint(since, ring.end), a, b, "call")
 
 
-def busy_pr_officer(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                    kasat: Official) -> None:
+def busy_pr_officer(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Humas: calls everyone (the background adds hundreds), a few ring members included."""
     rng = world.rng
     world.busy_phones.append(official.person.phones[0])
@@ -103,8 +114,9 @@ def busy_pr_officer(world: World, people: PeopleFactory, ring: Ring, official: O
         chatter(world, ring, official.person.phones[0], rng.randint(1, 2), [member])
 
 
-def coincidental_contact(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                         kasat: Official) -> None:
+def coincidental_contact(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Exactly one call with one member."""
     chatter(world, ring, official.person.phones[0], 1, [world.rng.choice(ring.members)])
 

@@ -62,8 +62,9 @@ class PeopleFactory:
         rng = self.rng
         while True:
             prefix = self.pick(PREFIX_LIST)
-            tail = self.draw(10**7, 10**8 - 1) if rng.random() < 0.7 else self.draw(
-                10**6, 10**7 - 1)
+            tail = (
+                self.draw(10**7, 10**8 - 1) if rng.random() < 0.7 else self.draw(10**6, 10**7 - 1)
+            )
             canon = f"62{prefix[1:]}{tail}"
             if canon not in self._phones:
                 self._phones.add(canon)
@@ -107,9 +108,19 @@ class PeopleFactory:
         return given if rnd() < 0.3 else f"{given} {pick(FEMALE_FAMILY)}"
 
     def person(
-        self, *, regency: int, gender: str = "", born: tuple[int, int] = (1955, 2004),
-        village: str = "", name: str = "", rank: str = "", titled: float = 0.05,
-        occupation: str = "", source: str = "bap", with_nik: float = 0.9, phones: int = -1,
+        self,
+        *,
+        regency: int,
+        gender: str = "",
+        born: tuple[int, int] = (1955, 2004),
+        village: str = "",
+        name: str = "",
+        rank: str = "",
+        titled: float = 0.05,
+        occupation: str = "",
+        source: str = "bap",
+        with_nik: float = 0.9,
+        phones: int = -1,
     ) -> Person:
         """A core person (kept in memory and written among the background)."""
         rng = self.rng
@@ -119,15 +130,21 @@ class PeopleFactory:
         village = village or pick(district.villages)
         gender = gender or pick("mf")
         plain = name or self.name(gender)
-        birth = date.fromordinal(draw(date(born[0], 1, 1).toordinal(),
-                                      date(born[1], 12, 31).toordinal()))
+        birth = date.fromordinal(
+            draw(date(born[0], 1, 1).toordinal(), date(born[1], 12, 31).toordinal())
+        )
         shown = plain
         if rank and rnd() < 0.35:
             shown = f"{rank} {plain}"
         elif rnd() < titled and birth.year < 1994:
             hajj, degree, both = "H." if gender == "m" else "Hj.", pick(DEGREES), rnd()
-            shown = (f"{hajj} {plain}" if both < 0.4 else f"{plain}, {degree}" if both < 0.8
-                     else f"{hajj} {plain}, {degree}")
+            shown = (
+                f"{hajj} {plain}"
+                if both < 0.4
+                else f"{plain}, {degree}"
+                if both < 0.8
+                else f"{hajj} {plain}, {degree}"
+            )
         n_phones = phones if phones >= 0 else (2 if rnd() < 0.1 else 1)
         nums = [self.phone() for _ in range(n_phones)]
         has_nik = rnd() < with_nik
@@ -141,8 +158,10 @@ class PeopleFactory:
             birth_place=reg.name if rnd() < 0.8 else pick(BIRTH_PLACES_EXTRA),
             phones=nums,
             phones_written=self.written(nums),
-            address=(f"RT {draw(1, 9):02d} RW {draw(1, 6):02d}, Desa {village}, "
-                     f"Kec. {district.name}, Kab. {reg.name}"),
+            address=(
+                f"RT {draw(1, 9):02d} RW {draw(1, 6):02d}, Desa {village}, "
+                f"Kec. {district.name}, Kab. {reg.name}"
+            ),
             regency=regency,
             village=village,
             aliases="",
@@ -162,7 +181,11 @@ class PeopleFactory:
                 return num
 
     def account(
-        self, holder: Person | Org | None, *, holder_name: str = "", ewallet: bool = False,
+        self,
+        holder: Person | Org | None,
+        *,
+        holder_name: str = "",
+        ewallet: bool = False,
         source: str = "bank_statement",
     ) -> str:
         """Open an account for ``holder`` and return its account_id."""
@@ -177,10 +200,18 @@ class PeopleFactory:
             holder_name = holder.plain_name.upper() if isinstance(holder, Person) else holder.name
         branch = f"KCP {self.pick(REGENCIES).name}" if kind == "bank" else ""
         holder_id = holder.pid if isinstance(holder, Person) else (holder.oid if holder else "")
-        self.account_sink.append([
-            aid, bank, number, holder_id, holder_name, kind,
-            self.pick(world.sources.by_kind[source]), branch,
-        ])
+        self.account_sink.append(
+            [
+                aid,
+                bank,
+                number,
+                holder_id,
+                holder_name,
+                kind,
+                self.pick(world.sources.by_kind[source]),
+                branch,
+            ]
+        )
         if holder is not None:
             holder.accounts.append(aid)
         return aid

@@ -35,8 +35,10 @@ def _pools(ring: Ring) -> dict[str, list[Filter]]:
         "direct_payments": [money, unit("imigrasi", "bp3mi", "ppa", "satgas", "disnaker")],
         "family_payments": [money, unit("imigrasi", "bp3mi", "ppa", "satgas", "disnaker")],
         "layered_payments": [money, unit("imigrasi", "bp3mi", "ppa", "satgas", "disnaker")],
-        "board_spouse": [local("disnaker", "imigrasi", "intel", "polsek"),
-                         unit("bp3mi", "disnaker", "imigrasi")],
+        "board_spouse": [
+            local("disnaker", "imigrasi", "intel", "polsek"),
+            unit("bp3mi", "disnaker", "imigrasi"),
+        ],
         "tipoff": [local("intel", "polsek", "samapta", "ppa"), is_police],
         "case_staller": [local("ppa"), unit("ppa")],
         "village_head": [lambda o: local("desa")(o) and o.position == "Kepala Desa"],
@@ -94,8 +96,14 @@ def _first_case(world: World, ring: Ring, kasat: Official) -> None:
     case.suspects.append((recruiter.pid, named))
     case.victims += [v.pid for v in ring.victims if ring.recruiter_of[v.pid] is recruiter][:3]
     case.status, case.status_at = "p21", named + rng.randint(60, 150) * cal.DAY
-    arrest = new_event(world, "arrest", named + rng.randint(6, 20) * cal.HOUR,
-                       f"Desa {recruiter.village}", case.cid, "found")
+    arrest = new_event(
+        world,
+        "arrest",
+        named + rng.randint(6, 20) * cal.HOUR,
+        f"Desa {recruiter.village}",
+        case.cid,
+        "found",
+    )
     arrest.targets.append(recruiter.pid)
     arrest.leaders.append(investigator.person.pid)
     ring.enforcement.append(arrest)
@@ -106,8 +114,11 @@ def plant(world: World, people: PeopleFactory, rings: list[Ring]) -> None:
     protector_hands = deal(world, PROTECTOR_KINDS, len(rings))
     decoy_hands = deal(world, DECOY_KINDS, len(rings))
     for ring, p_kinds, d_kinds in zip(rings, protector_hands, decoy_hands, strict=True):
-        kasat = next(o for o in world.officials
-                     if o.agency_id == ring.polres and o.position == "Kasat Reskrim")
+        kasat = next(
+            o
+            for o in world.officials
+            if o.agency_id == ring.polres and o.position == "Kasat Reskrim"
+        )
         kasat.assigned = True  # supervises every ring case: a neutral, busy contact
         _first_case(world, ring, kasat)
         pools = _pools(ring)

@@ -26,16 +26,28 @@ def relative(world: World, people: PeopleFactory, official: Official, kind: str)
     me = official.person
     gender = ("f" if me.gender == "m" else "m") if kind == "spouse" else rng.choice("mf")
     born = me.birth.year if me.birth else 1980
-    rel = people.person(regency=me.regency, gender=gender, born=(born - 6, born + 6),
-                        village=me.village, occupation=rng.choice(
-                            ("Wiraswasta", "Mengurus Rumah Tangga", "Pedagang", "Guru")))
+    rel = people.person(
+        regency=me.regency,
+        gender=gender,
+        born=(born - 6, born + 6),
+        village=me.village,
+        occupation=rng.choice(("Wiraswasta", "Mengurus Rumah Tangga", "Pedagang", "Guru")),
+    )
     people.account(rel)
     world.relate(me.pid, rel.pid, "family", kind, source=rng.choice(("roster", "osint", "bap")))
     return rel
 
 
-def monthly(world: World, ring: Ring, src: str, dst: str, *, low: int = 6, high: int = 18,
-            refs: tuple[str, ...] = _SETORAN_REFS) -> None:
+def monthly(
+    world: World,
+    ring: Ring,
+    src: str,
+    dst: str,
+    *,
+    low: int = 6,
+    high: int = 18,
+    refs: tuple[str, ...] = _SETORAN_REFS,
+) -> None:
     """Regular monthly pay-offs (setoran), Rp 5–25 juta, around the same day each month."""
     rng = world.rng
     n = rng.randint(low, high)
@@ -49,8 +61,14 @@ def monthly(world: World, ring: Ring, src: str, dst: str, *, low: int = 6, high:
         jitter = rng.randint(-2, 2) + (rng.randint(5, 12) if rng.random() < 0.1 else 0)
         t = cal.month_start(first + i) + (day + jitter) * cal.DAY + rng.randint(7 * 60, 21 * 60)
         amount = max(1_000_000, base + rng.randint(-3, 3) * 100_000)
-        world.transfer(t, src, dst, amount, rng.choice(refs),
-                       "cash_deposit" if rng.random() < 0.15 else "transfer")
+        world.transfer(
+            t,
+            src,
+            dst,
+            amount,
+            rng.choice(refs),
+            "cash_deposit" if rng.random() < 0.15 else "transfer",
+        )
 
 
 def chatter(world: World, ring: Ring, phone: str, n: int, whom: list[Person]) -> None:
@@ -67,8 +85,9 @@ def _payers(ring: Ring) -> list[Person]:
     return [ring.role("financier"), ring.role("leader")]
 
 
-def direct_payments(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                    kasat: Official) -> None:
+def direct_payments(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Monthly transfers from a ring account straight into the official's account."""
     rng = world.rng
     src = rng.choice(_payers(ring)).accounts[0]
@@ -76,8 +95,9 @@ def direct_payments(world: World, people: PeopleFactory, ring: Ring, official: O
     chatter(world, ring, official.person.phones[0], rng.randint(2, 5), _payers(ring))
 
 
-def family_payments(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                    kasat: Official) -> None:
+def family_payments(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Monthly transfers to a spouse's or sibling's account; his own stays clean."""
     rng = world.rng
     rel = relative(world, people, official, rng.choice(("spouse", "sibling")))
@@ -85,8 +105,9 @@ def family_payments(world: World, people: PeopleFactory, ring: Ring, official: O
     chatter(world, ring, official.person.phones[0], rng.randint(0, 3), _payers(ring))
 
 
-def layered_payments(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                     kasat: Official) -> None:
+def layered_payments(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Ring account → front company → official (or a relative), days apart, amounts shaved."""
     rng = world.rng
     dst = official.person.accounts[0]
@@ -107,8 +128,9 @@ def layered_payments(world: World, people: PeopleFactory, ring: Ring, official: 
     chatter(world, ring, official.person.phones[0], rng.randint(1, 3), _payers(ring))
 
 
-def tipoff(world: World, people: PeopleFactory, ring: Ring, official: Official,
-           kasat: Official) -> None:
+def tipoff(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Calls or SMS to a ring member 1–12 hours before raids that then fail."""
     rng = world.rng
     phone = official.person.phones[0]
@@ -119,23 +141,35 @@ def tipoff(world: World, people: PeopleFactory, ring: Ring, official: Official,
     for _ in range(rng.randint(2, 3)):
         day = rng.randint(case.opened + 15 * cal.DAY, ring.end - 10 * cal.DAY) // cal.DAY
         at = day * cal.DAY + rng.choice((2, 3, 4, 5, 20, 21, 22)) * cal.HOUR + rng.randint(0, 59)
-        raid = new_event(world, "raid", at, f"Penampungan di Desa {shelter.village}", case.cid,
-                         rng.choice(_TIPOFF_OUTCOMES))
+        raid = new_event(
+            world,
+            "raid",
+            at,
+            f"Penampungan di Desa {shelter.village}",
+            case.cid,
+            rng.choice(_TIPOFF_OUTCOMES),
+        )
         raid.targets += [shelter.pid, ring.p3mi.oid]
         raid.leaders.append(kasat.person.pid)
         ring.enforcement.append(raid)
         warned = rng.choice((shelter, ring.role("leader")))
         for _ in range(rng.randint(1, 2)):
-            world.call(raid.at - rng.randint(60, 720), phone, rng.choice(warned.phones),
-                       rng.choice(("call", "sms")))
+            world.call(
+                raid.at - rng.randint(60, 720),
+                phone,
+                rng.choice(warned.phones),
+                rng.choice(("call", "sms")),
+            )
 
 
-def case_staller(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                 kasat: Official) -> None:
+def case_staller(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """Investigator whose cases against members end in a quick SP3 or never move."""
     rng = world.rng
-    suspects = rng.sample([ring.role("leader"), ring.role("financier"),
-                           *ring.roles["recruiter"]], rng.randint(1, 2))
+    suspects = rng.sample(
+        [ring.role("leader"), ring.role("financier"), *ring.roles["recruiter"]], rng.randint(1, 2)
+    )
     if rng.random() < 0.6:
         opened = rng.randint(ring.start + 90 * cal.DAY, ring.end - 150 * cal.DAY)
         named = opened + rng.randint(14, 56) * cal.DAY
@@ -143,8 +177,10 @@ def case_staller(world: World, people: PeopleFactory, ring: Ring, official: Offi
     else:
         opened = rng.randint(ring.start + 60 * cal.DAY, cal.minute(2023, 9, 30))
         named = opened + rng.randint(14, 56) * cal.DAY
-        status, status_at = rng.choice(("sidik", "sidik", "lidik")), named + rng.randint(
-            0, 60) * cal.DAY
+        status, status_at = (
+            rng.choice(("sidik", "sidik", "lidik")),
+            named + rng.randint(0, 60) * cal.DAY,
+        )
     case = ring_case(world, ring, f"TPPO an. tersangka {suspects[0].plain_name}", opened)
     case.status, case.status_at = status, status_at
     case.suspects += [(s.pid, named) for s in suspects]
@@ -156,30 +192,49 @@ def case_staller(world: World, people: PeopleFactory, ring: Ring, official: Offi
         chatter(world, ring, official.person.phones[0], rng.randint(2, 6), suspects)
     if tie > 0.5:
         for _ in range(rng.randint(1, 2)):
-            world.transfer(named + rng.randint(1, 40) * cal.DAY, suspects[0].accounts[0],
-                           official.person.accounts[0], rng.randint(4, 20) * 500_000,
-                           rng.choice(("", "titipan", "uang rokok")))
+            world.transfer(
+                named + rng.randint(1, 40) * cal.DAY,
+                suspects[0].accounts[0],
+                official.person.accounts[0],
+                rng.randint(4, 20) * 500_000,
+                rng.choice(("", "titipan", "uang rokok")),
+            )
 
 
-def board_spouse(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                 kasat: Official) -> None:
+def board_spouse(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """The official's spouse sits on the board of the ring's P3MI."""
     rng = world.rng
     spouse = relative(world, people, official, "spouse")
     kind = rng.choice(("commissioner_of", "director_of"))
-    world.relate(spouse.pid, ring.p3mi.oid, kind,
-                 "Komisaris" if kind == "commissioner_of" else "Direktur Operasional",
-                 cal.iso_date(ring.start + rng.randint(0, 120) * cal.DAY), "", "osint")
+    world.relate(
+        spouse.pid,
+        ring.p3mi.oid,
+        kind,
+        "Komisaris" if kind == "commissioner_of" else "Direktur Operasional",
+        cal.iso_date(ring.start + rng.randint(0, 120) * cal.DAY),
+        "",
+        "osint",
+    )
     signal = rng.random()
     if signal < 0.7:
-        monthly(world, ring, ring.p3mi.accounts[1], spouse.accounts[0], low=4, high=10,
-                refs=("honor komisaris", "honor", ""))
+        monthly(
+            world,
+            ring,
+            ring.p3mi.accounts[1],
+            spouse.accounts[0],
+            low=4,
+            high=10,
+            refs=("honor komisaris", "honor", ""),
+        )
     if signal > 0.4:
         chatter(world, ring, official.person.phones[0], rng.randint(3, 6), [ring.role("leader")])
 
 
-def village_head(world: World, people: PeopleFactory, ring: Ring, official: Official,
-                 kasat: Official) -> None:
+def village_head(
+    world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
+) -> None:
     """A Kepala Desa paid by the recruiter for each villager recruited from his desa."""
     rng = world.rng
     village = official.person.village
@@ -190,9 +245,13 @@ def village_head(world: World, people: PeopleFactory, ring: Ring, official: Offi
             continue
         recruiter = ring.recruiter_of[victim.pid]
         t = ring.recruited_at[victim.pid] + rng.randint(0, 6) * cal.DAY + rng.randint(0, 600)
-        world.transfer(t, recruiter.accounts[0], official.person.accounts[0],
-                       rng.randint(2, 10) * 250_000,
-                       rng.choice(("uang surat domisili", "administrasi desa", "", "rekomendasi")))
+        world.transfer(
+            t,
+            recruiter.accounts[0],
+            official.person.accounts[0],
+            rng.randint(2, 10) * 250_000,
+            rng.choice(("uang surat domisili", "administrasi desa", "", "rekomendasi")),
+        )
     recruiters = ring.roles["recruiter"] + ring.roles["sponsor"]
     chatter(world, ring, official.person.phones[0], rng.randint(1, 4), recruiters)
 

@@ -83,7 +83,7 @@ def new_org(world: World, people: PeopleFactory, kind: str, name: str, regency: 
         license_no=licence,
         npwp=str(rng.randrange(10**14, 10**15)) if rng.random() < 0.85 else "",
         address=f"Jl. {rng.choice(ORG_HEADS)} No. {rng.randint(1, 150)}, Kec. {district.name}, "
-                f"Kab. {reg.name}",
+        f"Kab. {reg.name}",
         phones=phones,
         phones_written=people.written(phones),
         source_id=world.sources.pick(rng, "osint"),
@@ -95,15 +95,22 @@ def new_org(world: World, people: PeopleFactory, kind: str, name: str, regency: 
 def report_number(world: World, opened: int, unit: str) -> str:
     """A Laporan Polisi number such as ``LP/B/123/VI/2023/SPKT/POLRES BLITAR``."""
     month = cal.month_of(opened)
-    return (f"LP/B/{world.rng.randint(10, 999)}/{_ROMAN[month % 12]}/{2022 + month // 12}"
-            f"/SPKT/{unit.upper()}")
+    return (
+        f"LP/B/{world.rng.randint(10, 999)}/{_ROMAN[month % 12]}/{2022 + month // 12}"
+        f"/SPKT/{unit.upper()}"
+    )
 
 
 def new_case(world: World, title: str, opened: int, agency_id: str, unit: str) -> Case:
     """A case opened at ``opened``; status is set by whoever plants it."""
     case = Case(
-        cid=world.ids.new("C", 6), title=title, report_number=report_number(world, opened, unit),
-        opened=opened, status="lidik", status_at=opened, agency_id=agency_id,
+        cid=world.ids.new("C", 6),
+        title=title,
+        report_number=report_number(world, opened, unit),
+        opened=opened,
+        status="lidik",
+        status_at=opened,
+        agency_id=agency_id,
         source_id=world.sources.pick(world.rng, "case_register"),
     )
     world.cases.append(case)
@@ -117,11 +124,25 @@ def ring_case(world: World, ring: Ring, title: str, opened: int) -> Case:
     return case
 
 
-def new_event(world: World, kind: str, at: int, place: str, case_id: str = "",
-              outcome: str = "", source: str = "case_register") -> Event:
+def new_event(
+    world: World,
+    kind: str,
+    at: int,
+    place: str,
+    case_id: str = "",
+    outcome: str = "",
+    source: str = "case_register",
+) -> Event:
     """An event row (raid, arrest, departure, rescue …)."""
-    event = Event(world.ids.new("EV", 6), kind, cal.clamp(at), place, case_id, outcome,
-                  world.sources.pick(world.rng, source))
+    event = Event(
+        world.ids.new("EV", 6),
+        kind,
+        cal.clamp(at),
+        place,
+        case_id,
+        outcome,
+        world.sources.pick(world.rng, source),
+    )
     world.events.append(event)
     return event
 
@@ -129,10 +150,15 @@ def new_event(world: World, kind: str, at: int, place: str, case_id: str = "",
 def _member(world: World, people: PeopleFactory, ring_regency: int, role: str) -> Person:
     rng = world.rng
     person = people.person(
-        regency=ring_regency, gender="f" if role == "financier" and rng.random() < 0.5 else (
-            "m" if rng.random() < 0.85 else "f"), born=(1962, 1992),
-        occupation="Wiraswasta", source=rng.choice(("bap", "informant")),
-        phones=2 if rng.random() < 0.3 else 1, titled=0.15 if role == "leader" else 0.03,
+        regency=ring_regency,
+        gender="f"
+        if role == "financier" and rng.random() < 0.5
+        else ("m" if rng.random() < 0.85 else "f"),
+        born=(1962, 1992),
+        occupation="Wiraswasta",
+        source=rng.choice(("bap", "informant")),
+        phones=2 if rng.random() < 0.3 else 1,
+        titled=0.15 if role == "leader" else 0.03,
     )
     if rng.random() < 0.4:
         person.aliases = "|".join(rng.sample(ALIASES, rng.randint(1, 2)))
@@ -151,8 +177,15 @@ def build_ring(world: World, people: PeopleFactory, index: int, regency: int) ->
     rid = f"RING{index + 1}"
     start = cal.minute(2022, rng.randint(1, 6), rng.randint(1, 28), rng.randint(8, 20))
     end = cal.minute(2024, rng.randint(9, 11), rng.randint(1, 28), rng.randint(8, 20))
-    layout = [("leader", 1), ("recruiter", rng.randint(1, 2)), ("sponsor", rng.randint(1, 2)),
-              ("transporter", 1), ("financier", 1), ("forger", 1), ("shelter", 1)]
+    layout = [
+        ("leader", 1),
+        ("recruiter", rng.randint(1, 2)),
+        ("sponsor", rng.randint(1, 2)),
+        ("transporter", 1),
+        ("financier", 1),
+        ("forger", 1),
+        ("shelter", 1),
+    ]
     roles: dict[str, list[Person]] = {}
     members: list[Person] = []
     for role, count in layout:
@@ -160,24 +193,45 @@ def build_ring(world: World, people: PeopleFactory, index: int, regency: int) ->
             person = _member(world, people, regency, role)
             roles.setdefault(role, []).append(person)
             members.append(person)
-            world.relate(person.pid, rid, "member_of", role, cal.iso_date(start), "",
-                         rng.choice(("informant", "bap")))
+            world.relate(
+                person.pid,
+                rid,
+                "member_of",
+                role,
+                cal.iso_date(start),
+                "",
+                rng.choice(("informant", "bap")),
+            )
     leader = roles["leader"][0]
     dest = rng.choice(DESTINATIONS)
     name = f"Jaringan {leader.plain_name.split()[0]} {reg.name}–{dest}"
     world.rings.append([rid, name, world.sources.pick(rng, "informant")])
     p3mi = new_org(world, people, "p3mi", org_name(world, "PT"), regency)
-    front = new_org(world, people, rng.choice(("shell", "company")),
-                    org_name(world, "CV").rsplit(" ", 1)[0], regency)
+    front = new_org(
+        world,
+        people,
+        rng.choice(("shell", "company")),
+        org_name(world, "CV").rsplit(" ", 1)[0],
+        regency,
+    )
     since = cal.iso_date(max(0, start - 200 * cal.DAY))
     world.relate(leader.pid, p3mi.oid, "director_of", "Direktur Utama", since, "", "osint")
-    world.relate(leader.pid, p3mi.oid, "owner_of", str(rng.choice((51, 60, 75))), since, "",
-                 "osint")
-    world.relate(roles["financier"][0].pid, p3mi.oid, "commissioner_of", "Komisaris", since, "",
-                 "osint")
+    world.relate(
+        leader.pid, p3mi.oid, "owner_of", str(rng.choice((51, 60, 75))), since, "", "osint"
+    )
+    world.relate(
+        roles["financier"][0].pid, p3mi.oid, "commissioner_of", "Komisaris", since, "", "osint"
+    )
     world.relate(roles["forger"][0].pid, front.oid, "director_of", "Direktur", since, "", "osint")
-    world.relate(roles["financier"][0].pid, front.oid, "owner_of", str(rng.choice((50, 70, 90))),
-                 since, "", "osint")
+    world.relate(
+        roles["financier"][0].pid,
+        front.oid,
+        "owner_of",
+        str(rng.choice((50, 70, 90))),
+        since,
+        "",
+        "osint",
+    )
     if rng.random() < 0.6:
         lpk = new_org(world, people, "lpk", org_name(world, "LPK").rsplit(" ", 1)[0], regency)
         world.relate(roles["shelter"][0].pid, lpk.oid, "employee_of", "Pengelola asrama", since)
@@ -194,17 +248,22 @@ def build_ring(world: World, people: PeopleFactory, index: int, regency: int) ->
     return ring
 
 
-def add_victim(world: World, people: PeopleFactory, ring: Ring, village: str,
-               recruiter: Person | None = None) -> Person:
+def add_victim(
+    world: World, people: PeopleFactory, ring: Ring, village: str, recruiter: Person | None = None
+) -> Person:
     """A recruited villager, the relative who pays the fee, and their traffic."""
     rng = world.rng
     victim = people.person(
-        regency=ring.regency, village=village, gender="f" if rng.random() < 0.75 else "m",
-        born=(1995, 2005), occupation=rng.choice(("Tidak Bekerja", "Buruh Tani", "Buruh Pabrik")),
+        regency=ring.regency,
+        village=village,
+        gender="f" if rng.random() < 0.75 else "m",
+        born=(1995, 2005),
+        occupation=rng.choice(("Tidak Bekerja", "Buruh Tani", "Buruh Pabrik")),
         with_nik=0.85,
     )
-    payer = people.person(regency=ring.regency, village=village, born=(1955, 1980),
-                          occupation="Petani", source="bap")
+    payer = people.person(
+        regency=ring.regency, village=village, born=(1955, 1980), occupation="Petani", source="bap"
+    )
     kin = rng.choice(("parent", "parent", "sibling"))
     world.relate(victim.pid, payer.pid, "family", kin, source="bap")
     people.account(payer, ewallet=rng.random() < 0.2)
@@ -216,19 +275,32 @@ def add_victim(world: World, people: PeopleFactory, ring: Ring, village: str,
     world.relate(recruiter.pid, victim.pid, "recruited", "", cal.iso_date(t), "", "bap")
     target = rng.choice((recruiter.accounts[0], ring.p3mi.accounts[0]))
     for _ in range(rng.randint(1, 2)):
-        world.transfer(t + rng.randint(3, 30) * cal.DAY + rng.randint(0, 600), payer.accounts[0],
-                       target, rng.randint(10, 70) * 500_000, rng.choice(_FEE_REFS),
-                       rng.choice(("transfer", "transfer", "cash_deposit")))
+        world.transfer(
+            t + rng.randint(3, 30) * cal.DAY + rng.randint(0, 600),
+            payer.accounts[0],
+            target,
+            rng.randint(10, 70) * 500_000,
+            rng.choice(_FEE_REFS),
+            rng.choice(("transfer", "transfer", "cash_deposit")),
+        )
     for _ in range(rng.randint(2, 6)):
-        world.call(t + rng.randint(-30 * cal.DAY, 20 * cal.DAY), recruiter.phones[0],
-                   victim.phones[0])
+        world.call(
+            t + rng.randint(-30 * cal.DAY, 20 * cal.DAY), recruiter.phones[0], victim.phones[0]
+        )
     for _ in range(rng.randint(1, 5)):
-        world.call(t + rng.randint(-20 * cal.DAY, 120 * cal.DAY), victim.phones[0],
-                   payer.phones[0], "call")
+        world.call(
+            t + rng.randint(-20 * cal.DAY, 120 * cal.DAY), victim.phones[0], payer.phones[0], "call"
+        )
     if rng.random() < 0.6:
-        departure = new_event(world, "departure", t + rng.randint(30, 90) * cal.DAY,
-                              rng.choice(("Bandara Internasional Juanda, Sidoarjo",
-                                          "Pelabuhan Tanjung Perak, Surabaya")), source="bap")
+        departure = new_event(
+            world,
+            "departure",
+            t + rng.randint(30, 90) * cal.DAY,
+            rng.choice(
+                ("Bandara Internasional Juanda, Sidoarjo", "Pelabuhan Tanjung Perak, Surabaya")
+            ),
+            source="bap",
+        )
         departure.targets.append(victim.pid)
     return victim
 
@@ -240,22 +312,40 @@ def _internal_traffic(world: World, ring: Ring) -> None:
     others = [m for m in ring.members if m is not fin]
     for month in range(cal.month_of(ring.start), cal.month_of(ring.end) + 1):
         base = cal.month_start(month)
-        world.transfer(base + rng.randint(0, 27 * cal.DAY), ring.p3mi.accounts[1],
-                       fin.accounts[0], rng.randint(20, 120) * 500_000, "bagi hasil")
+        world.transfer(
+            base + rng.randint(0, 27 * cal.DAY),
+            ring.p3mi.accounts[1],
+            fin.accounts[0],
+            rng.randint(20, 120) * 500_000,
+            "bagi hasil",
+        )
         for member in rng.sample(others, 2):
-            world.transfer(base + rng.randint(0, 27 * cal.DAY), fin.accounts[-1],
-                           member.accounts[0], rng.randint(2, 12) * 500_000,
-                           rng.choice(("operasional", "uang jalan", "", "bensin")))
+            world.transfer(
+                base + rng.randint(0, 27 * cal.DAY),
+                fin.accounts[-1],
+                member.accounts[0],
+                rng.randint(2, 12) * 500_000,
+                rng.choice(("operasional", "uang jalan", "", "bensin")),
+            )
         for _ in range(rng.randint(6, 14)):
             a, b = rng.sample(ring.members, 2)
-            world.call(base + rng.randint(0, 28 * cal.DAY), rng.choice(a.phones),
-                       rng.choice(b.phones))
+            world.call(
+                base + rng.randint(0, 28 * cal.DAY), rng.choice(a.phones), rng.choice(b.phones)
+            )
         if rng.random() < 0.5:
             # Ordinary business between the fronts, so the front company's
             # inflows are not only the layered pay-offs.
-            world.transfer(base + rng.randint(0, 27 * cal.DAY), ring.p3mi.accounts[0],
-                           ring.front.accounts[0], rng.randint(10, 80) * 500_000,
-                           rng.choice(("pembayaran invoice", "jasa", "")))
+            world.transfer(
+                base + rng.randint(0, 27 * cal.DAY),
+                ring.p3mi.accounts[0],
+                ring.front.accounts[0],
+                rng.randint(10, 80) * 500_000,
+                rng.choice(("pembayaran invoice", "jasa", "")),
+            )
         if rng.random() < 0.5:
-            world.call(base + rng.randint(0, 28 * cal.DAY), rng.choice(ring.members).phones[0],
-                       world.supernode, "call")
+            world.call(
+                base + rng.randint(0, 28 * cal.DAY),
+                rng.choice(ring.members).phones[0],
+                world.supernode,
+                "call",
+            )

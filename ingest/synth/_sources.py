@@ -40,10 +40,16 @@ def build_sources(world: World) -> None:
     for kind, title, reliability, credibility in _SOURCES:
         sid = world.ids.new("S", 4)
         year = rng.choice((2023, 2024))
-        src.rows.append([
-            sid, kind, title, f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-            reliability, credibility,
-        ])
+        src.rows.append(
+            [
+                sid,
+                kind,
+                title,
+                f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                reliability,
+                credibility,
+            ]
+        )
         src.by_kind.setdefault(kind, []).append(sid)
         if kind == "cdr":
             src.cdr_by_operator[_OPERATORS[cdr_seen]] = sid

@@ -42,8 +42,9 @@ def transfers(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) ->
     shops = [o.accounts[0] for o in world.shops]
     paid = [o for o in world.officials if rng.random() < 0.3]
     payroll = {o.person.pid: world.payroll[o.agency_id] for o in paid}
-    official_pay = [(payroll[o.person.pid], o.person.accounts[0], rng.randint(35, 140) * 100_000)
-                    for o in paid]
+    official_pay = [
+        (payroll[o.person.pid], o.person.accounts[0], rng.randint(35, 140) * 100_000) for o in paid
+    ]
     accounts = crowd.accounts or shops
     family = crowd.family_accounts or [(shops[0], shops[-1])]
     n_other = round(OTHER_TRANSFERS_PER_SCALE * world.scale / cal.MONTHS)
@@ -51,21 +52,52 @@ def transfers(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) ->
     rnd = rng.random
     grb = rng.getrandbits
     # "André" keeps the file honestly Windows-1252 (it is not valid UTF-8 there).
-    refs = ("", "", "bayar ke André", "kiriman", "bayar", "titip", "utang", "arisan", "belanja",
-            "sewa")
+    refs = (
+        "",
+        "",
+        "bayar ke André",
+        "kiriman",
+        "bayar",
+        "titip",
+        "utang",
+        "arisan",
+        "belanja",
+        "sewa",
+    )
     dmy = cal.dmy_minute
     fmt = _format.amount
     for month in range(cal.MONTHS):
         start = cal.month_start(month)
-        span = cal.month_start(month + 1) - start if month + 1 < cal.MONTHS else (
-            cal.END_MINUTE - start)
+        span = (
+            cal.month_start(month + 1) - start
+            if month + 1 < cal.MONTHS
+            else (cal.END_MINUTE - start)
+        )
         rows: list[Transfer] = []
         for payer, payee, amount in official_pay:
-            rows.append((start + int(rnd() * 3) * cal.DAY + 480 + int(rnd() * 240), payer, payee,
-                         amount, "transfer", "GAJI", statements[0]))
+            rows.append(
+                (
+                    start + int(rnd() * 3) * cal.DAY + 480 + int(rnd() * 240),
+                    payer,
+                    payee,
+                    amount,
+                    "transfer",
+                    "GAJI",
+                    statements[0],
+                )
+            )
         for payer, payee, amount in crowd.salaries:
-            rows.append((start + 24 * cal.DAY + int(rnd() * 600), payer, payee, amount,
-                         "transfer", "gaji", statements[int(rnd() * len(statements))]))
+            rows.append(
+                (
+                    start + 24 * cal.DAY + int(rnd() * 600),
+                    payer,
+                    payee,
+                    amount,
+                    "transfer",
+                    "gaji",
+                    statements[int(rnd() * len(statements))],
+                )
+            )
         for _ in range(n_other):
             r = rnd()
             t = start + int(rnd() * span)
@@ -74,20 +106,45 @@ def transfers(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) ->
                 a, b = family[int(rnd() * len(family))]
                 if rnd() < 0.5:
                     a, b = b, a
-                rows.append((t, a, b, (2 + int(rnd() * 60)) * 50_000, "transfer",
-                             refs[int(rnd() * 10)], src))
+                rows.append(
+                    (
+                        t,
+                        a,
+                        b,
+                        (2 + int(rnd() * 60)) * 50_000,
+                        "transfer",
+                        refs[int(rnd() * 10)],
+                        src,
+                    )
+                )
             elif r < 0.65:
                 payer = accounts[int(rnd() * len(accounts))]
-                rows.append((t, payer, shops[int(rnd() * len(shops))],
-                             (1 + int(rnd() * 80)) * 25_000,
-                             "ewallet" if rnd() < 0.3 else "transfer", "belanja", src))
+                rows.append(
+                    (
+                        t,
+                        payer,
+                        shops[int(rnd() * len(shops))],
+                        (1 + int(rnd() * 80)) * 25_000,
+                        "ewallet" if rnd() < 0.3 else "transfer",
+                        "belanja",
+                        src,
+                    )
+                )
             else:
                 a = accounts[int(rnd() * len(accounts))]
                 b = accounts[int(rnd() * len(accounts))]
                 if a != b:
-                    rows.append((t, a, b, (1 + int(rnd() * 200)) * 50_000,
-                                 "cash_deposit" if rnd() < 0.1 else "transfer",
-                                 refs[int(rnd() * 10)], src))
+                    rows.append(
+                        (
+                            t,
+                            a,
+                            b,
+                            (1 + int(rnd() * 200)) * 50_000,
+                            "cash_deposit" if rnd() < 0.1 else "transfer",
+                            refs[int(rnd() * 10)],
+                            src,
+                        )
+                    )
         rows.extend(planted[month])
         rows.sort()
         out = []
@@ -96,9 +153,19 @@ def transfers(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) ->
             # One draw decides every cosmetic choice of the row (ids, currency,
             # the amount's written form): random() per choice was the bottleneck.
             bits = grb(16)
-            out.append([f"T{tid}" if bits & 31 else "", a, b,
-                        fmt(amount, _AMOUNT_STYLE[bits >> 5 & 7], 50 if bits >> 8 & 63 == 0 else 0),
-                        "IDR" if bits >> 14 else "", dmy(t), channel, ref, src])
+            out.append(
+                [
+                    f"T{tid}" if bits & 31 else "",
+                    a,
+                    b,
+                    fmt(amount, _AMOUNT_STYLE[bits >> 5 & 7], 50 if bits >> 8 & 63 == 0 else 0),
+                    "IDR" if bits >> 14 else "",
+                    dmy(t),
+                    channel,
+                    ref,
+                    src,
+                ]
+            )
         table.rows(out)
 
 
@@ -129,7 +196,8 @@ def calls(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) -> Non
         k_members = round(k_super * 0.05) if members else 0
         kin = choices(family, k=k_family)
         callers = (choices(members, k=k_members) if members else []) + choices(
-            everyone, k=k_super - k_members)
+            everyone, k=k_super - k_members
+        )
         callers += [x for phone in busy for x in [phone] * k_busy]
         callers += [x for x, _ in kin] + choices(officials, k=k_official) + choices(pool, k=k_rest)
         called = [supernode] * k_super + choices(everyone, k=k_busy * len(busy))
@@ -152,9 +220,16 @@ def calls(world: World, bundle: Bundle, crowd: Crowd, rng: random.Random) -> Non
         for t, a, b, d, kind, src in rows:
             fa, fb = written[a], written[b]
             bits = grb(7)
-            out.append([fa[_PHONE_STYLE[bits & 7]], fb[_PHONE_STYLE[bits >> 3 & 7]], iso(t),
-                        str(d) if kind == "call" else ("0" if bits >> 6 else ""), kind,
-                        src or fa[6]])
+            out.append(
+                [
+                    fa[_PHONE_STYLE[bits & 7]],
+                    fb[_PHONE_STYLE[bits >> 3 & 7]],
+                    iso(t),
+                    str(d) if kind == "call" else ("0" if bits >> 6 else ""),
+                    kind,
+                    src or fa[6],
+                ]
+            )
         table.rows(out)
 
 

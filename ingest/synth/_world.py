@@ -71,8 +71,17 @@ class Person:
         """people.csv columns (spec order) plus the extra ``pekerjaan`` column."""
         birth = self.birth.isoformat() if self.birth else ""
         return [
-            self.pid, self.name, self.aliases, self.nik, birth, self.birth_place,
-            self.gender, self.phones_written, self.address, self.source_id, self.occupation,
+            self.pid,
+            self.name,
+            self.aliases,
+            self.nik,
+            birth,
+            self.birth_place,
+            self.gender,
+            self.phones_written,
+            self.address,
+            self.source_id,
+            self.occupation,
         ]
 
 
@@ -94,8 +103,14 @@ class Org:
     def row(self) -> list[str]:
         """organizations.csv columns in spec order."""
         return [
-            self.oid, self.name, self.kind, self.license_no, self.npwp, self.address,
-            self.phones_written, self.source_id,
+            self.oid,
+            self.name,
+            self.kind,
+            self.license_no,
+            self.npwp,
+            self.address,
+            self.phones_written,
+            self.source_id,
         ]
 
 
@@ -194,15 +209,29 @@ class World:
     ring_orgs: dict[str, list[str]] = field(default_factory=dict)
 
     def relate(
-        self, a: str, b: str, kind: str, detail: str = "", since: str = "", until: str = "",
+        self,
+        a: str,
+        b: str,
+        kind: str,
+        detail: str = "",
+        since: str = "",
+        until: str = "",
         source: str = "bap",
     ) -> None:
         """Add a relations.csv row citing a source of kind ``source``."""
         cited = self.sources.pick(self.rng, source)
         self.relations.append((a, b, kind, detail, since, until, cited))
 
-    def transfer(self, t: int, frm: str, to: str, rupiah: int, ref: str = "",
-                 channel: str = "transfer", source: str = "") -> None:
+    def transfer(
+        self,
+        t: int,
+        frm: str,
+        to: str,
+        rupiah: int,
+        ref: str = "",
+        channel: str = "transfer",
+        source: str = "",
+    ) -> None:
         """Plant a transfer; ring money mostly comes to light through PPATK reports."""
         kind = source or ("ppatk_report" if self.rng.random() < 0.4 else "bank_statement")
         cited = self.sources.pick(self.rng, kind)
@@ -221,4 +250,3 @@ class World:
         prefix = "0" + phone[2:5]
         operator = PREFIXES.get(prefix, "other")
         return self.sources.cdr_by_operator[operator]
-

@@ -14,20 +14,70 @@ from typing import TextIO
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "sources.csv": ("source_id", "kind", "title", "date", "reliability", "credibility"),
-    "people.csv": ("person_id", "name", "aliases", "nik", "birth_date", "birth_place", "gender",
-                   "phones", "address", "source_id"),
+    "people.csv": (
+        "person_id",
+        "name",
+        "aliases",
+        "nik",
+        "birth_date",
+        "birth_place",
+        "gender",
+        "phones",
+        "address",
+        "source_id",
+    ),
     "agencies.csv": ("agency_id", "name", "kind", "parent_id", "region", "source_id"),
-    "officials.csv": ("person_id", "agency_id", "id_number", "rank", "position", "since", "until",
-                      "source_id"),
-    "organizations.csv": ("org_id", "name", "kind", "license_no", "npwp", "address", "phones",
-                          "source_id"),
-    "accounts.csv": ("account_id", "bank", "number", "holder_id", "holder_name", "kind",
-                     "source_id"),
-    "transfers.csv": ("transfer_id", "from_account", "to_account", "amount", "currency", "at",
-                      "channel", "reference", "source_id"),
+    "officials.csv": (
+        "person_id",
+        "agency_id",
+        "id_number",
+        "rank",
+        "position",
+        "since",
+        "until",
+        "source_id",
+    ),
+    "organizations.csv": (
+        "org_id",
+        "name",
+        "kind",
+        "license_no",
+        "npwp",
+        "address",
+        "phones",
+        "source_id",
+    ),
+    "accounts.csv": (
+        "account_id",
+        "bank",
+        "number",
+        "holder_id",
+        "holder_name",
+        "kind",
+        "source_id",
+    ),
+    "transfers.csv": (
+        "transfer_id",
+        "from_account",
+        "to_account",
+        "amount",
+        "currency",
+        "at",
+        "channel",
+        "reference",
+        "source_id",
+    ),
     "calls.csv": ("from_phone", "to_phone", "at", "duration_s", "kind", "source_id"),
-    "cases.csv": ("case_id", "title", "report_number", "opened_at", "status", "status_at",
-                  "agency_id", "source_id"),
+    "cases.csv": (
+        "case_id",
+        "title",
+        "report_number",
+        "opened_at",
+        "status",
+        "status_at",
+        "agency_id",
+        "source_id",
+    ),
     "events.csv": ("event_id", "kind", "at", "place", "case_id", "outcome", "source_id"),
     "rings.csv": ("ring_id", "name", "source_id"),
     "relations.csv": ("from_id", "to_id", "type", "detail", "since", "until", "source_id"),
@@ -75,8 +125,8 @@ class Table:
         while self._pending and self.line + len(rows) - i >= self._pending[0][0] - 1:
             line, bad, reason = self._pending.pop(0)
             k = max(0, line - 1 - self.line)
-            self._csv.writerows(rows[i:i + k])
-            self.line += len(rows[i:i + k])
+            self._csv.writerows(rows[i : i + k])
+            self.line += len(rows[i : i + k])
             i += k
             self._csv.writerow(bad)
             self.line += 1
@@ -110,12 +160,16 @@ class Bundle:
     def __enter__(self) -> Bundle:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         for table in self.tables.values():
             table.close()
 
     def bad_rows(self) -> list[dict[str, str | int]]:
         """Every bad row written, as truth.json records it."""
-        return [{"file": t.name, "line": line, "reason_contains": reason}
-                for t in self.tables.values() for line, reason in t.bad]
+        return [
+            {"file": t.name, "line": line, "reason_contains": reason}
+            for t in self.tables.values()
+            for line, reason in t.bad
+        ]
