@@ -10,8 +10,13 @@ from viz.styles import FOCUS_BORDER, INDICATOR_COLORS, NODE_STYLES, score_color
 
 #: Shape → glyph used as the swatch in the legend.
 GLYPHS: Final = {
-    "dot": "●", "diamond": "◆", "square": "■", "triangle": "▲",
-    "triangleDown": "▼", "star": "★", "hexagon": "⬢",
+    "dot": "●",
+    "diamond": "◆",
+    "square": "■",
+    "triangle": "▲",
+    "triangleDown": "▼",
+    "star": "★",
+    "hexagon": "⬢",
 }
 
 

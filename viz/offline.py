@@ -21,8 +21,23 @@ from typing import Final
 VIS_DIR: Final = "templates/lib/vis-9.1.2"
 #: Attributes through which HTML loads or navigates to another resource.
 URL_ATTRS: Final = frozenset(
-    {"src", "href", "srcset", "data", "poster", "action", "formaction", "background",
-     "xlink:href", "manifest", "ping", "cite", "longdesc", "usemap", "codebase"}
+    {
+        "src",
+        "href",
+        "srcset",
+        "data",
+        "poster",
+        "action",
+        "formaction",
+        "background",
+        "xlink:href",
+        "manifest",
+        "ping",
+        "cite",
+        "longdesc",
+        "usemap",
+        "codebase",
+    }
 )
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
 

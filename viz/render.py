@@ -46,8 +46,13 @@ MORE_PREFIX: Final = "more|"
 def _script_json(value: Any) -> Markup:
     """JSON safe inside ``<script>``: no ``</script>`` or ``<!--`` can come out of data."""
     raw = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for ch, esc in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         raw = raw.replace(ch, esc)
     return Markup(raw)
 
@@ -82,9 +87,12 @@ def _node_options(
         "shape": style.shape,
         "size": size,
         "borderWidth": width,
-        "color": {"background": fill, "border": border,
-                  "highlight": {"background": fill, "border": "#000000"},
-                  "hover": {"background": fill, "border": "#000000"}},
+        "color": {
+            "background": fill,
+            "border": border,
+            "highlight": {"background": fill, "border": "#000000"},
+            "hover": {"background": fill, "border": "#000000"},
+        },
         "font": {"bold": True} if style.emphasised or focused else {},
         "entity": label,  # pyvis drops "color" when "group" is set
     }
@@ -106,8 +114,13 @@ def _options(*, physics: bool, big: bool) -> dict[str, Any]:
             "stabilization": {"enabled": True, "iterations": 600, "updateInterval": 50},
         },
         "layout": {"randomSeed": LAYOUT_SEED, "improvedLayout": False},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": big,
-                        "navigationButtons": False, "keyboard": False},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 120,
+            "hideEdgesOnDrag": big,
+            "navigationButtons": False,
+            "keyboard": False,
+        },
     }
 
 
@@ -159,8 +172,9 @@ def render_subgraph(
     def relevance(nid: str) -> tuple[float, ...]:
         return (float(nid in node_kind), scores.get(nid, 0.0), float(len(neighbours[nid])))
 
-    kept, cut = cap_nodes(nodes, neighbours, max_nodes=max_nodes, focus=focus_ids,
-                          relevance=relevance)
+    kept, cut = cap_nodes(
+        nodes, neighbours, max_nodes=max_nodes, focus=focus_ids, relevance=relevance
+    )
     keep = set(kept)
     bundles = [b for b in bundles if b.start in keep and b.end in keep]
     names = {nid: caption(nodes[nid]) for nid in kept}
@@ -168,35 +182,56 @@ def render_subgraph(
     drawn_ids = kept + [MORE_PREFIX + nid for nid in cut]
     big = len(drawn_ids) > PHYSICS_LIMIT
     positions = (
-        spring_layout(drawn_ids, [(b.start, b.end) for b in bundles]
-                      + [(nid, MORE_PREFIX + nid) for nid in cut], seed=LAYOUT_SEED)
-        if big else {}
+        spring_layout(
+            drawn_ids,
+            [(b.start, b.end) for b in bundles] + [(nid, MORE_PREFIX + nid) for nid in cut],
+            seed=LAYOUT_SEED,
+        )
+        if big
+        else {}
     )
     net = Network(directed=True)
     for nid in kept:
-        opts = _node_options(nodes[nid], lang=lng, score=scores.get(nid), kind=node_kind.get(nid),
-                             focused=nid in focus_ids, sources_info=sources_info)
+        opts = _node_options(
+            nodes[nid],
+            lang=lng,
+            score=scores.get(nid),
+            kind=node_kind.get(nid),
+            focused=nid in focus_ids,
+            sources_info=sources_info,
+        )
         if big:
             opts.update(x=positions[nid][0], y=positions[nid][1], physics=False)
         net.add_node(nid, **opts)
     for nid, lost in cut.items():
         more = MORE_PREFIX + nid
-        opts = {"label": text("more", lng, n=lost), "shape": MORE_STYLE.shape,
-                "size": MORE_STYLE.size, "color": MORE_STYLE.color, "entity": "more",
-                "title": text("more_tip", lng, n=lost, max=max_nodes)}
+        opts = {
+            "label": text("more", lng, n=lost),
+            "shape": MORE_STYLE.shape,
+            "size": MORE_STYLE.size,
+            "color": MORE_STYLE.color,
+            "entity": "more",
+            "title": text("more_tip", lng, n=lost, max=max_nodes),
+        }
         if big:
             opts.update(x=positions[more][0], y=positions[more][1], physics=False)
         net.add_node(more, **opts)
-        net.add_edge(nid, more, id=f"{more}|edge", arrows="", dashes=True,
-                     color="#c8c8c8", width=1)
+        net.add_edge(nid, more, id=f"{more}|edge", arrows="", dashes=True, color="#c8c8c8", width=1)
     for b in bundles:
         kind = next((kinds[r["id"]] for r in b.rels if r["id"] in kinds), None)
-        width = _transfer_width(b) if b.type == "TRANSFERRED" else (
-            1.0 + math.log2(len(b.rels)) if b.type == "CALLED" else 1.0)
+        width = (
+            _transfer_width(b)
+            if b.type == "TRANSFERRED"
+            else (1.0 + math.log2(len(b.rels)) if b.type == "CALLED" else 1.0)
+        )
         net.add_edge(
-            b.start, b.end, id=b.id, label=edge_label(b, lng),
+            b.start,
+            b.end,
+            id=b.id,
+            label=edge_label(b, lng),
             title=edge_tooltip(b, names=names, lang=lng, sources_info=sources_info),
-            arrows="to" if b.directed else "", width=round(width + (2 if kind else 0), 2),
+            arrows="to" if b.directed else "",
+            width=round(width + (2 if kind else 0), 2),
             color=INDICATOR_COLORS[kind] if kind in INDICATOR_COLORS else edge_color(b.type),
         )
     labels_present = {primary_label(nodes[nid]["labels"]) for nid in kept}
@@ -204,14 +239,20 @@ def render_subgraph(
     if len(nodes) > len(kept):
         summary += " · " + text("cut", lng, n=len(nodes) - len(kept), max=max_nodes)
     page = _page(
-        title=title, lang=lng, summary=summary, nodes=net.nodes, edges=net.edges,
+        title=title,
+        lang=lng,
+        summary=summary,
+        nodes=net.nodes,
+        edges=net.edges,
         options=_options(physics=not big, big=big),
         legend=build_legend(
             labels_present,
             {node_kind[n] for n in kept if n in node_kind}
             | {k for b in bundles for r in b.rels if (k := kinds.get(r["id"]))},
             scored=any(n in scores and "Official" in nodes[n]["labels"] for n in kept),
-            has_focus=any(f in keep for f in focus_ids), lang=lng),
+            has_focus=any(f in keep for f in focus_ids),
+            lang=lng,
+        ),
     )
     leaks = external_references(page)
     if leaks:  # pragma: no cover - guarded by tests; never ship a page that calls out
@@ -222,16 +263,32 @@ def render_subgraph(
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-def _page(*, title: str, lang: Lang, summary: str, nodes: Sequence[dict[str, Any]],
-          edges: Sequence[dict[str, Any]], options: dict[str, Any], legend: Any) -> str:
+def _page(
+    *,
+    title: str,
+    lang: Lang,
+    summary: str,
+    nodes: Sequence[dict[str, Any]],
+    edges: Sequence[dict[str, Any]],
+    options: dict[str, Any],
+    legend: Any,
+) -> str:
     template = _ENV.from_string(files("viz").joinpath("page.html.jinja").read_text("utf-8"))
     js, css = vis_assets()
-    words = {k: text(k, lang) for k in ("legend", "labels", "indicators", "score", "details",
-                                         "details_hint")}
+    words = {
+        k: text(k, lang)
+        for k in ("legend", "labels", "indicators", "score", "details", "details_hint")
+    }
     return template.render(
-        title=title, lang=lang, summary=summary, legend=legend, words=words,
-        vis_js=Markup(js), vis_css=Markup(css),
-        nodes_json=_script_json(list(nodes)), edges_json=_script_json(list(edges)),
+        title=title,
+        lang=lang,
+        summary=summary,
+        legend=legend,
+        words=words,
+        vis_js=Markup(js),
+        vis_css=Markup(css),
+        nodes_json=_script_json(list(nodes)),
+        edges_json=_script_json(list(edges)),
         options_json=_script_json(options),
         physics_json=_script_json(options["physics"]["enabled"]),
         hint_json=_script_json(words["details_hint"]),

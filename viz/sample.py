@@ -13,8 +13,15 @@ from datetime import UTC, datetime, timedelta
 from graph_api.rows import NodeRow, RelRow, Subgraph
 
 _MIX = (  # label, share of nodes
-    ("Official", 0.06), ("Person", 0.30), ("Agency", 0.04), ("Organization", 0.05),
-    ("Account", 0.18), ("Phone", 0.18), ("Case", 0.07), ("Event", 0.07), ("Ring", 0.05),
+    ("Official", 0.06),
+    ("Person", 0.30),
+    ("Agency", 0.04),
+    ("Organization", 0.05),
+    ("Account", 0.18),
+    ("Phone", 0.18),
+    ("Case", 0.07),
+    ("Event", 0.07),
+    ("Ring", 0.05),
 )
 _CAPTION = {"Account": "number", "Phone": "number", "Case": "title", "Event": "kind"}
 
@@ -52,8 +59,15 @@ def synthetic_subgraph(n: int, *, seed: int = 1) -> Subgraph:
 
     def add(rtype: str, a: str, b: str, **props: object) -> None:
         serial = next(counter)
-        rels.append({"id": f"r{serial}", "type": rtype, "start": a, "end": b,
-                     "props": {"sources": [f"src-{serial % 7}"], **props}})
+        rels.append(
+            {
+                "id": f"r{serial}",
+                "type": rtype,
+                "start": a,
+                "end": b,
+                "props": {"sources": [f"src-{serial % 7}"], **props},
+            }
+        )
 
     for acc in by_label["Account"]:
         add("HOLDS", rng.choice(people), acc)
@@ -69,8 +83,11 @@ def synthetic_subgraph(n: int, *, seed: int = 1) -> Subgraph:
         add("ABOUT", ev, rng.choice(by_label["Case"]))
         add("LED", rng.choice(by_label["Official"]), ev)
     for p in people:
-        add(rng.choice(["MEMBER_OF", "FAMILY"]), p,
-            rng.choice(by_label["Ring"]) if rng.random() < 0.5 else rng.choice(people))
+        add(
+            rng.choice(["MEMBER_OF", "FAMILY"]),
+            p,
+            rng.choice(by_label["Ring"]) if rng.random() < 0.5 else rng.choice(people),
+        )
     rels = [r for r in rels if not (r["type"] == "FAMILY" and r["start"] == r["end"])]
     for r in rels:  # MEMBER_OF/FAMILY chosen above: fix the end label for FAMILY
         if r["type"] == "MEMBER_OF" and not r["end"].startswith("rin"):
@@ -81,8 +98,15 @@ def synthetic_subgraph(n: int, *, seed: int = 1) -> Subgraph:
     for _ in range(len(accounts)):
         a, b = rng.sample(accounts, 2)
         for _ in range(rng.choice([1, 1, 2, 3, 6])):
-            add("TRANSFERRED", a, b, amount=float(rng.choice([5, 15, 25, 100]) * 1_000_000),
-                currency="IDR", at=at(), channel="transfer")
+            add(
+                "TRANSFERRED",
+                a,
+                b,
+                amount=float(rng.choice([5, 15, 25, 100]) * 1_000_000),
+                currency="IDR",
+                at=at(),
+                channel="transfer",
+            )
     for _ in range(len(phones)):
         a, b = rng.sample(phones, 2)
         for _ in range(rng.choice([1, 2, 5, 30])):

@@ -162,6 +162,7 @@ def money_trail_page(
     target: str | None = None,
     to_officials: bool = False,
     lang: Lang = "id",
+    clean: Cleaner = _same,
 ) -> str:
     """Money trails from an account or holder, following direction and time order."""
     trails = queries.money_trail(store, source=source, target=target, to_officials=to_officials)
@@ -177,7 +178,7 @@ def money_trail_page(
                     for n in store.neighbours(acc, types=["HOLDS"], direction="in")
                     if n["node"]["id"] == h
                 )
-    sub = _subgraph(store, node_ids, rel_keys + holds, source)
+    sub = clean(_subgraph(store, node_ids, rel_keys + holds, source))
     title = _title(store, source)
     heading = f"Aliran dana dari {title}" if lang == "id" else f"Money trail from {title}"
     return render_subgraph(

@@ -48,6 +48,7 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "save": ("Simpan", "Save"),
     "change_status": ("Ubah status", "Change status"),
     "links": ("Keterkaitan pejabat", "Official's links"),
+    "money_trail": ("Aliran dana ke pejabat", "Money trail to officials"),
     "not_found": ("Tidak ditemukan.", "Not found."),
     "store_down": (
         "Basis data tidak dapat dijangkau. Coba lagi sebentar lagi.",

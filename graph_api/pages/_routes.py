@@ -179,6 +179,11 @@ def entity(request: Request, id: str) -> Response:
             timeline=timeline_rows(ctx, id, language(request)),
             graph_url=f"/graf/entitas/{quote(id, safe='')}?lang={language(request)}",
             links_url=links,
+            money_url=(
+                f"/graf/aliran/{quote(id, safe='')}?lang={language(request)}"
+                if {"Account", "Person", "Organization"} & set(view["entity"]["labels"])
+                else None
+            ),
         )
 
     return _guarded(request, user, "entity", work)
@@ -239,6 +244,11 @@ def entity_graph(request: Request, id: str) -> Response:
 @router.get("/graf/jaringan/{id:path}")
 def ring_graph(request: Request, id: str) -> Response:
     return _graph(request, "jaringan", id)
+
+
+@router.get("/graf/aliran/{id:path}")
+def money_graph(request: Request, id: str) -> Response:
+    return _graph(request, "aliran", id)
 
 
 @router.get("/graf/pejabat/{id:path}")

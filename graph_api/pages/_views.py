@@ -127,5 +127,10 @@ def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
     if kind == "jaringan":
         html: str = ctx.call(views.ring_page, node_id, lang=store_lang, clean=clean)
         return html
+    if kind == "aliran":
+        html = ctx.call(
+            views.money_trail_page, node_id, to_officials=True, lang=store_lang, clean=clean
+        )
+        return html
     html = ctx.call(views.official_links_page, node_id, lang=store_lang, clean=clean)
     return html

@@ -209,3 +209,28 @@ def test_propam_flags_an_official_and_reskrim_never_sees_it(site: Site, session:
     r.page.goto(site.url + "/cari?q=" + flag_id)  # the box echoes the query; no hit shows it
     assert r.page.locator("#hits").count() == 0
     assert r.page.goto(site.url + "/entitas/" + flag_id).status == 404
+
+
+def _open_graph(page: Any, url: str) -> Any:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, url
+    page.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)
+    return response
+
+
+def test_money_trail_and_official_links_views(site: Site, session: Any) -> None:
+    ring, want = next(iter(site.truth["rings"].items()))
+    official = "jatim:" + want["protectors"][0]
+    financier = "jatim:" + site.truth["members"][ring][0]
+    r = session(site, "reskrim")
+    _open_graph(r.page, site.url + "/graf/aliran/" + financier)
+    assert r.page.locator("h1").inner_text().startswith("Aliran dana")
+    assert r.errors == [] and all(_local(u) for u in r.requests)
+    assert r.page.goto(site.url + "/graf/pejabat/" + official).status == 404
+    p = session(site, "propam")
+    p.page.goto(site.url + "/entitas/" + official)
+    p.page.click("#official-links")
+    p.page.wait_for_selector("body[data-ready='1']", state="attached", timeout=30_000)
+    assert p.page.locator("h1").inner_text().startswith("Keterkaitan")
+    p.page.screenshot(path=str(ARTIFACTS / "page-official-links.png"))
+    assert p.errors == [] and all(_local(u) for u in p.requests)
