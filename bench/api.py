@@ -51,13 +51,14 @@ def _serve(store_uri: str, state: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {**os.environ, "TELUSUR_SECRET": secrets.token_urlsafe(48),
            "TELUSUR_STATE_DIR": str(state)}
+    log = (state / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from graph_api.cli import main; main()", "serve",
          "--store", store_uri, "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/healthz", timeout=2).status_code == 200:
@@ -65,7 +66,7 @@ def _serve(store_uri: str, state: Path) -> tuple[subprocess.Popen[bytes], str]:
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("the API did not come up")
+    raise RuntimeError(f"the API did not come up: {(state / 'serve.log').read_text()[-2000:]}")
 
 
 async def _client(
