@@ -1,0 +1,480 @@
+"""Bundle ingest throughput and peak memory, against one row per transaction and LOAD CSV.
+
+Generates a synthetic bundle (``ingest.synth.generate``; scale 40 is about 1.03M
+transfer and call rows) and measures, in the same run:
+
+1. the project's ingest (``ingest.ingest_path``) into Neo4j and into the embedded
+   store, each in a fresh child interpreter, so that its peak RSS is its own;
+   rows/s over the whole bundle and over the transfer and call files alone;
+   for Neo4j, where the time goes (loader, validation, the pre-read of stored
+   nodes and relationships in ``Neo4jStore._write``, the write statements, commit);
+2. the Neo4j ingest at a small and a large scale, to see whether peak memory
+   grows with the file;
+3. one row per transaction (``store.upsert([], [row])``) on the first
+   ``--one-row`` transfer rows, extrapolated to rows/s;
+4. Neo4j's own ``LOAD CSV ... CALL { ... } IN TRANSACTIONS OF 10000 ROWS`` with
+   the same MERGE semantics, on the same normalised relationships (exported from
+   the store after step 1, untimed), into a store that already holds the nodes.
+
+Prints Markdown tables for ``docs/performance.md``. A benchmark, not a test.
+
+Usage::
+
+    python bench/ingest.py                 # scale 40 and 10
+    python bench/ingest.py --quick         # scale 2 and 1, a smoke run
+    python bench/ingest.py --neo4j bolt://127.0.0.1:7687   # or NEO4J_URI
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+# This file is named like the ``ingest`` package: keep ``bench/`` off the path, put the root on.
+_BENCH = Path(__file__).resolve().parent
+sys.path[:] = [str(_BENCH.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
+from neo4j import exceptions as neo4j_exc  # noqa: E402
+
+from bench._common import (  # noqa: E402
+    in_child,
+    md_table,
+    neo4j_server,
+    proc_peak_rss_mib,
+    report_machine,
+)
+from graph_api.rows import RelRow  # noqa: E402
+from graph_api.store import EmbeddedStore, Neo4jStore, Store  # noqa: E402
+
+REL_FILES = ("transfers.csv", "calls.csv")
+#: Columns of the exported relationships, per type; ``sources`` is joined by "|".
+COLUMNS = {
+    "TRANSFERRED": ("id", "start", "end", "amount", "currency", "at", "channel", "reference",
+                    "sources"),
+    "CALLED": ("id", "start", "end", "at", "duration_s", "kind", "sources"),
+}
+LOAD_CSV = {
+    "TRANSFERRED": (
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MATCH (a:Entity {id: row.start}) MATCH (b:Entity {id: row.end}) "
+        "MERGE (a)-[r:TRANSFERRED {id: row.id}]->(b) "
+        "SET r.amount = toFloat(row.amount), r.currency = row.currency, r.at = row.at, "
+        "r.channel = row.channel, r.reference = row.reference, "
+        "r.sources = split(row.sources, '|') } IN TRANSACTIONS OF 10000 ROWS"
+    ),
+    "CALLED": (
+        "LOAD CSV WITH HEADERS FROM $url AS row CALL (row) { "
+        "MATCH (a:Entity {id: row.start}) MATCH (b:Entity {id: row.end}) "
+        "MERGE (a)-[r:CALLED {id: row.id}]->(b) "
+        "SET r.at = row.at, r.duration_s = toInteger(row.duration_s), r.kind = row.kind, "
+        "r.sources = split(row.sources, '|') } IN TRANSACTIONS OF 10000 ROWS"
+    ),
+}
+
+
+# -- the project's ingest, in a child ------------------------------------------------
+class _Timer:
+    """Seconds per phase, accumulated by wrappers installed on one store."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.file_seconds: dict[str, float] = {}
+        self.file_rows: dict[str, int] = {}
+        self.file_phases: dict[str, dict[str, float]] = {}
+        self._pending: dict[str, float] = {}
+        self.in_write = False
+        self._mark = time.perf_counter()
+
+    def add(self, phase: str, dt: float) -> None:
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + dt
+        self._pending[phase] = self._pending.get(phase, 0.0) + dt
+
+    def progress(self, name: str, rows: int) -> None:
+        now = time.perf_counter()
+        into = self.file_phases.setdefault(name, {})
+        for phase, dt in self._pending.items():
+            into[phase] = into.get(phase, 0.0) + dt
+        self._pending = {}
+        self.file_seconds[name] = self.file_seconds.get(name, 0.0) + now - self._mark
+        self.file_rows[name] = self.file_rows.get(name, 0) + rows
+        self._mark = now
+
+
+def _timed(timer: _Timer, phase: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kw: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return fn(*args, **kw)
+        finally:
+            timer.add(phase, time.perf_counter() - t)
+
+    return wrapper
+
+
+def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
+    """Time each statement of ``_write`` by kind (benchmark-only monkeypatching)."""
+    import neo4j
+
+    orig_run = neo4j.ManagedTransaction.run
+
+    def run(self: Any, query: Any, parameters: Any = None, **kw: Any) -> Any:
+        text = str(query)
+        phase = (
+            "lookups outside upsert (resolver)" if not timer.in_write
+            else "pre-read" if text.startswith("UNWIND $ids") and "RETURN" in text
+            else "write statements" if text.startswith("UNWIND $rows")
+            else "other statements"
+        )
+        t = time.perf_counter()
+        result = orig_run(self, query, parameters, **kw)
+        result._buffer_all()  # type: ignore[no-untyped-call]  # run now: time lands here
+        timer.add(phase, time.perf_counter() - t)
+        return result
+
+    neo4j.ManagedTransaction.run = run  # type: ignore[method-assign]
+    store.upsert = _timed(timer, "upsert (all)", store.upsert)  # type: ignore[method-assign]
+    write = _timed(timer, "_write (all)", store._write)
+
+    def flagged(*args: Any, **kw: Any) -> Any:
+        timer.in_write = True
+        try:
+            return write(*args, **kw)
+        finally:
+            timer.in_write = False
+
+    store._write = flagged  # type: ignore[method-assign]
+
+
+class _Deadline(Exception):
+    """Raised from the progress callback when ``--time-limit`` is reached."""
+
+
+def ingest_child(kind: str, target: str, bundle: str, instrument: bool,
+                 limit: float = 0.0) -> dict[str, Any]:
+    """Ingest ``bundle`` into a fresh store (runs in a child process).
+
+    With ``limit`` > 0 the ingest stops after the first chunk that ends past
+    ``limit`` seconds; the figures then cover the rows written so far.
+    """
+    from ingest import ingest_path
+
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    store: Store = Neo4jStore(target) if kind == "neo4j" else EmbeddedStore(target)
+    timer = _Timer()
+    if instrument and isinstance(store, Neo4jStore):
+        _instrument_neo4j(store, timer)
+    rejects = Path(tempfile.mkdtemp(prefix="telusur-bench-rejects-")) / "rejects.csv"
+    t = time.perf_counter()
+
+    def progress(name: str, rows: int) -> None:
+        timer.progress(name, rows)
+        if limit and time.perf_counter() - t > limit:
+            raise _Deadline
+
+    stopped = False
+    try:
+        ingest_path(Path(bundle), store, bundle="bench", rejects=rejects, progress=progress)
+    except _Deadline:
+        stopped = True
+    seconds = time.perf_counter() - t
+    store.close()
+    return {
+        "seconds": seconds,
+        "rows": sum(timer.file_rows.values()),
+        "file_rows": timer.file_rows,
+        "file_seconds": timer.file_seconds,
+        "phases": timer.seconds,
+        "file_phases": timer.file_phases,
+        "stopped": stopped,
+    }
+
+
+# -- export, one row per transaction, LOAD CSV ---------------------------------------
+def export_rels(store: Neo4jStore, typ: str, path: Path) -> int:
+    """Write the stored ``typ`` relationships to ``path`` (CSV, ``COLUMNS[typ]``)."""
+    cols = COLUMNS[typ]
+    n = 0
+    with store._driver.session(database=store.database) as session, \
+            path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(cols)
+        result = session.run(
+            f"MATCH (a)-[r:{typ}]->(b) RETURN r.id AS id, a.id AS start, b.id AS end, "
+            "properties(r) AS p ORDER BY id"
+        )
+        for rec in result:
+            p = dict(rec["p"])
+            p.update(id=rec["id"], start=rec["start"], end=rec["end"],
+                     sources="|".join(p.get("sources") or []))
+            extra = set(p) - set(cols)
+            if extra:
+                raise RuntimeError(f"{typ} has properties the export does not carry: {extra}")
+            w.writerow(["" if p.get(c) is None else p[c] for c in cols])
+            n += 1
+    return n
+
+
+def read_rels(path: Path, typ: str, limit: int) -> list[RelRow]:
+    out: list[RelRow] = []
+    with path.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            props: dict[str, Any] = {k: v for k, v in row.items()
+                                     if k not in ("id", "start", "end") and v != ""}
+            props["sources"] = row["sources"].split("|") if row["sources"] else []
+            if "amount" in props:
+                props["amount"] = float(props["amount"])
+            if "duration_s" in props:
+                props["duration_s"] = int(props["duration_s"])
+            out.append({"id": row["id"], "type": typ, "start": row["start"], "end": row["end"],
+                        "props": props})
+            if len(out) >= limit:
+                break
+    return out
+
+
+def auto(store: Neo4jStore, text: str, **params: Any) -> list[dict[str, Any]]:
+    """An auto-commit statement (``CALL { } IN TRANSACTIONS`` needs one)."""
+    with store._driver.session(database=store.database) as session:
+        return [r.data() for r in session.run(text, params)]
+
+
+def csv_url(store: Neo4jStore, import_dir: Path, path: Path) -> str:
+    """The ``file:`` URL under which this server's LOAD CSV reads ``path``.
+
+    With ``server.directories.import`` set, ``file:///name`` is relative to it; left
+    unset (as ``tools/neo4j-test-server`` leaves it), URLs are absolute paths.
+    """
+    for url in (f"file:///{path.relative_to(import_dir).as_posix()}", path.resolve().as_uri()):
+        try:
+            auto(store, "LOAD CSV FROM $url AS row WITH row LIMIT 1 RETURN count(*) AS c", url=url)
+            return url
+        except neo4j_exc.ClientError:
+            continue
+    raise RuntimeError(f"this Neo4j's LOAD CSV cannot read {path}")
+
+
+def delete_rels(store: Neo4jStore, typ: str) -> None:
+    auto(store, f"MATCH ()-[r:{typ}]->() CALL (r) {{ DELETE r }} "
+                "IN TRANSACTIONS OF 10000 ROWS")
+
+
+def count_rels(store: Neo4jStore, typ: str) -> int:
+    return int(store.run(f"MATCH ()-[r:{typ}]->() RETURN count(r) AS c")[0]["c"])
+
+
+def one_row_per_tx(store: Store, rels: list[RelRow]) -> float:
+    t = time.perf_counter()
+    for r in rels:
+        store.upsert([], [r])
+    return time.perf_counter() - t
+
+
+# -- main -----------------------------------------------------------------------------
+class _Rows(list[list[object]]):
+    """Table rows, echoed to stderr as they are measured (a long run shows progress)."""
+
+    def append(self, row: list[object]) -> None:
+        print(f"<!-- {row} -->", file=sys.stderr, flush=True)
+        super().append(row)
+
+    def insert(self, index: Any, row: list[object]) -> None:
+        print(f"<!-- {row} -->", file=sys.stderr, flush=True)
+        super().insert(index, row)
+
+
+def _done(res: dict[str, Any]) -> str:
+    return "stopped at --time-limit" if res["stopped"] else "yes"
+
+
+def _rate(rows: int, seconds: float) -> float:
+    return rows / seconds if seconds > 0 else 0.0
+
+
+def _rel_rows_seconds(res: dict[str, Any]) -> tuple[int, float]:
+    rows = sum(res["file_rows"].get(f, 0) for f in REL_FILES)
+    return rows, sum(res["file_seconds"].get(f, 0.0) for f in REL_FILES)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", type=float, default=40.0, help="large bundle (default 40)")
+    ap.add_argument("--small-scale", type=float, default=10.0, help="small bundle (default 10)")
+    ap.add_argument("--quick", action="store_true", help="scales 2 and 1, 2,000 one-row rows")
+    ap.add_argument("--one-row", type=int, default=20_000,
+                    help="transfer rows written one per transaction (default 20,000)")
+    ap.add_argument("--neo4j", help="bolt URI (else NEO4J_URI, else a fresh test server)")
+    ap.add_argument("--bundles", type=Path, help="reuse/keep generated bundles in this folder")
+    ap.add_argument("--time-limit", type=float, default=0.0,
+                    help="stop each large-scale ingest after this many seconds (0: never)")
+    ap.add_argument("--json", type=Path, help="also write the raw figures here")
+    ap.add_argument("--embedded-only", action="store_true", help="skip Neo4j")
+    ap.add_argument("--no-embedded", action="store_true", help="skip the embedded store")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.scale, args.small_scale, args.one_row = 2.0, 1.0, 2_000
+    work = args.bundles or Path(tempfile.mkdtemp(prefix="telusur-bench-ingest-"))
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
+    report_machine("start")
+    big, small = _bundle(work, args.scale), _bundle(work, args.small_scale)
+
+    results, memory = _Rows(), _Rows()
+    neo: dict[str, Any] | None = None
+    if not args.embedded_only:
+        with neo4j_server(args.neo4j) as server:
+            store = Neo4jStore(server.uri)
+            store.wipe()
+            print(f"<!-- Neo4j ingest, scale {args.small_scale} -->", file=sys.stderr)
+            s = in_child(ingest_child, "neo4j", server.uri, str(small), False)
+            memory.append(["Neo4j", args.small_scale, s.result["rows"], _done(s.result),
+                           s.base_rss_mib, s.peak_rss_mib])
+            store.wipe()
+            print(f"<!-- Neo4j ingest, scale {args.scale} -->", file=sys.stderr)
+            b = in_child(ingest_child, "neo4j", server.uri, str(big), True, args.time_limit)
+            memory.append(["Neo4j", args.scale, b.result["rows"], _done(b.result), b.base_rss_mib,
+                           b.peak_rss_mib])
+            rel_rows, rel_s = _rel_rows_seconds(b.result)
+            results.append([f"project ingest, Neo4j (whole bundle: {_done(b.result)})",
+                            b.result["rows"],
+                            b.result["seconds"], _rate(b.result["rows"], b.result["seconds"]),
+                            b.peak_rss_mib])
+            results.append(["project ingest, Neo4j (transfers + calls files)", rel_rows, rel_s,
+                             _rate(rel_rows, rel_s), b.peak_rss_mib])
+
+            # Export the stored relationships (untimed), then remove them.
+            csvs: dict[str, Path] = {}
+            exported: dict[str, int] = {}
+            export_dir = server.import_dir or work
+            for typ in COLUMNS:
+                csvs[typ] = export_dir / f"bench-{typ.lower()}.csv"
+                exported[typ] = export_rels(store, typ, csvs[typ])
+                delete_rels(store, typ)
+
+            # One row per transaction, Neo4j, on the first transfer rows.
+            sample = read_rels(csvs["TRANSFERRED"], "TRANSFERRED", args.one_row)
+            dt = one_row_per_tx(store, sample)
+            results.append([f"one row per transaction, Neo4j (first {len(sample):,} transfers, "
+                            "extrapolated)", len(sample), dt, _rate(len(sample), dt), "-"])
+            auto(store, "UNWIND $ids AS id MATCH ()-[r:TRANSFERRED {id: id}]->() DELETE r",
+                 ids=[r["id"] for r in sample])
+            if not args.no_embedded:
+                emb_dir = Path(tempfile.mkdtemp(prefix="telusur-bench-emb1-"))
+                emb = EmbeddedStore(emb_dir)
+                ends = sorted({e for r in sample for e in (r["start"], r["end"])})
+                emb.upsert(list(store.get_nodes(ends).values()), [])
+                dt = one_row_per_tx(emb, sample)
+                emb.close()
+                results.append([f"one row per transaction, embedded (first {len(sample):,} "
+                                "transfers, extrapolated)", len(sample), dt,
+                                _rate(len(sample), dt), "-"])
+
+            # LOAD CSV with the same MERGE semantics, into the store that has the nodes.
+            if server.import_dir is None:
+                print("<!-- external Neo4j: LOAD CSV skipped (its import dir is unknown) -->")
+            else:
+                urls = {typ: csv_url(store, server.import_dir, path) for typ, path in csvs.items()}
+                print(f"<!-- LOAD CSV reads {urls} -->")
+                jvm_before = proc_peak_rss_mib(server.pid) if server.pid else 0.0
+                t = time.perf_counter()
+                for typ in COLUMNS:
+                    auto(store, LOAD_CSV[typ], url=urls[typ])
+                dt = time.perf_counter() - t
+                loaded = {typ: count_rels(store, typ) for typ in COLUMNS}
+                if loaded != exported:
+                    print(f"<!-- LOAD CSV counts differ: {loaded} vs {exported} -->")
+                n = sum(exported.values())
+                results.append(["Neo4j LOAD CSV, same rows, IN TRANSACTIONS OF 10000", n, dt,
+                                _rate(n, dt), f"JVM VmHWM {jvm_before:,.0f} → "
+                                f"{proc_peak_rss_mib(server.pid or 0):,.0f}"])
+            neo = b.result
+            if server.pid is None:  # an external server is left empty; ours is discarded
+                store.wipe()
+            store.close()
+
+    if not args.no_embedded:
+        for scale, bundle in ((args.small_scale, small), (args.scale, big)):
+            print(f"<!-- embedded ingest, scale {scale} -->", file=sys.stderr)
+            e = in_child(ingest_child, "embedded",
+                         tempfile.mkdtemp(prefix="telusur-bench-emb-"), str(bundle), False,
+                         args.time_limit if scale == args.scale else 0.0)
+            memory.append(["embedded", scale, e.result["rows"], _done(e.result), e.base_rss_mib,
+                           e.peak_rss_mib])
+            if scale == args.scale:
+                rr, rs = _rel_rows_seconds(e.result)
+                results.insert(2, [f"project ingest, embedded (whole bundle: {_done(e.result)})",
+                                   e.result["rows"],
+                                   e.result["seconds"],
+                                   _rate(e.result["rows"], e.result["seconds"]),
+                                   e.peak_rss_mib])
+                results.insert(3, ["project ingest, embedded (transfers + calls files)", rr, rs,
+                                   _rate(rr, rs), e.peak_rss_mib])
+
+    print(f"\n### Throughput (scale {args.scale:g})\n")
+    print(md_table(["what", "rows", "seconds", "rows/s", "peak RSS MiB"], results))
+    print("\n### Peak memory of the ingest process\n")
+    print(md_table(["store", "scale", "rows read", "whole bundle?", "RSS after imports MiB",
+                    "peak RSS MiB"],
+                   memory))
+    if neo is not None:
+        print(f"\n### Where the Neo4j ingest time goes (scale {args.scale:g})\n")
+        rel_phases: dict[str, float] = {}
+        for f in REL_FILES:
+            for k, v in neo["file_phases"].get(f, {}).items():
+                rel_phases[k] = rel_phases.get(k, 0.0) + v
+        _, rel_total = _rel_rows_seconds(neo)
+        a, r = _breakdown(neo["phases"], neo["seconds"]), _breakdown(rel_phases, rel_total)
+        print(md_table(["phase", "whole bundle s", "share", "transfers + calls s", "share"],
+                       [[x[0], x[1], x[2], y[1], y[2]] for x, y in zip(a, r, strict=True)]))
+        print(f"\n### Neo4j ingest per file (scale {args.scale:g})\n")
+        per_file: list[list[object]] = []
+        for f, n in neo["file_rows"].items():
+            secs, ph = neo["file_seconds"][f], neo["file_phases"].get(f, {})
+            per_file.append([f, n, secs, _rate(n, secs), ph.get("pre-read", 0.0),
+                             ph.get("lookups outside upsert (resolver)", 0.0),
+                             ph.get("write statements", 0.0),
+                             secs - ph.get("upsert (all)", 0.0)])
+        print(md_table(["file", "rows", "seconds", "rows/s", "pre-read s", "resolver lookups s",
+                        "write statements s", "loader (outside upsert) s"], per_file))
+        if args.json:
+            args.json.write_text(json.dumps({"neo4j": neo, "results": results,
+                                             "memory": memory}, indent=1, default=str))
+    report_machine("end")
+    return 0
+
+
+def _breakdown(phases: dict[str, float], total: float) -> list[list[object]]:
+    upsert = phases.get("upsert (all)", 0.0)
+    write = phases.get("_write (all)", 0.0)
+    stmts = sum(phases.get(k, 0.0) for k in ("pre-read", "write statements", "other statements"))
+    rows: list[tuple[str, float]] = [
+        ("loader: read, normalise, validate rows, derive ids (Python)",
+         total - upsert - phases.get("lookups outside upsert (resolver)", 0.0)),
+        ("loader: resolver lookups (find_by_property, get_nodes)",
+         phases.get("lookups outside upsert (resolver)", 0.0)),
+        ("upsert: validate_node/validate_rel + collapse", upsert - write),
+        ("_write: pre-read of stored nodes and relationships", phases.get("pre-read", 0.0)),
+        ("_write: UNWIND write statements", phases.get("write statements", 0.0)),
+        ("_write: other statements", phases.get("other statements", 0.0)),
+        ("_write: plan/merge in Python, session, commit", write - stmts),
+    ]
+    return [[k, v, f"{100 * v / total:.0f}%" if total else "-"] for k, v in rows]
+
+
+def _bundle(work: Path, scale: float) -> Path:
+    from ingest.synth import generate
+
+    out = work / f"scale-{scale:g}"
+    if not (out / "truth.json").exists():
+        print(f"<!-- generating scale {scale:g} into {out} -->", file=sys.stderr)
+        generate(out, seed=1, scale=scale)
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
