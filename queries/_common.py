@@ -47,9 +47,7 @@ def run(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
     assert isinstance(store, Neo4jStore)
     q = get(name)
     if set(params) != set(q.params):
-        raise QueryError(
-            f"query {name!r} takes {sorted(q.params)}, was given {sorted(params)}"
-        )
+        raise QueryError(f"query {name!r} takes {sorted(q.params)}, was given {sorted(params)}")
     return store.run(q.text, params, write=q.mode == "write")
 
 
@@ -71,8 +69,7 @@ def rel_from_neo4j(r: dict[str, Any]) -> RelRow:
     """A ``{id, type, start, end, props}`` map returned by Cypher, as a :class:`RelRow`."""
     props = dict(r["props"])
     props.pop("id", None)
-    return {"id": r["id"], "type": r["type"], "start": r["start"], "end": r["end"],
-            "props": props}
+    return {"id": r["id"], "type": r["type"], "start": r["start"], "end": r["end"], "props": props}
 
 
 def node_row(g: nx.MultiDiGraph, nid: str) -> NodeRow:
@@ -84,9 +81,7 @@ def node_row(g: nx.MultiDiGraph, nid: str) -> NodeRow:
 def rel_row(g: nx.MultiDiGraph, start: str, end: str, key: tuple[str, str]) -> RelRow:
     attrs = g.edges[start, end, key]
     props = {
-        k: (list(v) if isinstance(v, list) else v)
-        for k, v in attrs.items()
-        if k not in (TYPE, RID)
+        k: (list(v) if isinstance(v, list) else v) for k, v in attrs.items() if k not in (TYPE, RID)
     }
     return {"id": key[1], "type": key[0], "start": start, "end": end, "props": props}
 

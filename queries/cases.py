@@ -45,14 +45,24 @@ def _ring_cases_embedded(g: nx.MultiDiGraph, ring_id: str) -> list[dict[str, Any
     rows = []
     for c, members in cases.items():
         a = g.nodes[c]
-        rows.append({
-            "case_id": c, "title": a.get("title"), "status": a.get("status"),
-            "opened_at": a.get("opened_at"), "status_at": a.get("status_at"),
-            "member_suspects": sorted(members),
-            "suspects": sorted({s for _, s, _ in in_edges(g, c, "SUSPECT_IN")}),
-            "officials": sorted({(o, t) for t in ("INVESTIGATES", "SUPERVISES")
-                                 for _, o, _ in in_edges(g, c, t)}),
-        })
+        rows.append(
+            {
+                "case_id": c,
+                "title": a.get("title"),
+                "status": a.get("status"),
+                "opened_at": a.get("opened_at"),
+                "status_at": a.get("status_at"),
+                "member_suspects": sorted(members),
+                "suspects": sorted({s for _, s, _ in in_edges(g, c, "SUSPECT_IN")}),
+                "officials": sorted(
+                    {
+                        (o, t)
+                        for t in ("INVESTIGATES", "SUPERVISES")
+                        for _, o, _ in in_edges(g, c, t)
+                    }
+                ),
+            }
+        )
     return rows
 
 
@@ -65,13 +75,28 @@ def _ties_embedded(g: nx.MultiDiGraph, official: str, suspect: str) -> list[Tie]
             for typ, rid, s, e, other in incident(g, x, frozenset({rel_type})):
                 if other in theirs:
                     attrs = g.edges[s, e, (typ, rid)]
-                    out.append({"kind": kind, "suspect_id": suspect, "rel_type": typ,
-                                "rel_id": rid, "at": attrs.get("at"),
-                                "amount": attrs.get("amount") if kind == "transfer" else None})
+                    out.append(
+                        {
+                            "kind": kind,
+                            "suspect_id": suspect,
+                            "rel_type": typ,
+                            "rel_id": rid,
+                            "at": attrs.get("at"),
+                            "amount": attrs.get("amount") if kind == "transfer" else None,
+                        }
+                    )
     for typ, rid, _, _, other in incident(g, official, frozenset({"FAMILY", "ASSOCIATE"})):
         if other == suspect:
-            out.append({"kind": typ.lower(), "suspect_id": suspect, "rel_type": typ,
-                        "rel_id": rid, "at": None, "amount": None})
+            out.append(
+                {
+                    "kind": typ.lower(),
+                    "suspect_id": suspect,
+                    "rel_type": typ,
+                    "rel_id": rid,
+                    "at": None,
+                    "amount": None,
+                }
+            )
     return out
 
 
@@ -125,35 +150,58 @@ def case_interference(
             kept.append(("stalled", r))
         elif status in _DONE:
             kept.append((status, r))
-    pairs = sorted({(o, s) for _, r in kept for o, _ in r["officials"] for s in r["suspects"]
-                    if o != s})
+    pairs = sorted(
+        {(o, s) for _, r in kept for o, _ in r["officials"] for s in r["suspects"] if o != s}
+    )
     ties: dict[tuple[str, str], list[Tie]] = {}
     if backend(store) == "neo4j":
         found = run(store, "official_suspect_ties", pairs=[list(p) for p in pairs])
         for t in found:
-            ties.setdefault((t["official_id"], t["suspect_id"]), []).append({
-                "kind": t["kind"], "suspect_id": t["suspect_id"], "rel_type": t["rel_type"],
-                "rel_id": t["rel_id"], "at": t["at"], "amount": t["amount"]})
+            ties.setdefault((t["official_id"], t["suspect_id"]), []).append(
+                {
+                    "kind": t["kind"],
+                    "suspect_id": t["suspect_id"],
+                    "rel_type": t["rel_type"],
+                    "rel_id": t["rel_id"],
+                    "at": t["at"],
+                    "amount": t["amount"],
+                }
+            )
     else:
         with reading(store) as g:
             for o, s in pairs:
                 ties[(o, s)] = _ties_embedded(g, o, s)
-    result: CaseInterference = {"ring_id": ring_id, "as_of": iso(now), "cutoff": cutoff,
-                                "interfered": [], "counterweight": []}
+    result: CaseInterference = {
+        "ring_id": ring_id,
+        "as_of": iso(now),
+        "cutoff": cutoff,
+        "interfered": [],
+        "counterweight": [],
+    }
     for reason, r in kept:
         officials: list[CaseOfficial] = []
         for oid in sorted({o for o, _ in r["officials"]}):
-            mine = {(t["suspect_id"], t["kind"], t["rel_type"], t["rel_id"]): t
-                    for s in r["suspects"] for t in ties.get((oid, s), [])}
-            officials.append({
-                "official_id": oid,
-                "roles": sorted({t for o, t in r["officials"] if o == oid}),
-                "ties": sorted(mine.values(), key=_tie_key),
-            })
+            mine = {
+                (t["suspect_id"], t["kind"], t["rel_type"], t["rel_id"]): t
+                for s in r["suspects"]
+                for t in ties.get((oid, s), [])
+            }
+            officials.append(
+                {
+                    "official_id": oid,
+                    "roles": sorted({t for o, t in r["officials"] if o == oid}),
+                    "ties": sorted(mine.values(), key=_tie_key),
+                }
+            )
         item: CaseItem = {
-            "case_id": r["case_id"], "title": r["title"], "status": r["status"],
-            "opened_at": r["opened_at"], "status_at": r["status_at"], "reason": reason,
-            "suspects": sorted(r["suspects"]), "member_suspects": sorted(r["member_suspects"]),
+            "case_id": r["case_id"],
+            "title": r["title"],
+            "status": r["status"],
+            "opened_at": r["opened_at"],
+            "status_at": r["status_at"],
+            "reason": reason,
+            "suspects": sorted(r["suspects"]),
+            "member_suspects": sorted(r["member_suspects"]),
             "officials": officials,
         }
         result["counterweight" if reason in _DONE else "interfered"].append(item)

@@ -65,8 +65,12 @@ def metrics(ranking: list[str], protectors: set[str], decoys: set[str]) -> Metri
     """
     k = len(protectors)
     if k == 0:
-        return {"precision_at_k": 0.0, "recall_at_2k": 0.0, "average_precision": 0.0,
-                "decoys_in_top_k": 0}
+        return {
+            "precision_at_k": 0.0,
+            "recall_at_2k": 0.0,
+            "average_precision": 0.0,
+            "decoys_in_top_k": 0,
+        }
     hits, ap = 0, 0.0
     for i, who in enumerate(ranking, start=1):
         if who in protectors:
@@ -74,7 +78,7 @@ def metrics(ranking: list[str], protectors: set[str], decoys: set[str]) -> Metri
             ap += hits / i
     return {
         "precision_at_k": round(len(set(ranking[:k]) & protectors) / k, 4),
-        "recall_at_2k": round(len(set(ranking[:2 * k]) & protectors) / k, 4),
+        "recall_at_2k": round(len(set(ranking[: 2 * k]) & protectors) / k, 4),
         "average_precision": round(ap / k, 4),
         "decoys_in_top_k": len(set(ranking[:k]) & decoys),
     }
@@ -94,8 +98,9 @@ def _order(scores: dict[str, float]) -> list[str]:
     return [o for o, _ in sorted(scores.items(), key=lambda x: (-x[1], x[0]))]
 
 
-def evaluate_store(store: Store, truth: dict[str, object], *, bundle: str,
-                   as_of: str | None = None) -> EvalReport:
+def evaluate_store(
+    store: Store, truth: dict[str, object], *, bundle: str, as_of: str | None = None
+) -> EvalReport:
     """Evaluate on a store that already holds the bundle ingested as ``bundle``."""
     rings = truth["rings"]
     assert isinstance(rings, dict)
@@ -106,10 +111,12 @@ def evaluate_store(store: Store, truth: dict[str, object], *, bundle: str,
         t = rings[rkey]
         h = neighbourhood(store, ring_id, cap=int(weights()["output"]["cap"]))
         members = set(h.graph.get("members", []))
-        officials = sorted(n for n in h.nodes if "Official" in h.nodes[n][LABELS]
-                           and n not in members)
-        by_key = {str(key).split(":", 1)[1]: o for o in officials
-                  for key in h.nodes[o].get("keys") or [o]}
+        officials = sorted(
+            n for n in h.nodes if "Official" in h.nodes[n][LABELS] and n not in members
+        )
+        by_key = {
+            str(key).split(":", 1)[1]: o for o in officials for key in h.nodes[o].get("keys") or [o]
+        }
         protectors = {by_key.get(p, f"missing:{p}") for p in t["protectors"]}
         decoys = {by_key.get(d, f"missing:{d}") for d in t["decoys"]}
         ranked = rank_protectors(store, ring_id=ring_id, as_of=when)
@@ -118,15 +125,26 @@ def evaluate_store(store: Store, truth: dict[str, object], *, bundle: str,
         methods: dict[str, Metrics] = {METHOD: metrics(ours, protectors, decoys)}
         for name, fn in BASELINES.items():
             methods[name] = metrics(_order(fn(h, ring_id, officials)), protectors, decoys)
-        report["rings"].append({"ring": ring_id, "k": len(protectors),
-                                "candidates": len(officials), "methods": methods})
+        report["rings"].append(
+            {
+                "ring": ring_id,
+                "k": len(protectors),
+                "candidates": len(officials),
+                "methods": methods,
+            }
+        )
     names = [METHOD, *BASELINES]
     report["mean"] = {n: mean([r["methods"][n] for r in report["rings"]]) for n in names}
     return report
 
 
-def evaluate(bundle_dir: Path, *, store_uri: str | None = None, bundle: str = "synth",
-             as_of: str | None = None) -> EvalReport:
+def evaluate(
+    bundle_dir: Path,
+    *,
+    store_uri: str | None = None,
+    bundle: str = "synth",
+    as_of: str | None = None,
+) -> EvalReport:
     """Ingest ``bundle_dir`` (unless ``store_uri`` already holds it) and evaluate.
 
     Parameters
@@ -166,8 +184,11 @@ def _seeds(text: str) -> list[int]:
 
 
 def _row(label: str, m: dict[str, Metrics]) -> str:
-    cells = [f"{m[n]['precision_at_k']:.3f} / {m[n]['recall_at_2k']:.3f} / "
-             f"{m[n]['average_precision']:.3f} / {m[n]['decoys_in_top_k']}" for n in m]
+    cells = [
+        f"{m[n]['precision_at_k']:.3f} / {m[n]['recall_at_2k']:.3f} / "
+        f"{m[n]['average_precision']:.3f} / {m[n]['decoys_in_top_k']}"
+        for n in m
+    ]
     return f"| {label} | " + " | ".join(cells) + " |"
 
 
@@ -205,8 +226,12 @@ def main(argv: list[str] | None = None) -> None:
         splits[f"mean, held out {seeds[10]}-{seeds[-1]}"] = seeds[10:]
     for label, seeds in splits.items():
         rings = [r for s in seeds for r in per_seed[s]["rings"]]
-        print(_row(f"**{label}** ({len(rings)} rings)",
-                   {n: mean([r["methods"][n] for r in rings]) for n in names}))
+        print(
+            _row(
+                f"**{label}** ({len(rings)} rings)",
+                {n: mean([r["methods"][n] for r in rings]) for n in names},
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -34,9 +34,22 @@ __all__ = ["EXPAND_TYPES", "ring_expand"]
 
 OWN_TYPES = ("HOLDS", "USES")
 EXPAND_TYPES = (
-    "ABOUT", "ASSOCIATE", "CALLED", "COMMISSIONER_OF", "DIRECTOR_OF", "EMPLOYEE_OF", "FAMILY",
-    "HOLDS", "INVESTIGATES", "LED", "OWNER_OF", "SUPERVISES", "SUSPECT_IN", "TARGET_OF",
-    "TRANSFERRED", "USES",
+    "ABOUT",
+    "ASSOCIATE",
+    "CALLED",
+    "COMMISSIONER_OF",
+    "DIRECTOR_OF",
+    "EMPLOYEE_OF",
+    "FAMILY",
+    "HOLDS",
+    "INVESTIGATES",
+    "LED",
+    "OWNER_OF",
+    "SUPERVISES",
+    "SUSPECT_IN",
+    "TARGET_OF",
+    "TRANSFERRED",
+    "USES",
 )
 #: (type, rel id, start, end, other, other labels)
 Walked = tuple[str, str, str, str, str, tuple[str, ...]]
@@ -48,24 +61,31 @@ def _embedded_fetch(g: nx.MultiDiGraph, max_degree: int) -> Fetch:
         out: dict[str, list[Walked]] = {}
         for fid in frontier:
             rels = list(incident(g, fid, frozenset(types)))
-            out[fid] = [] if len(rels) > max_degree else [
-                (t, r, s, e, o, tuple(g.nodes[o][LABELS])) for t, r, s, e, o in rels
-            ]
+            out[fid] = (
+                []
+                if len(rels) > max_degree
+                else [(t, r, s, e, o, tuple(g.nodes[o][LABELS])) for t, r, s, e, o in rels]
+            )
         return out
+
     return fetch
 
 
 def _neo4j_fetch(store: Store, max_degree: int) -> Fetch:
     def fetch(frontier: list[str], types: Sequence[str]) -> dict[str, list[Walked]]:
-        rows = run(store, "expand_level", frontier=frontier, types=list(types),
-                   max_degree=max_degree)
-        return {r["id"]: [(t, i, s, e, o, tuple(lb)) for t, i, s, e, o, lb in r["rels"]]
-                for r in rows}
+        rows = run(
+            store, "expand_level", frontier=frontier, types=list(types), max_degree=max_degree
+        )
+        return {
+            r["id"]: [(t, i, s, e, o, tuple(lb)) for t, i, s, e, o, lb in r["rels"]] for r in rows
+        }
+
     return fetch
 
 
-def _walk(members: dict[str, tuple[str, ...]], hops: int, fetch: Fetch
-          ) -> tuple[dict[str, set[str]], dict[tuple[str, str], tuple[str, str]]]:
+def _walk(
+    members: dict[str, tuple[str, ...]], hops: int, fetch: Fetch
+) -> tuple[dict[str, set[str]], dict[tuple[str, str], tuple[str, str]]]:
     labels = {m: set(lb) for m, lb in members.items()}
     edges: dict[tuple[str, str], tuple[str, str]] = {}
 
@@ -90,9 +110,11 @@ def _walk(members: dict[str, tuple[str, ...]], hops: int, fetch: Fetch
     return labels, edges
 
 
-def _party_pairs(labels: dict[str, set[str]],
-                 edges: dict[tuple[str, str], tuple[str, str]]) -> list[tuple[str, str, str]]:
+def _party_pairs(
+    labels: dict[str, set[str]], edges: dict[tuple[str, str], tuple[str, str]]
+) -> list[tuple[str, str, str]]:
     """Ties between two people/organizations as ``(type, a, b)``, lifted over phones/accounts."""
+
     def party(x: str) -> bool:
         return bool(labels[x] & {"Person", "Organization"})
 
@@ -106,16 +128,19 @@ def _party_pairs(labels: dict[str, set[str]],
     pairs: list[tuple[str, str, str]] = []
     for (t, _), (s, e) in sorted(edges.items()):
         if t in ("CALLED", "TRANSFERRED"):
-            pairs += [(t, a, b) for a in sorted(owners.get(s, ())) for b in
-                      sorted(owners.get(e, ())) if a != b]
+            pairs += [
+                (t, a, b)
+                for a in sorted(owners.get(s, ()))
+                for b in sorted(owners.get(e, ()))
+                if a != b
+            ]
         elif t not in OWN_TYPES and party(s) and party(e) and s != e:
             pairs.append((t, s, e))
     for x, users in sorted(owners.items()):
         kind = "SHARED_PHONE" if "Phone" in labels[x] else "SHARED_ACCOUNT"
         pairs += [(kind, a, b) for a in sorted(users) for b in sorted(users) if a < b]
     for _, suspects in sorted(cases.items()):
-        pairs += [("CO_SUSPECT", a, b) for a in sorted(suspects) for b in sorted(suspects)
-                  if a < b]
+        pairs += [("CO_SUSPECT", a, b) for a in sorted(suspects) for b in sorted(suspects) if a < b]
     return pairs
 
 
@@ -129,7 +154,12 @@ def _ties(pairs: list[tuple[str, str, str]], members: set[str]) -> dict[str, set
 
 
 def ring_expand(
-    store: Store, *, ring_id: str, hops: int = 2, seed: int = 0, limit: int = 50,
+    store: Store,
+    *,
+    ring_id: str,
+    hops: int = 2,
+    seed: int = 0,
+    limit: int = 50,
     max_degree: int = 1000,
 ) -> RingExpansion:
     """Propose likely further members of a ring (see the module docstring).
@@ -159,15 +189,19 @@ def ring_expand(
     check_range("limit", limit, 1, 1000)
     check_range("max_degree", max_degree, 1, 1_000_000)
     if backend(store) == "neo4j":
-        members = {r["id"]: tuple(r["labels"]) for r in run(store, "ring_members",
-                                                             ring_id=ring_id)}
+        members = {r["id"]: tuple(r["labels"]) for r in run(store, "ring_members", ring_id=ring_id)}
         labels, edges = _walk(members, hops, _neo4j_fetch(store, max_degree))
     else:
         with reading(store) as g:
-            members = {} if ring_id not in g else {
-                u: tuple(g.nodes[u][LABELS])
-                for u, _, k in g.in_edges(ring_id, keys=True) if k[0] == "MEMBER_OF"
-            }
+            members = (
+                {}
+                if ring_id not in g
+                else {
+                    u: tuple(g.nodes[u][LABELS])
+                    for u, _, k in g.in_edges(ring_id, keys=True)
+                    if k[0] == "MEMBER_OF"
+                }
+            )
             labels, edges = _walk(members, hops, _embedded_fetch(g, max_degree))
     pairs = _party_pairs(labels, edges)
     weights: dict[tuple[str, str], int] = {}
@@ -181,8 +215,14 @@ def ring_expand(
     near = {n for c in communities if c & set(members) for n in c}
     ties = _ties(pairs, set(members))
     chosen = sorted(
-        (n for n in near if n in ties and n not in members and "Official" not in labels[n]
-         and labels[n] & {"Person", "Organization"}),
+        (
+            n
+            for n in near
+            if n in ties
+            and n not in members
+            and "Official" not in labels[n]
+            and labels[n] & {"Person", "Organization"}
+        ),
         key=lambda n: (-len(ties[n]), n),
     )[:limit]
     rows = store.get_nodes(sorted(set(chosen) | set(members)))
@@ -192,8 +232,22 @@ def ring_expand(
         links: list[MemberLink] = [{"type": t, "member_id": m} for t, m in sorted(ties[n])]
         count = len(links)
         reason = f"{count} tie{'s' if count != 1 else ''} to members: " + ", ".join(
-            f"{x['type']} with {names.get(x['member_id'], x['member_id'])}" for x in links)
-        candidates.append({"id": n, "labels": sorted(rows[n]["labels"]), "name": names[n],
-                           "ties": count, "links": links, "reason": reason})
-    return {"ring_id": ring_id, "members": sorted(members), "subgraph_nodes": len(labels),
-            "subgraph_relationships": len(edges), "candidates": candidates}
+            f"{x['type']} with {names.get(x['member_id'], x['member_id'])}" for x in links
+        )
+        candidates.append(
+            {
+                "id": n,
+                "labels": sorted(rows[n]["labels"]),
+                "name": names[n],
+                "ties": count,
+                "links": links,
+                "reason": reason,
+            }
+        )
+    return {
+        "ring_id": ring_id,
+        "members": sorted(members),
+        "subgraph_nodes": len(labels),
+        "subgraph_relationships": len(edges),
+        "candidates": candidates,
+    }

@@ -40,8 +40,14 @@ def _accounts_embedded(g: nx.MultiDiGraph, nid: str) -> list[str]:
 
 
 def _walk(
-    g: nx.MultiDiGraph, start: str, *, targets: set[str] | None, to_officials: bool,
-    min_amount: float, window_hours: float, max_hops: int,
+    g: nx.MultiDiGraph,
+    start: str,
+    *,
+    targets: set[str] | None,
+    to_officials: bool,
+    min_amount: float,
+    window_hours: float,
+    max_hops: int,
 ) -> Iterator[tuple[list[str], list[Hop]]]:
     def official_held(acc: str) -> bool:
         return any("Official" in g.nodes[h][LABELS] for _, h, _ in in_edges(g, acc, "HOLDS"))
@@ -60,8 +66,15 @@ def _walk(
                 prev = hops[-1]["at"]
                 if prev is None or at is None or not within_after(prev, at, window_hours):
                     continue
-            hop: Hop = {"id": rid, "type": "TRANSFERRED", "start": acc, "end": nxt,
-                        "amount": amount, "currency": attrs.get("currency"), "at": at}
+            hop: Hop = {
+                "id": rid,
+                "type": "TRANSFERRED",
+                "start": acc,
+                "end": nxt,
+                "amount": amount,
+                "currency": attrs.get("currency"),
+                "at": at,
+            }
             yield from go(nxt, [*nodes, nxt], [*hops, hop])
 
     yield from go(start, [start], [])
@@ -120,13 +133,22 @@ def money_trail(
         targets = None if target is None else acc.get(target, [])
         if not starts or targets == []:
             return []
-        rows = run(store, "money_trail", starts=starts, targets=targets,
-                   to_officials=to_officials, min_amount=float(min_amount),
-                   window_hours=window_hours, max_hops=max_hops, limit=limit)
+        rows = run(
+            store,
+            "money_trail",
+            starts=starts,
+            targets=targets,
+            to_officials=to_officials,
+            min_amount=float(min_amount),
+            window_hours=window_hours,
+            max_hops=max_hops,
+            limit=limit,
+        )
         for r in rows:
             hops: list[Hop] = [{"type": "TRANSFERRED", **h} for h in r["rels"]]  # type: ignore[typeddict-item]
-            trails.append({"hops": len(hops), "path_nodes": r["nodes"], "rels": hops,
-                           "holders": []})
+            trails.append(
+                {"hops": len(hops), "path_nodes": r["nodes"], "rels": hops, "holders": []}
+            )
         involved = sorted({n for t in trails for n in t["path_nodes"]})
         holders = {r["id"]: sorted(r["holders"]) for r in run(store, "holders_of", ids=involved)}
     else:
@@ -134,11 +156,16 @@ def money_trail(
             starts = _accounts_embedded(g, source)
             tset = None if target is None else set(_accounts_embedded(g, target))
             for s in starts:
-                for nodes, hs in _walk(g, s, targets=tset, to_officials=to_officials,
-                                       min_amount=min_amount, window_hours=window_hours,
-                                       max_hops=max_hops):
-                    trails.append({"hops": len(hs), "path_nodes": nodes, "rels": hs,
-                                   "holders": []})
+                for nodes, hs in _walk(
+                    g,
+                    s,
+                    targets=tset,
+                    to_officials=to_officials,
+                    min_amount=min_amount,
+                    window_hours=window_hours,
+                    max_hops=max_hops,
+                ):
+                    trails.append({"hops": len(hs), "path_nodes": nodes, "rels": hs, "holders": []})
             trails.sort(key=_order)
             trails = trails[:limit]
             involved = sorted({n for t in trails for n in t["path_nodes"]})

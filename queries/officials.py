@@ -43,8 +43,10 @@ KINDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("family", frozenset({"FAMILY", "ASSOCIATE"})),
     ("phone", frozenset({"USES", "CALLED"})),
     ("case", frozenset({"INVESTIGATES", "SUPERVISES", "SUSPECT_IN"})),
-    ("organization",
-     frozenset({"DIRECTOR_OF", "COMMISSIONER_OF", "OWNER_OF", "EMPLOYEE_OF", "MEMBER_OF"})),
+    (
+        "organization",
+        frozenset({"DIRECTOR_OF", "COMMISSIONER_OF", "OWNER_OF", "EMPLOYEE_OF", "MEMBER_OF"}),
+    ),
 )
 LINK_TYPES = frozenset().union(*(t for _, t in KINDS))
 ORG_TYPES = ("DIRECTOR_OF", "COMMISSIONER_OF", "OWNER_OF", "EMPLOYEE_OF")
@@ -78,7 +80,7 @@ def _roles(g: nx.MultiDiGraph, nid: str) -> list[str]:
     return roles
 
 
-def _embedded(g: nx.MultiDiGraph, official: str, max_hops: int) -> Found:
+def _embedded(g: nx.MultiDiGraph, official: str, max_hops: int, max_degree: int) -> Found:
     found: Found = {}
     roles_cache: dict[str, list[str]] = {}
 
@@ -90,6 +92,8 @@ def _embedded(g: nx.MultiDiGraph, official: str, max_hops: int) -> Found:
                 found[(tuple(nodes), tuple(types))] = (roles, ids)
         if len(types) == max_hops:
             return
+        if len(nodes) > 1 and g.in_degree(end) + g.out_degree(end) > max_degree:
+            return  # a supernode ends a path, it is not passed through (as in the Cypher)
         groups: dict[tuple[str, str], set[str]] = {}
         for typ, rid, _, _, other in incident(g, end, LINK_TYPES):
             if other not in nodes:
@@ -102,7 +106,7 @@ def _embedded(g: nx.MultiDiGraph, official: str, max_hops: int) -> Found:
 
 
 def official_links(
-    store: Store, *, id: str, max_hops: int = 3, cap: int = 200
+    store: Store, *, id: str, max_hops: int = 3, cap: int = 200, max_degree: int = 1000
 ) -> OfficialLinks | None:
     """Paths from one official to ring members, suspects and ring organizations.
 
@@ -114,6 +118,9 @@ def official_links(
         Longest path, 1 to 3.
     cap : int
         Paths kept per kind (1 to 1000).
+    max_degree : int
+        A node with more relationships than this ends a path instead of being passed
+        through (supernodes: call centres, shops).
 
     Returns
     -------
@@ -128,7 +135,7 @@ def official_links(
         node = store.get_node(id)
         if node is None or "Official" not in node["labels"]:
             return None
-        for r in run(store, "official_links", id=id, max_hops=max_hops):
+        for r in run(store, "official_links", id=id, max_hops=max_hops, max_degree=max_degree):
             key = (tuple(r["nodes"]), tuple(t for t, _ in r["rels"]))
             roles, ids = found.setdefault(key, (sorted(r["roles"]), [set() for _ in r["rels"]]))
             for i, (_, rid) in enumerate(r["rels"]):
@@ -137,27 +144,35 @@ def official_links(
         with reading(store) as g:
             if id not in g or "Official" not in g.nodes[id][LABELS]:
                 return None
-            found = _embedded(g, id, max_hops)
+            found = _embedded(g, id, max_hops, max_degree)
     order = {"member": 0, "suspect": 1, "member_org": 2}
     by_kind: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {k: [] for k, _ in KINDS}
     for key in found:
         by_kind[kind_of(list(key[1]))].append(key)
     counts = {k: len(v) for k, v in by_kind.items()}
     kept = {k: sorted(v, key=lambda x: (len(x[1]), x[0], x[1]))[:cap] for k, v in by_kind.items()}
-    wanted = sorted({(t, min(ids)) for keys in kept.values() for key in keys
-                     for t, ids in zip(key[1], found[key][1], strict=True)})
+    wanted = sorted(
+        {
+            (t, min(ids))
+            for keys in kept.values()
+            for key in keys
+            for t, ids in zip(key[1], found[key][1], strict=True)
+        }
+    )
     rels = store.get_rels(wanted)
     out: dict[str, list[LinkPath]] = {}
     for kind, keys in kept.items():
         out[kind] = []
         for nodes, types in keys:
             roles, ids = found[(nodes, types)]
-            out[kind].append({
-                "target": nodes[-1],
-                "target_roles": sorted(roles, key=order.__getitem__),
-                "nodes": list(nodes),
-                "types": list(types),
-                "relationships": [rels[(t, min(x))] for t, x in zip(types, ids, strict=True)],
-                "parallel": [len(x) for x in ids],
-            })
+            out[kind].append(
+                {
+                    "target": nodes[-1],
+                    "target_roles": sorted(roles, key=order.__getitem__),
+                    "nodes": list(nodes),
+                    "types": list(types),
+                    "relationships": [rels[(t, min(x))] for t, x in zip(types, ids, strict=True)],
+                    "parallel": [len(x) for x in ids],
+                }
+            )
     return {"official_id": id, "paths": out, "counts": counts}

@@ -47,8 +47,11 @@ def _check_types(types: Sequence[str] | None) -> list[str] | None:
 
 
 def _embedded_level(
-    g: nx.MultiDiGraph, frontier: list[str], types: list[str] | None,
-    labels: list[str] | None, cap: int,
+    g: nx.MultiDiGraph,
+    frontier: list[str],
+    types: list[str] | None,
+    labels: list[str] | None,
+    cap: int,
 ) -> Level:
     tset = frozenset(types) if types is not None else None
     out: Level = {}
@@ -67,12 +70,16 @@ def _embedded_level(
 
 
 def _neo4j_level(
-    store: Store, frontier: list[str], types: list[str] | None,
-    labels: list[str] | None, cap: int,
+    store: Store,
+    frontier: list[str],
+    types: list[str] | None,
+    labels: list[str] | None,
+    cap: int,
 ) -> Level:
     out: Level = {}
-    for r in run(store, "neighbourhood_level", frontier=frontier, types=types,
-                 labels=labels, cap=cap):
+    for r in run(
+        store, "neighbourhood_level", frontier=frontier, types=types, labels=labels, cap=cap
+    ):
         kept = [
             (rel_from_neo4j(rel), node_from_neo4j(node))
             for rel, node in zip(r["rels"], r["nodes"], strict=True)
@@ -235,8 +242,9 @@ def paths(
     if backend(store) == "neo4j":
         found: list[Path] = [
             {"nodes": r["nodes"], "relationships": [rel_from_neo4j(x) for x in r["rels"]]}
-            for r in run(store, "shortest_paths", source=source, target=target, types=tlist,
-                         limit=limit)
+            for r in run(
+                store, "shortest_paths", source=source, target=target, types=tlist, limit=limit
+            )
         ]
     else:
         with reading(store) as g:

@@ -85,9 +85,7 @@ def _identifier_values(q: str) -> tuple[list[str], str | None]:
     return values, phone
 
 
-def _embedded_identifiers(
-    g: Any, values: list[str], phone: str | None
-) -> list[tuple[str, str]]:
+def _embedded_identifiers(g: Any, values: list[str], phone: str | None) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     wanted = set(values)
     for nid in values:
@@ -114,8 +112,13 @@ def _embedded_identifiers(
 
 
 def _hit(nid: str, labels: list[str], props: dict[str, Any], score: float, how: str) -> SearchHit:
-    return {"id": nid, "labels": labels, "name": caption(labels, props), "score": score,
-            "matched": how}
+    return {
+        "id": nid,
+        "labels": labels,
+        "name": caption(labels, props),
+        "score": score,
+        "matched": how,
+    }
 
 
 def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
@@ -160,8 +163,9 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
             rows[node["id"]] = (node["labels"], node["props"])
             _keep_best(exact, node["id"], r["matched"])
         if tokens:
-            for r in run(store, "search_names", lucene=_lucene(tokens),
-                         candidates=max(200, 10 * limit)):
+            for r in run(
+                store, "search_names", lucene=_lucene(tokens), candidates=max(200, 10 * limit)
+            ):
                 node = node_from_neo4j(r)
                 named.append((node["id"], node["labels"], node["props"]))
     else:

@@ -24,11 +24,28 @@ __all__ = ["timeline"]
 _ROLES = frozenset({"SUSPECT_IN", "VICTIM_IN", "WITNESS_IN", "INVESTIGATES", "SUPERVISES"})
 
 
-def _item(at: Any, kind: str, via: str, other: str, rel_type: str | None = None,
-          rel_id: str | None = None, direction: str | None = None,
-          amount: float | None = None, detail: str | None = None) -> TimelineItem:
-    return {"at": at, "kind": kind, "direction": direction, "via": via, "other": other,
-            "rel_type": rel_type, "rel_id": rel_id, "amount": amount, "detail": detail}
+def _item(
+    at: Any,
+    kind: str,
+    via: str,
+    other: str,
+    rel_type: str | None = None,
+    rel_id: str | None = None,
+    direction: str | None = None,
+    amount: float | None = None,
+    detail: str | None = None,
+) -> TimelineItem:
+    return {
+        "at": at,
+        "kind": kind,
+        "direction": direction,
+        "via": via,
+        "other": other,
+        "rel_type": rel_type,
+        "rel_id": rel_id,
+        "amount": amount,
+        "detail": detail,
+    }
 
 
 def _event_detail(a: dict[str, Any]) -> str | None:
@@ -38,11 +55,13 @@ def _event_detail(a: dict[str, Any]) -> str | None:
     return f"{kind}:{outcome}"
 
 
-def _case_items(c: dict[str, Any], via: str, other: str, typ: str | None,
-                rid: str | None) -> list[TimelineItem]:
-    return [_item(c.get("opened_at"), "case_opened", via, other, typ, rid),
-            _item(c.get("status_at"), "case_status", via, other, typ, rid,
-                  detail=c.get("status"))]
+def _case_items(
+    c: dict[str, Any], via: str, other: str, typ: str | None, rid: str | None
+) -> list[TimelineItem]:
+    return [
+        _item(c.get("opened_at"), "case_opened", via, other, typ, rid),
+        _item(c.get("status_at"), "case_status", via, other, typ, rid, detail=c.get("status")),
+    ]
 
 
 def _embedded(g: nx.MultiDiGraph, nid: str) -> list[TimelineItem]:
@@ -55,17 +74,28 @@ def _embedded(g: nx.MultiDiGraph, nid: str) -> list[TimelineItem]:
         for direction, other, (typ, rid), a in sides:
             if typ in ("TRANSFERRED", "CALLED"):
                 call = typ == "CALLED"
-                out.append(_item(a.get("at"), "call" if call else "transfer", x, other, typ,
-                                 rid, direction, a.get("amount"),
-                                 a.get("kind") if call else a.get("channel")))
+                out.append(
+                    _item(
+                        a.get("at"),
+                        "call" if call else "transfer",
+                        x,
+                        other,
+                        typ,
+                        rid,
+                        direction,
+                        a.get("amount"),
+                        a.get("kind") if call else a.get("channel"),
+                    )
+                )
     for _, v, key in g.out_edges(nid, keys=True):
         typ, rid = key
         target = g.nodes[v]
         if typ in _ROLES and "Case" in target[LABELS]:
             out += _case_items(target, nid, v, typ, rid)
         if typ in ("LED", "TARGET_OF") and "Event" in target[LABELS]:
-            out.append(_item(target.get("at"), "event", nid, v, typ, rid,
-                             detail=_event_detail(target)))
+            out.append(
+                _item(target.get("at"), "event", nid, v, typ, rid, detail=_event_detail(target))
+            )
     for typ, rid, s, e, other in incident(g, nid, frozenset({"HOLDS_POST"})):
         a = g.edges[s, e, (typ, rid)]
         detail = a.get("position") if a.get("position") is not None else a.get("rank")
@@ -75,8 +105,17 @@ def _embedded(g: nx.MultiDiGraph, nid: str) -> list[TimelineItem]:
         out += _case_items(g.nodes[nid], nid, nid, None, None)
         for u, _, key in g.in_edges(nid, keys=True):
             if key[0] == "ABOUT" and "Event" in g.nodes[u][LABELS]:
-                out.append(_item(g.nodes[u].get("at"), "event", nid, u, "ABOUT", key[1],
-                                 detail=_event_detail(g.nodes[u])))
+                out.append(
+                    _item(
+                        g.nodes[u].get("at"),
+                        "event",
+                        nid,
+                        u,
+                        "ABOUT",
+                        key[1],
+                        detail=_event_detail(g.nodes[u]),
+                    )
+                )
     if "Event" in labels:
         a = g.nodes[nid]
         out.append(_item(a.get("at"), "event", nid, nid, detail=_event_detail(a)))
@@ -84,8 +123,15 @@ def _embedded(g: nx.MultiDiGraph, nid: str) -> list[TimelineItem]:
 
 
 def _key(i: TimelineItem) -> tuple[str, ...]:
-    return (i["at"], i["kind"], i["rel_type"] or "", i["rel_id"] or "", i["via"], i["other"],
-            i["direction"] or "")
+    return (
+        i["at"],
+        i["kind"],
+        i["rel_type"] or "",
+        i["rel_id"] or "",
+        i["via"],
+        i["other"],
+        i["direction"] or "",
+    )
 
 
 def timeline(store: Store, *, id: str, limit: int = 500) -> list[TimelineItem]:
@@ -108,8 +154,17 @@ def timeline(store: Store, *, id: str, limit: int = 500) -> list[TimelineItem]:
     check_range("limit", limit, 1, 10_000)
     if backend(store) == "neo4j":
         items: list[TimelineItem] = [
-            _item(r["at"], r["kind"], r["via"], r["other"], r["rel_type"], r["rel_id"],
-                  r["direction"], r["amount"], r["detail"])
+            _item(
+                r["at"],
+                r["kind"],
+                r["via"],
+                r["other"],
+                r["rel_type"],
+                r["rel_id"],
+                r["direction"],
+                r["amount"],
+                r["detail"],
+            )
             for r in run(store, "timeline", id=id, limit=limit)
         ]
     else:

@@ -55,9 +55,12 @@ def _failed_raids(g: nx.MultiDiGraph, members: list[str]) -> list[str]:
             if _has(g, case, "Case"):
                 events |= {e for _, e, _ in in_edges(g, case, "ABOUT")}
     return sorted(
-        e for e in events
-        if _has(g, e, "Event") and g.nodes[e].get("kind") == "raid"
-        and g.nodes[e].get("outcome") in _FAILED and g.nodes[e].get("at") is not None
+        e
+        for e in events
+        if _has(g, e, "Event")
+        and g.nodes[e].get("kind") == "raid"
+        and g.nodes[e].get("outcome") in _FAILED
+        and g.nodes[e].get("at") is not None
     )
 
 
@@ -85,23 +88,40 @@ def _embedded(g: nx.MultiDiGraph, ring_id: str, window_hours: float) -> list[Tip
                             continue
                         officials = {v} if _has(g, v, "Official") else set()
                         officials |= {
-                            o for _, _, _, _, o in incident(g, v, frozenset({"FAMILY"}))
+                            o
+                            for _, _, _, _, o in incident(g, v, frozenset({"FAMILY"}))
                             if _has(g, o, "Official")
                         }
                         for o in officials - {m}:
                             item: Tipoff = {
-                                "event_id": e, "event_at": at, "outcome": ev["outcome"],
-                                "official_id": o, "via": v, "member_id": m, "call_id": cid,
-                                "call_at": c_at, "hours_before": hours_between(c_at, at),
-                                "official_phone": po, "member_phone": pm,
+                                "event_id": e,
+                                "event_at": at,
+                                "outcome": ev["outcome"],
+                                "official_id": o,
+                                "via": v,
+                                "member_id": m,
+                                "call_id": cid,
+                                "call_at": c_at,
+                                "hours_before": hours_between(c_at, at),
+                                "official_phone": po,
+                                "member_phone": pm,
                             }
                             found[_key(item)] = item
     return list(found.values())
 
 
 def _key(t: Tipoff) -> tuple[str, ...]:
-    return (t["event_at"], t["event_id"], t["call_at"], t["call_id"], t["official_id"],
-            t["via"], t["member_id"], t["official_phone"], t["member_phone"])
+    return (
+        t["event_at"],
+        t["event_id"],
+        t["call_at"],
+        t["call_id"],
+        t["official_id"],
+        t["via"],
+        t["member_id"],
+        t["official_phone"],
+        t["member_phone"],
+    )
 
 
 def tipoffs(store: Store, *, ring_id: str, window_hours: float = 24) -> list[Tipoff]:
@@ -127,13 +147,21 @@ def tipoffs(store: Store, *, ring_id: str, window_hours: float = 24) -> list[Tip
     if backend(store) == "neo4j":
         items: list[Tipoff] = []
         for r in run(store, "tipoffs", ring_id=ring_id, window_hours=window_hours):
-            items.append({
-                "event_id": r["event_id"], "event_at": r["event_at"], "outcome": r["outcome"],
-                "official_id": r["official_id"], "via": r["via"], "member_id": r["member_id"],
-                "call_id": r["call_id"], "call_at": r["call_at"],
-                "hours_before": hours_between(r["call_at"], r["event_at"]),
-                "official_phone": r["official_phone"], "member_phone": r["member_phone"],
-            })
+            items.append(
+                {
+                    "event_id": r["event_id"],
+                    "event_at": r["event_at"],
+                    "outcome": r["outcome"],
+                    "official_id": r["official_id"],
+                    "via": r["via"],
+                    "member_id": r["member_id"],
+                    "call_id": r["call_id"],
+                    "call_at": r["call_at"],
+                    "hours_before": hours_between(r["call_at"], r["event_at"]),
+                    "official_phone": r["official_phone"],
+                    "member_phone": r["member_phone"],
+                }
+            )
     else:
         with reading(store) as g:
             items = _embedded(g, ring_id, window_hours)

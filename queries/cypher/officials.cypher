@@ -1,5 +1,5 @@
 // name: official_links
-// params: id, max_hops
+// params: id, max_hops, max_degree
 // mode: read
 // returns: rows of {target, roles: [member|suspect|member_org], nodes: [id], rels: [[type, id]]}
 // doc: Every simple path (no node twice) of at most $max_hops (never more than 3, fixed
@@ -7,8 +7,12 @@
 //   $id to a target: a ring member (MEMBER_OF a Ring), a suspect (SUSPECT_IN a Case), or
 //   an organization that a ring member directs, sits on the board of, owns or works for.
 //   Each combination of parallel relationships is a row; the caller groups them.
+//   A path never passes THROUGH a node with more than $max_degree relationships (a
+//   call centre, a shop's phone): it may end there, but is not expanded further, so a
+//   supernode cannot blow the query up.
 MATCH (o:Official {id: $id})
-MATCH p = (o)-[rs:TRANSFERRED|HOLDS|FAMILY|ASSOCIATE|USES|CALLED|INVESTIGATES|SUPERVISES|SUSPECT_IN|DIRECTOR_OF|COMMISSIONER_OF|OWNER_OF|EMPLOYEE_OF|MEMBER_OF*1..3]-(t)
+MATCH p = (o) ((a)-[rs:TRANSFERRED|HOLDS|FAMILY|ASSOCIATE|USES|CALLED|INVESTIGATES|SUPERVISES|SUSPECT_IN|DIRECTOR_OF|COMMISSIONER_OF|OWNER_OF|EMPLOYEE_OF|MEMBER_OF]-(b)
+          WHERE a.id = $id OR COUNT { (a)--() } <= $max_degree){1,3} (t)
 WHERE size(rs) <= $max_hops
   AND all(i IN range(1, size(rs)) WHERE NOT nodes(p)[i] IN nodes(p)[0..i])
 WITH p, rs, t,

@@ -45,8 +45,11 @@ __all__ = [
 def _filter_time(h: nx.MultiDiGraph, as_of: datetime) -> None:
     """Drop calls and transfers after ``as_of`` (the graph as it was known then)."""
     cut = iso(as_of)
-    late = [(u, v, k) for u, v, k, a in h.edges(keys=True, data=True)
-            if k[0] in ("CALLED", "TRANSFERRED") and a.get("at") and str(a["at"]) > cut]
+    late = [
+        (u, v, k)
+        for u, v, k, a in h.edges(keys=True, data=True)
+        if k[0] in ("CALLED", "TRANSFERRED") and a.get("at") and str(a["at"]) > cut
+    ]
     h.remove_edges_from(late)
 
 
@@ -58,35 +61,51 @@ def _agency(h: nx.MultiDiGraph, o: str, as_of: str) -> str | None:
     return max(posts)[1] if posts else None
 
 
-def rank_graph(h: nx.MultiDiGraph, ring_id: str, *, as_of: datetime,
-               cfg: dict[str, Any] | None = None) -> list[Protector]:
+def rank_graph(
+    h: nx.MultiDiGraph, ring_id: str, *, as_of: datetime, cfg: dict[str, Any] | None = None
+) -> list[Protector]:
     """Score every official of an extracted neighbourhood (all of them, zeros included)."""
     cfg = cfg or weights()
     s = ind.Scene.build(h, ring_id, as_of, cfg)
-    officials = sorted(n for n in h.nodes if "Official" in h.nodes[n][LABELS]
-                       and n not in s.members)
+    officials = sorted(
+        n for n in h.nodes if "Official" in h.nodes[n][LABELS] and n not in s.members
+    )
     bridge = ind.betweenness(s, officials)
     out: list[Protector] = []
     for o in officials:
-        items: list[Indicator] = [ind.money(s, o), ind.tipoff(s, o), ind.organizations(s, o),
-                                  ind.cases(s, o), ind.ties(s, o), ind.comms(s, o),
-                                  ind.bridging(s, o, bridge.get(o, 0.0))]
+        items: list[Indicator] = [
+            ind.money(s, o),
+            ind.tipoff(s, o),
+            ind.organizations(s, o),
+            ind.cases(s, o),
+            ind.ties(s, o),
+            ind.comms(s, o),
+            ind.bridging(s, o, bridge.get(o, 0.0)),
+        ]
         items = [i for i in items if i["score"] > 0]
         items.sort(key=lambda i: (-i["score"] * i["weight"], KINDS.index(i["kind"])))
         miss = 1.0
         for i in items:
             miss *= 1 - i["weight"] * i["score"]
         a = h.nodes[o]
-        out.append({"id": o, "keys": sorted(a.get("keys") or []), "name": a.get("name"),
-                    "agency": _agency(h, o, iso(as_of)), "score": round(1 - miss, 4),
-                    "kinds": sum(1 for i in items if i["weight"] * i["score"] >= 0.05),
-                    "indicators": items})
+        out.append(
+            {
+                "id": o,
+                "keys": sorted(a.get("keys") or []),
+                "name": a.get("name"),
+                "agency": _agency(h, o, iso(as_of)),
+                "score": round(1 - miss, 4),
+                "kinds": sum(1 for i in items if i["weight"] * i["score"] >= 0.05),
+                "indicators": items,
+            }
+        )
     out.sort(key=lambda p: (-p["score"], p["id"]))
     return out
 
 
-def rank_protectors(store: Store, *, ring_id: str, top: int | None = None,
-                    as_of: str | None = None) -> ProtectorReport:
+def rank_protectors(
+    store: Store, *, ring_id: str, top: int | None = None, as_of: str | None = None
+) -> ProtectorReport:
     """Rank the officials most likely protecting ring ``ring_id``.
 
     Parameters
@@ -119,6 +138,10 @@ def rank_protectors(store: Store, *, ring_id: str, top: int | None = None,
     _filter_time(h, when)
     ranked = rank_graph(h, ring_id, as_of=when, cfg=cfg)
     kept = [p for p in ranked if p["score"] > 0]
-    return {"ring": ring_id, "as_of": iso(when), "scored": len(ranked),
-            "capped": sorted(set(h.graph.get("capped", []))),
-            "protectors": kept[:top] if top is not None else kept}
+    return {
+        "ring": ring_id,
+        "as_of": iso(when),
+        "scored": len(ranked),
+        "capped": sorted(set(h.graph.get("capped", []))),
+        "protectors": kept[:top] if top is not None else kept,
+    }

@@ -10,8 +10,19 @@ from queries._common import RID, TYPE
 from queries.protectors._types import Evidence, EvidenceRel
 
 # Relationship properties worth showing a prosecutor, per relationship.
-_KEY_PROPS = ("amount", "currency", "at", "kind", "detail", "role", "since", "until",
-              "reference", "share", "position")
+_KEY_PROPS = (
+    "amount",
+    "currency",
+    "at",
+    "kind",
+    "detail",
+    "role",
+    "since",
+    "until",
+    "reference",
+    "share",
+    "position",
+)
 Key = tuple[str, str, tuple[str, str]]
 
 
@@ -48,11 +59,22 @@ class Grader:
 def rel_row(h: nx.MultiDiGraph, key: Key) -> EvidenceRel:
     attrs = h.edges[key]
     props = {p: attrs[p] for p in _KEY_PROPS if attrs.get(p) not in (None, "")}
-    return {"id": attrs[RID], "type": attrs[TYPE], "start": key[0], "end": key[1],
-            "props": props, "sources": sorted(attrs.get("sources") or ())}
+    return {
+        "id": attrs[RID],
+        "type": attrs[TYPE],
+        "start": key[0],
+        "end": key[1],
+        "props": props,
+        "sources": sorted(attrs.get("sources") or ()),
+    }
 
 
-def evidence(h: nx.MultiDiGraph, grader: Grader, what: str, nodes: list[str],
-             keys: list[Key]) -> Evidence:
-    return {"what": what, "nodes": nodes, "rels": [rel_row(h, k) for k in keys],
-            "grade": round(grader.path(h, keys), 4)}
+def evidence(
+    h: nx.MultiDiGraph, grader: Grader, what: str, nodes: list[str], keys: list[Key]
+) -> Evidence:
+    return {
+        "what": what,
+        "nodes": nodes,
+        "rels": [rel_row(h, k) for k in keys],
+        "grade": round(grader.path(h, keys), 4),
+    }

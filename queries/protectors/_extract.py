@@ -40,8 +40,9 @@ def _run(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
 
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: (list(v) if isinstance(v, list | tuple) else v)
-            for k, v in props.items() if k != "id"}
+    return {
+        k: (list(v) if isinstance(v, list | tuple) else v) for k, v in props.items() if k != "id"
+    }
 
 
 class Extractor:
@@ -56,8 +57,9 @@ class Extractor:
     # -- primitives ----------------------------------------------------------
     def _degrees(self, ids: list[str], types: tuple[str, ...], direction: str) -> dict[str, int]:
         if self.neo4j:
-            rows = _run(self.store, "protectors_degree", ids=ids, types=list(types),
-                        direction=direction)
+            rows = _run(
+                self.store, "protectors_degree", ids=ids, types=list(types), direction=direction
+            )
             return {r["id"]: int(r["deg"]) for r in rows}
         out: dict[str, int] = {}
         with reading(self.store) as g:
@@ -75,11 +77,22 @@ class Extractor:
     def _rows(self, ids: list[str], types: tuple[str, ...], direction: str) -> list[Row]:
         rows: list[Row] = []
         if self.neo4j:
-            for r in _run(self.store, "protectors_expand", ids=ids, types=list(types),
-                          direction=direction):
+            for r in _run(
+                self.store, "protectors_expand", ids=ids, types=list(types), direction=direction
+            ):
                 labels = frozenset(lb for lb in r["mlabels"] if lb != ENTITY_LABEL)
-                rows.append((r["rid"], r["type"], r["start"], r["end"], _clean(r["rprops"]),
-                             r["mid"], labels, _clean(r["mprops"])))
+                rows.append(
+                    (
+                        r["rid"],
+                        r["type"],
+                        r["start"],
+                        r["end"],
+                        _clean(r["rprops"]),
+                        r["mid"],
+                        labels,
+                        _clean(r["mprops"]),
+                    )
+                )
             return rows
         with reading(self.store) as g:
             for nid in ids:
@@ -87,11 +100,13 @@ class Extractor:
                     continue
                 edges: list[tuple[str, str, tuple[str, str], str]] = []
                 if direction in ("out", "both"):
-                    edges += [(u, v, k, v) for u, v, k in g.out_edges(nid, keys=True)
-                              if k[0] in types]
+                    edges += [
+                        (u, v, k, v) for u, v, k in g.out_edges(nid, keys=True) if k[0] in types
+                    ]
                 if direction in ("in", "both"):
-                    edges += [(u, v, k, u) for u, v, k in g.in_edges(nid, keys=True)
-                              if k[0] in types]
+                    edges += [
+                        (u, v, k, u) for u, v, k in g.in_edges(nid, keys=True) if k[0] in types
+                    ]
                 for u, v, k, m in edges:
                     attrs = g.edges[u, v, k]
                     props = _clean({a: b for a, b in attrs.items() if a not in (TYPE, RID)})
@@ -106,8 +121,9 @@ class Extractor:
             props = _clean(row["props"])
             self.h.add_node(nid, **props, **{LABELS: frozenset(row["labels"])})
 
-    def expand(self, ids: Iterable[str], types: tuple[str, ...], direction: str,
-               cap: int | None = None) -> set[str]:
+    def expand(
+        self, ids: Iterable[str], types: tuple[str, ...], direction: str, cap: int | None = None
+    ) -> set[str]:
         """Add the relationships; return the ids of the nodes at their other ends."""
         wanted = sorted(set(ids))
         if not wanted:
@@ -115,11 +131,11 @@ class Extractor:
         limit = self.cap if cap is None else cap
         degrees = self._degrees(wanted, types, direction)
         keep = [n for n in wanted if 0 < degrees.get(n, 0) <= limit]
-        self.h.graph["capped"].extend(
-            sorted(n for n in wanted if degrees.get(n, 0) > limit))
+        self.h.graph["capped"].extend(sorted(n for n in wanted if degrees.get(n, 0) > limit))
         found: set[str] = set()
         for rid, typ, start, end, props, mid, labels, mprops in sorted(
-                self._rows(keep, types, direction), key=lambda r: (r[1], r[0], r[5])):
+            self._rows(keep, types, direction), key=lambda r: (r[1], r[0], r[5])
+        ):
             for nid in (start, end):
                 if nid == mid and nid not in self.h:
                     self.h.add_node(nid, **mprops, **{LABELS: labels})
@@ -133,8 +149,9 @@ def having(h: nx.MultiDiGraph, ids: Iterable[str], label: str) -> set[str]:
     return {n for n in ids if n in h and label in h.nodes[n][LABELS]}
 
 
-def neighbourhood(store: Store, ring_id: str, *, cap: int = 2000,
-                  kin_cap: int = 60) -> nx.MultiDiGraph:
+def neighbourhood(
+    store: Store, ring_id: str, *, cap: int = 2000, kin_cap: int = 60
+) -> nx.MultiDiGraph:
     """The ring, its members, their means, cases, events and every official near them.
 
     Steps (each a bounded expansion): members; their phones, accounts, organizations,
@@ -150,12 +167,16 @@ def neighbourhood(store: Store, ring_id: str, *, cap: int = 2000,
     if ring_id not in h or "Ring" not in h.nodes[ring_id][LABELS]:
         return h
     members = x.expand([ring_id], ("MEMBER_OF",), "in")
-    reached = x.expand(members, ("USES", "HOLDS", *ORG_TIES, "SUSPECT_IN", "TARGET_OF",
-                                 "RECRUITED"), "out")
+    reached = x.expand(
+        members, ("USES", "HOLDS", *ORG_TIES, "SUSPECT_IN", "TARGET_OF", "RECRUITED"), "out"
+    )
     x.expand(members, KIN, "both", kin_cap)
     orgs = having(h, members, "Organization") | {
-        v for m in members for _, v, k in h.out_edges(m, keys=True)
-        if k[0] in BOARD and "Organization" in h.nodes[v][LABELS]}
+        v
+        for m in members
+        for _, v, k in h.out_edges(m, keys=True)
+        if k[0] in BOARD and "Organization" in h.nodes[v][LABELS]
+    }
     x.expand(orgs, ("HOLDS", "USES", "TARGET_OF"), "out")
     x.expand(orgs, ORG_TIES, "in")
     cases = having(h, reached, "Case")
@@ -163,19 +184,32 @@ def neighbourhood(store: Store, ring_id: str, *, cap: int = 2000,
     events = having(h, h.nodes, "Event")
     x.expand(events, ("LED", "TARGET_OF"), "in")
     side = members | orgs
-    phones = {v for s in side for _, v, k in h.out_edges(s, keys=True)
-              if k[0] == "USES" and "Phone" in h.nodes[v][LABELS]}
-    accounts = {v for s in side for _, v, k in h.out_edges(s, keys=True)
-                if k[0] == "HOLDS" and "Account" in h.nodes[v][LABELS]}
+    phones = {
+        v
+        for s in side
+        for _, v, k in h.out_edges(s, keys=True)
+        if k[0] == "USES" and "Phone" in h.nodes[v][LABELS]
+    }
+    accounts = {
+        v
+        for s in side
+        for _, v, k in h.out_edges(s, keys=True)
+        if k[0] == "HOLDS" and "Account" in h.nodes[v][LABELS]
+    }
     other_phones = x.expand(phones, ("CALLED",), "both") - phones
     other_accounts = x.expand(accounts, ("TRANSFERRED",), "both") - accounts
     x.expand(other_phones, ("USES",), "in", 20)
     x.expand(other_accounts, ("HOLDS",), "in", 20)
-    middlemen = {a for a in other_accounts
-                 if any("Organization" in h.nodes[p][LABELS]
-                        for p, _, k in h.in_edges(a, keys=True) if k[0] == "HOLDS")
-                 and any(u in accounts for u, _, k in h.in_edges(a, keys=True)
-                         if k[0] == "TRANSFERRED")}
+    middlemen = {
+        a
+        for a in other_accounts
+        if any(
+            "Organization" in h.nodes[p][LABELS]
+            for p, _, k in h.in_edges(a, keys=True)
+            if k[0] == "HOLDS"
+        )
+        and any(u in accounts for u, _, k in h.in_edges(a, keys=True) if k[0] == "TRANSFERRED")
+    }
     layered = x.expand(middlemen, ("TRANSFERRED",), "out") - accounts - other_accounts
     x.expand(layered, ("HOLDS",), "in", 20)
     people = having(h, h.nodes, "Person") - members
@@ -188,7 +222,10 @@ def neighbourhood(store: Store, ring_id: str, *, cap: int = 2000,
     h.graph["orgs"] = sorted(orgs)
     sources = {s for _, _, a in h.edges(data=True) for s in a.get("sources") or ()}
     h.graph["sources"] = {
-        nid: {"reliability": row["props"].get("reliability"),
-              "credibility": row["props"].get("credibility")}
-        for nid, row in store.get_nodes(sorted(sources)).items()}
+        nid: {
+            "reliability": row["props"].get("reliability"),
+            "credibility": row["props"].get("credibility"),
+        }
+        for nid, row in store.get_nodes(sorted(sources)).items()
+    }
     return h

@@ -24,8 +24,21 @@ _FAILED = ("nothing_found", "escaped")
 _GOOD = ("p21", "vonis", "bebas")
 _OPEN = ("lidik", "sidik")
 # Formal duty relationships: left out of the bridging graph.
-_DUTY = frozenset({"INVESTIGATES", "SUPERVISES", "LED", "HOLDS_POST", "ABOUT", "TARGET_OF",
-                   "SUSPECT_IN", "VICTIM_IN", "HANDLED_BY", "PART_OF", "MEMBER_OF"})
+_DUTY = frozenset(
+    {
+        "INVESTIGATES",
+        "SUPERVISES",
+        "LED",
+        "HOLDS_POST",
+        "ABOUT",
+        "TARGET_OF",
+        "SUSPECT_IN",
+        "VICTIM_IN",
+        "HANDLED_BY",
+        "PART_OF",
+        "MEMBER_OF",
+    }
+)
 
 
 def _has(h: nx.MultiDiGraph, n: str, label: str) -> bool:
@@ -71,8 +84,7 @@ class Scene:
     since: dict[tuple[str, str], datetime] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, h: nx.MultiDiGraph, ring: str, as_of: datetime, cfg: dict[str, Any]
-              ) -> Scene:
+    def build(cls, h: nx.MultiDiGraph, ring: str, as_of: datetime, cfg: dict[str, Any]) -> Scene:
         s = cls(h, ring, as_of, cfg, Grader(h.graph.get("sources", {}), cfg["grade"]))
         s.members = set(h.graph.get("members", []))
         s.orgs = set(h.graph.get("orgs", []))
@@ -120,8 +132,9 @@ class Scene:
             out.append(Via(p, f"{rel}:{detail}" if detail else rel, float(via[rel]), [k]))
         return out
 
-    def owned(self, person: str, typ: str, ring_side: dict[str, tuple[str, Key]]
-              ) -> list[tuple[str, Key]]:
+    def owned(
+        self, person: str, typ: str, ring_side: dict[str, tuple[str, Key]]
+    ) -> list[tuple[str, Key]]:
         return [(v, k) for v, k in _out(self.h, person, typ) if v not in ring_side]
 
 
@@ -129,13 +142,19 @@ def _ev(s: Scene, what: str, nodes: list[str], keys: list[Key]) -> Evidence:
     return evidence(s.h, s.grader, what, nodes, keys)
 
 
-def _indicator(s: Scene, kind: str, score: float, facts: dict[str, Any],
-               items: list[tuple[float, Evidence]]) -> Indicator:
+def _indicator(
+    s: Scene, kind: str, score: float, facts: dict[str, Any], items: list[tuple[float, Evidence]]
+) -> Indicator:
     items.sort(key=lambda x: (-x[0], x[1]["nodes"], [r["id"] for r in x[1]["rels"]]))
     keep = int(s.cfg["output"]["evidence"])
-    return {"kind": kind, "score": round(max(0.0, min(1.0, score)), 4),
-            "weight": float(s.cfg["weights"][kind]), "facts": facts,
-            "evidence": [e for _, e in items[:keep]], "evidence_total": len(items)}
+    return {
+        "kind": kind,
+        "score": round(max(0.0, min(1.0, score)), 4),
+        "weight": float(s.cfg["weights"][kind]),
+        "facts": facts,
+        "evidence": [e for _, e in items[:keep]],
+        "evidence_total": len(items),
+    }
 
 
 # -- money ---------------------------------------------------------------------
@@ -173,26 +192,43 @@ def money(s: Scene, o: str) -> Indicator:
     dates = sorted({p[2] for p in payments if p[2] is not None})
     months = {(d.year, d.month) for d in dates}
     gaps = [(b - a_).days for a_, b in zip(dates, dates[1:], strict=False)]
-    regular = (len(months) >= int(cfg["regular_months"]) and bool(gaps)
-               and cfg["gap_min_days"] <= statistics.median(gaps) <= cfg["gap_max_days"])
+    regular = (
+        len(months) >= int(cfg["regular_months"])
+        and bool(gaps)
+        and cfg["gap_min_days"] <= statistics.median(gaps) <= cfg["gap_max_days"]
+    )
     window = timedelta(days=int(cfg["victim_days"]))
-    tied = sum(1 for *_, at, payer, _ in payments if at is not None and any(
-        r <= at <= r + window for r in s.recruits.get(payer, [])))
+    tied = sum(
+        1
+        for *_, at, payer, _ in payments
+        if at is not None and any(r <= at <= r + window for r in s.recruits.get(payer, []))
+    )
     share = tied / len(payments)
     score = 1 - (1 - 0.6 * c) * (1 - 0.5 * a) * (1 - 0.5 * float(regular)) * (1 - 0.5 * share * c)
     routes = sorted({e["what"] for *_, e in payments})
     vias = sorted({e["nodes"][3] != o and e["what"] != "layered_payment" for *_, e in payments})
-    facts = {"count": len(payments), "amount": round(total, 2), "months": len(months),
-             "regular": regular, "per_recruit": tied, "routes": routes,
-             "via_relative": any(vias),
-             "relations": sorted({x.relation for x in s.sphere(o) if x.person != o
-                                  and any(x.person in e["nodes"] for *_, e in payments)})}
-    return _indicator(s, "money", score, facts, [(p[0] * (1 + p[1] / 1e9), p[4])
-                                                 for p in payments])
+    facts = {
+        "count": len(payments),
+        "amount": round(total, 2),
+        "months": len(months),
+        "regular": regular,
+        "per_recruit": tied,
+        "routes": routes,
+        "via_relative": any(vias),
+        "relations": sorted(
+            {
+                x.relation
+                for x in s.sphere(o)
+                if x.person != o and any(x.person in e["nodes"] for *_, e in payments)
+            }
+        ),
+    }
+    return _indicator(s, "money", score, facts, [(p[0] * (1 + p[1] / 1e9), p[4]) for p in payments])
 
 
-def _layer(s: Scene, acct: str, amount: float, at: datetime
-           ) -> tuple[str, list[str], list[Key]] | None:
+def _layer(
+    s: Scene, acct: str, amount: float, at: datetime
+) -> tuple[str, list[str], list[Key]] | None:
     """Ring account -> a non-ring organization's account -> onwards within days."""
     h, cfg = s.h, s.cfg["money"]
     holders = [(p, k) for p, k in _in(h, acct, "HOLDS") if _has(h, p, "Organization")]
@@ -204,8 +240,12 @@ def _layer(s: Scene, acct: str, amount: float, at: datetime
         if src not in s.accounts or t0 is None:
             continue
         a0 = float(h.edges[tk].get("amount") or 0.0)
-        if t0 < at <= t0 + days and a0 > 0 and amount >= float(cfg["layer_share"]) * a0 \
-                and amount <= a0:
+        if (
+            t0 < at <= t0 + days
+            and a0 > 0
+            and amount >= float(cfg["layer_share"]) * a0
+            and amount <= a0
+        ):
             payer, pk = s.accounts[src]
             org, ok = holders[0]
             return "layered_payment", [payer, src, acct], [pk, tk, (ok[0], ok[1], ok[2])]
@@ -217,19 +257,29 @@ def _duty(s: Scene, o: str, member: str, at: datetime) -> bool:
     """Official ``o`` handled a case against ``member`` that went on, and he was named."""
     h = s.h
     for c, _ in _out(h, o, "INVESTIGATES", "SUPERVISES"):
-        if h.nodes[c].get("status") in _GOOD and (member, c) in s.since \
-                and s.since[(member, c)] <= at:
+        if (
+            h.nodes[c].get("status") in _GOOD
+            and (member, c) in s.since
+            and s.since[(member, c)] <= at
+        ):
             return True
     for e, _ in _out(h, o, "LED"):
         ev = h.nodes[e]
-        if ev.get("outcome") == "found" and ev.get("at") and parse_ts(ev["at"]) <= at and any(
-                t == member for t, _ in _in(h, e, "TARGET_OF")):
+        if (
+            ev.get("outcome") == "found"
+            and ev.get("at")
+            and parse_ts(ev["at"]) <= at
+            and any(t == member for t, _ in _in(h, e, "TARGET_OF"))
+        ):
             return True
     return False
 
 
-def _calls(s: Scene, o: str) -> tuple[list[tuple[float, str, datetime, Evidence]],
-                                      list[tuple[float, Evidence]], int, dict[str, int]]:
+def _calls(
+    s: Scene, o: str
+) -> tuple[
+    list[tuple[float, str, datetime, Evidence]], list[tuple[float, Evidence]], int, dict[str, int]
+]:
     """(tip-off calls, other calls, duty calls, ring calls per official-side phone)."""
     h = s.h
     window = timedelta(hours=float(s.cfg["tipoff"]["window_hours"]))
@@ -247,8 +297,9 @@ def _calls(s: Scene, o: str) -> tuple[list[tuple[float, str, datetime, Evidence]
                 member, mk = s.phones[rp]
                 nodes = [*([o] if v.person != o else []), v.person, ph, rp, member]
                 keys = [*v.keys, uk, ck, mk]
-                raid = next((e for e, t in s.raids if at is not None and t - window <= at < t),
-                            None)
+                raid = next(
+                    (e for e, t in s.raids if at is not None and t - window <= at < t), None
+                )
                 if raid is not None and at is not None:
                     e = _ev(s, "tipoff_call", [*nodes, raid], keys)
                     tips.append((e["grade"] * v.weight, raid, at, e))
@@ -266,10 +317,19 @@ def tipoff(s: Scene, o: str) -> Indicator:
     for w, raid, _, _ in tips:
         best[raid] = max(best.get(raid, 0.0), w)
     score = 1 - math.exp(-sum(best.values()))
-    facts = {"raids": len(best), "calls": len(tips),
-             "min_hours_before": min((round((t - at).total_seconds() / 3600, 1)
-                                      for _, raid, at, _ in tips for e, t in s.raids
-                                      if e == raid), default=None)}
+    facts = {
+        "raids": len(best),
+        "calls": len(tips),
+        "min_hours_before": min(
+            (
+                round((t - at).total_seconds() / 3600, 1)
+                for _, raid, at, _ in tips
+                for e, t in s.raids
+                if e == raid
+            ),
+            default=None,
+        ),
+    }
     return _indicator(s, "tipoff", score, facts, [(w, e) for w, _, _, e in tips])
 
 
@@ -283,8 +343,12 @@ def comms(s: Scene, o: str) -> Indicator:
     cfg = s.cfg["comms"]
     spec = n / (n + float(cfg["busy_share"]) * other)
     score = (1 - math.exp(-n / float(cfg["count_scale"]))) * spec
-    facts = {"calls": len(plain), "duty_calls": duty, "other_calls": other,
-             "members": len({e["nodes"][-1] for _, e in plain})}
+    facts = {
+        "calls": len(plain),
+        "duty_calls": duty,
+        "other_calls": other,
+        "members": len({e["nodes"][-1] for _, e in plain}),
+    }
     return _indicator(s, "comms", score, facts, plain)
 
 
@@ -306,10 +370,15 @@ def cases(s: Scene, o: str) -> Indicator:
         role = float(cfg["investigates" if k[2][0] == "INVESTIGATES" else "supervises"])
         reason = None
         if status == "sp3":
-            quick = bool(named and a.get("status_at") and parse_ts(a["status_at"]) - named[0][0]
-                         <= timedelta(days=int(cfg["sp3_quick_days"])))
-            reason, w = ("sp3_quick", float(cfg["sp3_quick"])) if quick else ("sp3",
-                                                                             float(cfg["sp3"]))
+            quick = bool(
+                named
+                and a.get("status_at")
+                and parse_ts(a["status_at"]) - named[0][0]
+                <= timedelta(days=int(cfg["sp3_quick_days"]))
+            )
+            reason, w = (
+                ("sp3_quick", float(cfg["sp3_quick"])) if quick else ("sp3", float(cfg["sp3"]))
+            )
             bad += role * w
         elif status in _OPEN and a.get("opened_at") and parse_ts(a["opened_at"]) < cutoff:
             reason, w = "stalled", float(cfg["stalled"])
@@ -326,8 +395,9 @@ def cases(s: Scene, o: str) -> Indicator:
         items.append(((role * w) * (1 if reason not in _GOOD else -1), e))
     net = bad - good
     score = 1 - math.exp(-net / float(cfg["scale"])) if net > 0 else 0.0
-    return _indicator(s, "cases", score, {**facts, "net": round(net, 3)},
-                      items if score > 0 else [])
+    return _indicator(
+        s, "cases", score, {**facts, "net": round(net, 3)}, items if score > 0 else []
+    )
 
 
 # -- ties and organizations ----------------------------------------------------------
@@ -364,8 +434,10 @@ def organizations(s: Scene, o: str) -> Indicator:
             w = base * e["grade"] * v.weight
             miss *= 1 - w
             items.append((w, e))
-    facts = {"roles": sorted({e["rels"][-1]["type"] for _, e in items}),
-             "via_relative": any(e["nodes"][0] == o and len(e["nodes"]) > 2 for _, e in items)}
+    facts = {
+        "roles": sorted({e["rels"][-1]["type"] for _, e in items}),
+        "via_relative": any(e["nodes"][0] == o and len(e["nodes"]) > 2 for _, e in items),
+    }
     return _indicator(s, "organizations", 1 - miss, facts, items)
 
 
@@ -374,13 +446,19 @@ def betweenness(s: Scene, officials: list[str]) -> dict[str, float]:
     """Betweenness between ring members and officials over informal relationships only."""
     g = nx.Graph()
     g.add_nodes_from(sorted(s.h.nodes))
-    g.add_edges_from(sorted({(min(u, v), max(u, v)) for u, v, k in s.h.edges(keys=True)
-                             if k[0] not in _DUTY and u != v}))
+    g.add_edges_from(
+        sorted(
+            {
+                (min(u, v), max(u, v))
+                for u, v, k in s.h.edges(keys=True)
+                if k[0] not in _DUTY and u != v
+            }
+        )
+    )
     sources = sorted(s.members & set(g))
     if not sources or not officials:
         return {}
-    b = nx.betweenness_centrality_subset(g, sources=sources, targets=officials,
-                                         normalized=False)
+    b = nx.betweenness_centrality_subset(g, sources=sources, targets=officials, normalized=False)
     top = max((b.get(o, 0.0) for o in officials), default=0.0)
     return {o: (b.get(o, 0.0) / top if top > 0 else 0.0) for o in officials}
 

@@ -51,30 +51,50 @@ def describe(kind: str, f: dict[str, Any], lang: str = "id") -> str:
         return _money(f, lang)
     if kind == "tipoff":
         h = f.get("min_hours_before")
-        return (f"{f.get('calls')} call(s) before {f.get('raids')} failed raid(s), "
-                f"the closest {h} h before" if en else
-                f"{f.get('calls')} panggilan menjelang {f.get('raids')} penggerebekan yang gagal, "
-                f"paling dekat {h} jam sebelumnya")
+        return (
+            f"{f.get('calls')} call(s) before {f.get('raids')} failed raid(s), "
+            f"the closest {h} h before"
+            if en
+            else f"{f.get('calls')} panggilan menjelang {f.get('raids')} penggerebekan yang gagal, "
+            f"paling dekat {h} jam sebelumnya"
+        )
     if kind == "organizations":
         roles = ", ".join(r.lower().replace("_of", "") for r in f.get("roles", []))
-        who = ("through a relative" if en else "lewat kerabat") if f.get("via_relative") else (
-            "himself" if en else "sendiri")
-        return (f"holds a role ({roles}) in a ring company, {who}" if en else
-                f"memegang jabatan ({roles}) di perusahaan jaringan, {who}")
+        who = (
+            ("through a relative" if en else "lewat kerabat")
+            if f.get("via_relative")
+            else ("himself" if en else "sendiri")
+        )
+        return (
+            f"holds a role ({roles}) in a ring company, {who}"
+            if en
+            else f"memegang jabatan ({roles}) di perusahaan jaringan, {who}"
+        )
     if kind == "cases":
         parts = {k: v for k, v in f.items() if k != "net"}
         listing = ", ".join(f"{v} {k}" for k, v in sorted(parts.items()))
-        return (f"handled cases against members: {listing}" if en else
-                f"menangani perkara anggota jaringan: {listing}")
+        return (
+            f"handled cases against members: {listing}"
+            if en
+            else f"menangani perkara anggota jaringan: {listing}"
+        )
     if kind == "ties":
-        return (f"{f.get('ties')} family/associate tie(s) with members" if en else
-                f"{f.get('ties')} hubungan keluarga/rekan dengan anggota")
+        return (
+            f"{f.get('ties')} family/associate tie(s) with members"
+            if en
+            else f"{f.get('ties')} hubungan keluarga/rekan dengan anggota"
+        )
     if kind == "comms":
-        return (f"{f.get('calls')} call(s) with {f.get('members')} member(s) "
-                f"({f.get('other_calls')} other calls)" if en else
-                f"{f.get('calls')} panggilan dengan {f.get('members')} anggota "
-                f"({f.get('other_calls')} panggilan lain)")
-    return (f"bridges the ring and officials (relative betweenness "
-            f"{f.get('relative_betweenness')})" if en else
-            f"menjembatani jaringan dan pejabat (betweenness relatif "
-            f"{f.get('relative_betweenness')})")
+        return (
+            f"{f.get('calls')} call(s) with {f.get('members')} member(s) "
+            f"({f.get('other_calls')} other calls)"
+            if en
+            else f"{f.get('calls')} panggilan dengan {f.get('members')} anggota "
+            f"({f.get('other_calls')} panggilan lain)"
+        )
+    return (
+        f"bridges the ring and officials (relative betweenness {f.get('relative_betweenness')})"
+        if en
+        else f"menjembatani jaringan dan pejabat (betweenness relatif "
+        f"{f.get('relative_betweenness')})"
+    )
