@@ -34,6 +34,7 @@ sys.path[:] = [str(_BENCH.parent)] + [p for p in sys.path if Path(p or ".").reso
 
 from bench._common import md_table, neo4j_server, percentile, report_machine  # noqa: E402
 from graph_api.store import open_store  # noqa: E402
+from graph_api.web.security import create_token  # noqa: E402
 from graph_api.web.users import UserStore  # noqa: E402
 from ingest import ingest_path  # noqa: E402
 from ingest.synth import generate  # noqa: E402
@@ -47,10 +48,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(store_uri: str, state: Path) -> tuple[subprocess.Popen[bytes], str]:
+def _serve(store_uri: str, state: Path, secret: str) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    env = {**os.environ, "TELUSUR_SECRET": secrets.token_urlsafe(48),
-           "TELUSUR_STATE_DIR": str(state)}
+    env = {**os.environ, "TELUSUR_SECRET": secret, "TELUSUR_STATE_DIR": str(state)}
     log = (state / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", "from graph_api.cli import main; main()", "serve",
@@ -103,12 +103,24 @@ async def _load(url: str, tokens: list[str], rings: list[str], people: list[str]
     return out, errors, time.perf_counter() - t0
 
 
-def _tokens(url: str, passwords: dict[str, str]) -> list[str]:
-    return [
-        httpx.post(url + "/api/v1/auth/token", data={"username": u, "password": p},
-                   timeout=60).json()["access_token"]
-        for u, p in passwords.items()
-    ]
+def _tokens(url: str, passwords: dict[str, str], state: Path, secret: str) -> list[str]:
+    """One real sign-in (the login limit is 10 a minute per address), then tokens minted
+    with the service's own secret for the other clients: same JWTs the service issues."""
+    first, password = next(iter(passwords.items()))
+    r = httpx.post(url + "/api/v1/auth/token", data={"username": first, "password": password},
+                   timeout=60)
+    r.raise_for_status()
+    users = UserStore(state / "users.sqlite")
+    try:
+        minted = []
+        for name in list(passwords)[1:]:
+            user = users.get(name)
+            assert user is not None
+            minted.append(create_token(secret=secret, user=name, role=user.role,
+                                       version=user.version, minutes=60))
+    finally:
+        users.close()
+    return [r.json()["access_token"], *minted]
 
 
 def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests: int,
@@ -132,9 +144,10 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
         passwords[f"bench{i}"] = secrets.token_urlsafe(12)
         users.add(f"bench{i}", role="reskrim", password=passwords[f"bench{i}"])
     users.close()
-    proc, url = _serve(store_uri, state)
+    secret = secrets.token_urlsafe(48)
+    proc, url = _serve(store_uri, state, secret)
     try:
-        tokens = _tokens(url, passwords)
+        tokens = _tokens(url, passwords, state, secret)
         asyncio.run(_load(url, tokens[:2], rings, people, 4, 60))  # warm-up, not counted
         out, errors, wall = asyncio.run(_load(url, tokens, rings, people, requests, limit_s))
     finally:
