@@ -41,19 +41,29 @@ def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
         others = store.get_nodes(
             sorted({i for ids in blocks.values() if len(ids) <= MAX_BLOCK for i in ids})
         )
+        # Within a block, compare only records with the same first name token (a
+        # birth place is a whole town); pre-grouped once per block.
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for block, ids in blocks.items():
+            if len(ids) > MAX_BLOCK:
+                continue
+            for oid in ids:
+                if oid in others and not others[oid]["props"].get("merged_into"):
+                    token = _first_token(others[oid]["props"]) if prop == "birth_place" else ""
+                    grouped.setdefault((block, token), []).append(oid)
         for nid, node in nodes.items():
             value = node["props"].get(prop)
-            if not value or len(blocks.get(str(value), [])) > MAX_BLOCK:
+            if not value:
                 continue
-            first = _first_token(node["props"])
-            for oid in blocks.get(str(value), []):
-                if oid == nid or oid not in others or others[oid]["props"].get("merged_into"):
+            if prop == "birth_place":
+                if len(str(node["props"].get("name_norm", "")).split()) < 2:
+                    continue  # a town is a large block: only full names
+                token = _first_token(node["props"])
+            else:
+                token = ""
+            for oid in grouped.get((str(value), token), []):
+                if oid == nid:
                     continue
-                if prop == "birth_place" and (
-                    _first_token(others[oid]["props"]) != first
-                    or len(str(node["props"].get("name_norm", "")).split()) < 2
-                ):
-                    continue  # a town is a large block: a full name, same first name
                 score = _score(node["props"], others[oid]["props"])
                 if score is None or score < threshold:
                     continue

@@ -56,6 +56,9 @@ class LoadContext:
     #: agency keys of the bundle, pre-read (parents may come later in the file)
     agency_keys: set[str] = field(default_factory=set)
     seen: SeenIndex = field(default_factory=SeenIndex)
+    #: (phone, sources) already written in this run: a CDR names the same phones in
+    #: thousands of rows, and writing the node once per source is enough
+    phones_written: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
     #: property names written so far per resolved entity (merged records fill gaps only)
     filled: dict[str, set[str]] = field(default_factory=dict)
     #: links whose target may come later in the same file (agency parents)
@@ -93,6 +96,13 @@ class LoadContext:
         if not raw:
             return []
         return [self.ref(row, "source_id", {"source"}).id]
+
+    def phone(self, batch: Batch, number: str, sources: list[str]) -> None:
+        """Add the ``Phone`` node unless this run already wrote it with these sources."""
+        mark = (number, tuple(sources))
+        if mark not in self.phones_written:
+            self.phones_written.add(mark)
+            batch.node(number, ["Phone"], {"number": number, "sources": sources})
 
     def keys(self, key: str) -> list[str]:
         return [self.sid(key)]

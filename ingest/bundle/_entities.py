@@ -62,7 +62,7 @@ def _phones(row: dict[str, str]) -> list[str]:
 
 def _uses(ctx: LoadContext, batch: Batch, holder: str, phones: list[str], src: list[str]) -> None:
     for number in phones:
-        batch.node(number, ["Phone"], {"number": number, "sources": src})
+        ctx.phone(batch, number, src)
         batch.rel(f"uses:{holder}:{number}", "USES", holder, number, {"sources": src})
 
 

@@ -251,7 +251,7 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         kind = enum(row, spec, "kind") or "call"
         src = ctx.sources(row)
         for number in ends:
-            batch.node(number, ["Phone"], {"number": number, "sources": src})
+            ctx.phone(batch, number, src)
         digest, n = occ.next(row)
         batch.rel(
             f"{ctx.bundle}:call:{digest}:{n}",
