@@ -57,7 +57,13 @@ class Neo4jStore(Store):
         self.chunk = chunk
         try:
             self._driver = GraphDatabase.driver(
-                uri, auth=auth, connection_acquisition_timeout=20.0, max_connection_pool_size=50
+                uri,
+                auth=auth,
+                connection_acquisition_timeout=20.0,
+                max_connection_pool_size=50,
+                # "property does not exist" notices are expected on a fresh or partial
+                # database (a label's first ingest); they only flooded operators' logs.
+                notifications_disabled_classifications=["UNRECOGNIZED"],
             )
         except (ValueError, neo_exc.ConfigurationError) as exc:
             raise StoreUnavailable(f"bad Neo4j address {uri}: {exc}") from exc
