@@ -62,6 +62,7 @@ class EmbeddedStore(Store):
         self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
         self._rel_ends: dict[tuple[str, str], tuple[str, str]] = {}
         self._version = -1
+        self._writes = 0
         self._refresh()
 
     # -- loading -------------------------------------------------------------
@@ -100,6 +101,14 @@ class EmbeddedStore(Store):
         with self._lock:
             self._refresh()
             yield self._graph
+
+    @property
+    def generation(self) -> tuple[int, int]:
+        """Changes whenever the graph does (our writes, or another process's commits):
+        a key for caching what is derived from the whole graph."""
+        with self._lock:
+            self._refresh()
+            return (self._version, self._writes)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -247,6 +256,7 @@ class EmbeddedStore(Store):
             for n in plan.nodes:
                 # Merged props are a superset of the stored ones: updating in place is exact.
                 g.add_node(n["id"], **n["props"], **{LABELS: frozenset(n["labels"])})
+            self._writes += 1
             for r in plan.rels:
                 key = (r["type"], r["id"])
                 start, end = self._rel_ends.get(key, (r["start"], r["end"]))
@@ -269,6 +279,7 @@ class EmbeddedStore(Store):
             self._db.execute("COMMIT")
             self._graph = nx.MultiDiGraph()
             self._rel_ends = {}
+            self._writes += 1
 
     def check(self) -> dict[str, str]:
         with self._lock:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,8 +42,31 @@ class Victims:
     strings: frozenset[str] = frozenset()
 
 
+# Keyed by the store object itself (weakly), never by id(): a new store must not
+# inherit another's answer.
+_CACHE: weakref.WeakKeyDictionary[EmbeddedStore, tuple[object, Victims]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def victims(store: Store) -> Victims:
-    """The people VICTIM_IN a case, the phones they use and their identifying strings."""
+    """The people VICTIM_IN a case, the phones they use and their identifying strings.
+
+    On the embedded store the answer is kept until the graph changes (it scans every
+    relationship, which every reskrim request would otherwise pay for).
+    """
+    if isinstance(store, EmbeddedStore):
+        generation = store.generation
+        cached = _CACHE.get(store)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        found = _victims(store)
+        _CACHE[store] = (generation, found)
+        return found
+    return _victims(store)
+
+
+def _victims(store: Store) -> Victims:
     people: set[str] = set()
     phones: set[str] = set()
     strings: set[str] = set()
