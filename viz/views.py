@@ -108,13 +108,15 @@ def ring_page(
         node_ids.append(p["id"])
         scores[p["id"]] = float(p["score"])
         for ind in p["indicators"]:
-            kind = _KIND.get(str(ind["kind"]), "organization")
+            # Bridging is a summary over many paths: drawn, but not coloured as evidence.
+            kind = _KIND.get(str(ind["kind"])) if ind["kind"] != "bridging" else None
             for ev in ind.get("evidence", []):
                 ns, rs = _evidence_ids(ev)
                 node_ids += ns
                 rel_keys += rs
                 for _, rid in rs:
-                    kinds.setdefault(rid, kind)
+                    if kind is not None:
+                        kinds.setdefault(rid, kind)
     members = [n["node"]["id"] for n in store.neighbours(ring_id, types=["MEMBER_OF"])]
     node_ids += members
     sub = clean(_subgraph(store, node_ids, rel_keys + [("MEMBER_OF", "*")], ring_id))
