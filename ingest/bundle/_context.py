@@ -170,3 +170,30 @@ def extras(row: dict[str, str], spec: FileSpec) -> dict[str, Any]:
 def _prop_name(column: str) -> str:
     out = "".join(c if c.isalnum() else "_" for c in column.strip().lower())
     return out.strip("_") or "column"
+
+
+Rows = list[tuple[int, dict[str, str]]]
+Reject = Callable[[int, dict[str, str], str], None]
+
+
+def given(**kw: Any) -> dict[str, Any]:
+    """The keyword arguments that have a value (``None`` means "not in the row")."""
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def each(
+    rows: Rows, batch: Batch, reject: Reject, fn: Callable[[int, dict[str, str], Batch], None]
+) -> int:
+    """Apply ``fn`` to every row; a rejected row leaves nothing behind in ``batch``."""
+    accepted = 0
+    for line, row in rows:
+        local = Batch()
+        try:
+            fn(line, row, local)
+        except RowError as exc:
+            reject(line, row, str(exc))
+            continue
+        batch.nodes.extend(local.nodes)
+        batch.rels.extend(local.rels)
+        accepted += 1
+    return accepted

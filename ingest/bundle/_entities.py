@@ -3,16 +3,17 @@ accounts, rings. Each takes a chunk of rows and fills a :class:`Batch`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from ingest.bundle._context import (
     Batch,
     LoadContext,
     Ref,
+    Reject,
     RowError,
+    Rows,
+    each,
     enum,
     extras,
+    given,
     open_enum,
     required,
     text,
@@ -27,27 +28,6 @@ from ingest.normalize import (
     normalize_phone,
     split_multi,
 )
-
-Rows = list[tuple[int, dict[str, str]]]
-Reject = Callable[[int, dict[str, str], str], None]
-
-
-def each(
-    rows: Rows, batch: Batch, reject: Reject, fn: Callable[[int, dict[str, str], Batch], None]
-) -> int:
-    """Apply ``fn`` to every row; a rejected row leaves nothing behind in ``batch``."""
-    accepted = 0
-    for line, row in rows:
-        local = Batch()
-        try:
-            fn(line, row, local)
-        except RowError as exc:
-            reject(line, row, str(exc))
-            continue
-        batch.nodes.extend(local.nodes)
-        batch.rels.extend(local.rels)
-        accepted += 1
-    return accepted
 
 
 def _phones(row: dict[str, str]) -> list[str]:
@@ -66,10 +46,6 @@ def _uses(ctx: LoadContext, batch: Batch, holder: str, phones: list[str], src: l
         batch.rel(f"uses:{holder}:{number}", "USES", holder, number, {"sources": src})
 
 
-def _props(**kw: Any) -> dict[str, Any]:
-    return {k: v for k, v in kw.items() if v is not None}
-
-
 def sources(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     spec = BY_NAME["sources.csv"]
 
@@ -77,7 +53,7 @@ def sources(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         required(row, spec)
         key = row["source_id"]
         sid = ctx.sid(key)
-        props = _props(
+        props = given(
             kind=enum(row, spec, "kind"),
             title=text(row, "title"),
             date=when(row, "date", date_only=True),
@@ -113,7 +89,7 @@ def agencies(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         batch.node(
             aid,
             ["Agency"],
-            _props(
+            given(
                 name=row["name"],
                 kind=kind,
                 kind_raw=kind_raw,
@@ -154,7 +130,7 @@ def organizations(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) ->
         kind, kind_raw = open_enum(row, spec, "kind")
         phones = _phones(row)
         src = ctx.sources(row)
-        props = _props(
+        props = given(
             name=row["name"],
             name_norm=normalize_name(row["name"]),
             kind=kind,
@@ -203,7 +179,7 @@ def people(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         nik = check_nik(row["nik"]) if row.get("nik", "").strip() else None
         phones = _phones(row)
         src = ctx.sources(row)
-        props = _props(
+        props = given(
             name=row["name"],
             name_norm=normalize_name(row["name"]),
             aliases=split_multi(row.get("aliases", "")) or None,
@@ -254,7 +230,7 @@ def officials(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
         batch.node(
             person.id,
             ["Person", "Official"],
-            _props(id_numbers=[number] if number else None, sources=src),
+            given(id_numbers=[number] if number else None, sources=src),
         )
         n = ctx.occurrence(f"post|{person.id}|{agency.id}|{row.get('since', '')}")
         rid = f"{ctx.bundle}:post:{row['person_id']}:{row['agency_id']}:{row.get('since', '')}:{n}"
@@ -263,7 +239,7 @@ def officials(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
             "HOLDS_POST",
             person.id,
             agency.id,
-            _props(
+            given(
                 id_number=number,
                 rank=text(row, "rank"),
                 position=text(row, "position"),
@@ -294,7 +270,7 @@ def accounts(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             else None
         )
         src = ctx.sources(row)
-        props = _props(
+        props = given(
             bank=row["bank"].strip(),
             number=account_number(row["number"]),
             kind=enum(row, spec, "kind"),
@@ -328,7 +304,7 @@ def rings(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         batch.node(
             rid,
             ["Ring"],
-            _props(
+            given(
                 name=text(row, "name"),
                 sources=ctx.sources(row),
                 keys=ctx.keys(key),

@@ -8,15 +8,18 @@ from ingest.bundle._context import (
     Batch,
     LoadContext,
     Ref,
+    Reject,
     RowError,
+    Rows,
+    each,
     enum,
     extras,
+    given,
     open_enum,
     required,
     text,
     when,
 )
-from ingest.bundle._entities import Reject, Rows, each
 from ingest.bundle.spec import BY_NAME, FAMILY_DETAILS, MEMBER_ROLES, RELATION_TYPES
 from ingest.normalize import (
     NormalizeError,
@@ -25,10 +28,6 @@ from ingest.normalize import (
     parse_amount,
     parse_currency,
 )
-
-
-def _props(**kw: object) -> dict[str, object]:
-    return {k: v for k, v in kw.items() if v is not None}
 
 
 def _digest(*parts: str) -> str:
@@ -47,7 +46,7 @@ def cases(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         batch.node(
             cid,
             ["Case"],
-            _props(
+            given(
                 title=text(row, "title"),
                 report_number=text(row, "report_number"),
                 status=enum(row, spec, "status"),
@@ -80,7 +79,7 @@ def events(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         batch.node(
             eid,
             ["Event"],
-            _props(
+            given(
                 kind=kind,
                 kind_raw=kind_raw,
                 at=when(row, "at"),
@@ -143,7 +142,7 @@ def relations(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
         elif detail is not None:
             props["detail"] = detail
         props.update(
-            _props(
+            given(
                 since=when(row, "since", date_only=True),
                 until=when(row, "until", date_only=True),
                 sources=ctx.sources(row),
@@ -182,8 +181,8 @@ class _Occurrences:
 def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     spec = BY_NAME["transfers.csv"]
     occ = _Occurrences(ctx, rows)
-    given = [r.get("transfer_id", "").strip() for _, r in rows]
-    earlier = ctx.seen.seen_ids([g for g in given if g])
+    ids_given = [r.get("transfer_id", "").strip() for _, r in rows]
+    earlier = ctx.seen.seen_ids([g for g in ids_given if g])
     this_chunk: set[str] = set()
 
     def one(line: int, row: dict[str, str], batch: Batch) -> None:
@@ -201,7 +200,7 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
         assert at is not None  # required
         channel = enum(row, spec, "channel")
         tid = text(row, "transfer_id")
-        props = _props(
+        props = given(
             amount=amount_to_float(amount),
             currency=currency,
             at=at,
@@ -258,7 +257,7 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             "CALLED",
             ends[0],
             ends[1],
-            _props(
+            given(
                 at=at,
                 duration_s=int(duration) if duration else None,
                 kind=kind,

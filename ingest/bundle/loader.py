@@ -16,12 +16,12 @@ from graph_api.errors import InputError
 from graph_api.store.base import Store
 from ingest.bundle import _entities, _records
 from ingest.bundle._candidates import link_candidates
-from ingest.bundle._context import Batch, LoadContext, RowError, required
+from ingest.bundle._context import Batch, LoadContext, Reject, RowError, required
 from ingest.bundle.spec import BY_NAME, FILES, FileSpec
 from ingest.normalize import NormalizeError, SniffResult, header, read_rows, sniff_file
 from ingest.report import FileReport, IngestReport, RejectsWriter
 
-Handler = Callable[[LoadContext, list[tuple[int, dict[str, str]]], Batch, _entities.Reject], int]
+Handler = Callable[[LoadContext, list[tuple[int, dict[str, str]]], Batch, Reject], int]
 HANDLERS: dict[str, Handler] = {
     "sources.csv": _entities.sources,
     "agencies.csv": _entities.agencies,
