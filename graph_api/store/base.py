@@ -7,7 +7,7 @@ operation returns identical results for the same writes.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
@@ -106,6 +106,13 @@ class Store(abc.ABC):
         Returns value -> sorted ids; values without a match are left out. Used by
         entity resolution to find a record already stored under a strong identifier.
         """
+
+    @property
+    @abc.abstractmethod
+    def generation(self) -> Hashable:
+        """A value that changes whenever anything commits to the store (this
+        process or another): the key for caching results derived from the
+        whole graph. Equal values mean nothing was written in between."""
 
     @abc.abstractmethod
     def counts(self) -> Counts:

@@ -123,6 +123,25 @@ class Neo4jStore(Store):
         except (neo_exc.ServiceUnavailable, neo_exc.SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}") from exc
 
+    @property
+    def generation(self) -> str:
+        """Changes whenever the database commits anything (ours or anyone's).
+
+        The bookmark the server returns after an empty read transaction: it names
+        the last transaction committed on the database that answered, so it is a
+        cheap key (one round trip) for caching what is derived from the whole
+        graph. In a cluster different members may answer with different
+        bookmarks; that only costs a cache miss, never a stale answer.
+        """
+        try:
+            with self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                session.execute_read(lambda tx: tx.run("RETURN 1").consume())
+                return "|".join(sorted(session.last_bookmarks().raw_values))
+        except (neo_exc.ServiceUnavailable, neo_exc.SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}") from exc
+
     def _timeout(self, write: bool) -> float:
         return self.write_timeout if write else self.read_timeout
 

@@ -227,3 +227,22 @@ def test_reopen_restores_same_graph(store: Store, tmp_path: Any) -> None:
         assert (other.get_node("b:p2"), other.neighbours("b:a1")) == before
     finally:
         other.close()
+
+
+def test_generation_changes_with_any_commit_only(store: Store) -> None:
+    """The cache key for whole-graph results: still without writes, new after anyone's."""
+    small_graph(store)
+    first = store.generation
+    assert store.generation == first
+    store.get_node("b:p1")
+    store.neighbours("b:a1")
+    assert store.generation == first
+    store.upsert([person("g:1", "Baru")])
+    second = store.generation
+    assert second != first
+    other = EmbeddedStore(store.path) if isinstance(store, EmbeddedStore) else open_store(store.uri)
+    try:
+        other.upsert([person("g:2", "Lain")])
+    finally:
+        other.close()
+    assert store.generation not in (first, second)
