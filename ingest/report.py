@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from graph_api.store.base import UpsertResult
+
 
 @dataclass
 class FileReport:
@@ -34,6 +36,13 @@ class IngestReport:
     rejects_file: str | None = None
     written: bool = True
     seconds: float = 0.0
+
+    def add_result(self, result: UpsertResult) -> None:
+        """Count what one written batch created, updated or left unchanged."""
+        for k, v in result.nodes.items():
+            self.nodes[k] += v
+        for k, v in result.relationships.items():
+            self.relationships[k] += v
 
     @property
     def rejected_total(self) -> int:

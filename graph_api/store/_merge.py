@@ -16,8 +16,11 @@ from graph_api.model import GROWING_LISTS
 from graph_api.rows import NodeRow, RelRow, merge_lists
 
 Status = Literal["created", "updated", "unchanged"]
-_LISTS = ("sources", "keys")
-_REL_LISTS = ("sources",)
+#: Lists every stored node / relationship has, empty when nothing was given.
+NODE_DEFAULT_LISTS = ("sources", "keys")
+REL_DEFAULT_LISTS = ("sources",)
+_LISTS = NODE_DEFAULT_LISTS
+_REL_LISTS = REL_DEFAULT_LISTS
 
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:

@@ -18,9 +18,10 @@ from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo_exc
 
 from graph_api.context import current_actor
-from graph_api.errors import StoreUnavailable
-from graph_api.model import ENTITY_LABEL, MODEL
-from graph_api.rows import NodeRow, RelRow
+from graph_api.errors import MissingEndpoint, StoreUnavailable
+from graph_api.model import ENTITY_LABEL, GROWING_LISTS, MODEL
+from graph_api.rows import NodeRow, RelRow, check_endpoint_labels
+from graph_api.store._merge import NODE_DEFAULT_LISTS, REL_DEFAULT_LISTS, Status
 from graph_api.store.base import Counts, Direction, Neighbour, Store, UpsertResult, empty_counts
 from graph_api.store.schema import schema_statements
 
@@ -246,89 +247,75 @@ class Neo4jStore(Store):
     def _write(
         self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
     ) -> UpsertResult:
-        def work(tx: ManagedTransaction) -> UpsertResult:
-            def run(text: str, **params: Any) -> list[dict[str, Any]]:
-                return [r.data() for r in tx.run(_q(text), params)]
+        """Merge on the server: no read of stored rows, one statement per chunk.
 
+        The statements apply ``store/_merge.py``'s semantics in Cypher (given
+        scalars overwrite, growing lists append what they lack, labels only grow,
+        a relationship's endpoints are fixed when it is created) and count what
+        was created, updated or left unchanged. Relationships whose endpoints are
+        missing or carry the wrong labels are not created and come back; the
+        first of them raises, which rolls the whole transaction back.
+        """
+        node_groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for n in nodes:
+            node_groups.setdefault(tuple(sorted(n["labels"])), []).append(
+                _split(n["id"], n["props"])
+            )
+        rel_groups: dict[str, list[dict[str, Any]]] = {}
+        order: dict[tuple[str, str], int] = {}
+        for i, rr in enumerate(rels):
+            row = _split(rr["id"], rr["props"])
+            row["start"], row["end"] = rr["start"], rr["end"]
+            rel_groups.setdefault(rr["type"], []).append(row)
+            order[(rr["type"], rr["id"])] = i
+
+        def work(tx: ManagedTransaction) -> UpsertResult:
+            result = UpsertResult()
             doomed: dict[str, list[str]] = {}
             for typ, rid in delete:
                 if typ in MODEL.rels:
                     doomed.setdefault(typ, []).append(rid)
             for typ, rids in doomed.items():
-                run(f"UNWIND $ids AS id MATCH ()-[x:{typ} {{id: id}}]->() DELETE x", ids=rids)
-
-            stored: dict[str, NodeRow] = {}
-            ends = list({e for r in rels for e in (r["start"], r["end"])})
-            ids = [n["id"] for n in nodes]
-            for chunk in _chunks(list(dict.fromkeys(ids + ends)), self.chunk):
-                for r in run(
-                    f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) "
-                    "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
-                    ids=chunk,
-                ):
-                    stored[r["id"]] = _node(r)
-            stored_rels: dict[tuple[str, str], RelRow] = {}
-            by_type: dict[str, list[str]] = {}
-            for rel_row in rels:
-                by_type.setdefault(rel_row["type"], []).append(rel_row["id"])
-            for typ, rids in by_type.items():
-                for chunk in _chunks(rids, self.chunk):
-                    for found in run(
-                        f"UNWIND $ids AS id MATCH (a)-[x:{typ} {{id: id}}]->(b) "
-                        "RETURN x.id AS id, a.id AS start, b.id AS end, properties(x) AS props",
-                        ids=chunk,
-                    ):
-                        stored_rels[(typ, found["id"])] = _rel(typ, found)
-            end_labels = {i: stored[i]["labels"] for i in ends if i in stored}
-            node_ids = set(ids)
-            plan = self.plan(
-                nodes,
-                rels,
-                {i: n for i, n in stored.items() if i in node_ids},
-                stored_rels,
-                end_labels,
-            )
-            by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            for n in plan.nodes:
-                by_labels.setdefault(tuple(n["labels"]), []).append(
-                    {"id": n["id"], "props": {**n["props"], "id": n["id"]}}
+                tx.run(
+                    _q(f"UNWIND $ids AS id MATCH ()-[x:{typ} {{id: id}}]->() DELETE x"), ids=rids
+                ).consume()
+            for labels, group in node_groups.items():
+                text = _node_statement(labels, _list_keys(group))
+                for chunk in _chunks(group, self.chunk):
+                    rec = tx.run(_q(text), rows=chunk).single(strict=True)
+                    _count(result.nodes, len(chunk), rec["created"], rec["unchanged"])
+            bad: list[tuple[int, RelRow, list[str] | None, list[str] | None]] = []
+            for typ, group in rel_groups.items():
+                spec = MODEL.rels[typ]
+                text = _rel_statement(typ, _list_keys(group))
+                for chunk in _chunks(group, self.chunk):
+                    rec = tx.run(
+                        _q(text), rows=chunk, starts=list(spec.sources), ends=list(spec.targets)
+                    ).single(strict=True)
+                    _count(result.relationships, len(chunk), rec["created"], rec["unchanged"])
+                    for rid, start, end, la, lb in rec["bad"]:
+                        row: RelRow = {
+                            "id": rid,
+                            "type": typ,
+                            "start": start,
+                            "end": end,
+                            "props": {},
+                        }
+                        bad.append((order[(typ, rid)], row, la, lb))
+            if bad:
+                _, row, la, lb = min(bad, key=lambda t: t[0])
+                for end_id, end_labels in ((row["start"], la), (row["end"], lb)):
+                    if end_labels is None:
+                        raise MissingEndpoint(
+                            f"relationship {row['id']!r} ({row['type']}): no node {end_id!r}"
+                        )
+                check_endpoint_labels(
+                    row,
+                    [x for x in la or [] if x != ENTITY_LABEL],
+                    [x for x in lb or [] if x != ENTITY_LABEL],
                 )
-            for labels, label_rows in by_labels.items():
-                label_text = ":".join(labels)
-                for node_chunk in _chunks(label_rows, self.chunk):
-                    run(
-                        f"UNWIND $rows AS r MERGE (n:{ENTITY_LABEL} {{id: r.id}}) "
-                        f"SET n = r.props SET n:{label_text}",
-                        rows=node_chunk,
-                    )
-            new_rows: dict[str, list[dict[str, Any]]] = {}
-            old_rows: dict[str, list[dict[str, Any]]] = {}
-            for rr in plan.rels:
-                key = (rr["type"], rr["id"])
-                target = new_rows if key in plan.new_rel_ids else old_rows
-                target.setdefault(rr["type"], []).append(
-                    {
-                        "id": rr["id"],
-                        "start": rr["start"],
-                        "end": rr["end"],
-                        "props": {**rr["props"], "id": rr["id"]},
-                    }
-                )
-            for typ, typed in new_rows.items():
-                for rel_chunk in _chunks(typed, self.chunk):
-                    run(
-                        f"UNWIND $rows AS r MATCH (a:{ENTITY_LABEL} {{id: r.start}}) "
-                        f"MATCH (b:{ENTITY_LABEL} {{id: r.end}}) "
-                        f"CREATE (a)-[x:{typ}]->(b) SET x = r.props",
-                        rows=rel_chunk,
-                    )
-            for typ, typed in old_rows.items():
-                for rel_chunk in _chunks(typed, self.chunk):
-                    run(
-                        f"UNWIND $rows AS r MATCH ()-[x:{typ} {{id: r.id}}]->() SET x = r.props",
-                        rows=rel_chunk,
-                    )
-            return plan.result
+                raise AssertionError(f"relationship {row['id']!r} refused without a reason")
+            return result
 
         return self.transaction(work, write=True)
 
@@ -370,6 +357,78 @@ class Neo4jStore(Store):
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
+
+
+def _split(rid: str, props: dict[str, Any]) -> dict[str, Any]:
+    """A row for the merge statements: scalars to set, growing lists to extend."""
+    scalars: dict[str, Any] = {}
+    lists: dict[str, list[Any]] = {}
+    for k, v in props.items():
+        if v is None:
+            continue
+        if k in GROWING_LISTS:
+            lists[k] = list(dict.fromkeys(v))
+        else:
+            scalars[k] = v
+    return {"id": rid, "set": scalars, "lists": lists}
+
+
+def _list_keys(rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    return tuple(sorted({k for r in rows for k in r["lists"]}))
+
+
+def _list_sets(var: str, keys: Sequence[str], defaults: Sequence[str]) -> str:
+    """SET items that grow ``var``'s lists (order of first appearance), as merge_lists."""
+    items = []
+    for k in dict.fromkeys([*defaults, *keys]):
+        old = f"coalesce({var}.{k}, [])"
+        grown = f"{old} + [v IN coalesce(r.lists.{k}, []) WHERE NOT v IN {old}]"
+        if k not in defaults:  # absent stays absent
+            grown = f"CASE WHEN r.lists.{k} IS NULL THEN {var}.{k} ELSE {grown} END"
+        items.append(f"{var}.{k} = {grown}")
+    return ", ".join(items)
+
+
+def _node_statement(labels: Sequence[str], keys: Sequence[str]) -> str:
+    # A node MERGE has just created carries only the Entity label.
+    return (
+        f"UNWIND $rows AS r MERGE (n:{ENTITY_LABEL} {{id: r.id}}) "
+        "WITH n, r, properties(n) AS before, size(labels(n)) AS had "
+        f"SET n += r.set, {_list_sets('n', keys, NODE_DEFAULT_LISTS)} "
+        f"SET n:{':'.join(labels)} "
+        "RETURN sum(CASE WHEN had = 1 THEN 1 ELSE 0 END) AS created, "
+        "sum(CASE WHEN had > 1 AND had = size(labels(n)) AND before = properties(n) "
+        "THEN 1 ELSE 0 END) AS unchanged"
+    )
+
+
+def _rel_statement(typ: str, keys: Sequence[str]) -> str:
+    sets_new = _list_sets("x", keys, REL_DEFAULT_LISTS)
+    sets_old = _list_sets("old", keys, REL_DEFAULT_LISTS)
+    return (
+        f"UNWIND $rows AS r OPTIONAL MATCH ()-[old:{typ} {{id: r.id}}]->() "
+        "WITH r, old, properties(old) AS before "
+        f"OPTIONAL MATCH (a:{ENTITY_LABEL} {{id: r.start}}) WHERE old IS NULL "
+        f"OPTIONAL MATCH (b:{ENTITY_LABEL} {{id: r.end}}) WHERE old IS NULL "
+        "WITH r, old, before, a, b, old IS NULL AND a IS NOT NULL AND b IS NOT NULL "
+        "AND any(l IN labels(a) WHERE l IN $starts) "
+        "AND any(l IN labels(b) WHERE l IN $ends) AS fresh "
+        "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END | "
+        f"CREATE (a)-[x:{typ} {{id: r.id}}]->(b) SET x += r.set, {sets_new}) "
+        "FOREACH (_ IN CASE WHEN old IS NULL THEN [] ELSE [1] END | "
+        f"SET old += r.set, {sets_old}) "
+        "RETURN sum(CASE WHEN fresh THEN 1 ELSE 0 END) AS created, "
+        "sum(CASE WHEN old IS NOT NULL AND before = properties(old) THEN 1 ELSE 0 END) "
+        "AS unchanged, "
+        "collect(CASE WHEN old IS NULL AND NOT fresh "
+        "THEN [r.id, r.start, r.end, labels(a), labels(b)] END) AS bad"
+    )
+
+
+def _count(into: dict[Status, int], total: int, created: int, unchanged: int) -> None:
+    into["created"] += created
+    into["unchanged"] += unchanged
+    into["updated"] += total - created - unchanged
 
 
 def _chunks(items: list[T], size: int) -> list[list[T]]:

@@ -120,7 +120,5 @@ def link_candidates(ctx: LoadContext, *, write: bool, report: IngestReport) -> i
         for a, b, score, reasons in pairs
         if ("POSSIBLY_SAME_AS", candidate_id(a, b)) not in decided
     ]
-    result = ctx.store.upsert([], rels)  # type: ignore[arg-type]
-    for k, v in result.relationships.items():
-        report.relationships[k] += v
+    report.add_result(ctx.store.upsert([], rels))  # type: ignore[arg-type]
     return len(pairs)

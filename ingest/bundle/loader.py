@@ -8,6 +8,7 @@ a crash ends with exactly the graph of an uninterrupted run.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from graph_api.store.base import Store
 from ingest.bundle import _entities, _records
 from ingest.bundle._candidates import link_candidates
 from ingest.bundle._context import Batch, LoadContext, Reject, RowError, required
+from ingest.bundle._writer import SyncedStore, WriteBehind
 from ingest.bundle.spec import BY_NAME, FILES, FileSpec
 from ingest.normalize import NormalizeError, SniffResult, header, read_rows, sniff_file
 from ingest.report import FileReport, IngestReport, RejectsWriter
@@ -97,8 +99,11 @@ def load_bundle(
     files = bundle_files(folder)
     sniffs = _check_headers(files)
     name = bundle or folder.resolve().name
-    ctx = LoadContext(bundle=name, store=store)
     report = IngestReport(bundle=name, written=write)
+    # The store writes chunk n while the loader reads chunk n + 1; reads that
+    # resolve identifiers wait for the writes before them (SyncedStore).
+    writer = WriteBehind(store, report.add_result) if write else None
+    ctx = LoadContext(bundle=name, store=SyncedStore(writer) if writer else store)
     if "officials.csv" in files:
         _prescan_officials(ctx, files["officials.csv"], sniffs["officials.csv"])
     if "agencies.csv" in files:
@@ -106,10 +111,20 @@ def load_bundle(
             row.get("agency_id", "")
             for _, row in read_rows(files["agencies.csv"], sniffs["agencies.csv"])
         }
+    loaded = False
     try:
-        _load_files(ctx, files, sniffs, report, rejects, write, chunk, progress)
+        _load_files(ctx, files, sniffs, report, rejects, writer, chunk, progress)
+        loaded = True
     finally:
         ctx.seen.close()
+        if writer is not None:
+            if loaded:
+                writer.close()  # a failed write is raised here
+            else:
+                # The loader's own error is the one to report; what was accepted
+                # before it is still written, as a sequential run would have.
+                with contextlib.suppress(Exception):
+                    writer.close()
     report.candidates = link_candidates(ctx, write=write, report=report)
     report.seconds = time.perf_counter() - started
     return report
@@ -121,11 +136,10 @@ def _load_files(
     sniffs: dict[str, SniffResult],
     report: IngestReport,
     rejects: RejectsWriter | None,
-    write: bool,
+    writer: WriteBehind | None,
     chunk: int,
     progress: Progress | None,
 ) -> None:
-    store = ctx.store
     for spec in FILES:
         if spec.name not in files:
             continue
@@ -143,7 +157,7 @@ def _load_files(
             batch = Batch()
             fr.rows += len(rows)
             fr.accepted += HANDLERS[spec.name](ctx, rows, batch, reject)
-            _flush(store, batch, report, write)
+            _flush(writer, batch)
             if progress is not None:
                 progress(spec.name, len(rows))
         if ctx.deferred:
@@ -155,17 +169,12 @@ def _load_files(
                     fr.accepted -= 1
                     reject(line, row, str(exc))
             ctx.deferred.clear()
-            _flush(store, batch, report, write)
+            _flush(writer, batch)
 
 
-def _flush(store: Store, batch: Batch, report: IngestReport, write: bool) -> None:
-    if not write or not (batch.nodes or batch.rels):
-        return
-    result = store.upsert(batch.nodes, batch.rels)
-    for k, v in result.nodes.items():
-        report.nodes[k] += v
-    for k, v in result.relationships.items():
-        report.relationships[k] += v
+def _flush(writer: WriteBehind | None, batch: Batch) -> None:
+    if writer is not None and (batch.nodes or batch.rels):
+        writer.submit(batch.nodes, batch.rels)
 
 
 def _prescan_officials(ctx: LoadContext, path: Path, sniff: SniffResult) -> None:
