@@ -194,7 +194,7 @@ def rings(request: Request) -> Response:
     user = session_user(request)
 
     def work(ctx: Ctx) -> Response:
-        found = ctx.redactor().clean_list(ctx.call(queries.rings))
+        found = ctx.redactor().clean_list(list(ctx.rings()))
         t = translator(language(request))
         return _render(request, "rings.html.jinja", title=t["rings"], user=user, rings=found)
 

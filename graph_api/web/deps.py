@@ -1,22 +1,25 @@
 """Every dependency as a named ``Annotated`` alias: ``CurrentUser``, ``Reader``, ..."""
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
+import queries
 from graph_api.context import Actor, acting_as
 from graph_api.errors import NotFound, StoreUnavailable
 from graph_api.store import Store
+from graph_api.web import ranking
 from graph_api.web.flags import flag_ids
 from graph_api.web.masking import Redactor, Victims, dumps, victims
 from graph_api.web.problems import Problem
 from graph_api.web.security import decode_token
 from graph_api.web.services import Services
 from graph_api.web.users import User
+from queries._types import RingSummary
 
 T = TypeVar("T")
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -96,7 +99,9 @@ class Ctx:
 
     def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(store, ...)`` on behalf of the user (metadata on every Neo4j query)."""
-        store = self.services.stores.get()
+        return self._on(self.services.stores.get(), fn, *args, **kwargs)
+
+    def _on(self, store: Store, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with acting_as(self.actor):
             try:
                 return fn(store, *args, **kwargs)
@@ -107,13 +112,59 @@ class Ctx:
     def store(self) -> Store:
         return self.services.stores.get()
 
+    def generation(self, store: Store) -> Hashable:
+        """``store.generation``, read at most once per request (one round trip on Neo4j)."""
+        seen: tuple[Store, Hashable] | None = getattr(self.request.state, "generation", None)
+        if seen is not None and seen[0] is store:
+            return seen[1]
+        gen: Hashable = self._on(store, lambda s: s.generation)
+        self.request.state.generation = (store, gen)
+        return gen
+
+    def derived(self, key: Hashable, fn: Callable[[Store], T]) -> T:
+        """``fn(store)``: a role-independent result derived from the whole graph, kept
+        in the service's cache until the store's generation changes. Only what every
+        role would compute alike may go through here; clean it per role afterwards."""
+        store = self.services.stores.get()
+        generation = self.generation(store)
+        return self.services.cache.get(store, generation, key, lambda: self._on(store, fn))
+
+    def flag_ids(self) -> frozenset[str]:
+        """Ids of every Propam flag (what non-Propam responses must never mention)."""
+        return self.derived(("flag-ids",), lambda s: frozenset(flag_ids(s)))
+
+    def ring_ids(self) -> frozenset[str]:
+        return frozenset(r["id"] for r in self.rings())
+
+    def rings(self) -> tuple[RingSummary, ...]:
+        """Every ring with its number of members (``queries.rings``), cached."""
+        return self.derived(("rings",), lambda s: tuple(queries.rings(s)))
+
+    def protectors(
+        self, ring_id: str, *, top: int | None, as_of: str | None = None
+    ) -> dict[str, Any]:
+        """The protector report of ``ring_id`` as ``rank_protectors`` gives it, from the
+        cache when nothing was written since and the moment decides alike
+        (:mod:`graph_api.web.ranking`). Not cleaned: pass it to :meth:`show`."""
+        when = ranking.moment(as_of)
+        first = self.derived(("protectors", ring_id), lambda s: ranking.rank(s, ring_id, when))
+        sig = first.facts.signature(when)
+        found = (
+            first
+            if sig == first.signature
+            else self.derived(
+                ("protectors", ring_id, sig), lambda s: ranking.rank(s, ring_id, when)
+            )
+        )
+        return dict(ranking.view(found.report, when, top))
+
     def redactor(self) -> Redactor:
         cached: Redactor | None = getattr(self.request.state, "redactor", None)
         if cached is not None:
             return cached
         role = self.user.role
-        hidden = frozenset() if role == "propam" else frozenset(self.call(flag_ids))
-        vics = self.call(victims) if role == "reskrim" else Victims()
+        hidden = frozenset() if role == "propam" else self.flag_ids()
+        vics = self.derived(("victims",), victims) if role == "reskrim" else Victims()
         red = Redactor(role=role, hidden=hidden, victims=vics, key=self.services.mask_key)
         self.request.state.redactor = red
         return red

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-import weakref
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
@@ -138,26 +137,17 @@ def list_flags(
     return out
 
 
-# Every non-Propam request asks; on the embedded store the scan is kept until the
-# graph changes (keyed weakly by the store object).
-_FLAG_IDS: weakref.WeakKeyDictionary[EmbeddedStore, tuple[object, tuple[str, ...]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def flag_ids(store: Store) -> list[str]:
-    """Ids of every Flag node (what non-Propam responses must never mention)."""
+    """Ids of every Flag node (what non-Propam responses must never mention).
+
+    A whole-graph scan on the embedded store; the API keeps the answer until the
+    graph changes (:meth:`graph_api.web.deps.Ctx.flag_ids`).
+    """
     if isinstance(store, Neo4jStore):
         return [r["id"] for r in store.run("MATCH (f:Flag) RETURN f.id AS id ORDER BY id")]
     if isinstance(store, EmbeddedStore):
-        generation = store.generation
-        cached = _FLAG_IDS.get(store)
-        if cached is not None and cached[0] == generation:
-            return list(cached[1])
         with store.reading() as g:
-            found = sorted(n for n, a in g.nodes(data=True) if "Flag" in a.get("_labels", ()))
-        _FLAG_IDS[store] = (generation, tuple(found))
-        return found
+            return sorted(n for n, a in g.nodes(data=True) if "Flag" in a.get("_labels", ()))
     raise InputError(f"flags are not supported on the {type(store).__name__} store")
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,27 +41,12 @@ class Victims:
     strings: frozenset[str] = frozenset()
 
 
-# Keyed by the store object itself (weakly), never by id(): a new store must not
-# inherit another's answer.
-_CACHE: weakref.WeakKeyDictionary[EmbeddedStore, tuple[object, Victims]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def victims(store: Store) -> Victims:
     """The people VICTIM_IN a case, the phones they use and their identifying strings.
 
-    On the embedded store the answer is kept until the graph changes (it scans every
-    relationship, which every reskrim request would otherwise pay for).
+    It scans every relationship on the embedded store; the API keeps the answer until
+    the graph changes (:meth:`graph_api.web.deps.Ctx.redactor`).
     """
-    if isinstance(store, EmbeddedStore):
-        generation = store.generation
-        cached = _CACHE.get(store)
-        if cached is not None and cached[0] == generation:
-            return cached[1]
-        found = _victims(store)
-        _CACHE[store] = (generation, found)
-        return found
     return _victims(store)
 
 

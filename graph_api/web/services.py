@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from graph_api.errors import StoreUnavailable
 from graph_api.store import Store, open_store
 from graph_api.web.audit import AuditLog
+from graph_api.web.cache import GenerationCache
 from graph_api.web.ratelimit import RateLimiter
 from graph_api.web.settings import Settings
 from graph_api.web.users import UserStore
@@ -62,6 +63,8 @@ class Services:
     audit: AuditLog
     limiter: RateLimiter
     login_limiter: RateLimiter
+    #: whole-graph results (rankings, flag ids, victims) until the store changes
+    cache: GenerationCache = field(default_factory=GenerationCache)
     mask_key: bytes = field(default=b"", repr=False)
 
     @classmethod
@@ -73,6 +76,7 @@ class Services:
             audit=AuditLog(settings.audit_db),
             limiter=RateLimiter(settings.rate_per_minute),
             login_limiter=RateLimiter(settings.login_per_minute),
+            cache=GenerationCache(settings.cache_entries),
             mask_key=hashlib.sha256(b"telusur-mask:" + settings.secret.encode()).digest(),
         )
 

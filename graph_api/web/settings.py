@@ -70,6 +70,8 @@ class Settings(BaseModel):
     cypher_timeout: float = 10.0
     cypher_rows: int = 1000
     query_timeout: float = 30.0
+    #: keys of the whole-graph result cache (rankings per ring, flag ids, victims)
+    cache_entries: int = Field(default=256, ge=1)
 
     @property
     def users_db(self) -> Path:

@@ -10,7 +10,6 @@ import queries
 from graph_api.errors import NotFound
 from graph_api.store import Store
 from graph_api.web.deps import Ctx, Cursor, Limit, Reader
-from graph_api.web.problems import Problem
 from graph_api.web.routes._common import ALL, EntityId, problems
 from graph_api.web.schemas import Page, RingPublic, RingSummary
 
@@ -26,8 +25,7 @@ AsOf = Annotated[
 
 
 def _ring(ctx: Ctx, ring_id: str) -> str:
-    node = ctx.call(lambda s: s.get_node(ctx.visible_id(ring_id)))
-    if node is None or "Ring" not in node["labels"]:
+    if ctx.visible_id(ring_id) not in ctx.ring_ids():
         raise NotFound(f"no ring {ring_id!r}")
     return ring_id
 
@@ -35,7 +33,7 @@ def _ring(ctx: Ctx, ring_id: str) -> str:
 @router.get("", response_model=Page[RingSummary])
 def rings(ctx: Reader, limit: Limit = 100, cursor: Cursor = None) -> Any:
     """Every ring with its number of members."""
-    return ctx.page(list(ctx.call(queries.rings)), limit, cursor)
+    return ctx.page(list(ctx.rings()), limit, cursor)
 
 
 @router.get("/{id:path}/protectors", response_model=dict[str, Any], responses=problems(503))
@@ -45,12 +43,12 @@ def protectors(
     top: Annotated[int | None, Query(ge=1, le=1000)] = 50,
     as_of: AsOf = None,
 ) -> Any:
-    """Officials ranked by how likely they protect the ring, with checkable evidence."""
-    try:
-        from queries.protectors import rank_protectors
-    except ImportError as exc:
-        raise Problem(503, "not available yet", "the protector ranking is not installed") from exc
-    return ctx.show(ctx.call(rank_protectors, ring_id=_ring(ctx, id), top=top, as_of=as_of), "ring")
+    """Officials ranked by how likely they protect the ring, with checkable evidence.
+
+    The ranking is kept until the graph changes (and reused only for moments on the
+    same side of every time boundary); the role's view is applied to each response.
+    """
+    return ctx.show(ctx.protectors(_ring(ctx, id), top=top, as_of=as_of), "ring")
 
 
 @router.get("/{id:path}/tipoffs", response_model=Page[dict[str, Any]])
@@ -108,7 +106,7 @@ def ring(ctx: Reader, id: EntityId) -> Any:
             {nb["node"]["id"] for nb in s.neighbours(ring_id, types=["MEMBER_OF"], direction="in")}
         )
 
-    summary = next((r for r in ctx.call(queries.rings) if r["id"] == ring_id), None)
+    summary = next((r for r in ctx.rings() if r["id"] == ring_id), None)
     ids = ctx.call(members)
     name = summary["name"] if summary else None
     return ctx.show({"id": ring_id, "name": name, "members": len(ids), "member_ids": ids}, "ring")

@@ -1,0 +1,143 @@
+"""Protector rankings for the API, computed once per ring until the graph changes.
+
+:func:`queries.protectors.rank_protectors` extracts the ring's neighbourhood and
+scores every official in it: a fraction of a second to seconds of work that is the
+same for every request until something is written. This module computes the same
+report (all officials with a score above 0; ``top`` is applied per request) and
+says for which moments it holds, so that :class:`graph_api.web.cache.GenerationCache`
+can keep it.
+
+**Time.** The ranking is "as of" a moment (default: now), and three rules of
+:mod:`queries.protectors` depend on that moment: calls and transfers after it are
+left out (``at`` compared as text with the ISO moment), an open case becomes
+*stalled* once its ``opened_at`` is ``stalled_days`` before it, and a post whose
+``until`` date is before the moment's date no longer names the official's agency.
+:class:`TimeFacts` records the values those rules compare against, taken from the
+ring's neighbourhood, and :meth:`TimeFacts.signature` counts how many of each lie
+on either side of a moment: two moments with the same signature give the same
+ranking (every rule's outcome is monotone in time), so a report is reused for any
+moment of its signature and re-stamped with that moment, never for a moment on
+the other side of a boundary. No time-to-live is involved.
+
+``tests/api/test_ranking_cache.py`` checks that the report equals
+``rank_protectors`` at the same moment on both stores, across each boundary. A
+new time-dependent rule in the ranking must be added to :class:`TimeFacts`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import networkx as nx
+
+from graph_api.errors import QueryError
+from graph_api.store import Store
+from queries._common import LABELS, iso, parse_ts
+from queries.protectors import _filter_time, neighbourhood, rank_graph
+from queries.protectors._types import ProtectorReport
+from queries.protectors._weights import weights
+
+Signature = tuple[int, int, int]
+#: the edge types whose ``at`` is compared with the moment (``_filter_time``)
+TIMED_TYPES = ("CALLED", "TRANSFERRED")
+
+
+@dataclass(frozen=True)
+class TimeFacts:
+    """The values in a ring's neighbourhood that the ranking compares with its moment."""
+
+    #: ``at`` of calls and transfers, as text, sorted
+    at: tuple[str, ...]
+    #: ``opened_at`` of cases, parsed, sorted (every status: a superset is safe)
+    opened: tuple[datetime, ...]
+    #: ``until`` of posts, as text, sorted
+    until: tuple[str, ...]
+    stalled: timedelta
+    #: False when a value could not be read: then no report is reused across moments
+    exact: bool = True
+
+    @classmethod
+    def of(cls, h: nx.MultiDiGraph, cfg: dict[str, Any]) -> TimeFacts:
+        at: list[str] = []
+        until: list[str] = []
+        for _u, _v, k, a in h.edges(keys=True, data=True):
+            if k[0] in TIMED_TYPES and a.get("at"):
+                at.append(str(a["at"]))
+            elif k[0] == "HOLDS_POST" and a.get("until"):
+                until.append(str(a["until"]))
+        opened: list[datetime] = []
+        exact = True
+        for _n, a in h.nodes(data=True):
+            if "Case" in a.get(LABELS, ()) and a.get("opened_at"):
+                try:
+                    opened.append(parse_ts(str(a["opened_at"])))
+                except QueryError:
+                    exact = False
+        return cls(
+            tuple(sorted(at)),
+            tuple(sorted(opened)),
+            tuple(sorted(until)),
+            timedelta(days=int(cfg["cases"]["stalled_days"])),
+            exact,
+        )
+
+    def signature(self, when: datetime) -> Signature | datetime:
+        """Equal for two moments exactly when every time rule decides alike at both
+        (the moment itself when the facts are not exact)."""
+        if not self.exact:
+            return when
+        cut = iso(when)
+        return (
+            bisect_right(self.at, cut),  # calls and transfers kept: at <= cut
+            bisect_left(self.opened, when - self.stalled),  # opened_at < cutoff: stalled
+            bisect_left(self.until, cut[:10]),  # posts ended: until < the date
+        )
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A ring's whole report at one moment, and what it depends on in time."""
+
+    report: ProtectorReport
+    facts: TimeFacts
+    signature: Signature | datetime
+
+
+def moment(as_of: str | None) -> datetime:
+    """The ranking's moment: ``as_of`` parsed, or now to the second (as ``rank_protectors``)."""
+    return parse_ts(as_of) if as_of is not None else datetime.now(UTC).replace(microsecond=0)
+
+
+def rank(store: Store, ring_id: str, when: datetime) -> Ranked:
+    """Every official with a score above 0 for ``ring_id`` at ``when`` (no ``top`` cut).
+
+    The same steps as :func:`queries.protectors.rank_protectors` (the parity test
+    keeps them the same), plus the :class:`TimeFacts` of the neighbourhood.
+    """
+    cfg = weights()
+    h = neighbourhood(store, ring_id, cap=int(cfg["output"]["cap"]))
+    facts = TimeFacts.of(h, cfg)
+    _filter_time(h, when)
+    ranked = rank_graph(h, ring_id, as_of=when, cfg=cfg)
+    report: ProtectorReport = {
+        "ring": ring_id,
+        "as_of": iso(when),
+        "scored": len(ranked),
+        "capped": sorted(set(h.graph.get("capped", []))),
+        "protectors": [p for p in ranked if p["score"] > 0],
+    }
+    return Ranked(report, facts, facts.signature(when))
+
+
+def view(report: ProtectorReport, when: datetime, top: int | None) -> ProtectorReport:
+    """A cached report as of ``when`` (same signature) with the first ``top`` officials;
+    a new dict: the cached one is shared and never changed."""
+    protectors = report["protectors"]
+    return {
+        **report,
+        "as_of": iso(when),
+        "protectors": protectors[:top] if top is not None else list(protectors),
+    }
