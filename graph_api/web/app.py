@@ -10,13 +10,14 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from graph_api import __version__, pages
 from graph_api.store import Store
-from graph_api.web import problems
+from graph_api.web import docs, problems
 from graph_api.web.middleware import GuardMiddleware
 from graph_api.web.routes import api_router, health
 from graph_api.web.services import Services
 from graph_api.web.settings import Settings
 
 API = "/api/v1"
+OPENAPI = "/api/openapi.json"
 DESCRIPTION = """\
 Telusur traces the officials who protect human-trafficking rings.
 
@@ -42,11 +43,12 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         title="Telusur API",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/api/docs",
+        docs_url=None,  # served by graph_api.web.docs, without any CDN
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=OPENAPI,
         lifespan=lifespan,
     )
+    docs.install(app, openapi_url=OPENAPI, title=app.title)
     app.state.services = services
     problems.install(app)
     app.include_router(api_router, prefix=API)
