@@ -69,7 +69,8 @@ def timeline_rows(ctx: Ctx, entity_id: str, lang: str) -> list[dict[str, str]]:
 
 def protector_rows(ctx: Ctx, ring_id: str, lang: str) -> list[dict[str, Any]]:
     # the API's cached ranking (kept until the graph changes), cleaned for the role
-    report = cast(dict[str, Any], ctx.show(ctx.protectors(ring_id, top=10), "ring"))
+    found, strings = ctx.protectors(ring_id, top=10)
+    report = cast(dict[str, Any], ctx.show(found, "ring", strings))
     rows = []
     for p in report["protectors"]:
         lines = [describe(x["kind"], x["facts"], lang) for x in p["indicators"][:3]]

@@ -26,6 +26,7 @@ read-only (build new lists and dicts instead of changing them).
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -127,3 +128,66 @@ class GenerationCache:
     def __len__(self) -> int:
         with self._lock:
             return sum(len(s.entries) for s in self._shelves.values())
+
+
+@dataclass
+class _Reads:
+    last: Hashable = None
+    last_started: float = float("-inf")
+    flight: _Flight | None = None
+    flight_started: float = float("-inf")
+
+
+class GenerationReader:
+    """``store.generation`` for many concurrent requests, one read for all of them.
+
+    On Neo4j reading the generation is a round trip. A request may use any read that
+    *started after the request did*: such a read sees every commit made before the
+    request arrived (a Propam flag created, an ingest finished), which is all that a
+    fresh read of its own would guarantee. So a request joins a read in flight or
+    takes the last completed one when it started late enough, and otherwise starts
+    its own; never one that started before it arrived.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._reads: weakref.WeakKeyDictionary[Store, _Reads] = weakref.WeakKeyDictionary()
+        self.shared = 0
+        self.reads = 0
+
+    def read(self, store: Store, since: float, fetch: Callable[[], Hashable]) -> Hashable:
+        """A generation of ``store`` read no earlier than ``since`` (``time.monotonic()``)."""
+        with self._lock:
+            r = self._reads.get(store)
+            if r is None:
+                r = self._reads[store] = _Reads()
+            if r.last_started >= since:
+                self.shared += 1
+                return r.last
+            if r.flight is not None and r.flight_started >= since:
+                flight = r.flight
+                self.shared += 1
+                leader = False
+            else:
+                started = time.monotonic()
+                flight = r.flight = _Flight(None)
+                r.flight_started = started
+                self.reads += 1
+                leader = True
+        if not leader:
+            return cast(Hashable, flight.future.result())
+        try:
+            value = fetch()
+        except BaseException as exc:
+            with self._lock:
+                if r.flight is flight:
+                    r.flight = None
+            flight.future.set_exception(exc)
+            raise
+        with self._lock:
+            if started > r.last_started:
+                r.last, r.last_started = value, started
+            if r.flight is flight:
+                r.flight = None
+        flight.future.set_result(value)
+        return value

@@ -1,8 +1,16 @@
-"""Every dependency as a named ``Annotated`` alias: ``CurrentUser``, ``Reader``, ..."""
+"""Every dependency as a named ``Annotated`` alias: ``CurrentUser``, ``Reader``, ...
 
+The dependencies are ``async`` on purpose: none of them waits for the graph store
+(a token check, one indexed read of the small users file, an in-memory rate limit),
+and FastAPI would otherwise run each sync one in the thread pool, a thread hand-off
+per dependency per request. Only the route itself, which queries the store, runs in
+a worker thread.
+"""
+
+import time
 import uuid
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -14,9 +22,8 @@ from graph_api.errors import NotFound, StoreUnavailable
 from graph_api.store import Store
 from graph_api.web import ranking
 from graph_api.web.flags import flag_ids
-from graph_api.web.masking import Redactor, Victims, dumps, victims
+from graph_api.web.masking import Redactor, Strings, Victims, dumps, victims
 from graph_api.web.problems import Problem
-from graph_api.web.security import decode_token
 from graph_api.web.services import Services
 from graph_api.web.users import User
 from queries._types import RingSummary
@@ -25,7 +32,7 @@ T = TypeVar("T")
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -45,13 +52,13 @@ def _unauthorized(detail: str) -> Problem:
     return Problem(401, "unauthorized", detail, {"WWW-Authenticate": "Bearer"})
 
 
-def current_user(
+async def current_user(
     request: Request, services: ServicesDep, token: Annotated[str | None, Depends(oauth2)]
 ) -> User:
     """The user named by a valid bearer token, still enabled and with the same role."""
     if not token:
         raise _unauthorized("a bearer token is required (POST /api/v1/auth/token)")
-    claims = decode_token(token, secret=services.settings.secret)
+    claims = services.tokens.decode(token)
     user = services.users.get(claims.user) if claims else None
     if (
         claims is None
@@ -71,10 +78,10 @@ def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def require(*roles: str, hidden: bool = False) -> Callable[..., User]:
+def require(*roles: str, hidden: bool = False) -> Callable[..., Awaitable[User]]:
     """A dependency admitting ``roles``; others get 403, or 404 for Propam-only data."""
 
-    def dep(user: CurrentUser) -> User:
+    async def dep(user: CurrentUser) -> User:
         if user.role not in roles:
             if hidden:
                 raise Problem(404, "not found", "no such resource")
@@ -92,6 +99,8 @@ class Ctx:
     user: User
     request: Request
     request_id: str
+    #: when this request's work began (``time.monotonic()``)
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def actor(self) -> Actor:
@@ -113,11 +122,15 @@ class Ctx:
         return self.services.stores.get()
 
     def generation(self, store: Store) -> Hashable:
-        """``store.generation``, read at most once per request (one round trip on Neo4j)."""
+        """``store.generation`` as of this request: read at most once per request, and
+        shared with concurrent requests when the read began after this one did
+        (:class:`graph_api.web.cache.GenerationReader`)."""
         seen: tuple[Store, Hashable] | None = getattr(self.request.state, "generation", None)
         if seen is not None and seen[0] is store:
             return seen[1]
-        gen: Hashable = self._on(store, lambda s: s.generation)
+        gen = self.services.generations.read(
+            store, self.started, lambda: self._on(store, lambda s: s.generation)
+        )
         self.request.state.generation = (store, gen)
         return gen
 
@@ -142,10 +155,11 @@ class Ctx:
 
     def protectors(
         self, ring_id: str, *, top: int | None, as_of: str | None = None
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], Strings]:
         """The protector report of ``ring_id`` as ``rank_protectors`` gives it, from the
         cache when nothing was written since and the moment decides alike
-        (:mod:`graph_api.web.ranking`). Not cleaned: pass it to :meth:`show`."""
+        (:mod:`graph_api.web.ranking`), with every string it may contain. Not cleaned:
+        pass both to :meth:`show`."""
         when = ranking.moment(as_of)
         first = self.derived(("protectors", ring_id), lambda s: ranking.rank(s, ring_id, when))
         sig = first.facts.signature(when)
@@ -156,7 +170,11 @@ class Ctx:
                 ("protectors", ring_id, sig), lambda s: ranking.rank(s, ring_id, when)
             )
         )
-        return dict(ranking.view(found.report, when, top))
+        report = dict(ranking.view(found.report, when, top))
+        stamp = Strings.of(report["as_of"])  # the one string the view adds
+        strings = Strings(found.strings.tokens | stamp.tokens, found.strings.text + "\0" +
+                          stamp.text)
+        return report, strings
 
     def redactor(self) -> Redactor:
         cached: Redactor | None = getattr(self.request.state, "redactor", None)
@@ -175,13 +193,19 @@ class Ctx:
             raise NotFound("no such entity")
         return node_id
 
-    def show(self, value: Any, what: str = "entity") -> Any:
-        """The cleaned result; 404 when nothing of it may be shown."""
+    def show(self, value: Any, what: str = "entity", strings: Strings | None = None) -> Any:
+        """The cleaned result; 404 when nothing of it may be shown.
+
+        ``strings`` (every string of ``value``, e.g. kept with a cached result) lets a
+        value that the role's rules would not change skip the walk and the leak check.
+        """
         red = self.redactor()
+        self.request.state.result_size = 1
+        if strings is not None and red.untouched(strings):
+            return value
         out = red.clean(value)
         if out is None or red.leaks(dumps(out)):
             raise NotFound(f"no such {what}")
-        self.request.state.result_size = 1
         return out
 
     def page(self, items: list[Any], limit: int, cursor: str | None) -> dict[str, Any]:
@@ -197,15 +221,17 @@ class Ctx:
         return {"data": data, "count": len(clean), "next_cursor": nxt}
 
 
-def _ctx(request: Request, services: ServicesDep, user: CurrentUser) -> Ctx:
+async def _ctx(request: Request, services: ServicesDep, user: CurrentUser) -> Ctx:
     return Ctx(services, user, request, request_id(request))
 
 
-def ctx_for(*roles: str, hidden: bool = False) -> Callable[..., Ctx]:
+def ctx_for(*roles: str, hidden: bool = False) -> Callable[..., Awaitable[Ctx]]:
     """A dependency giving a :class:`Ctx` to ``roles`` only (see :func:`require`)."""
     gate = require(*roles, hidden=hidden)
 
-    def dep(request: Request, services: ServicesDep, user: Annotated[User, Depends(gate)]) -> Ctx:
+    async def dep(
+        request: Request, services: ServicesDep, user: Annotated[User, Depends(gate)]
+    ) -> Ctx:
         return Ctx(services, user, request, request_id(request))
 
     return dep

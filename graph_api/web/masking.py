@@ -30,7 +30,35 @@ from graph_api.store import EmbeddedStore, Neo4jStore, Store
 
 MASK = "***"
 MASKED_PROPS = frozenset({"nik", "nik_raw", "nik_invalid", "address"})
+#: the strings that make :meth:`Redactor._dict` drop a record for non-Propam roles
+PROPAM_MARKS = frozenset(PROPAM_ONLY_LABELS) | frozenset(PROPAM_ONLY_TYPES)
 _DROP = object()
+
+
+@dataclass(frozen=True)
+class Strings:
+    """Every string in a value (dict keys included), to tell quickly whether a role's
+    rules would change it at all: computed once for a cached result, then asked by
+    every request (:meth:`Redactor.untouched`) instead of walking the whole value."""
+
+    tokens: frozenset[str]
+    #: the tokens joined by NUL, for the substring test of :meth:`Redactor.leaks`
+    text: str
+
+    @classmethod
+    def of(cls, value: Any) -> Strings:
+        found: set[str] = set()
+        stack = [value]
+        while stack:
+            v = stack.pop()
+            if isinstance(v, str):
+                found.add(v)
+            elif isinstance(v, dict):
+                stack.extend(v.keys())
+                stack.extend(v.values())
+            elif isinstance(v, list | tuple):
+                stack.extend(v)
+        return cls(frozenset(found), "\0".join(sorted(found)))
 
 
 @dataclass(frozen=True)
@@ -108,6 +136,25 @@ class Redactor:
 
     def clean_list(self, items: Iterable[Any]) -> list[Any]:
         return [c for c in (self.clean(i) for i in items) if c is not None]
+
+    def untouched(self, strings: Strings) -> bool:
+        """True when :meth:`clean` would return a value with these strings unchanged and
+        :meth:`leaks` would pass its JSON; False means: walk it (it may still be fine).
+
+        Every rule of the walk is decided by a string of the value: a hidden id (also
+        inside a longer string, as :meth:`leaks` looks for it), a Propam-only label or
+        type, a victim's id, phone or identifying string.
+        """
+        if not self.sees_propam:
+            if not PROPAM_MARKS.isdisjoint(strings.tokens):
+                return False
+            if any(h in strings.text for h in self.hidden):
+                return False
+        if self.masks:
+            v, t = self.victims, strings.tokens
+            if not (v.people.isdisjoint(t) and v.phones.isdisjoint(t) and v.strings.isdisjoint(t)):
+                return False
+        return True
 
     def leaks(self, body: bytes) -> bool:
         """Fail-closed check of a serialised response (non-Propam roles only)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
+import secrets
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
@@ -59,7 +59,7 @@ class GuardMiddleware:
             await self.app(scope, receive, send)
             return
         s = self.services.settings
-        rid = uuid.uuid4().hex
+        rid = secrets.token_hex(16)  # 32 hex digits, like uuid4().hex, without the UUID
         scope.setdefault("state", {})["request_id"] = rid
         path: str = scope["path"]
         limit = s.max_upload if path.endswith("/ingest") else s.max_body

@@ -35,6 +35,7 @@ import networkx as nx
 
 from graph_api.errors import QueryError
 from graph_api.store import Store
+from graph_api.web.masking import Strings
 from queries._common import LABELS, iso, parse_ts
 from queries.protectors import _filter_time, neighbourhood, rank_graph
 from queries.protectors._types import ProtectorReport
@@ -104,6 +105,8 @@ class Ranked:
     report: ProtectorReport
     facts: TimeFacts
     signature: Signature | datetime
+    #: every string of the report, for the per-request check of the role's rules
+    strings: Strings
 
 
 def moment(as_of: str | None) -> datetime:
@@ -129,7 +132,7 @@ def rank(store: Store, ring_id: str, when: datetime) -> Ranked:
         "capped": sorted(set(h.graph.get("capped", []))),
         "protectors": [p for p in ranked if p["score"] > 0],
     }
-    return Ranked(report, facts, facts.signature(when))
+    return Ranked(report, facts, facts.signature(when), Strings.of(report))
 
 
 def view(report: ProtectorReport, when: datetime, top: int | None) -> ProtectorReport:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +38,8 @@ class TokenClaims:
     role: str
     version: int
     token_id: str
+    #: expiry, seconds since the epoch
+    expires: float = 0.0
 
 
 def create_token(*, secret: str, user: str, role: str, version: int, minutes: int) -> str:
@@ -67,4 +71,39 @@ def decode_token(token: str, *, secret: str) -> TokenClaims | None:
         return None
     if c.get("role") not in ROLES or not isinstance(c.get("ver"), int):
         return None
-    return TokenClaims(str(c["sub"]), str(c["role"]), int(c["ver"]), str(c.get("jti", "")))
+    return TokenClaims(
+        str(c["sub"]), str(c["role"]), int(c["ver"]), str(c.get("jti", "")), float(c["exp"])
+    )
+
+
+class TokenCache:
+    """Tokens already verified, so that a client's every request does not verify its
+    signature again: the claims of a token string never change, only the clock does,
+    so a hit is re-checked against its expiry. Bounded (least recently used out).
+    Whether the user still exists, is enabled and has the same role and password
+    version is not cached: the caller checks that on every request."""
+
+    def __init__(self, secret: str, size: int = 4096) -> None:
+        self._secret = secret
+        self._size = size
+        self._seen: OrderedDict[str, TokenClaims] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def decode(self, token: str) -> TokenClaims | None:
+        with self._lock:
+            claims = self._seen.get(token)
+            if claims is not None:
+                self._seen.move_to_end(token)
+        if claims is None:
+            claims = decode_token(token, secret=self._secret)
+            if claims is None:
+                return None  # invalid tokens are not kept: nobody can fill the cache with them
+            with self._lock:
+                self._seen[token] = claims
+                while len(self._seen) > self._size:
+                    self._seen.popitem(last=False)
+        if claims.expires <= time.time():
+            with self._lock:
+                self._seen.pop(token, None)
+            return None
+        return claims

@@ -304,3 +304,34 @@ def test_cli_ingest_in_another_process_is_seen(
         assert r.json() == rank_protectors(embedded_store, ring_id=ring, top=50,
                                            as_of="2030-01-01T00:00:00Z")
         assert iso(parse_ts(r.json()["as_of"])) == "2030-01-01T00:00:00Z"
+
+
+def test_the_quick_check_never_skips_a_needed_walk() -> None:
+    """``Redactor.untouched`` says "unchanged" only when the walk would change nothing."""
+    from graph_api.web.masking import Redactor, Strings, Victims, dumps
+
+    fid, phone, nik = "propam:flag-0123", "+6281399999999", "3501014101990002"
+    vics = Victims(frozenset({"t:V1"}), frozenset({phone}), frozenset({nik}))
+    values: list[Any] = [
+        {"id": "t:O1", "labels": ["Official", "Person"], "props": {"name": "Joko"}},
+        {"id": "t:V1", "labels": ["Person"], "props": {"name": "Ani"}},
+        {"nodes": ["t:O1", fid], "relationships": []},
+        {"note": f"see {fid} and more"},
+        {"id": "x", "labels": ["Flag"]},
+        {"type": "FLAGS", "start": "a", "end": "b"},
+        {"calls": [{"from": phone, "to": "+62811"}]},
+        {"props": {"memo": nik}},
+        {fid: 1},
+        [{"rel_type": "FLAGS"}, {"at": "2023-01-01"}],
+    ]
+    expected = {"reskrim": {0}, "analyst": {0, 1, 6, 7}, "admin": {0, 1, 6, 7},
+                "propam": set(range(len(values)))}
+    for role, quick in expected.items():
+        hidden = frozenset() if role == "propam" else frozenset({fid})
+        red = Redactor(role=role, hidden=hidden, victims=vics if role == "reskrim" else Victims(),
+                       key=b"k")
+        for i, v in enumerate(values):
+            skip = red.untouched(Strings.of(v))
+            assert skip == (i in quick), (role, v)
+            if skip:
+                assert red.clean(v) == v and not red.leaks(dumps(v)), (role, v)

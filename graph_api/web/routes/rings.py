@@ -48,7 +48,8 @@ def protectors(
     The ranking is kept until the graph changes (and reused only for moments on the
     same side of every time boundary); the role's view is applied to each response.
     """
-    return ctx.show(ctx.protectors(_ring(ctx, id), top=top, as_of=as_of), "ring")
+    report, strings = ctx.protectors(_ring(ctx, id), top=top, as_of=as_of)
+    return ctx.show(report, "ring", strings)
 
 
 @router.get("/{id:path}/tipoffs", response_model=Page[dict[str, Any]])
