@@ -66,27 +66,63 @@ def serve(
     store: StoreOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Worker processes. 1 suits a small machine: rankings are cached per "
+            "process and the store (Neo4j) needs the cores too; with more, the rate limits, "
+            "the audit trail and flag changes are shared through the state folder.",
+        ),
+    ] = 1,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            help="Also log every request line to standard output (the audit trail records "
+            "every request anyway; the access log would copy entity ids into plain logs)"
+        ),
+    ] = False,
 ) -> None:
     """Run the HTTP API (OpenAPI at /api/docs). Needs TELUSUR_SECRET (32+ random chars)."""
     import uvicorn
 
     from graph_api.web import Settings, create_app
 
-    settings = Settings.from_env(store=store)
-    application = create_app(settings)
-    typer.echo(f"telusur: serving {settings.store} on http://{host}:{port}/api/docs", err=True)
+    settings = Settings.from_env(store=store)  # refuses a weak secret before anything starts
+    typer.echo(
+        f"telusur: serving {settings.store} on http://{host}:{port}/api/docs "
+        f"({workers} worker{'s' if workers > 1 else ''})",
+        err=True,
+    )
+    options = {
+        "host": host,
+        "port": port,
+        "proxy_headers": False,
+        "server_header": False,
+        "date_header": True,
+        "timeout_keep_alive": 5,
+        "limit_concurrency": 256,
+        "log_level": "info",
+        "access_log": access_log,
+    }
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)  # type: ignore[arg-type]
+        return
+    # Each worker process builds its own app from the environment: pass on what was
+    # resolved here (the store; in development mode the generated secret, so that a
+    # token signed by one worker is accepted by the others).
+    # TELUSUR_WORKERS makes them share the rate limits (a file in the state folder); the
+    # audit trail (SQLite, one writer at a time) and the flag lock are shared anyway.
+    os.environ["TELUSUR_STORE"] = settings.store
+    os.environ["TELUSUR_WORKERS"] = str(workers)
+    os.environ.setdefault("TELUSUR_STATE_DIR", str(settings.state_dir))
+    if settings.dev:
+        os.environ["TELUSUR_SECRET"] = settings.secret
     uvicorn.run(
-        application,
-        host=host,
-        port=port,
+        "graph_api.web.app:app_from_env",
+        factory=True,
         workers=workers,
-        proxy_headers=False,
-        server_header=False,
-        date_header=True,
-        timeout_keep_alive=5,
-        limit_concurrency=256,
-        log_level="info",
+        **options,  # type: ignore[arg-type]
     )
 
 

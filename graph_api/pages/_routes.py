@@ -324,7 +324,8 @@ def change_flag(request: Request, id: str, status: Annotated[str, Form(max_lengt
     if user is None or user.role != "propam" or not _same_origin(request):
         return _propam(request, user)
     try:
-        page_ctx(request, user).call(flags.change_status, id, status=status, by=user.name)
+        ctx = page_ctx(request, user)
+        ctx.call(flags.change_status, id, status=status, by=user.name, lock=ctx.services.flag_lock)
     except (InputError, NotFound) as exc:
         return _propam(request, user, error=str(exc), status=400)
     return RedirectResponse("/propam", status_code=303)

@@ -65,3 +65,9 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         )
     app.add_middleware(GuardMiddleware, services=services)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app configured from the environment (``TELUSUR_*``): what each worker
+    process of ``telusur serve --workers N`` builds (uvicorn's factory)."""
+    return create_app(Settings.from_env())

@@ -60,7 +60,10 @@ class AuditLog:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # several worker processes append to one file: wait for each other's commit
+        self._db = sqlite3.connect(
+            path, check_same_thread=False, isolation_level=None, timeout=30
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()

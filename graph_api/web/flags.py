@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
@@ -152,10 +153,20 @@ def flag_ids(store: Store) -> list[str]:
 
 
 def change_status(
-    store: Store, flag_id: str, *, status: str, by: str, note: str | None = None
+    store: Store,
+    flag_id: str,
+    *,
+    status: str,
+    by: str,
+    note: str | None = None,
+    lock: AbstractContextManager[Any] = _LOCK,
 ) -> FlagView:
-    """Move a flag to ``status`` (only the allowed next steps) and record who and when."""
-    with _LOCK:
+    """Move a flag to ``status`` (only the allowed next steps) and record who and when.
+
+    The read, check and write happen under ``lock``: the service passes one held
+    across its worker processes, so two changes never both start from the same state.
+    """
+    with lock:
         current = get_flag(store, flag_id)
         allowed = NEXT.get(current["status"], ())
         if status not in allowed:

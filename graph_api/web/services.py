@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from graph_api.errors import StoreUnavailable
 from graph_api.store import Store, open_store
 from graph_api.web.audit import AuditLog
-from graph_api.web.cache import GenerationCache
-from graph_api.web.ratelimit import RateLimiter
+from graph_api.web.cache import GenerationCache, GenerationReader
+from graph_api.web.locks import ProcessLock
+from graph_api.web.ratelimit import Limiter, RateLimiter, SharedRateLimiter
+from graph_api.web.security import TokenCache
 from graph_api.web.settings import Settings
 from graph_api.web.users import UserStore
 
@@ -61,22 +63,36 @@ class Services:
     stores: StoreHolder
     users: UserStore
     audit: AuditLog
-    limiter: RateLimiter
-    login_limiter: RateLimiter
+    limiter: Limiter
+    login_limiter: Limiter
+    #: held while a Propam flag's status changes (across worker processes)
+    flag_lock: ProcessLock
+    #: bearer tokens already verified (with this service's secret)
+    tokens: TokenCache
     #: whole-graph results (rankings, flag ids, victims) until the store changes
     cache: GenerationCache = field(default_factory=GenerationCache)
+    #: store generations, one read shared by concurrent requests
+    generations: GenerationReader = field(default_factory=GenerationReader)
     mask_key: bytes = field(default=b"", repr=False)
 
     @classmethod
     def build(cls, settings: Settings, store: Store | None = None) -> Services:
+        def limiter(per_minute: int, name: str) -> Limiter:
+            # One process keeps its buckets in memory; several workers share a file.
+            if settings.workers > 1:
+                return SharedRateLimiter(settings.limits_db, per_minute, name=name)
+            return RateLimiter(per_minute)
+
         return cls(
             settings=settings,
             stores=StoreHolder(settings.store, store),
             users=UserStore(settings.users_db),
             audit=AuditLog(settings.audit_db),
-            limiter=RateLimiter(settings.rate_per_minute),
-            login_limiter=RateLimiter(settings.login_per_minute),
+            limiter=limiter(settings.rate_per_minute, "user"),
+            login_limiter=limiter(settings.login_per_minute, "login"),
+            flag_lock=ProcessLock(settings.state_dir / "flags.lock"),
             cache=GenerationCache(settings.cache_entries),
+            tokens=TokenCache(settings.secret),
             mask_key=hashlib.sha256(b"telusur-mask:" + settings.secret.encode()).digest(),
         )
 
@@ -84,6 +100,9 @@ class Services:
         self.stores.close()
         self.users.close()
         self.audit.close()
+        for lim in (self.limiter, self.login_limiter):
+            if isinstance(lim, SharedRateLimiter):
+                lim.close()
 
 
 __all__ = ["Services", "StoreHolder", "StoreUnavailable"]

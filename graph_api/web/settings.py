@@ -72,6 +72,9 @@ class Settings(BaseModel):
     query_timeout: float = 30.0
     #: keys of the whole-graph result cache (rankings per ring, flag ids, victims)
     cache_entries: int = Field(default=256, ge=1)
+    #: worker processes serving this app (``telusur serve --workers``): with more than
+    #: one the rate limits live in a file they share (``limits.sqlite``)
+    workers: int = Field(default=1, ge=1)
 
     @property
     def users_db(self) -> Path:
@@ -80,6 +83,10 @@ class Settings(BaseModel):
     @property
     def audit_db(self) -> Path:
         return self.state_dir / "audit.sqlite"
+
+    @property
+    def limits_db(self) -> Path:
+        return self.state_dir / "limits.sqlite"
 
     @classmethod
     def from_env(
@@ -106,6 +113,7 @@ class Settings(BaseModel):
             store=uri,
             state_dir=state_dir(uri, env),
             cors_origins=[o for o in env.get("TELUSUR_CORS_ORIGINS", "").split(",") if o],
+            workers=int(env.get("TELUSUR_WORKERS") or 1),
         )
 
     def model_post_init(self, _context: object) -> None:

@@ -70,6 +70,13 @@ def update_flag(ctx: PropamCtx, id: EntityId, body: FlagUpdate, request: Request
     """Move a flag on: open -> under_review -> substantiated | cleared (kept with who/when)."""
     request.state.audit_params = {"status": body.status}
     return ctx.show(
-        ctx.call(flags.change_status, id, status=body.status, by=ctx.user.name, note=body.note),
+        ctx.call(
+            flags.change_status,
+            id,
+            status=body.status,
+            by=ctx.user.name,
+            note=body.note,
+            lock=ctx.services.flag_lock,
+        ),
         "flag",
     )
