@@ -1,7 +1,9 @@
 """One ASGI middleware for every request: id, body limit, headers, audit entry.
 
-The response is held until its audit entry is written: a request whose entry
-cannot be written is answered 503, so no look at the data goes unrecorded.
+The response is held until its audit entry is written (committed, together with the
+entries of the requests finishing at the same moment: ``AuditLog`` group commit): a
+request whose entry cannot be written is answered 503, so no look at the data goes
+unrecorded.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graph_api.web.services import Services
@@ -108,7 +109,7 @@ class GuardMiddleware:
         status = int(start_msg["status"])
         size = sum(len(m.get("body", b"")) for m in held if m["type"] == "http.response.body")
         try:
-            await anyio.to_thread.run_sync(self._audit, scope, rid, status, size)
+            await self.services.audit.append_async(self._record(scope, rid, status, size))
         except Exception:  # noqa: BLE001 - never answer without an audit entry
             log.exception("audit entry could not be written")
             start, body = _problem(503, "audit unavailable", "the request was not recorded", rid)
@@ -134,7 +135,7 @@ class GuardMiddleware:
             (b"cross-origin-resource-policy", b"same-origin"),
         ]
 
-    def _audit(self, scope: Scope, rid: str, status: int, size: int) -> None:
+    def _record(self, scope: Scope, rid: str, status: int, size: int) -> dict[str, Any]:
         state = scope.get("state", {})
         route = scope.get("route")
         params: dict[str, Any] = {}
@@ -149,18 +150,16 @@ class GuardMiddleware:
         if template and scope["path"].startswith("/api/v1/") and not template.startswith("/api/"):
             template = "/api/v1" + template  # the matched route of the mounted router
         client = scope.get("client")
-        self.services.audit.append(
-            {
-                "request_id": rid,
-                "user": state.get("user"),
-                "role": state.get("role"),
-                "method": scope.get("method"),
-                "route": template,
-                "path": scope["path"][:500],
-                "params": params,
-                "status": status,
-                "result_size": state.get("result_size"),
-                "bytes": size,
-                "client": client[0] if client else None,
-            }
-        )
+        return {
+            "request_id": rid,
+            "user": state.get("user"),
+            "role": state.get("role"),
+            "method": scope.get("method"),
+            "route": template,
+            "path": scope["path"][:500],
+            "params": params,
+            "status": status,
+            "result_size": state.get("result_size"),
+            "bytes": size,
+            "client": client[0] if client else None,
+        }

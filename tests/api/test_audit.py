@@ -90,3 +90,45 @@ def test_cli_verify_ok(embedded_api: Api) -> None:
     state = str(_log(embedded_api).path.parent)
     res = CliRunner().invoke(cli, ["audit", "verify", "--state-dir", state])
     assert res.exit_code == 0 and res.output.startswith("ok:")
+
+
+def test_concurrent_appends_share_a_commit_and_keep_one_chain(tmp_path: Path) -> None:
+    """Entries waiting at the same moment are written in one transaction, in order."""
+    import asyncio
+
+    log = AuditLog(tmp_path / "audit.sqlite")
+    log.append({"n": 0})
+    other = sqlite3.connect(tmp_path / "audit.sqlite", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another worker process is writing: appends queue up
+    loop = asyncio.new_event_loop()
+    try:
+        tasks = [loop.create_task(log.append_async({"n": i})) for i in range(1, 21)]
+        loop.run_until_complete(asyncio.sleep(0))  # every task has handed in its entry
+        commits = log.commits
+        other.execute("COMMIT")
+        results = loop.run_until_complete(asyncio.gather(*tasks))
+    finally:
+        loop.close()
+        other.close()
+    assert log.written == 21
+    assert log.commits - commits <= 2  # the waiting entries went in together
+    assert sorted(int(r["seq"]) for r in results) == list(range(2, 22))
+    verdict = log.verify()
+    assert verdict.ok and verdict.entries == 21
+    log.close()
+
+
+def test_no_answer_without_its_audit_entry(embedded_api: Api) -> None:
+    api = embedded_api
+    path = _log(api).path
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("ALTER TABLE audit RENAME TO audit_away")  # the trail cannot be written
+    try:
+        r = api.get(f"{P}/entities/t:M1", "reskrim")
+        assert r.status_code == 503 and r.json()["title"] == "audit unavailable"
+        assert "Budi" not in r.text
+    finally:
+        db.execute("ALTER TABLE audit_away RENAME TO audit")
+        db.close()
+    assert api.get(f"{P}/entities/t:M1", "reskrim").status_code == 200
+    assert _log(api).verify().ok
