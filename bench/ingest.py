@@ -6,8 +6,9 @@ transfer and call rows) and measures, in the same run:
 1. the project's ingest (``ingest.ingest_path``) into Neo4j and into the embedded
    store, each in a fresh child interpreter, so that its peak RSS is its own;
    rows/s over the whole bundle and over the transfer and call files alone;
-   for Neo4j, where the time goes (loader, validation, the pre-read of stored
-   nodes and relationships in ``Neo4jStore._write``, the write statements, commit);
+   for Neo4j, where the time goes (the loader thread: reading and normalising,
+   resolver lookups, waiting for the writer; the writer thread: validation, the
+   merge statements, session and commit; the two threads overlap);
 2. the Neo4j ingest at a small and a large scale, to see whether peak memory
    grows with the file;
 3. one row per transaction (``store.upsert([], [row])``) on the first
@@ -90,6 +91,7 @@ class _Timer:
         self.file_phases: dict[str, dict[str, float]] = {}
         self._pending: dict[str, float] = {}
         self.in_write = False
+        self.last_file = ""
         self._mark = time.perf_counter()
 
     def add(self, phase: str, dt: float) -> None:
@@ -97,6 +99,7 @@ class _Timer:
         self._pending[phase] = self._pending.get(phase, 0.0) + dt
 
     def progress(self, name: str, rows: int) -> None:
+        self.last_file = name
         now = time.perf_counter()
         into = self.file_phases.setdefault(name, {})
         for phase, dt in self._pending.items():
@@ -119,19 +122,20 @@ def _timed(timer: _Timer, phase: str, fn: Callable[..., Any]) -> Callable[..., A
 
 
 def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
-    """Time each statement of ``_write`` by kind (benchmark-only monkeypatching)."""
+    """Time the writer thread's work and the loader's waits (benchmark-only monkeypatching).
+
+    The loader writes through ``WriteBehind``: one writer thread runs
+    ``store.upsert`` (validation, collapse, ``_write``) while the loader's thread
+    reads the next chunk. Writer phases and loader phases overlap in time.
+    """
     import neo4j
+
+    from ingest.bundle import _writer
 
     orig_run = neo4j.ManagedTransaction.run
 
     def run(self: Any, query: Any, parameters: Any = None, **kw: Any) -> Any:
-        text = str(query)
-        phase = (
-            "lookups outside upsert (resolver)" if not timer.in_write
-            else "pre-read" if text.startswith("UNWIND $ids") and "RETURN" in text
-            else "write statements" if text.startswith("UNWIND $rows")
-            else "other statements"
-        )
+        phase = "writer: write statements" if timer.in_write else "loader: resolver lookups"
         t = time.perf_counter()
         result = orig_run(self, query, parameters, **kw)
         result._buffer_all()  # type: ignore[no-untyped-call]  # run now: time lands here
@@ -150,6 +154,18 @@ def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
             timer.in_write = False
 
     store._write = flagged  # type: ignore[method-assign]
+    for name in ("submit", "wait"):
+        setattr(_writer.WriteBehind, name,
+                _timed(timer, "loader: waiting for the writer", getattr(_writer.WriteBehind, name)))
+    close = _writer.WriteBehind.close
+
+    def closing(self: Any) -> None:
+        t = time.perf_counter()
+        close(self)
+        timer.add("loader: waiting for the writer", time.perf_counter() - t)
+        timer.progress(timer.last_file, 0)  # the last file ends when its writes do
+
+    _writer.WriteBehind.close = closing  # type: ignore[method-assign]
 
 
 class _Deadline(Exception):
@@ -435,12 +451,13 @@ def main(argv: list[str] | None = None) -> int:
         per_file: list[list[object]] = []
         for f, n in neo["file_rows"].items():
             secs, ph = neo["file_seconds"][f], neo["file_phases"].get(f, {})
-            per_file.append([f, n, secs, _rate(n, secs), ph.get("pre-read", 0.0),
-                             ph.get("lookups outside upsert (resolver)", 0.0),
-                             ph.get("write statements", 0.0),
-                             secs - ph.get("upsert (all)", 0.0)])
-        print(md_table(["file", "rows", "seconds", "rows/s", "pre-read s", "resolver lookups s",
-                        "write statements s", "loader (outside upsert) s"], per_file))
+            per_file.append([f, n, secs, _rate(n, secs),
+                             ph.get("loader: resolver lookups", 0.0),
+                             ph.get("loader: waiting for the writer", 0.0),
+                             ph.get("writer: write statements", 0.0)])
+        print(md_table(["file", "rows", "seconds", "rows/s", "resolver lookups s",
+                        "loader waiting for writer s", "merge statements s (writer)"],
+                       per_file))
         if args.json:
             args.json.write_text(json.dumps({"neo4j": neo, "results": results,
                                              "memory": memory}, indent=1, default=str))
@@ -449,19 +466,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _breakdown(phases: dict[str, float], total: float) -> list[list[object]]:
+    """Loader-thread phases add up to the wall time; writer-thread phases overlap them."""
     upsert = phases.get("upsert (all)", 0.0)
     write = phases.get("_write (all)", 0.0)
-    stmts = sum(phases.get(k, 0.0) for k in ("pre-read", "write statements", "other statements"))
+    stmts = phases.get("writer: write statements", 0.0)
+    waiting = phases.get("loader: waiting for the writer", 0.0)
+    lookups = phases.get("loader: resolver lookups", 0.0)
     rows: list[tuple[str, float]] = [
-        ("loader: read, normalise, validate rows, derive ids (Python)",
-         total - upsert - phases.get("lookups outside upsert (resolver)", 0.0)),
-        ("loader: resolver lookups (find_by_property, get_nodes)",
-         phases.get("lookups outside upsert (resolver)", 0.0)),
-        ("upsert: validate_node/validate_rel + collapse", upsert - write),
-        ("_write: pre-read of stored nodes and relationships", phases.get("pre-read", 0.0)),
-        ("_write: UNWIND write statements", phases.get("write statements", 0.0)),
-        ("_write: other statements", phases.get("other statements", 0.0)),
-        ("_write: plan/merge in Python, session, commit", write - stmts),
+        ("loader thread: read, normalise, validate rows, derive ids", total - waiting - lookups),
+        ("loader thread: resolver lookups (find_by_property, get_nodes)", lookups),
+        ("loader thread: waiting for the writer (queue full, or reads)", waiting),
+        ("writer thread: validate_node/validate_rel + collapse", upsert - write),
+        ("writer thread: UNWIND merge statements", stmts),
+        ("writer thread: grouping rows, session, begin, commit", write - stmts),
     ]
     return [[k, v, f"{100 * v / total:.0f}%" if total else "-"] for k, v in rows]
 

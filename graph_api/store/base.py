@@ -65,6 +65,20 @@ class Plan:
     result: UpsertResult
 
 
+@dataclass
+class PreparedBatch:
+    """A validated, collapsed batch, ready for :meth:`Store.write_prepared`.
+
+    ``payload`` is whatever the store precomputed for writing it (the Neo4j
+    store's statement parameters), or ``None``.
+    """
+
+    nodes: list[NodeRow]
+    rels: list[RelRow]
+    delete: list[tuple[str, str]]
+    payload: object = None
+
+
 class Store(abc.ABC):
     """A graph store. Every write is validated against the model first."""
 
@@ -131,15 +145,34 @@ class Store(abc.ABC):
         ``delete_rels`` (``(type, id)`` keys) are removed first, in the same
         transaction: how an analyst's merge moves relationships to another node.
         """
+        return self.write_prepared(self.prepare(nodes, rels, delete_rels=delete_rels))
+
+    def prepare(
+        self,
+        nodes: Iterable[NodeRow] = (),
+        rels: Iterable[RelRow] = (),
+        *,
+        delete_rels: Iterable[tuple[str, str]] = (),
+    ) -> PreparedBatch:
+        """Validate and collapse a batch without touching the store.
+
+        :meth:`upsert` is ``write_prepared(prepare(...))``; a loader that writes
+        in another thread prepares in its own (pure Python work) so that the
+        writing thread only talks to the store.
+        """
         node_rows = list(nodes)
         rel_rows = list(rels)
         for n in node_rows:
             validate_node(n)
         for r in rel_rows:
             validate_rel(r)
-        return self._write(
+        return PreparedBatch(
             collapse_nodes(node_rows), collapse_rels(rel_rows), sorted(set(delete_rels))
         )
+
+    def write_prepared(self, batch: PreparedBatch) -> UpsertResult:
+        """Write a batch from :meth:`prepare` (of this store), atomically."""
+        return self._write(batch.nodes, batch.rels, batch.delete)
 
     @abc.abstractmethod
     def _write(

@@ -19,10 +19,17 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 
 from graph_api.rows import NodeRow, RelRow
-from graph_api.store.base import Counts, Direction, Neighbour, Store, UpsertResult
+from graph_api.store.base import (
+    Counts,
+    Direction,
+    Neighbour,
+    PreparedBatch,
+    Store,
+    UpsertResult,
+)
 
 _STOP = None
 
@@ -35,9 +42,7 @@ class WriteBehind:
     ) -> None:
         self.store = store
         self._on_result = on_result
-        self._queue: queue.Queue[tuple[list[NodeRow], list[RelRow]] | None] = queue.Queue(
-            maxsize=max(1, depth)
-        )
+        self._queue: queue.Queue[PreparedBatch | None] = queue.Queue(maxsize=max(1, depth))
         self._error: BaseException | None = None
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="telusur-writer", daemon=True)
@@ -50,7 +55,7 @@ class WriteBehind:
                 if item is _STOP:
                     return
                 if self._error is None:  # after a failure, later batches are dropped
-                    self._on_result(self.store.upsert(*item))
+                    self._on_result(self.store.write_prepared(item))
             except BaseException as exc:  # noqa: BLE001 - handed to the loader's thread
                 self._error = exc
             finally:
@@ -61,11 +66,18 @@ class WriteBehind:
             raise self._error
 
     def submit(self, nodes: list[NodeRow], rels: list[RelRow]) -> None:
-        """Queue one batch (blocks while ``depth`` batches are waiting)."""
+        """Validate one batch here, then queue it (blocks while ``depth`` batches wait).
+
+        Validation and collapsing are done in the caller's thread (an invalid
+        batch raises here, before anything is queued), so that the writer
+        thread spends its time on the store only.
+        """
         self._raise()
         if self._closed:
             raise RuntimeError("write-behind already closed")
-        self._queue.put((nodes, rels))
+        batch = self.store.prepare(nodes, rels)
+        self._raise()
+        self._queue.put(batch)
 
     def wait(self) -> None:
         """Return once every submitted batch is written; raise the first write error."""
@@ -132,6 +144,18 @@ class SyncedStore(Store):
         self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
     ) -> UpsertResult:
         return self._sync()._write(nodes, rels, delete)
+
+    def prepare(
+        self,
+        nodes: Iterable[NodeRow] = (),
+        rels: Iterable[RelRow] = (),
+        *,
+        delete_rels: Iterable[tuple[str, str]] = (),
+    ) -> PreparedBatch:
+        return self._store.prepare(nodes, rels, delete_rels=delete_rels)
+
+    def write_prepared(self, batch: PreparedBatch) -> UpsertResult:
+        return self._sync().write_prepared(batch)
 
     def rels_of_type(self, typ: str, *, limit: int | None = None) -> list[RelRow]:
         return self._sync().rels_of_type(typ, limit=limit)

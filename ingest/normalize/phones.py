@@ -43,6 +43,11 @@ def split_multi(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(MULTI_SEPARATOR) if part.strip()]
 
 
+#: Spellings that differ from their digits only by separators: ``0812-3456-7890``,
+#: ``0812 3456 7890``, ``(0812) 3456.7890`` and ``081234567890`` are one number.
+_SEPARATED = re.compile(r"\+?[0-9 ()./-]+")
+
+
 @functools.lru_cache(maxsize=262_144)  # CDRs repeat the same numbers: parse each once
 def normalize_phone(raw: str, region: str = "ID") -> str:
     """Normalise one phone number to E.164 (``+6281234567890``).
@@ -80,6 +85,25 @@ def normalize_phone(raw: str, region: str = "ID") -> str:
     note or a typo, not a vanity number.
     """
     text = unicodedata.normalize("NFKC", raw).strip()
+    if _SEPARATED.fullmatch(text) and "(0)" not in text:
+        # One parse per number, whatever its separators (a CDR spells one number
+        # many ways); "+62 (0)812…" is left to the full parse below.
+        digits = _NON_DIGITS.sub("", text)
+        if digits:
+            try:
+                return _normalize_digits(("+" if text.startswith("+") else "") + digits, region)
+            except NormalizeError as exc:
+                raise NormalizeError(str(exc).replace("{raw}", raw)) from None
+    return _normalize_text(raw, text, region)
+
+
+@functools.lru_cache(maxsize=262_144)
+def _normalize_digits(text: str, region: str) -> str:
+    """``text`` is digits with an optional leading ``+``; errors name ``{raw}``."""
+    return _normalize_text("{raw}", text, region)
+
+
+def _normalize_text(raw: str, text: str, region: str) -> str:
     if not text:
         raise NormalizeError("empty phone number")
     if any(ch.isalpha() for ch in text):

@@ -90,3 +90,38 @@ def test_package_all_is_sorted_and_importable() -> None:
     names = ingest.normalize.__all__
     assert names == sorted(names)
     assert all(hasattr(ingest.normalize, name) for name in names)
+
+
+def _spellings(seed: int, count: int) -> list[str]:
+    """Numbers as people and CDR systems write them: prefixes, separators, lengths."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        body = "".join(rng.choice("0123456789") for _ in range(rng.randint(4, 13)))
+        prefix = rng.choice(["0", "+62", "62", "0062", "+1", "", "+", "00", "+62 (0)", "(0"])
+        text = prefix + body
+        seps = rng.choice(["", " ", "-", ".", "/", "( )"])
+        if seps:
+            chars = list(text)
+            for _ in range(rng.randint(1, 4)):
+                chars.insert(rng.randint(0, len(chars)), rng.choice(seps))
+            text = "".join(chars)
+        out.append(text)
+    return out
+
+
+def test_separator_cache_gives_the_full_parse_answer_for_every_spelling() -> None:
+    """The fast path (one parse per digit string) never answers differently from the
+    full parse of the spelling as written: same number, or the same error."""
+
+    def outcome(fn: object, *args: str) -> str:
+        try:
+            return fn(*args)  # type: ignore[operator, no-any-return]
+        except NormalizeError as exc:
+            return f"error: {exc}"
+
+    for raw in _spellings(seed=7, count=4_000):
+        full = outcome(phones._normalize_text, raw, raw.strip(), "ID")
+        assert outcome(normalize_phone, raw) == full, raw
