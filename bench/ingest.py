@@ -34,6 +34,7 @@ import json
 import logging
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -90,7 +91,6 @@ class _Timer:
         self.file_rows: dict[str, int] = {}
         self.file_phases: dict[str, dict[str, float]] = {}
         self._pending: dict[str, float] = {}
-        self.in_write = False
         self.last_file = ""
         self._mark = time.perf_counter()
 
@@ -135,7 +135,8 @@ def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
     orig_run = neo4j.ManagedTransaction.run
 
     def run(self: Any, query: Any, parameters: Any = None, **kw: Any) -> Any:
-        phase = "writer: write statements" if timer.in_write else "loader: resolver lookups"
+        in_writer = threading.current_thread().name == "telusur-writer"
+        phase = "writer: write statements" if in_writer else "loader: resolver lookups"
         t = time.perf_counter()
         result = orig_run(self, query, parameters, **kw)
         result._buffer_all()  # type: ignore[no-untyped-call]  # run now: time lands here
@@ -143,17 +144,10 @@ def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
         return result
 
     neo4j.ManagedTransaction.run = run  # type: ignore[method-assign]
-    store.upsert = _timed(timer, "upsert (all)", store.upsert)  # type: ignore[method-assign]
-    write = _timed(timer, "_write (all)", store._write)
-
-    def flagged(*args: Any, **kw: Any) -> Any:
-        timer.in_write = True
-        try:
-            return write(*args, **kw)
-        finally:
-            timer.in_write = False
-
-    store._write = flagged  # type: ignore[method-assign]
+    store.prepare = _timed(timer, "loader: prepare", store.prepare)  # type: ignore[method-assign]
+    store.write_prepared = _timed(  # type: ignore[method-assign]
+        timer, "writer: write_prepared", store.write_prepared
+    )
     for name in ("submit", "wait"):
         setattr(_writer.WriteBehind, name,
                 _timed(timer, "loader: waiting for the writer", getattr(_writer.WriteBehind, name)))
@@ -467,18 +461,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _breakdown(phases: dict[str, float], total: float) -> list[list[object]]:
     """Loader-thread phases add up to the wall time; writer-thread phases overlap them."""
-    upsert = phases.get("upsert (all)", 0.0)
-    write = phases.get("_write (all)", 0.0)
+    prepare = phases.get("loader: prepare", 0.0)
+    write = phases.get("writer: write_prepared", 0.0)
     stmts = phases.get("writer: write statements", 0.0)
     waiting = phases.get("loader: waiting for the writer", 0.0)
     lookups = phases.get("loader: resolver lookups", 0.0)
     rows: list[tuple[str, float]] = [
-        ("loader thread: read, normalise, validate rows, derive ids", total - waiting - lookups),
+        ("loader thread: read, normalise, validate rows, derive ids",
+         total - waiting - lookups - prepare),
+        ("loader thread: validate_node/validate_rel + collapse + parameters (prepare)", prepare),
         ("loader thread: resolver lookups (find_by_property, get_nodes)", lookups),
         ("loader thread: waiting for the writer (queue full, or reads)", waiting),
-        ("writer thread: validate_node/validate_rel + collapse", upsert - write),
         ("writer thread: UNWIND merge statements", stmts),
-        ("writer thread: grouping rows, session, begin, commit", write - stmts),
+        ("writer thread: session, begin, commit", write - stmts),
     ]
     return [[k, v, f"{100 * v / total:.0f}%" if total else "-"] for k, v in rows]
 

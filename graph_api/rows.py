@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypedDict
 
 from graph_api.errors import ValidationError
@@ -63,8 +64,88 @@ def _check_value(where: str, prop: Prop | None, name: str, value: Any) -> None:
         raise ValidationError(f"{where}: property {name!r} must be {t}, got {value!r}")
 
 
+def _is_str_list(v: Any) -> bool:
+    return isinstance(v, list) and all(isinstance(x, str) for x in v)
+
+
+def _predicate(prop: Prop | None, name: str) -> Callable[[Any], bool]:
+    """A fast yes/no for what ``_check_value`` accepts (it still words every refusal)."""
+    if name in ("sources", "keys") or (prop is not None and prop.type == "list[str]"):
+        return _is_str_list
+    assert prop is not None
+    t = prop.type
+    if t in ("str", "date", "datetime"):
+        return lambda v: isinstance(v, str)
+    if t == "int":
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
+    if t == "float":
+        return lambda v: (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+        )
+    if t == "bool":
+        return lambda v: isinstance(v, bool)
+    return lambda v: False  # pragma: no cover - exhaustive over PropType
+
+
+@functools.cache
+def _rel_checks(typ: str) -> dict[str, Callable[[Any], bool]]:
+    spec = MODEL.rels[typ]
+    out = {p.name: _predicate(p, p.name) for p in spec.props}
+    out.setdefault("sources", _is_str_list)  # REL_BASE without "id"
+    return out
+
+
+@functools.cache
+def _node_checks(labels: tuple[str, ...]) -> dict[str, Callable[[Any], bool]]:
+    out: dict[str, Callable[[Any], bool]] = {}
+    for label in labels:
+        for p in MODEL.nodes[label].props:
+            out.setdefault(p.name, _predicate(p, p.name))
+    for name in ("sources", "keys"):
+        out.setdefault(name, _is_str_list)
+    return out
+
+
+def _props_pass(checks: dict[str, Callable[[Any], bool]], props: dict[str, Any]) -> bool:
+    """True when every property is known and well-typed (the common case, checked fast)."""
+    for name, value in props.items():
+        if value is None:
+            continue
+        check = checks.get(name)
+        if check is None:
+            if not name.startswith(EXTRA_PREFIX) or not _is_extra_value(value):
+                return False
+        elif not check(value):
+            return False
+    return True
+
+
+def _is_extra_value(v: Any) -> bool:
+    return isinstance(v, (str, int, float, bool)) or (
+        isinstance(v, list) and all(isinstance(x, (str, int, float)) for x in v)
+    )
+
+
 def validate_node(row: Mapping[str, Any]) -> None:
     """Raise :class:`ValidationError` unless ``row`` fits the model."""
+    nid = row.get("id")
+    labels = row.get("labels")
+    props = row.get("props")
+    if (
+        isinstance(nid, str)
+        and nid
+        and isinstance(labels, list)
+        and labels
+        and isinstance(props, dict)
+        and all(label in MODEL.nodes for label in labels)
+        and all(i in labels for label in labels for i in MODEL.nodes[label].implies)
+        and _props_pass(_node_checks(tuple(labels)), props)
+    ):
+        return
+    _validate_node_slowly(row)
+
+
+def _validate_node_slowly(row: Mapping[str, Any]) -> None:
     nid = row.get("id")
     if not isinstance(nid, str) or not nid:
         raise ValidationError(f"node without a string id: {row!r:.200}")
@@ -95,6 +176,24 @@ def validate_node(row: Mapping[str, Any]) -> None:
 
 def validate_rel(row: Mapping[str, Any]) -> None:
     """Raise :class:`ValidationError` unless ``row`` fits the model (endpoints not checked)."""
+    rid, typ, props = row.get("id"), row.get("type"), row.get("props")
+    start, end = row.get("start"), row.get("end")
+    if (
+        isinstance(rid, str)
+        and rid
+        and typ in MODEL.rels
+        and isinstance(start, str)
+        and start
+        and isinstance(end, str)
+        and end
+        and isinstance(props, dict)
+        and _props_pass(_rel_checks(typ), props)
+    ):
+        return
+    _validate_rel_slowly(row)
+
+
+def _validate_rel_slowly(row: Mapping[str, Any]) -> None:
     rid = row.get("id")
     if not isinstance(rid, str) or not rid:
         raise ValidationError(f"relationship without a string id: {row!r:.200}")

@@ -65,6 +65,19 @@ class Plan:
     result: UpsertResult
 
 
+def validated(
+    nodes: Iterable[NodeRow], rels: Iterable[RelRow]
+) -> tuple[list[NodeRow], list[RelRow]]:
+    """The rows as lists, each checked against the model (the first bad one raises)."""
+    node_rows = list(nodes)
+    rel_rows = list(rels)
+    for n in node_rows:
+        validate_node(n)
+    for r in rel_rows:
+        validate_rel(r)
+    return node_rows, rel_rows
+
+
 @dataclass
 class PreparedBatch:
     """A validated, collapsed batch, ready for :meth:`Store.write_prepared`.
@@ -160,12 +173,7 @@ class Store(abc.ABC):
         in another thread prepares in its own (pure Python work) so that the
         writing thread only talks to the store.
         """
-        node_rows = list(nodes)
-        rel_rows = list(rels)
-        for n in node_rows:
-            validate_node(n)
-        for r in rel_rows:
-            validate_rel(r)
+        node_rows, rel_rows = validated(nodes, rels)
         return PreparedBatch(
             collapse_nodes(node_rows), collapse_rels(rel_rows), sorted(set(delete_rels))
         )

@@ -209,7 +209,12 @@ def test_concurrent_readers_see_whole_batches(store: Store) -> None:
         for t in threads:
             t.join()
     assert not errors
-    assert seen and set(seen) <= {base, base + 30_000}
+    if isinstance(store, EmbeddedStore):
+        assert seen and set(seen) <= {base, base + 30_000}
+    else:
+        # Neo4j is read-committed: a read overlapping the commit itself may see part
+        # of it (docs/architecture.md); never anything outside the two states' range.
+        assert seen and all(base <= c <= base + 30_000 for c in seen)
     assert store.counts()["nodes"]["Person"] == base + 30_000
 
 
