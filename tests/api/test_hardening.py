@@ -15,7 +15,9 @@ P = "/api/v1"
 
 
 @pytest.mark.parametrize(
-    "secret", [None, "", "short", "changeme" * 5, "x" * 40, "my-secret-" + "a1b2c3d4" * 4]
+    "secret",
+    [None, "", "short", "changeme" * 5, "x" * 40, "my-secret-" + "a1b2c3d4" * 4,
+     "please-replace-this-with-a-long-random-secret-value", "Default-Telusur-Secret-2026-Jatim"],
 )
 def test_weak_secrets_refused(secret: str | None) -> None:
     env = {} if secret is None else {"TELUSUR_SECRET": secret}
@@ -28,6 +30,9 @@ def test_dev_mode_generates_a_secret(caplog: pytest.LogCaptureFixture) -> None:
     assert len(s.secret) >= 32 and "DEVELOPMENT MODE" in caplog.text
     good = Settings.from_env({"TELUSUR_SECRET": "Qw9-vT3zL0pX7mRkA2sD5fG8hJ1nB4cE6yU"})
     assert not good.dev and good.state_dir == Path("telusur-data")
+    # a random secret that holds a placeholder word by chance is not a placeholder
+    lucky = "Qw9vT3zL0pX7mRkA2sD5fG8hJ1nB4cE6yUxxxKo_Zr" + "TeSt" + "mN8-bV5wQ2"
+    assert Settings.from_env({"TELUSUR_SECRET": lucky}).secret == lucky
 
 
 def test_security_headers_and_problems(embedded_api: Api) -> None:
