@@ -95,6 +95,7 @@ def serve(
         err=True,
     )
     options = {
+        "log_config": _log_config(),
         "host": host,
         "port": port,
         "proxy_headers": False,
@@ -124,6 +125,20 @@ def serve(
         workers=workers,
         **options,  # type: ignore[arg-type]
     )
+
+
+def _log_config() -> dict[str, object]:
+    """uvicorn's logging, plus the service's own messages (``telusur.*``: ready after the
+    warm-up, store opened or unavailable) on the same handler, at INFO."""
+    import copy
+
+    from uvicorn.config import LOGGING_CONFIG
+
+    config: dict[str, object] = copy.deepcopy(LOGGING_CONFIG)
+    loggers = config["loggers"]
+    assert isinstance(loggers, dict)
+    loggers["telusur"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
+    return config
 
 
 @users_app.command("add")

@@ -34,10 +34,15 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        # Only the store is released: it reopens on the next request, so an app
-        # served (or tested) again after a shutdown keeps working.
-        services.stores.close()
+        # the whole-graph results, computed before the first request asks (/readyz)
+        await services.warmer.start()
+        try:
+            yield
+        finally:
+            await services.warmer.stop()
+            # Only the store is released: it reopens on the next request, so an app
+            # served (or tested) again after a shutdown keeps working.
+            services.stores.close()
 
     app = FastAPI(
         title="Telusur API",

@@ -121,6 +121,15 @@ class GenerationCache:
         flight.future.set_result(value)
         return value
 
+    def peek(self, store: Store, generation: Hashable, key: Hashable) -> Any:
+        """The value kept for ``key`` at ``generation``, or ``None``; computes nothing,
+        counts nothing, and does not refresh the entry's place in the LRU order (for the
+        background warm-up, which must not look like traffic)."""
+        with self._lock:
+            shelf = self._shelves.get(store)
+            hit = shelf.entries.get(key) if shelf is not None else None
+            return hit[1] if hit is not None and hit[0] == generation else None
+
     def clear(self) -> None:
         with self._lock:
             self._shelves = weakref.WeakKeyDictionary()

@@ -16,13 +16,12 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
-import queries
 from graph_api.context import Actor, acting_as
 from graph_api.errors import NotFound, StoreUnavailable
 from graph_api.store import Store
+from graph_api.web import derived as kept
 from graph_api.web import ranking
-from graph_api.web.flags import flag_ids
-from graph_api.web.masking import Redactor, Strings, Victims, dumps, victims
+from graph_api.web.masking import Redactor, Strings, Victims, dumps
 from graph_api.web.problems import Problem
 from graph_api.web.services import Services
 from graph_api.web.users import User
@@ -132,6 +131,7 @@ class Ctx:
             store, self.started, lambda: self._on(store, lambda s: s.generation)
         )
         self.request.state.generation = (store, gen)
+        self.services.warmer.seen(store, gen)  # a change wakes the background warm-up
         return gen
 
     def derived(self, key: Hashable, fn: Callable[[Store], T]) -> T:
@@ -144,14 +144,14 @@ class Ctx:
 
     def flag_ids(self) -> frozenset[str]:
         """Ids of every Propam flag (what non-Propam responses must never mention)."""
-        return self.derived(("flag-ids",), lambda s: frozenset(flag_ids(s)))
+        return self.derived(kept.FLAG_IDS, kept.flag_ids)
 
     def ring_ids(self) -> frozenset[str]:
         return frozenset(r["id"] for r in self.rings())
 
     def rings(self) -> tuple[RingSummary, ...]:
         """Every ring with its number of members (``queries.rings``), cached."""
-        return self.derived(("rings",), lambda s: tuple(queries.rings(s)))
+        return self.derived(kept.RINGS, kept.rings)
 
     def protectors(
         self, ring_id: str, *, top: int | None, as_of: str | None = None
@@ -161,13 +161,15 @@ class Ctx:
         (:mod:`graph_api.web.ranking`), with every string it may contain. Not cleaned:
         pass both to :meth:`show`."""
         when = ranking.moment(as_of)
-        first = self.derived(("protectors", ring_id), lambda s: ranking.rank(s, ring_id, when))
+        first = self.derived(
+            kept.protectors_key(ring_id), lambda s: ranking.rank(s, ring_id, when)
+        )
         sig = first.facts.signature(when)
         found = (
             first
             if sig == first.signature
             else self.derived(
-                ("protectors", ring_id, sig), lambda s: ranking.rank(s, ring_id, when)
+                kept.protectors_key(ring_id, sig), lambda s: ranking.rank(s, ring_id, when)
             )
         )
         report = dict(ranking.view(found.report, when, top))
@@ -182,7 +184,7 @@ class Ctx:
             return cached
         role = self.user.role
         hidden = frozenset() if role == "propam" else self.flag_ids()
-        vics = self.derived(("victims",), victims) if role == "reskrim" else Victims()
+        vics = self.derived(kept.VICTIMS, kept.victim_set) if role == "reskrim" else Victims()
         red = Redactor(role=role, hidden=hidden, victims=vics, key=self.services.mask_key)
         self.request.state.redactor = red
         return red

@@ -52,6 +52,28 @@ class Problem(Exception):
         self.status, self.title, self.detail, self.headers = status, title, detail, headers
 
 
+def language(request: Request, asked: str | None = None) -> str:
+    """``id`` (Bahasa Indonesia, the default) or ``en``: ``asked`` (``?lang=``) wins, else
+    the first of the two that ``Accept-Language`` prefers."""
+    if asked in ("id", "en"):
+        return asked
+    best, best_q = "id", 0.0
+    for part in request.headers.get("accept-language", "").split(",")[:20]:
+        tag, _, params = part.strip().partition(";")
+        base = tag.strip().lower().split("-")[0]
+        if base not in ("id", "en"):
+            continue
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if q > best_q:
+            best, best_q = base, q
+    return best
+
+
 def not_found(what: str = "resource") -> Problem:
     return Problem(404, "not found", f"no such {what}")
 

@@ -32,6 +32,8 @@ class UserPublic(BaseModel):
 class Health(BaseModel):
     status: str
     store: str | None = None
+    #: seconds from the start of the service to the end of its first warm-up
+    warmed_in_s: float | None = None
 
 
 class NodePublic(BaseModel):
@@ -179,6 +181,40 @@ class AuditVerdict(BaseModel):
     first_bad: int | None
     reason: str | None
     head: str | None
+
+
+class WarmRun(BaseModel):
+    """One background warm-up of the whole-graph results."""
+
+    generation: str
+    started_at: str
+    seconds: float
+    rings: int
+    ranked: int
+    failed: int
+    complete: bool
+
+
+class CacheCounters(BaseModel):
+    entries: int
+    hits: int
+    misses: int
+    joined: int
+    evicted: int
+
+
+class CacheStatus(BaseModel):
+    """What this service process keeps between requests, and its background warm-up."""
+
+    state: Literal["starting", "warming", "warm", "store unavailable", "failed", "off"]
+    ready: bool
+    interval_s: float
+    max_rings: int
+    first_warmup_s: float | None
+    runs: int
+    warming_generation: str | None
+    last: WarmRun | None
+    cache: CacheCounters
 
 
 class Problem(BaseModel):

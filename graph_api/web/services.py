@@ -16,6 +16,7 @@ from graph_api.web.ratelimit import Limiter, RateLimiter, SharedRateLimiter
 from graph_api.web.security import TokenCache
 from graph_api.web.settings import Settings
 from graph_api.web.users import UserStore
+from graph_api.web.warmup import Warmer
 
 log = logging.getLogger("telusur.web")
 
@@ -74,6 +75,18 @@ class Services:
     #: store generations, one read shared by concurrent requests
     generations: GenerationReader = field(default_factory=GenerationReader)
     mask_key: bytes = field(default=b"", repr=False)
+    #: keeps ``cache`` filled for the current generation in the background (readiness)
+    warmer: Warmer = field(init=False)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.warmer = Warmer(
+            self.stores,
+            self.cache,
+            self.generations,
+            interval=s.warm_interval,
+            max_rings=max(1, s.cache_entries // 2),
+        )
 
     @classmethod
     def build(cls, settings: Settings, store: Store | None = None) -> Services:

@@ -83,6 +83,9 @@ class Settings(BaseModel):
     query_timeout: float = 30.0
     #: keys of the whole-graph result cache (rankings per ring, flag ids, victims)
     cache_entries: int = Field(default=256, ge=1)
+    #: seconds between the background warm-up's checks for a new store generation;
+    #: 0 turns the warm-up off (then /readyz only checks the store)
+    warm_interval: float = Field(default=1.0, ge=0, le=3600)
     #: worker processes serving this app (``telusur serve --workers``): with more than
     #: one the rate limits live in a file they share (``limits.sqlite``)
     workers: int = Field(default=1, ge=1)
@@ -125,11 +128,22 @@ class Settings(BaseModel):
             state_dir=state_dir(uri, env),
             cors_origins=[o for o in env.get("TELUSUR_CORS_ORIGINS", "").split(",") if o],
             workers=int(env.get("TELUSUR_WORKERS") or 1),
+            warm_interval=_seconds(env, "TELUSUR_WARM_INTERVAL", 1.0),
         )
 
     def model_post_init(self, _context: object) -> None:
         if not self.dev and weak_secret(self.secret) is not None:
             raise ConfigError(f"{weak_secret(self.secret)}; set a random value of 32+ characters")
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from None
 
 
 def state_dir(uri: str, env: Mapping[str, str]) -> Path:

@@ -9,13 +9,16 @@ a NIK, an address and a phone that reskrim must only see masked.
 from __future__ import annotations
 
 import secrets
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from graph_api.rows import NodeRow, RelRow
-from graph_api.store import Store
+from graph_api.store import EmbeddedStore, Neo4jStore, Store, open_store
 from graph_api.web import Settings, create_app
 
 with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is installed
@@ -148,3 +151,31 @@ def make_api(store: Store, state: Path, **over: Any) -> Api:
         assert r.status_code == 200, r.text
         api.tokens[role] = r.json()["access_token"]
     return api
+
+
+def wait_ready(client: TestClient, deadline_s: float = 120) -> Any:
+    """Poll ``/readyz`` until the first background warm-up finished (a functional wait,
+    not a timing assertion); the 200 answer."""
+    deadline = time.monotonic() + deadline_s
+    while True:
+        r = client.get("/readyz")
+        if r.status_code == 200:
+            return r
+        assert r.status_code == 503, r.text
+        assert time.monotonic() < deadline, f"not ready after {deadline_s} s: {r.text}"
+        time.sleep(0.02)
+
+
+@contextmanager
+def another_connection(store: Store) -> Iterator[Store]:
+    """A second connection to the same data: what a CLI ingest in another process uses."""
+    other: Store
+    if isinstance(store, EmbeddedStore):
+        other = EmbeddedStore(store.path)
+    else:
+        assert isinstance(store, Neo4jStore)
+        other = open_store(store.uri)
+    try:
+        yield other
+    finally:
+        other.close()

@@ -1,4 +1,5 @@
-"""API fixtures: the tiny graph on each store, and a client with a token per role."""
+"""API fixtures: the tiny graph on each store, and a client with a token per role, served
+once ready (``/readyz``: the first background warm-up finished)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from graph_api.store import Store
 # tests here import their shared builders as ``api_helpers`` (importlib import mode)
 sys.path.insert(0, str(Path(__file__).parent))
 
-from api_helpers import Api, build, make_api  # noqa: E402
+from api_helpers import Api, build, make_api, wait_ready  # noqa: E402
 
 
 @pytest.fixture
@@ -21,6 +22,7 @@ def api(store: Store, tmp_path: Path) -> Iterator[Api]:
     build(store)
     a = make_api(store, tmp_path / "state")
     with a.client:
+        wait_ready(a.client)  # the first warm-up done: as a load balancer would wait
         yield a
 
 
@@ -29,4 +31,5 @@ def embedded_api(embedded_store: Store, tmp_path: Path) -> Iterator[Api]:
     build(embedded_store)
     a = make_api(embedded_store, tmp_path / "state")
     with a.client:
+        wait_ready(a.client)  # the first warm-up done: as a load balancer would wait
         yield a

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_helpers import PASSWORD, Api, TestClient, build, settings
+from api_helpers import PASSWORD, Api, TestClient, build, settings, wait_ready
 
 from graph_api.store import open_store
 from graph_api.web import create_app
@@ -111,20 +111,37 @@ def test_store_outage_and_recovery(server: Server, tmp_path: Path) -> None:
         _outage(Api(client, None), app, server)  # type: ignore[arg-type]
 
 
+def _warmup(api: Api) -> dict[str, object]:
+    r = api.get(f"{P}/cache", "admin")
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def _wait_warmup(api: Api, state: str) -> None:
+    deadline = time.monotonic() + 120
+    while _warmup(api)["state"] != state:
+        assert time.monotonic() < deadline, _warmup(api)
+        time.sleep(0.2)
+
+
 def _outage(api: Api, app: object, server: Server) -> None:
-    app.state.services.users.add(  # type: ignore[attr-defined]
-        "reskrim1", role="reskrim", password=PASSWORD
-    )
-    login = {"username": "reskrim1", "password": PASSWORD}
-    api.tokens["reskrim"] = api.client.post(f"{P}/auth/token", data=login).json()["access_token"]
+    for role in ("reskrim", "admin"):
+        app.state.services.users.add(  # type: ignore[attr-defined]
+            f"{role}1", role=role, password=PASSWORD
+        )
+        login = {"username": f"{role}1", "password": PASSWORD}
+        r = api.client.post(f"{P}/auth/token", data=login)
+        api.tokens[role] = r.json()["access_token"]
     assert api.get(f"{P}/entities/t:M1", "reskrim").status_code == 200
-    assert api.client.get("/readyz").status_code == 200
+    wait_ready(api.client)
     server.stop()
     for url in (f"{P}/entities/t:M1", f"{P}/rings", "/readyz"):
         r = api.get(url, "reskrim")
         assert r.status_code == 503, r.text
         assert r.headers["content-type"] == "application/problem+json"
         assert "Traceback" not in r.text
+    # the background warm-up notices too, and keeps trying
+    _wait_warmup(api, "store unavailable")
     server.start()
     deadline = time.monotonic() + 60
     while True:
@@ -134,3 +151,5 @@ def _outage(api: Api, app: object, server: Server) -> None:
         time.sleep(0.5)
     assert r.status_code == 200 and r.json()["id"] == "t:M1"
     assert api.client.get("/readyz").status_code == 200
+    # ... and warms the caches again for the store that came back, by itself
+    _wait_warmup(api, "warm")

@@ -10,15 +10,13 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import Api, build, make_api, node, rel
+from api_helpers import Api, another_connection, build, make_api, node, rel
 
-from graph_api.store import EmbeddedStore, Neo4jStore, Store, open_store
+from graph_api.store import EmbeddedStore, Store
 from graph_api.web import ranking
 from graph_api.web.cache import GenerationCache
 from ingest import ingest_path
@@ -27,21 +25,6 @@ from queries._common import iso, parse_ts
 from queries.protectors import rank_protectors
 
 P = "/api/v1"
-
-
-@contextmanager
-def another_connection(store: Store) -> Iterator[Store]:
-    """A second connection to the same data: what a CLI ingest in another process uses."""
-    other: Store
-    if isinstance(store, EmbeddedStore):
-        other = EmbeddedStore(store.path)
-    else:
-        assert isinstance(store, Neo4jStore)
-        other = open_store(store.uri)
-    try:
-        yield other
-    finally:
-        other.close()
 
 
 def _cache(api: Api) -> GenerationCache:

@@ -33,6 +33,7 @@ MATRIX: list[tuple[str, str, tuple[str, ...], int, bool]] = [
     ("POST", f"{P}/ingest", ("analyst", "admin"), 400, False),  # not a zip: 400
     ("GET", f"{P}/audit", ("admin",), 200, False),
     ("GET", f"{P}/audit/verify", ("admin",), 200, False),
+    ("GET", f"{P}/cache", ("admin",), 200, False),
 ]
 PUBLIC = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", f"{P}/healthz")]
 

@@ -19,5 +19,6 @@ from graph_api.web.routes import (
 api_router = APIRouter()
 for _module in (auth, entities, graph, rings, propam, cypher, ingest, admin):
     api_router.include_router(_module.router)
+api_router.include_router(admin.status_router)
 
 __all__ = ["api_router", "health"]

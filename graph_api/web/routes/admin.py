@@ -1,4 +1,4 @@
-"""Admin: the audit trail and its verification."""
+"""Admin: the audit trail and its verification; what the service keeps (cache, warm-up)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query
 
 from graph_api.web.deps import AdminCtx
 from graph_api.web.routes._common import ALL
-from graph_api.web.schemas import AuditVerdict, Page
+from graph_api.web.schemas import AuditVerdict, CacheStatus, Page
 
 router = APIRouter(prefix="/audit", tags=["admin"], responses=ALL)
+status_router = APIRouter(tags=["admin"], responses=ALL)
 
 
 @router.get("", response_model=Page[dict[str, Any]])
@@ -31,3 +32,10 @@ def audit(
 def verify(ctx: AdminCtx) -> Any:
     """Recompute the hash chain; names the first edited, deleted, inserted or moved entry."""
     return ctx.services.audit.verify().to_json()
+
+
+@status_router.get("/cache", response_model=CacheStatus)
+async def cache(ctx: AdminCtx) -> Any:
+    """This process's whole-graph result cache and its background warm-up: state, the
+    last run (store generation, seconds, rings ranked) and the cache counters."""
+    return ctx.services.warmer.status()

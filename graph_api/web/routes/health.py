@@ -1,25 +1,53 @@
-"""``GET /healthz`` (the process is up) and ``GET /readyz`` (the store answers)."""
+"""``GET /healthz`` (the process is up) and ``GET /readyz`` (ready to serve traffic).
+
+Ready means: the store answers, and the first background warm-up since the start
+has finished (:mod:`graph_api.web.warmup`), so that the first requests do not all
+wait for every ring's ranking at once. A load balancer (or a user) should send
+traffic only after ``/readyz`` answers 200.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
 
 from graph_api.context import Actor, acting_as
 from graph_api.errors import StoreUnavailable
 from graph_api.web.deps import ServicesDep
+from graph_api.web.problems import Problem, language
 from graph_api.web.routes._common import problems
 from graph_api.web.schemas import Health
 
 router = APIRouter(tags=["health"])
+#: (title, detail) while the first warm-up runs: Bahasa Indonesia, English
+WARMING = {
+    "id": (
+        "layanan belum siap",
+        "Layanan sedang menyiapkan hasil analisis seluruh graf (daftar jaringan dan "
+        "peringkat pelindung tiap jaringan). Coba lagi beberapa detik lagi.",
+    ),
+    "en": (
+        "service not ready",
+        "The service is computing its whole-graph results (the rings and every ring's "
+        "protector ranking). Retry in a few seconds.",
+    ),
+}
+Lang = Annotated[
+    Literal["id", "en"] | None,
+    Query(description="language of a problem answer (default: Accept-Language, else id)"),
+]
 
 
 @router.get("/healthz", response_model=Health)
 def healthz() -> Health:
+    """Liveness: the process answers (nothing else is checked)."""
     return Health(status="ok")
 
 
 @router.get("/readyz", response_model=Health, responses=problems(503))
-def readyz(services: ServicesDep) -> Health:
+def readyz(request: Request, services: ServicesDep, lang: Lang = None) -> Health:
+    """Readiness: the store answers and the first warm-up has finished (else 503)."""
     store = services.stores.get()
     with acting_as(Actor(user="-", role="-", request_id="readyz")):
         try:
@@ -27,4 +55,8 @@ def readyz(services: ServicesDep) -> Health:
         except StoreUnavailable:
             services.stores.failed(store)
             raise
-    return Health(status="ready", store=store.kind)
+    warmer = services.warmer
+    if not warmer.ready:
+        title, detail = WARMING[language(request, lang)]
+        raise Problem(503, title, detail, {"Retry-After": "2"})
+    return Health(status="ready", store=store.kind, warmed_in_s=warmer.first_seconds)

@@ -1,0 +1,308 @@
+"""The background warm-up: readiness, recomputation after a write without any request,
+one computation shared with requests, never a result older than the generation seen.
+
+Waits here are functional (poll with a generous deadline), never timing assertions.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from api_helpers import PASSWORD, Api, another_connection, build, make_api, node, rel, wait_ready
+
+from graph_api.store import EmbeddedStore, Store
+from graph_api.web import ranking
+from graph_api.web.cache import GenerationCache
+from graph_api.web.users import UserStore
+from graph_api.web.warmup import Warmer
+
+P = "/api/v1"
+
+
+def _status(api: Api) -> dict[str, Any]:
+    """The warm-up as an admin sees it (this request reads nothing from the store, so it
+    never wakes the warm-up itself)."""
+    r = api.get(f"{P}/cache", "admin")
+    assert r.status_code == 200, r.text
+    return r.json()  # type: ignore[no-any-return]
+
+
+def _until(cond: Callable[[], Any], what: str, deadline_s: float = 120) -> Any:
+    deadline = time.monotonic() + deadline_s
+    while True:
+        got = cond()
+        if got:
+            return got
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.02)
+
+
+def _services(api: Api) -> Any:
+    return api.client.app.state.services  # type: ignore[attr-defined]
+
+
+def _cache(api: Api) -> GenerationCache:
+    cache: GenerationCache = _services(api).cache
+    return cache
+
+
+def _in_warmup_thread() -> bool:
+    return threading.current_thread().name.startswith("telusur-warmup")
+
+
+class Gate:
+    """Rankings made by the warm-up wait for ``release`` *after* reading the graph (what
+    a slow ranking racing a write looks like); ``computed`` is set when one got there.
+    Requests' rankings are not held."""
+
+    def __init__(self) -> None:
+        self.computed = threading.Event()
+        self.release = threading.Event()
+
+    def set(self) -> None:
+        self.release.set()
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
+    g = Gate()
+    real = ranking.rank
+
+    def held(store: Store, ring_id: str, when: Any) -> ranking.Ranked:
+        out = real(store, ring_id, when)
+        if _in_warmup_thread():
+            g.computed.set()
+            g.release.wait(120)
+        return out
+
+    monkeypatch.setattr(ranking, "rank", held)
+    yield g
+    g.set()
+
+
+def test_not_ready_until_the_first_warm_up_finished(
+    store: Store, tmp_path: Path, gate: Gate
+) -> None:
+    build(store)
+    api = make_api(store, tmp_path / "state")
+    with api.client:
+        _until(lambda: _status(api)["state"] == "warming", "the warm-up to start")
+        r = api.client.get("/readyz")
+        assert r.status_code == 503 and r.headers["content-type"] == "application/problem+json"
+        assert r.headers["retry-after"]
+        assert r.json()["title"] == "layanan belum siap" and "Coba lagi" in r.json()["detail"]
+        en = api.client.get("/readyz?lang=en").json()
+        assert en["title"] == "service not ready" and "Retry" in en["detail"]
+        by_header = api.client.get("/readyz", headers={"Accept-Language": "en-GB,id;q=0.5"})
+        assert by_header.json()["title"] == "service not ready"
+        assert api.client.get("/healthz").status_code == 200  # liveness only
+        status = _status(api)
+        assert status["ready"] is False and status["first_warmup_s"] is None
+        gate.set()
+        ready = wait_ready(api.client).json()
+        assert ready["status"] == "ready" and ready["store"] == store.kind
+        assert ready["warmed_in_s"] > 0
+        status = _status(api)
+        assert status["ready"] and status["state"] == "warm"
+        assert status["last"]["complete"] and status["last"]["rings"] == 1
+        assert status["last"]["ranked"] == 1 and status["last"]["failed"] == 0
+        # what it kept is what requests use: the first request is a cache hit
+        misses = _cache(api).stats.misses
+        assert api.get(f"{P}/rings/t:R1/protectors", "reskrim").status_code == 200
+        assert _cache(api).stats.misses == misses
+
+
+def test_a_request_joins_the_ranking_the_warm_up_is_computing(
+    embedded_store: EmbeddedStore, tmp_path: Path, gate: Gate
+) -> None:
+    build(embedded_store)
+    calls: list[str] = []
+    held = ranking.rank
+
+    def counted(store: Store, ring_id: str, when: Any) -> ranking.Ranked:
+        calls.append(threading.current_thread().name)
+        return held(store, ring_id, when)
+
+    api = make_api(embedded_store, tmp_path / "state")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ranking, "rank", counted)
+        with api.client:
+            _until(gate.computed.is_set, "the warm-up to rank t:R1")
+            answers: list[Any] = []
+            asker = threading.Thread(target=lambda: answers.append(
+                api.get(f"{P}/rings/t:R1/protectors", "reskrim")))
+            asker.start()
+            _until(lambda: _cache(api).stats.joined >= 1, "the request to join the warm-up")
+            gate.set()
+            asker.join(120)
+            assert answers and answers[0].status_code == 200
+            assert len(calls) == 1 and calls[0].startswith("telusur-warmup")
+            assert "t:O1" in {p["id"] for p in answers[0].json()["protectors"]}
+
+
+def test_a_write_elsewhere_is_warmed_without_any_request(store: Store, api: Api) -> None:
+    """What a CLI ingest in another process does: the warm-up notices the new generation
+    by itself and ranks every ring again before anyone asks."""
+    before = _status(api)["last"]
+    assert before["complete"] and before["rings"] == 1
+    with another_connection(api.store) as other:
+        other.upsert(
+            [node("t:R2", "Ring", name="Jaringan Barat"), node("t:M3", "Person", name="Joko S")],
+            [rel("t:mo3", "MEMBER_OF", "t:M3", "t:R2")],
+        )
+    after = _until(
+        lambda: (s := _status(api)["last"])["generation"] != before["generation"]
+        and s["complete"] and s,
+        "the warm-up of the new generation",
+    )
+    assert after["rings"] == 2 and after["failed"] == 0
+    stats = _cache(api).stats
+    misses = stats.misses
+    for ring in ("t:R1", "t:R2"):
+        assert api.get(f"{P}/rings/{ring}/protectors", "reskrim").status_code == 200
+    assert api.get(f"{P}/rings", "reskrim").json()["count"] == 2
+    assert _cache(api).stats.misses == misses  # everything was warm already
+
+
+def test_never_a_result_older_than_the_generation_seen(
+    store: Store, tmp_path: Path, gate: Gate
+) -> None:
+    """The warm-up reads the graph, a write lands, then the warm-up keeps its ranking: it
+    is kept under the generation read before it, so no request after the write gets it."""
+    build(store)
+    api = make_api(store, tmp_path / "state")
+    with api.client:
+        _until(gate.computed.is_set, "the warm-up to rank the graph before the write")
+        with another_connection(store) as other:
+            other.upsert(
+                [node("t:A_O2", "Account", bank="BRI", number="444")],
+                [rel("t:h3", "HOLDS", "t:O2", "t:A_O2"),
+                 *(rel(f"t:tro2-{m}", "TRANSFERRED", "t:A_M1", "t:A_O2", amount=20_000_000.0,
+                       currency="IDR", at=f"2023-0{m}-05T10:00:00Z") for m in range(1, 7))],
+            )
+        gate.set()
+        r = api.get(f"{P}/rings/t:R1/protectors", "reskrim")
+        assert r.status_code == 200
+        assert "t:O2" in {p["id"] for p in r.json()["protectors"]}
+        wait_ready(api.client)
+        r = api.get(f"{P}/rings/t:R1/protectors", "reskrim")
+        assert "t:O2" in {p["id"] for p in r.json()["protectors"]}
+
+
+def test_a_new_flag_stays_hidden_while_the_warm_up_runs_again(api: Api) -> None:
+    before = _status(api)["last"]["generation"]
+    flag = api.post(f"{P}/flags", "propam", json={"official_id": "t:O1", "reason": "x"})
+    assert flag.status_code == 201
+    fid = flag.json()["id"]
+    urls = (f"{P}/rings/t:R1/protectors", f"{P}/entities/t:O1/neighbourhood?hops=2",
+            f"{P}/entities/{fid}")
+    for role in ("reskrim", "analyst"):  # at once, before the warm-up caught up
+        for url in urls:
+            assert fid not in api.get(url, role).text.replace(url, ""), (role, url)
+    _until(lambda: (s := _status(api)["last"])["generation"] != before and s["complete"],
+           "the warm-up after the flag")
+    assert fid in _cache(api).peek(api.store, api.store.generation, ("flag-ids",))
+    for role in ("reskrim", "analyst"):  # and after it
+        for url in urls:
+            assert fid not in api.get(url, role).text.replace(url, ""), (role, url)
+
+
+def test_warm_up_off(embedded_store: EmbeddedStore, tmp_path: Path) -> None:
+    build(embedded_store)
+    api = make_api(embedded_store, tmp_path / "state", warm_interval=0)
+    with api.client:
+        assert api.client.get("/readyz").status_code == 200
+        assert _status(api)["state"] == "off"
+
+
+def test_the_warmer_stops_and_starts_again(embedded_store: EmbeddedStore) -> None:
+    """An app served again after a shutdown warms again (the lifespan runs twice)."""
+    import asyncio
+
+    from graph_api.web.cache import GenerationReader
+
+    build(embedded_store)
+
+    class Holder:
+        def get(self) -> Store:
+            return embedded_store
+
+        def failed(self, store: Store) -> None:
+            pass
+
+    warmer = Warmer(Holder(), GenerationCache(), GenerationReader(), interval=0.05)
+
+    async def serve_once() -> bool:
+        await warmer.start()
+        deadline = time.monotonic() + 120
+        while not warmer.ready and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        await warmer.stop()
+        return warmer.ready
+
+    def in_a_thread() -> bool:  # (the test thread may already run an event loop)
+        out: list[bool] = []
+        t = threading.Thread(target=lambda: out.append(asyncio.run(serve_once())))
+        t.start()
+        t.join(180)
+        return bool(out and out[0])
+
+    assert in_a_thread() and warmer.runs == 1
+    assert in_a_thread() and warmer.state == "warm" and warmer.runs == 2
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_logs_when_ready(tmp_path: Path) -> None:
+    store = EmbeddedStore(tmp_path / "store")
+    build(store)
+    store.close()
+    users = UserStore(tmp_path / "state" / "users.sqlite")
+    users.add("admin1", role="admin", password=PASSWORD)
+    users.close()
+    port = _port()
+    env = {**os.environ, "TELUSUR_SECRET": secrets.token_urlsafe(48),
+           "TELUSUR_STATE_DIR": str(tmp_path / "state"), "TELUSUR_WARM_INTERVAL": "0.5"}
+    env.pop("TELUSUR_WORKERS", None)
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from graph_api.cli import main; main()", "serve", "--store",
+         f"embedded:{tmp_path / 'store'}", "--port", str(port)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        def ready() -> bool:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            try:
+                return httpx.get(url + "/readyz", timeout=5).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        _until(ready, "the service to be ready")
+        token = httpx.post(url + f"{P}/auth/token", timeout=60,
+                           data={"username": "admin1", "password": PASSWORD}).json()
+        status = httpx.get(url + f"{P}/cache", timeout=60,
+                           headers={"Authorization": "Bearer " + token["access_token"]}).json()
+        assert status["interval_s"] == 0.5 and status["state"] == "warm"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        log.close()
+    text = (tmp_path / "serve.log").read_text()
+    assert "ready: caches warm in" in text, text[-3000:]
