@@ -5,15 +5,22 @@ ingested, ``telusur serve`` runs in its own process, one user per client signs
 in (so per-user rate limits do not cap the run), and the clients hit
 ``/rings/{id}/protectors`` and ``/entities/{id}`` for a fixed number of requests
 each (bounded count and time; loopback only). Prints a Markdown table:
-throughput and p50/p95/p99 latency per store and route.
+throughput and p50/p95/p99 latency per store, phase and route, with the load
+average when the phase started.
 
-The service keeps each ring's ranking until the graph changes, so the first
-request for a ring pays for it. By default the timed run starts after a short
-warm-up of two clients (some rings cold, as after a fresh ingest); ``--warm`` asks
-for every ring once first (the steady state between writes).
+Phases (each a timed run of ``--requests`` per client):
 
-    python bench/api.py --scale 11 --clients 50 --requests 20
-    python bench/api.py --stores neo4j --neo4j bolt://127.0.0.1:7687 --skip-ingest --warm
+* ``ready``: as a load balancer would, the clients start once ``/readyz`` answers
+  200, i.e. once the service's background warm-up (every ring's ranking) finished;
+  the time from the start of the process to that moment is the ``warm-up s`` column.
+* ``after write``: the same service, warm; one write (a Propam flag through
+  ``POST /flags``) and the clients start at once: what users see right after data
+  changes (every kept answer belongs to the old generation).
+* ``cold`` (``--cold``): a fresh service, the clients start as soon as ``/healthz``
+  answers, without waiting for readiness.
+
+    python bench/api.py --scale 11 --clients 50 --requests 4
+    python bench/api.py --stores neo4j --neo4j bolt://127.0.0.1:7687 --skip-ingest --cold
 """
 
 from __future__ import annotations
@@ -29,7 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -41,6 +50,7 @@ sys.path[:] = [str(_BENCH.parent)] + [p for p in sys.path if Path(p or ".").reso
 from bench._common import md_table, neo4j_server, percentile, report_machine  # noqa: E402
 from graph_api.store import open_store  # noqa: E402
 from graph_api.web.security import create_token  # noqa: E402
+from graph_api.web.settings import weak_secret  # noqa: E402
 from graph_api.web.users import UserStore  # noqa: E402
 from ingest import ingest_path  # noqa: E402
 from ingest.synth import generate  # noqa: E402
@@ -55,10 +65,13 @@ def _free_port() -> int:
 
 
 def _serve(store_uri: str, state: Path, secret: str,
-           workers: int | None) -> tuple[subprocess.Popen[bytes], str]:
+           workers: int | None) -> tuple[subprocess.Popen[bytes], str, float]:
+    """The service in its own process, once ``/healthz`` answers; with the moment it was
+    started (``time.monotonic()``)."""
     port = _free_port()
     env = {**os.environ, "TELUSUR_SECRET": secret, "TELUSUR_STATE_DIR": str(state)}
-    log = (state / "serve.log").open("wb")
+    log = (state / "serve.log").open("ab")
+    started = time.monotonic()
     proc = subprocess.Popen(
         [sys.executable, "-c", "from graph_api.cli import main; main()", "serve",
          "--store", store_uri, "--port", str(port),
@@ -66,15 +79,22 @@ def _serve(store_uri: str, state: Path, secret: str,
         env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/healthz", timeout=2).status_code == 200:
-                return proc, url
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    if _poll(url + "/healthz", 300):
+        return proc, url, started
     proc.kill()
     raise RuntimeError(f"the API did not come up: {(state / 'serve.log').read_text()[-2000:]}")
+
+
+def _poll(url: str, limit_s: float) -> bool:
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=5).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    return False
 
 
 class _Connection:
@@ -172,17 +192,21 @@ def _tokens(url: str, passwords: dict[str, str], state: Path, secret: str) -> li
     r = httpx.post(url + "/api/v1/auth/token", data={"username": first, "password": password},
                    timeout=60)
     r.raise_for_status()
+    return [r.json()["access_token"], *_mint(state, secret, list(passwords)[1:])]
+
+
+def _mint(state: Path, secret: str, names: list[str]) -> list[str]:
     users = UserStore(state / "users.sqlite")
     try:
         minted = []
-        for name in list(passwords)[1:]:
+        for name in names:
             user = users.get(name)
             assert user is not None
             minted.append(create_token(secret=secret, user=name, role=user.role,
                                        version=user.version, minutes=60))
     finally:
         users.close()
-    return [r.json()["access_token"], *minted]
+    return minted
 
 
 def _warm(url: str, token: str, rings: list[str]) -> None:
@@ -193,9 +217,45 @@ def _warm(url: str, token: str, rings: list[str]) -> None:
         r.raise_for_status()
 
 
+def _cache_status(url: str, admin: str) -> dict[str, Any]:
+    r = httpx.get(url + "/api/v1/cache", headers={"Authorization": f"Bearer {admin}"},
+                  timeout=60)
+    r.raise_for_status()
+    return dict(r.json())
+
+
+def _flag(url: str, propam: str, official: str) -> None:
+    r = httpx.post(url + "/api/v1/flags", headers={"Authorization": f"Bearer {propam}"},
+                   json={"official_id": official, "reason": "bench: a write",
+                         "evidence": "bench/api.py"}, timeout=60)
+    r.raise_for_status()
+
+
+@dataclass
+class Phase:
+    name: str
+    out: dict[str, list[float]]
+    errors: list[int]
+    wall: float
+    load: float
+    warmup_s: float | None = None
+    note: str = ""
+
+
+def _timed(name: str, url: str, tokens: list[str], rings: list[str], people: list[str],
+           requests: int, limit_s: float) -> Phase:
+    report_machine(f"{name}: timed run starts")
+    load = os.getloadavg()[0]
+    out, errors, wall = asyncio.run(_load(url, tokens, rings, people, requests, limit_s))
+    total = sum(len(v) for v in out.values())
+    print(f"{name}: {total} requests in {wall:.1f} s, {len(errors)} non-200", flush=True)
+    return Phase(name, out, errors, wall, load)
+
+
 def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests: int,
                 limit_s: float, *, skip_ingest: bool = False, workers: int | None = None,
-                warm: bool = False) -> list[list[object]]:
+                warm: bool = False, cold: bool = False,
+                write: bool = True) -> tuple[list[list[object]], list[str]]:
     state = Path(tempfile.mkdtemp(prefix="telusur-bench-api-"))
     with open_store(store_uri) as store:
         ingest_s = float("nan")
@@ -211,35 +271,85 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
     truth = json.loads((bundle / "truth.json").read_text())
     rings = [f"{bundle.name}:{r}" for r in truth["rings"]]
     people = [f"{bundle.name}:{p}" for ms in truth["members"].values() for p in ms]
+    official = next(f"{bundle.name}:{o}" for r in truth["rings"].values()
+                    for o in r["protectors"])
     users = UserStore(state / "users.sqlite")
     passwords = {}
     for i in range(clients):
         passwords[f"bench{i}"] = secrets.token_urlsafe(12)
         users.add(f"bench{i}", role="reskrim", password=passwords[f"bench{i}"])
+    users.add("bench-admin", role="admin", password=secrets.token_urlsafe(12))
+    users.add("bench-propam", role="propam", password=secrets.token_urlsafe(12))
     users.close()
-    secret = secrets.token_urlsafe(48)
-    proc, url = _serve(store_uri, state, secret, workers)
+    secret = _secret()
+    admin, propam = _mint(state, secret, ["bench-admin", "bench-propam"])
+    phases: list[Phase] = []
+    notes: list[str] = []
+    if cold:
+        proc, url, _started = _serve(store_uri, state, secret, workers)
+        try:
+            tokens = _tokens(url, passwords, state, secret)
+            phases.append(_timed("cold", url, tokens, rings, people, requests, limit_s))
+            st = _cache_status(url, admin)
+            notes.append(f"{label} cold: the warm-up was {st['state']} when the run ended "
+                         f"(first warm-up {st['first_warmup_s']} s after the start)")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
+    proc, url, started = _serve(store_uri, state, secret, workers)
     try:
+        up = time.monotonic() - started
+        if not _poll(url + "/readyz", 900):
+            raise RuntimeError("the API did not become ready")
+        ready_s = time.monotonic() - started
+        st = _cache_status(url, admin)
+        notes.append(f"{label}: /healthz after {up:.1f} s, /readyz 200 after {ready_s:.1f} s "
+                     f"(the service's own count: first warm-up done {st['first_warmup_s']} s "
+                     f"after its start, the run itself {st['last']['seconds']} s, "
+                     f"{st['last']['rings']} rings)")
         tokens = _tokens(url, passwords, state, secret)
-        asyncio.run(_load(url, tokens[:2], rings, people, 4, 60))  # warm-up, not counted
         if warm:
             _warm(url, tokens[0], rings)
-        report_machine(f"{label}: timed run starts")
-        out, errors, wall = asyncio.run(_load(url, tokens, rings, people, requests, limit_s))
+        phase = _timed("ready", url, tokens, rings, people, requests, limit_s)
+        phase.warmup_s = ready_s
+        phases.append(phase)
+        if write:
+            before = _cache_status(url, admin)
+            _flag(url, propam, official)
+            phases.append(_timed("after write", url, tokens, rings, people, requests,
+                                 limit_s))
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline:
+                after = _cache_status(url, admin)
+                last = after["last"]
+                if (last and last["generation"] != before["last"]["generation"]
+                        and last["complete"] and after["state"] == "warm"):
+                    notes.append(f"{label} after write: the warm-up of the new generation "
+                                 f"took {last['seconds']} s and ranked {last['ranked']} "
+                                 f"rings itself (the clients' requests ranked the others)")
+                    break
+                time.sleep(0.2)
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
-    rows = []
-    total = sum(len(v) for v in out.values())
-    for route in ROUTES:
-        lat = out[route]
-        rows.append([label, f"{nodes:,}", "-" if skip_ingest else f"{ingest_s:.0f}", route,
-                     len(lat),
-                     f"{len(lat) / wall:.1f}", f"{percentile(lat, 0.50) * 1000:.0f}",
-                     f"{percentile(lat, 0.95) * 1000:.0f}", f"{percentile(lat, 0.99) * 1000:.0f}",
-                     len(errors)])
-    print(f"{label}: {total} requests in {wall:.1f} s, {len(errors)} non-200", flush=True)
-    return rows
+        proc.wait(timeout=60)
+    rows: list[list[object]] = []
+    for ph in phases:
+        for route in ROUTES:
+            lat = ph.out[route]
+            rows.append([label, f"{nodes:,}", "-" if skip_ingest else f"{ingest_s:.0f}",
+                         ph.name, "-" if ph.warmup_s is None else f"{ph.warmup_s:.1f}",
+                         f"{ph.load:.2f}", route, len(lat), f"{len(lat) / ph.wall:.1f}",
+                         f"{percentile(lat, 0.50) * 1000:.0f}",
+                         f"{percentile(lat, 0.95) * 1000:.0f}",
+                         f"{percentile(lat, 0.99) * 1000:.0f}", len(ph.errors)])
+    return rows, notes
+
+
+def _secret() -> str:
+    """A random JWT secret the service accepts."""
+    while weak_secret(secret := secrets.token_urlsafe(48)) is not None:
+        pass
+    return secret
 
 
 def main() -> None:
@@ -247,7 +357,7 @@ def main() -> None:
     ap.add_argument("--scale", type=float, default=11.0)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=20, help="requests per client")
-    ap.add_argument("--limit", type=float, default=600.0, help="seconds per store, at most")
+    ap.add_argument("--limit", type=float, default=600.0, help="seconds per phase, at most")
     ap.add_argument("--stores", default="embedded,neo4j")
     ap.add_argument("--neo4j", default=None)
     ap.add_argument("--skip-ingest", action="store_true",
@@ -255,7 +365,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None,
                     help="telusur serve --workers (default: the service's own default)")
     ap.add_argument("--warm", action="store_true",
-                    help="rank every ring once before the timed run (steady state)")
+                    help="once ready, also ask for every ring once before the timed run")
+    ap.add_argument("--cold", action="store_true",
+                    help="first a fresh service hammered at once, without waiting for /readyz")
+    ap.add_argument("--no-write", action="store_true",
+                    help="skip the phase right after a write")
     ap.add_argument("--data", default=None,
                     help="folder for the bundle and the embedded store (kept; default: a temp dir)")
     args = ap.parse_args()
@@ -265,18 +379,24 @@ def main() -> None:
     if not (bundle / "truth.json").exists():
         generate(bundle, seed=1, scale=args.scale)
     rows: list[list[object]] = []
+    notes: list[str] = []
     stores = args.stores.split(",")
-    opts = {"skip_ingest": args.skip_ingest, "workers": args.workers, "warm": args.warm}
+    opts: dict[str, Any] = {"skip_ingest": args.skip_ingest, "workers": args.workers,
+                            "warm": args.warm, "cold": args.cold, "write": not args.no_write}
     if "embedded" in stores:
-        rows += bench_store("embedded", f"embedded:{work / 'store'}", bundle, args.clients,
-                            args.requests, args.limit, **opts)
+        r, n = bench_store("embedded", f"embedded:{work / 'store'}", bundle, args.clients,
+                           args.requests, args.limit, **opts)
+        rows, notes = rows + r, notes + n
     if "neo4j" in stores:
         with neo4j_server(args.neo4j) as server:
-            rows += bench_store("neo4j", server.uri, bundle, args.clients, args.requests,
-                                args.limit, **opts)
+            r, n = bench_store("neo4j", server.uri, bundle, args.clients, args.requests,
+                               args.limit, **opts)
+            rows, notes = rows + r, notes + n
     report_machine("end")
-    print(md_table(["store", "nodes", "ingest s", "route", "requests", "req/s", "p50 ms",
-                    "p95 ms", "p99 ms", "non-200"], rows))
+    for note in notes:
+        print(f"- {note}")
+    print(md_table(["store", "nodes", "ingest s", "phase", "warm-up s", "load 1m", "route",
+                    "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "non-200"], rows))
 
 
 if __name__ == "__main__":

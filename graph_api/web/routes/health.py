@@ -8,7 +8,7 @@ traffic only after ``/readyz`` answers 200.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
@@ -18,6 +18,7 @@ from graph_api.web.deps import ServicesDep
 from graph_api.web.problems import Problem, language
 from graph_api.web.routes._common import problems
 from graph_api.web.schemas import Health
+from graph_api.web.schemas import Problem as ProblemBody
 
 router = APIRouter(tags=["health"])
 #: (title, detail) while the first warm-up runs: Bahasa Indonesia, English
@@ -45,7 +46,17 @@ def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Health, responses=problems(503))
+NOT_READY_DOC: dict[int | str, dict[str, Any]] = {
+    503: {
+        "model": ProblemBody,
+        "description": "not ready: the graph store is unreachable, or the first warm-up of "
+        "the whole-graph results has not finished; retry after Retry-After seconds",
+        "content": {"application/problem+json": {}},
+    }
+}
+
+
+@router.get("/readyz", response_model=Health, responses={**problems(503), **NOT_READY_DOC})
 def readyz(request: Request, services: ServicesDep, lang: Lang = None) -> Health:
     """Readiness: the store answers and the first warm-up has finished (else 503)."""
     store = services.stores.get()
