@@ -202,6 +202,8 @@ class Warmer:
             except StoreUnavailable as exc:
                 failures += 1
                 self.state = "store unavailable"
+                # the holder dropped that store; the next one starts with an empty cache
+                self._warmed = self._target = (None, None)
                 log.warning("warm-up: the store is unavailable (%s); retrying", exc)
             except Exception:  # noqa: BLE001 - the task must outlive any one failure
                 failures += 1
