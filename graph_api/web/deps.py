@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -162,14 +163,14 @@ class Ctx:
         pass both to :meth:`show`."""
         when = ranking.moment(as_of)
         first = self.derived(
-            kept.protectors_key(ring_id), lambda s: ranking.rank(s, ring_id, when)
+            kept.protectors_key(ring_id), lambda s: self._rank(s, ring_id, when)
         )
         sig = first.facts.signature(when)
         found = (
             first
             if sig == first.signature
             else self.derived(
-                kept.protectors_key(ring_id, sig), lambda s: ranking.rank(s, ring_id, when)
+                kept.protectors_key(ring_id, sig), lambda s: self._rank(s, ring_id, when)
             )
         )
         report = dict(ranking.view(found.report, when, top))
@@ -177,6 +178,12 @@ class Ctx:
         strings = Strings(found.strings.tokens | stamp.tokens, found.strings.text + "\0" +
                           stamp.text)
         return report, strings
+
+    def _rank(self, store: Store, ring_id: str, when: datetime) -> ranking.Ranked:
+        """A ranking, once one of the service's ranking slots is free (a few at a time:
+        many at once only slow each other down on the same cores)."""
+        with self.services.rank_slots:
+            return ranking.rank(store, ring_id, when)
 
     def redactor(self) -> Redactor:
         cached: Redactor | None = getattr(self.request.state, "redactor", None)

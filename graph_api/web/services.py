@@ -75,17 +75,21 @@ class Services:
     #: store generations, one read shared by concurrent requests
     generations: GenerationReader = field(default_factory=GenerationReader)
     mask_key: bytes = field(default=b"", repr=False)
+    #: protector rankings computed at the same time, at most (requests and warm-up)
+    rank_slots: threading.BoundedSemaphore = field(init=False)
     #: keeps ``cache`` filled for the current generation in the background (readiness)
     warmer: Warmer = field(init=False)
 
     def __post_init__(self) -> None:
         s = self.settings
+        self.rank_slots = threading.BoundedSemaphore(s.rank_concurrency)
         self.warmer = Warmer(
             self.stores,
             self.cache,
             self.generations,
             interval=s.warm_interval,
             max_rings=max(1, s.cache_entries // 2),
+            slots=self.rank_slots,
         )
 
     @classmethod

@@ -86,6 +86,9 @@ class Settings(BaseModel):
     #: seconds between the background warm-up's checks for a new store generation;
     #: 0 turns the warm-up off (then /readyz only checks the store)
     warm_interval: float = Field(default=1.0, ge=0, le=3600)
+    #: protector rankings computed at the same time (by requests and the warm-up); the
+    #: others wait their turn: on two cores many at once only slow each other down
+    rank_concurrency: int = Field(default=2, ge=1, le=64)
     #: worker processes serving this app (``telusur serve --workers``): with more than
     #: one the rate limits live in a file they share (``limits.sqlite``)
     workers: int = Field(default=1, ge=1)
@@ -129,6 +132,7 @@ class Settings(BaseModel):
             cors_origins=[o for o in env.get("TELUSUR_CORS_ORIGINS", "").split(",") if o],
             workers=int(env.get("TELUSUR_WORKERS") or 1),
             warm_interval=_seconds(env, "TELUSUR_WARM_INTERVAL", 1.0),
+            rank_concurrency=int(env.get("TELUSUR_RANK_CONCURRENCY") or 2),
         )
 
     def model_post_init(self, _context: object) -> None:

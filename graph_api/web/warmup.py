@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
@@ -95,6 +96,7 @@ class Warmer:
         *,
         interval: float = 1.0,
         max_rings: int = 128,
+        slots: threading.BoundedSemaphore | None = None,
     ) -> None:
         self.stores = stores
         self.cache = cache
@@ -102,6 +104,8 @@ class Warmer:
         #: seconds between generation checks; 0 turns the warm-up off
         self.interval = interval
         self.max_rings = max_rings
+        #: shared with the requests: rankings computed at the same time, at most
+        self.slots = slots or threading.BoundedSemaphore(1)
         #: True once the first warm-up since the start finished (or when it is off)
         self.ready = interval <= 0
         #: "starting", "warming", "warm", "store unavailable", "failed", "off"
@@ -310,7 +314,11 @@ class Warmer:
         when a request is ranking it at this moment)."""
 
         def compute(s: Store) -> ranking.Ranked:
-            return self.cache.get(s, gen, key, lambda: ranking.rank(s, ring_id, when))
+            def rank() -> ranking.Ranked:
+                with self.slots:
+                    return ranking.rank(s, ring_id, when)
+
+            return self.cache.get(s, gen, key, rank)
 
         await self._on(store, compute)
 

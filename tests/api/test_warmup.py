@@ -218,6 +218,51 @@ def test_a_new_flag_stays_hidden_while_the_warm_up_runs_again(api: Api) -> None:
             assert fid not in api.get(url, role).text.replace(url, ""), (role, url)
 
 
+def test_rankings_wait_for_a_free_slot(
+    embedded_store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most ``rank_concurrency`` rankings run at once; the others wait their turn."""
+    build(embedded_store)
+    rings = [f"t:R{i}" for i in range(2, 5)]
+    embedded_store.upsert(
+        [*(node(r, "Ring", name=r) for r in rings)],
+        [rel(f"t:mo-{r}", "MEMBER_OF", "t:M1", r) for r in rings],
+    )
+    release = threading.Event()
+    running: list[str] = []
+    most = [0]
+    lock = threading.Lock()
+    real = ranking.rank
+
+    def held(store: Store, ring_id: str, when: Any) -> ranking.Ranked:
+        with lock:
+            running.append(ring_id)
+            most[0] = max(most[0], len(running))
+        try:
+            release.wait(120)
+            return real(store, ring_id, when)
+        finally:
+            with lock:
+                running.remove(ring_id)
+
+    monkeypatch.setattr(ranking, "rank", held)
+    api = make_api(embedded_store, tmp_path / "state", warm_interval=0, rank_concurrency=1)
+    with api.client:
+        answers: list[int] = []
+        askers = [threading.Thread(target=lambda r=r: answers.append(
+            api.get(f"{P}/rings/{r}/protectors", "reskrim").status_code))
+            for r in ["t:R1", *rings]]
+        for t in askers:
+            t.start()
+        # every request is past the cache (a miss: it computes) and one ranking runs
+        _until(lambda: _cache(api).stats.misses >= 3 + 4 and running, "four rankings asked")
+        assert len(running) == 1
+        release.set()
+        for t in askers:
+            t.join(120)
+        assert answers == [200] * 4 and most[0] == 1
+
+
 def test_warm_up_off(embedded_store: EmbeddedStore, tmp_path: Path) -> None:
     build(embedded_store)
     api = make_api(embedded_store, tmp_path / "state", warm_interval=0)
