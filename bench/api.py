@@ -15,7 +15,8 @@ Phases (each a timed run of ``--requests`` per client):
   the time from the start of the process to that moment is the ``warm-up s`` column.
 * ``after write``: the same service, warm; one write (a Propam flag through
   ``POST /flags``) and the clients start at once: what users see right after data
-  changes (every kept answer belongs to the old generation).
+  changes (every kept answer belongs to the old generation). ``--writes N`` repeats
+  it N times (waiting for the warm-up in between) and pools the latencies.
 * ``cold`` (``--cold``): a fresh service, hammered without waiting for readiness: as
   soon as ``/healthz`` answers, two clients send 4 requests each (not counted; they
   open the store), then the timed run starts (what this benchmark measured before the
@@ -257,7 +258,7 @@ def _timed(name: str, url: str, tokens: list[str], rings: list[str], people: lis
 def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests: int,
                 limit_s: float, *, skip_ingest: bool = False, workers: int | None = None,
                 warm: bool = False, cold: bool = False,
-                write: bool = True) -> tuple[list[list[object]], list[str]]:
+                writes: int = 1) -> tuple[list[list[object]], list[str]]:
     state = Path(tempfile.mkdtemp(prefix="telusur-bench-api-"))
     with open_store(store_uri) as store:
         ingest_s = float("nan")
@@ -318,10 +319,14 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
         phase = _timed("ready", url, tokens, rings, people, requests, limit_s)
         phase.warmup_s = ready_s
         phases.append(phase)
-        if write:
+        rounds: list[Phase] = []
+        warmups: list[str] = []
+        for _ in range(writes):
+            # one write, the clients at once; then wait until the warm-up caught up, so
+            # that every round starts from a warm service
             before = _cache_status(url, admin)
             _flag(url, propam, official)
-            phases.append(_timed("after write", url, tokens, rings, people, requests,
+            rounds.append(_timed("after write", url, tokens, rings, people, requests,
                                  limit_s))
             deadline = time.monotonic() + 300
             while time.monotonic() < deadline:
@@ -329,11 +334,17 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
                 last = after["last"]
                 if (last and last["generation"] != before["last"]["generation"]
                         and last["complete"] and after["state"] == "warm"):
-                    notes.append(f"{label} after write: the warm-up of the new generation "
-                                 f"took {last['seconds']} s and ranked {last['ranked']} "
-                                 f"rings itself (the clients' requests ranked the others)")
+                    warmups.append(f"{last['seconds']} s ({last['ranked']} ranked by it)")
                     break
                 time.sleep(0.2)
+        if rounds:
+            phases.append(Phase(
+                "after write" if writes == 1 else f"after write (x{writes})",
+                {r: [x for ph in rounds for x in ph.out[r]] for r in ROUTES},
+                [e for ph in rounds for e in ph.errors], sum(ph.wall for ph in rounds),
+                sum(ph.load for ph in rounds) / len(rounds)))
+            notes.append(f"{label} after write: the warm-up of each new generation took "
+                         f"{', '.join(warmups)}; the clients' requests ranked the other rings")
     finally:
         proc.terminate()
         proc.wait(timeout=60)
@@ -374,8 +385,9 @@ def main() -> None:
     ap.add_argument("--cold", action="store_true",
                     help="first a fresh service hammered at once, without waiting for /readyz "
                     "(after 8 uncounted requests of 2 clients, as before)")
-    ap.add_argument("--no-write", action="store_true",
-                    help="skip the phase right after a write")
+    ap.add_argument("--writes", type=int, default=1,
+                    help="rounds of the phase right after a write (one flag, then the clients; "
+                    "latencies pooled, load averaged); 0 skips it")
     ap.add_argument("--data", default=None,
                     help="folder for the bundle and the embedded store (kept; default: a temp dir)")
     args = ap.parse_args()
@@ -388,7 +400,7 @@ def main() -> None:
     notes: list[str] = []
     stores = args.stores.split(",")
     opts: dict[str, Any] = {"skip_ingest": args.skip_ingest, "workers": args.workers,
-                            "warm": args.warm, "cold": args.cold, "write": not args.no_write}
+                            "warm": args.warm, "cold": args.cold, "writes": args.writes}
     if "embedded" in stores:
         r, n = bench_store("embedded", f"embedded:{work / 'store'}", bundle, args.clients,
                            args.requests, args.limit, **opts)
