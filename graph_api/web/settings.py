@@ -132,7 +132,7 @@ class Settings(BaseModel):
             cors_origins=[o for o in env.get("TELUSUR_CORS_ORIGINS", "").split(",") if o],
             workers=int(env.get("TELUSUR_WORKERS") or 1),
             warm_interval=_seconds(env, "TELUSUR_WARM_INTERVAL", 1.0),
-            rank_concurrency=int(env.get("TELUSUR_RANK_CONCURRENCY") or 2),
+            rank_concurrency=int(_seconds(env, "TELUSUR_RANK_CONCURRENCY", 2)),
         )
 
     def model_post_init(self, _context: object) -> None:
@@ -141,13 +141,14 @@ class Settings(BaseModel):
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number from the environment (seconds, or a count); ConfigError when it is not."""
     raw = env.get(name)
     if not raw:
         return default
     try:
         return float(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from None
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
 
 
 def state_dir(uri: str, env: Mapping[str, str]) -> Path:
