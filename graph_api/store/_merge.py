@@ -19,8 +19,6 @@ Status = Literal["created", "updated", "unchanged"]
 #: Lists every stored node / relationship has, empty when nothing was given.
 NODE_DEFAULT_LISTS = ("sources", "keys")
 REL_DEFAULT_LISTS = ("sources",)
-_LISTS = NODE_DEFAULT_LISTS
-_REL_LISTS = REL_DEFAULT_LISTS
 
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
@@ -28,7 +26,7 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
 
 
 def _merge_props(
-    old: dict[str, Any], new: dict[str, Any], lists: tuple[str, ...] = _LISTS
+    old: dict[str, Any], new: dict[str, Any], lists: tuple[str, ...] = NODE_DEFAULT_LISTS
 ) -> dict[str, Any]:
     out = dict(old)
     for k, v in _clean(new).items():
@@ -78,7 +76,7 @@ def merge_node(old: NodeRow | None, new: NodeRow) -> tuple[NodeRow, Status]:
 def merge_rel(old: RelRow | None, new: RelRow) -> tuple[RelRow, Status]:
     """The stored state after upserting ``new`` over ``old``, and what changed."""
     if old is None:
-        return {**new, "props": _merge_props({}, new["props"], _REL_LISTS)}, "created"
-    props = _merge_props(old["props"], new["props"], _REL_LISTS)
+        return {**new, "props": _merge_props({}, new["props"], REL_DEFAULT_LISTS)}, "created"
+    props = _merge_props(old["props"], new["props"], REL_DEFAULT_LISTS)
     status: Status = "unchanged" if props == old["props"] else "updated"
     return {**old, "props": props}, status

@@ -65,7 +65,7 @@ class Plan:
     result: UpsertResult
 
 
-def validated(
+def _validated(
     nodes: Iterable[NodeRow], rels: Iterable[RelRow]
 ) -> tuple[list[NodeRow], list[RelRow]]:
     """The rows as lists, each checked against the model (the first bad one raises)."""
@@ -80,7 +80,7 @@ def validated(
 
 @dataclass
 class PreparedBatch:
-    """A validated, collapsed batch, ready for :meth:`Store.write_prepared`.
+    """A validated batch (rows sharing an id merged), ready for :meth:`Store.write_prepared`.
 
     ``payload`` is whatever the store precomputed for writing it (the Neo4j
     store's statement parameters), or ``None``.
@@ -173,10 +173,19 @@ class Store(abc.ABC):
         in another thread prepares in its own (pure Python work) so that the
         writing thread only talks to the store.
         """
-        node_rows, rel_rows = validated(nodes, rels)
+        node_rows, rel_rows = _validated(nodes, rels)
+        unique = len({n["id"] for n in node_rows}) == len(node_rows) and len(
+            {(r["type"], r["id"]) for r in rel_rows}
+        ) == len(rel_rows)
+        if not unique:  # rows sharing an id are merged first (a loader's batch rarely has any)
+            node_rows, rel_rows = collapse_nodes(node_rows), collapse_rels(rel_rows)
         return PreparedBatch(
-            collapse_nodes(node_rows), collapse_rels(rel_rows), sorted(set(delete_rels))
+            node_rows, rel_rows, sorted(set(delete_rels)), self._payload(node_rows, rel_rows)
         )
+
+    def _payload(self, nodes: list[NodeRow], rels: list[RelRow]) -> object:
+        """What this store can precompute for writing a prepared batch (default: nothing)."""
+        return None
 
     def write_prepared(self, batch: PreparedBatch) -> UpsertResult:
         """Write a batch from :meth:`prepare` (of this store), atomically."""
@@ -186,7 +195,9 @@ class Store(abc.ABC):
     def _write(
         self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
     ) -> UpsertResult:
-        """Delete ``delete``, then write validated, collapsed rows, atomically."""
+        """Delete ``delete``, then write validated rows with unique ids, atomically.
+
+        Props may still hold ``None`` ("not given"); the merge skips those."""
 
     def plan(
         self,

@@ -10,7 +10,7 @@ relationship types in query text only ever come from the model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar
 
@@ -22,13 +22,7 @@ from graph_api.context import current_actor
 from graph_api.errors import MissingEndpoint, StoreUnavailable
 from graph_api.model import ENTITY_LABEL, GROWING_LISTS, MODEL
 from graph_api.rows import NodeRow, RelRow, check_endpoint_labels
-from graph_api.store._merge import (
-    NODE_DEFAULT_LISTS,
-    REL_DEFAULT_LISTS,
-    Status,
-    collapse_nodes,
-    collapse_rels,
-)
+from graph_api.store._merge import NODE_DEFAULT_LISTS, REL_DEFAULT_LISTS, Status
 from graph_api.store.base import (
     Counts,
     Direction,
@@ -37,7 +31,6 @@ from graph_api.store.base import (
     Store,
     UpsertResult,
     empty_counts,
-    validated,
 )
 from graph_api.store.schema import schema_statements
 
@@ -264,22 +257,8 @@ class Neo4jStore(Store):
         return out
 
     # -- writes ----------------------------------------------------------------
-    def prepare(
-        self,
-        nodes: Iterable[NodeRow] = (),
-        rels: Iterable[RelRow] = (),
-        *,
-        delete_rels: Iterable[tuple[str, str]] = (),
-    ) -> PreparedBatch:
-        node_rows, rel_rows = validated(nodes, rels)
-        unique = len({n["id"] for n in node_rows}) == len(node_rows) and len(
-            {(r["type"], r["id"]) for r in rel_rows}
-        ) == len(rel_rows)
-        if not unique:  # rows sharing an id are merged first (rare: a loader's batch is unique)
-            node_rows, rel_rows = collapse_nodes(node_rows), collapse_rels(rel_rows)
-        return PreparedBatch(
-            node_rows, rel_rows, sorted(set(delete_rels)), _payload(node_rows, rel_rows)
-        )
+    def _payload(self, nodes: list[NodeRow], rels: list[RelRow]) -> _Payload:
+        return _payload(nodes, rels)
 
     def write_prepared(self, batch: PreparedBatch) -> UpsertResult:
         payload = batch.payload

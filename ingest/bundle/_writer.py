@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from graph_api.rows import NodeRow, RelRow
 from graph_api.store.base import (
@@ -145,14 +145,8 @@ class SyncedStore(Store):
     ) -> UpsertResult:
         return self._sync()._write(nodes, rels, delete)
 
-    def prepare(
-        self,
-        nodes: Iterable[NodeRow] = (),
-        rels: Iterable[RelRow] = (),
-        *,
-        delete_rels: Iterable[tuple[str, str]] = (),
-    ) -> PreparedBatch:
-        return self._store.prepare(nodes, rels, delete_rels=delete_rels)
+    def _payload(self, nodes: list[NodeRow], rels: list[RelRow]) -> object:
+        return self._store._payload(nodes, rels)
 
     def write_prepared(self, batch: PreparedBatch) -> UpsertResult:
         return self._sync().write_prepared(batch)
