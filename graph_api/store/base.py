@@ -7,6 +7,7 @@ operation returns identical results for the same writes.
 from __future__ import annotations
 
 import abc
+import operator
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
@@ -63,6 +64,10 @@ class Plan:
     rels: list[RelRow]
     new_rel_ids: set[tuple[str, str]]
     result: UpsertResult
+
+
+_ID = operator.itemgetter("id")
+_TYPE_ID = operator.itemgetter("type", "id")
 
 
 def _validated(
@@ -174,8 +179,8 @@ class Store(abc.ABC):
         writing thread only talks to the store.
         """
         node_rows, rel_rows = _validated(nodes, rels)
-        unique = len({n["id"] for n in node_rows}) == len(node_rows) and len(
-            {(r["type"], r["id"]) for r in rel_rows}
+        unique = len(set(map(_ID, node_rows))) == len(node_rows) and len(
+            set(map(_TYPE_ID, rel_rows))
         ) == len(rel_rows)
         if not unique:  # rows sharing an id are merged first (a loader's batch rarely has any)
             node_rows, rel_rows = collapse_nodes(node_rows), collapse_rels(rel_rows)

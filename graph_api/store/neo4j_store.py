@@ -425,15 +425,12 @@ _GROWING = frozenset(GROWING_LISTS)
 
 def _split(rid: str, props: dict[str, Any]) -> dict[str, Any]:
     """A row for the merge statements: scalars to set, growing lists to extend."""
-    scalars: dict[str, Any] = {}
+    scalars = {k: v for k, v in props.items() if v is not None}
     lists: dict[str, list[Any]] = {}
-    for k, v in props.items():
-        if v is None:
-            continue
-        if k in _GROWING:
+    if not _GROWING.isdisjoint(scalars):
+        for k in _GROWING.intersection(scalars):
+            v = scalars.pop(k)
             lists[k] = v if len(v) < 2 else list(dict.fromkeys(v))
-        else:
-            scalars[k] = v
     return {"id": rid, "set": scalars, "lists": lists}
 
 

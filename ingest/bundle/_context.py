@@ -31,6 +31,33 @@ class Batch:
 
     nodes: list[NodeRow] = field(default_factory=list)
     rels: list[RelRow] = field(default_factory=list)
+    #: phone number -> sources, in order of first appearance; the loader turns them
+    #: into one ``Phone`` node per number per chunk (:meth:`LoadContext.phone_nodes`)
+    phones: dict[str, list[str]] = field(default_factory=dict)
+
+    def phone(self, number: str, sources: list[str]) -> None:
+        """A ``Phone`` node this chunk needs, with these sources."""
+        have = self.phones.get(number)
+        if have is None:
+            self.phones[number] = list(sources)
+        else:
+            for s in sources:
+                if s not in have:
+                    have.append(s)
+
+    def absorb(self, other: Batch) -> None:
+        """Move ``other``'s rows (one accepted input row) into this batch; ``other`` is
+        left empty, to be used again."""
+        self.nodes += other.nodes
+        self.rels += other.rels
+        for number, sources in other.phones.items():
+            self.phone(number, sources)
+        other.clear()
+
+    def clear(self) -> None:
+        self.nodes.clear()
+        self.rels.clear()
+        self.phones.clear()
 
     def node(self, nid: str, labels: list[str], props: dict[str, Any]) -> None:
         self.nodes.append({"id": nid, "labels": labels, "props": props})
@@ -58,7 +85,7 @@ class LoadContext:
     seen: SeenIndex = field(default_factory=SeenIndex)
     #: (phone, sources) already written in this run: a CDR names the same phones in
     #: thousands of rows, and writing the node once per source is enough
-    phones_written: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
+    phones_written: dict[str, set[str]] = field(default_factory=dict)
     #: property names written so far per resolved entity (merged records fill gaps only)
     filled: dict[str, set[str]] = field(default_factory=dict)
     #: links whose target may come later in the same file (agency parents)
@@ -97,12 +124,25 @@ class LoadContext:
             return []
         return [self.ref(row, "source_id", {"source"}).id]
 
-    def phone(self, batch: Batch, number: str, sources: list[str]) -> None:
-        """Add the ``Phone`` node unless this run already wrote it with these sources."""
-        mark = (number, tuple(sources))
-        if mark not in self.phones_written:
-            self.phones_written.add(mark)
-            batch.node(number, ["Phone"], {"number": number, "sources": sources})
+    def phone_nodes(self, phones: dict[str, list[str]]) -> list[NodeRow]:
+        """The ``Phone`` nodes of a chunk, less what this run already wrote.
+
+        A number that a call file names thousands of times is written once per
+        source, and once per chunk at most: rows of one chunk that share it give
+        one node with all their sources.
+        """
+        out: list[NodeRow] = []
+        for number, sources in phones.items():
+            written = self.phones_written.get(number)
+            if written is None:
+                self.phones_written[number] = set(sources)
+            elif all(s in written for s in sources):
+                continue
+            else:
+                written.update(sources)
+            out.append({"id": number, "labels": ["Phone"], "props": {"number": number,
+                                                                      "sources": sources}})
+        return out
 
     def keys(self, key: str) -> list[str]:
         return [self.sid(key)]
@@ -159,7 +199,9 @@ def text(row: dict[str, str], column: str) -> str | None:
 
 def extras(row: dict[str, str], spec: FileSpec) -> dict[str, Any]:
     """Unknown columns, kept as ``x_<name>`` properties (empty cells left out)."""
-    known = set(spec.columns)
+    known = spec.known
+    if row.keys() <= known:  # the usual row: nothing beyond the spec's columns
+        return {}
     return {
         "x_" + _prop_name(k): v
         for k, v in row.items()
@@ -186,14 +228,14 @@ def each(
 ) -> int:
     """Apply ``fn`` to every row; a rejected row leaves nothing behind in ``batch``."""
     accepted = 0
+    local = Batch()  # one row's rows, moved into ``batch`` only when it is accepted
     for line, row in rows:
-        local = Batch()
         try:
             fn(line, row, local)
         except RowError as exc:
+            local.clear()
             reject(line, row, str(exc))
             continue
-        batch.nodes.extend(local.nodes)
-        batch.rels.extend(local.rels)
+        batch.absorb(local)
         accepted += 1
     return accepted

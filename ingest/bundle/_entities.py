@@ -42,7 +42,7 @@ def _phones(row: dict[str, str]) -> list[str]:
 
 def _uses(ctx: LoadContext, batch: Batch, holder: str, phones: list[str], src: list[str]) -> None:
     for number in phones:
-        ctx.phone(batch, number, src)
+        batch.phone(number, src)
         batch.rel(f"uses:{holder}:{number}", "USES", holder, number, {"sources": src})
 
 

@@ -165,10 +165,12 @@ class _Occurrences:
 
     def __init__(self, ctx: LoadContext, rows: Rows) -> None:
         self.ctx = ctx
-        self.counts = ctx.seen.counts([_row_digest(r) for _, r in rows])
+        # One digest per row, computed once: by line, as ``next`` gets the row.
+        self.digests = {line: _row_digest(r) for line, r in rows}
+        self.counts = ctx.seen.counts(list(self.digests.values()))
 
-    def next(self, row: dict[str, str]) -> tuple[str, int]:
-        d = _row_digest(row)
+    def next(self, line: int) -> tuple[str, int]:
+        d = self.digests[line]
         return d, self.counts.get(d, 0)
 
     def taken(self, digest: str) -> None:
@@ -212,7 +214,7 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
         if tid is None:
             # No id in the export: derive one from the row and its occurrence, so a rerun
             # finds it again and two identical rows stay two transfers.
-            digest, n = occ.next(row)
+            digest, n = occ.next(line)
             rid = f"{ctx.bundle}:tx:{digest}:{n}"
             occ.taken(digest)
         else:
@@ -250,8 +252,8 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         kind = enum(row, spec, "kind") or "call"
         src = ctx.sources(row)
         for number in ends:
-            ctx.phone(batch, number, src)
-        digest, n = occ.next(row)
+            batch.phone(number, src)
+        digest, n = occ.next(line)
         batch.rel(
             f"{ctx.bundle}:call:{digest}:{n}",
             "CALLED",

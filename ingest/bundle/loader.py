@@ -157,7 +157,7 @@ def _load_files(
             batch = Batch()
             fr.rows += len(rows)
             fr.accepted += HANDLERS[spec.name](ctx, rows, batch, reject)
-            _flush(writer, batch)
+            _flush(ctx, writer, batch)
             if progress is not None:
                 progress(spec.name, len(rows))
         if ctx.deferred:
@@ -169,11 +169,14 @@ def _load_files(
                     fr.accepted -= 1
                     reject(line, row, str(exc))
             ctx.deferred.clear()
-            _flush(writer, batch)
+            _flush(ctx, writer, batch)
 
 
-def _flush(writer: WriteBehind | None, batch: Batch) -> None:
-    if writer is not None and (batch.nodes or batch.rels):
+def _flush(ctx: LoadContext, writer: WriteBehind | None, batch: Batch) -> None:
+    if writer is None:
+        return
+    batch.nodes.extend(ctx.phone_nodes(batch.phones))
+    if batch.nodes or batch.rels:
         writer.submit(batch.nodes, batch.rels)
 
 

@@ -5,6 +5,7 @@ The loader reads every rule from here, so a rule changes in one place.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -26,6 +27,11 @@ class FileSpec:
     @property
     def columns(self) -> tuple[str, ...]:
         return self.required + self.optional
+
+    @functools.cached_property
+    def known(self) -> frozenset[str]:
+        """The columns the spec names (any other column is kept as ``x_<name>``)."""
+        return frozenset(self.columns)
 
 
 def _e(*values: str) -> frozenset[str]:

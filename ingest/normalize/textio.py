@@ -243,7 +243,7 @@ def _records(reader: _CsvReader, sniff: SniffResult) -> Iterator[tuple[int, list
             raise NormalizeError(
                 f"undecodable bytes: the file is not valid {sniff.encoding} ({exc.reason})"
             ) from exc
-        if any(f.strip() for f in fields):
+        if "".join(fields).strip():  # not a blank record (empty or whitespace cells only)
             yield start, fields
 
 
@@ -266,8 +266,11 @@ def _columns(record: tuple[int, list[str]] | None) -> list[str]:
 
 
 def _row(columns: list[str], fields: list[str], delimiter: str) -> dict[str, str]:
-    row = {name: (fields[i].strip() if i < len(fields) else "") for i, name in enumerate(columns)}
+    if len(fields) >= len(columns):
+        row = dict(zip(columns, map(str.strip, fields), strict=False))
+    else:
+        row = {n: (fields[i].strip() if i < len(fields) else "") for i, n in enumerate(columns)}
     overflow = fields[len(columns) :]
-    if any(f.strip() for f in overflow):
+    if overflow and "".join(overflow).strip():
         row[EXTRA_KEY] = delimiter.join(overflow)
     return row
