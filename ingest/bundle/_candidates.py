@@ -28,51 +28,94 @@ def candidate_id(a: str, b: str) -> str:
     return f"cand:{lo}|{hi}"
 
 
+#: this run's people read at a time, and block values asked for at a time
+_READ = 5_000
+#: stored records held at a time while comparing (several blocks fetched together)
+_BUDGET = 20_000
+
+Found = dict[tuple[str, str], tuple[float, list[str]]]
+
+
 def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
+    """Candidate pairs between this run's people and everyone stored.
+
+    Memory stays bounded by the blocks compared at a time (:data:`_BUDGET`
+    records), not the number of people: this run's people are read in chunks
+    and only their block values kept; blocks are fetched a few at a time.
+    """
     store = ctx.store
     mine = sorted({r.id for r in ctx.refs.values() if r.kind == "person"})
-    if not mine:
-        return []
-    nodes = store.get_nodes(mine)
-    found: dict[tuple[str, str], tuple[float, list[str]]] = {}
-    for prop, threshold in (("birth_date", NAME_THRESHOLD), ("birth_place", PLACE_THRESHOLD)):
-        values = sorted({str(n["props"][prop]) for n in nodes.values() if n["props"].get(prop)})
-        blocks = store.find_by_property("Person", prop, values)
-        others = store.get_nodes(
-            sorted({i for ids in blocks.values() if len(ids) <= MAX_BLOCK for i in ids})
-        )
-        # Within a block, compare only records with the same first name token (a
-        # birth place is a whole town); pre-grouped once per block.
-        grouped: dict[tuple[str, str], list[str]] = {}
-        for block, ids in blocks.items():
-            if len(ids) > MAX_BLOCK:
-                continue
-            for oid in ids:
-                if oid in others and not others[oid]["props"].get("merged_into"):
-                    token = _first_token(others[oid]["props"]) if prop == "birth_place" else ""
-                    grouped.setdefault((block, token), []).append(oid)
-        for nid, node in nodes.items():
-            value = node["props"].get(prop)
-            if not value:
-                continue
-            if prop == "birth_place":
-                if len(str(node["props"].get("name_norm", "")).split()) < 2:
+    # prop -> block value -> this run's people with it
+    keyed: dict[str, dict[str, list[str]]] = {"birth_date": {}, "birth_place": {}}
+    for i in range(0, len(mine), _READ):
+        for nid, node in store.get_nodes(mine[i : i + _READ]).items():
+            props = node["props"]
+            for prop, by_value in keyed.items():
+                value = props.get(prop)
+                if not value:
+                    continue
+                if prop == "birth_place" and len(str(props.get("name_norm", "")).split()) < 2:
                     continue  # a town is a large block: only full names
-                token = _first_token(node["props"])
-            else:
-                token = ""
-            for oid in grouped.get((str(value), token), []):
+                by_value.setdefault(str(value), []).append(nid)
+    found: Found = {}
+    for prop, threshold in (("birth_date", NAME_THRESHOLD), ("birth_place", PLACE_THRESHOLD)):
+        by_value = keyed[prop]
+        values = sorted(by_value)
+        for j in range(0, len(values), _READ):
+            blocks = store.find_by_property("Person", prop, values[j : j + _READ])
+            group: list[tuple[str, list[str]]] = []
+            size = 0
+            for value in sorted(blocks):
+                ids = blocks[value]
+                if len(ids) > MAX_BLOCK:
+                    continue  # not a useful block
+                group.append((value, ids))
+                size += len(ids)
+                if size >= _BUDGET:
+                    _compare(ctx, prop, threshold, group, by_value, found)
+                    group, size = [], 0
+            if group:
+                _compare(ctx, prop, threshold, group, by_value, found)
+    return [(a, b, s, r) for (a, b), (s, r) in sorted(found.items())]
+
+
+def _compare(
+    ctx: LoadContext,
+    prop: str,
+    threshold: float,
+    group: list[tuple[str, list[str]]],
+    by_value: dict[str, list[str]],
+    found: Found,
+) -> None:
+    """Compare this run's people with the stored members of some blocks."""
+    wanted = {i for _, ids in group for i in ids}
+    wanted.update(nid for value, _ in group for nid in by_value[value])
+    nodes = ctx.store.get_nodes(sorted(wanted))
+    reason = f"same {prop.replace('_', ' ')}"
+    for value, ids in group:
+        # Within a block, compare only records with the same first name token (a
+        # birth place is a whole town).
+        by_token: dict[str, list[str]] = {}
+        for oid in ids:
+            other = nodes.get(oid)
+            if other is not None and not other["props"].get("merged_into"):
+                token = _first_token(other["props"]) if prop == "birth_place" else ""
+                by_token.setdefault(token, []).append(oid)
+        for nid in by_value[value]:
+            node = nodes.get(nid)
+            if node is None:
+                continue
+            token = _first_token(node["props"]) if prop == "birth_place" else ""
+            for oid in by_token.get(token, []):
                 if oid == nid:
                     continue
-                score = _score(node["props"], others[oid]["props"])
+                score = _score(node["props"], nodes[oid]["props"])
                 if score is None or score < threshold:
                     continue
                 key = (min(nid, oid), max(nid, oid))
-                reason = f"same {prop.replace('_', ' ')}"
                 old = found.get(key)
                 reasons = sorted({*(old[1] if old else []), f"name {score:.2f}", reason})
                 found[key] = (max(score, old[0] if old else 0.0), reasons)
-    return [(a, b, s, r) for (a, b), (s, r) in sorted(found.items())]
 
 
 def _first_token(props: dict[str, Any]) -> str:
