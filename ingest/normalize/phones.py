@@ -91,10 +91,25 @@ def normalize_phone(raw: str, region: str = "ID") -> str:
         digits = _NON_DIGITS.sub("", text)
         if digits:
             try:
-                return _normalize_digits(("+" if text.startswith("+") else "") + digits, region)
+                return _normalize_digits(_digit_key(text, digits, region), region)
             except NormalizeError as exc:
                 raise NormalizeError(str(exc).replace("{raw}", raw)) from None
     return _normalize_text(raw, text, region)
+
+
+def _digit_key(text: str, digits: str, region: str) -> str:
+    """The digit string to parse: a trunk-``0`` mobile number as its ``+62`` form.
+
+    ``0812 3456 7890`` and ``+62 812 3456 7890`` are one number and one parse. Only
+    Indonesian mobile numbers (``08``, 9-13 digits) are rewritten: ``phonenumbers``
+    strips the trunk ``0`` from every one of them (a test checks random numbers of
+    every length against the full parse); other national forms keep their own key.
+    """
+    if text.startswith("+"):
+        return "+" + digits
+    if region == "ID" and digits.startswith("08") and 9 <= len(digits) <= 13:
+        return "+62" + digits[1:]
+    return digits
 
 
 @functools.lru_cache(maxsize=262_144)

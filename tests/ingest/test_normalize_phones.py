@@ -122,6 +122,23 @@ def test_separator_cache_gives_the_full_parse_answer_for_every_spelling() -> Non
         except NormalizeError as exc:
             return f"error: {exc}"
 
-    for raw in _spellings(seed=7, count=4_000):
+    for raw in _spellings(seed=7, count=4_000) + _mobile_spellings(seed=11, count=4_000):
         full = outcome(phones._normalize_text, raw, raw.strip(), "ID")
         assert outcome(normalize_phone, raw) == full, raw
+
+
+def _mobile_spellings(seed: int, count: int) -> list[str]:
+    """Indonesian mobile numbers of every length around the valid ones (08…, 9-13 digits
+    and beyond), in the forms whose cache key is shared: 08…, +628…, 628…, 00628…."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        body = "8" + "".join(rng.choice("0123456789") for _ in range(rng.randint(5, 13)))
+        prefix = rng.choice(["0", "+62", "62", "0062", "+62 ", "0"])
+        text = prefix + body
+        if rng.random() < 0.5:
+            text = text[:4] + rng.choice(" -.") + text[4:]
+        out.append(text)
+    return out
