@@ -196,6 +196,23 @@ def neo4j_server(uri: str | None = None) -> Iterator[Neo4jServer]:
         shutil.rmtree(state, ignore_errors=True)
 
 
+def proc_cpu_seconds(pid: int | None) -> float:
+    """CPU seconds (user + system, all threads) another process used so far; 0 if unknown."""
+    if not pid:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds this process used so far (all threads)."""
+    t = os.times()
+    return t.user + t.system
+
+
 def proc_peak_rss_mib(pid: int) -> float:
     """Another process's peak RSS (VmHWM), e.g. the Neo4j JVM; 0 when unreadable."""
     try:

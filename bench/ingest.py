@@ -15,7 +15,15 @@ transfer and call rows) and measures, in the same run:
    ``--one-row`` transfer rows, extrapolated to rows/s;
 4. Neo4j's own ``LOAD CSV ... CALL { ... } IN TRANSACTIONS OF 10000 ROWS`` with
    the same MERGE semantics, on the same normalised relationships (exported from
-   the store after step 1, untimed), into a store that already holds the nodes.
+   the store after step 1, untimed), into a store that already holds the nodes;
+5. the project's own write path (``Store.prepare`` / ``write_prepared`` through the
+   loader's write-behind, 5,000-row batches) on exactly LOAD CSV's input file: the
+   database-side cost of the project's statements without the parsing and
+   normalisation of the raw bundle.
+
+CPU seconds of the client process and of the Neo4j JVM are reported per row of
+the table (when the script started the server): on a machine where both share
+the cores, the client's Python takes cores the database would otherwise use.
 
 Prints Markdown tables for ``docs/performance.md``. A benchmark, not a test.
 
@@ -36,7 +44,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +57,8 @@ from bench._common import (  # noqa: E402
     in_child,
     md_table,
     neo4j_server,
+    own_cpu_seconds,
+    proc_cpu_seconds,
     proc_peak_rss_mib,
     report_machine,
 )
@@ -189,11 +199,13 @@ def ingest_child(kind: str, target: str, bundle: str, instrument: bool,
             raise _Deadline
 
     stopped = False
+    cpu = own_cpu_seconds()
     try:
         ingest_path(Path(bundle), store, bundle="bench", rejects=rejects, progress=progress)
     except _Deadline:
         stopped = True
     seconds = time.perf_counter() - t
+    cpu = own_cpu_seconds() - cpu
     store.close()
     return {
         "seconds": seconds,
@@ -203,6 +215,7 @@ def ingest_child(kind: str, target: str, bundle: str, instrument: bool,
         "phases": timer.seconds,
         "file_phases": timer.file_phases,
         "stopped": stopped,
+        "client_cpu_seconds": cpu,
     }
 
 
@@ -231,10 +244,10 @@ def export_rels(store: Neo4jStore, typ: str, path: Path) -> int:
     return n
 
 
-def read_rels(path: Path, typ: str, limit: int) -> list[RelRow]:
-    out: list[RelRow] = []
+def read_rels(path: Path, typ: str, limit: int) -> Iterator[RelRow]:
+    """The exported rows of ``path`` as relationship rows (all of them when ``limit`` is 0)."""
     with path.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
+        for n, row in enumerate(csv.DictReader(fh), start=1):
             props: dict[str, Any] = {k: v for k, v in row.items()
                                      if k not in ("id", "start", "end") and v != ""}
             props["sources"] = row["sources"].split("|") if row["sources"] else []
@@ -242,11 +255,36 @@ def read_rels(path: Path, typ: str, limit: int) -> list[RelRow]:
                 props["amount"] = float(props["amount"])
             if "duration_s" in props:
                 props["duration_s"] = int(props["duration_s"])
-            out.append({"id": row["id"], "type": typ, "start": row["start"], "end": row["end"],
-                        "props": props})
-            if len(out) >= limit:
-                break
-    return out
+            yield {"id": row["id"], "type": typ, "start": row["start"], "end": row["end"],
+                   "props": props}
+            if n == limit:
+                return
+
+
+def store_writes(store: Neo4jStore, csvs: dict[str, Path], chunk: int = 5_000) -> int:
+    """The project's write path on LOAD CSV's input: read the exported normalised rows
+    and write them with ``Store.prepare`` / ``write_prepared`` in ``chunk``-row batches
+    through the loader's write-behind (reading and preparing overlap the writes).
+    Streams: at most a few chunks are held at once. Returns the rows written."""
+    from ingest.bundle._writer import WriteBehind
+
+    n = 0
+    writer = WriteBehind(store, lambda result: None)
+    try:
+        for typ, path in csvs.items():
+            rows: list[RelRow] = []
+            for row in read_rels(path, typ, limit=0):
+                rows.append(row)
+                if len(rows) >= chunk:
+                    writer.submit([], rows)
+                    n += len(rows)
+                    rows = []
+            if rows:
+                writer.submit([], rows)
+                n += len(rows)
+    finally:
+        writer.close()
+    return n
 
 
 def auto(store: Neo4jStore, text: str, **params: Any) -> list[dict[str, Any]]:
@@ -346,16 +384,19 @@ def main(argv: list[str] | None = None) -> int:
                            s.base_rss_mib, s.peak_rss_mib])
             store.wipe()
             print(f"<!-- Neo4j ingest, scale {args.scale} -->", file=sys.stderr)
+            jvm_cpu = proc_cpu_seconds(server.pid)
             b = in_child(ingest_child, "neo4j", server.uri, str(big), True, args.time_limit)
+            ingest_cpu = _cpu(b.result["client_cpu_seconds"],
+                              proc_cpu_seconds(server.pid) - jvm_cpu, server.pid)
             memory.append(["Neo4j", args.scale, b.result["rows"], _done(b.result), b.base_rss_mib,
                            b.peak_rss_mib])
             rel_rows, rel_s = _rel_rows_seconds(b.result)
             results.append([f"project ingest, Neo4j (whole bundle: {_done(b.result)})",
                             b.result["rows"],
                             b.result["seconds"], _rate(b.result["rows"], b.result["seconds"]),
-                            b.peak_rss_mib])
+                            b.peak_rss_mib, ingest_cpu])
             results.append(["project ingest, Neo4j (transfers + calls files)", rel_rows, rel_s,
-                             _rate(rel_rows, rel_s), b.peak_rss_mib])
+                             _rate(rel_rows, rel_s), b.peak_rss_mib, "-"])
 
             # Export the stored relationships (untimed), then remove them.
             csvs: dict[str, Path] = {}
@@ -367,10 +408,24 @@ def main(argv: list[str] | None = None) -> int:
                 delete_rels(store, typ)
 
             # One row per transaction, Neo4j, on the first transfer rows.
-            sample = read_rels(csvs["TRANSFERRED"], "TRANSFERRED", args.one_row)
+            # The project's write path on the same normalised rows as LOAD CSV below.
+            n = sum(exported.values())
+            cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
+            own = own_cpu_seconds()
+            written = store_writes(store, csvs)
+            dt = time.perf_counter() - t
+            cpu_text = _cpu(own_cpu_seconds() - own, proc_cpu_seconds(server.pid) - cpu, server.pid)
+            assert written == n, (written, n)
+            results.append(["project store writes (Store.prepare/write_prepared, 5,000-row "
+                            "batches, write-behind), same normalised rows as LOAD CSV", n, dt,
+                            _rate(n, dt), "-", cpu_text])
+            for typ in COLUMNS:
+                delete_rels(store, typ)
+
+            sample = list(read_rels(csvs["TRANSFERRED"], "TRANSFERRED", args.one_row))
             dt = one_row_per_tx(store, sample)
             results.append([f"one row per transaction, Neo4j (first {len(sample):,} transfers, "
-                            "extrapolated)", len(sample), dt, _rate(len(sample), dt), "-"])
+                            "extrapolated)", len(sample), dt, _rate(len(sample), dt), "-", "-"])
             auto(store, "UNWIND $ids AS id MATCH ()-[r:TRANSFERRED {id: id}]->() DELETE r",
                  ids=[r["id"] for r in sample])
             if not args.no_embedded:
@@ -382,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
                 emb.close()
                 results.append([f"one row per transaction, embedded (first {len(sample):,} "
                                 "transfers, extrapolated)", len(sample), dt,
-                                _rate(len(sample), dt), "-"])
+                                _rate(len(sample), dt), "-", "-"])
 
             # LOAD CSV with the same MERGE semantics, into the store that has the nodes.
             if server.import_dir is None:
@@ -391,17 +446,18 @@ def main(argv: list[str] | None = None) -> int:
                 urls = {typ: csv_url(store, server.import_dir, path) for typ, path in csvs.items()}
                 print(f"<!-- LOAD CSV reads {urls} -->")
                 jvm_before = proc_peak_rss_mib(server.pid) if server.pid else 0.0
-                t = time.perf_counter()
+                cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
                 for typ in COLUMNS:
                     auto(store, LOAD_CSV[typ], url=urls[typ])
                 dt = time.perf_counter() - t
+                cpu_text = _cpu(0.0, proc_cpu_seconds(server.pid) - cpu, server.pid)
                 loaded = {typ: count_rels(store, typ) for typ in COLUMNS}
                 if loaded != exported:
                     print(f"<!-- LOAD CSV counts differ: {loaded} vs {exported} -->")
                 n = sum(exported.values())
                 results.append(["Neo4j LOAD CSV, same rows, IN TRANSACTIONS OF 10000", n, dt,
                                 _rate(n, dt), f"JVM VmHWM {jvm_before:,.0f} → "
-                                f"{proc_peak_rss_mib(server.pid or 0):,.0f}"])
+                                f"{proc_peak_rss_mib(server.pid or 0):,.0f}", cpu_text])
             neo = b.result
             if server.pid is None:  # an external server is left empty; ours is discarded
                 store.wipe()
@@ -421,12 +477,13 @@ def main(argv: list[str] | None = None) -> int:
                                    e.result["rows"],
                                    e.result["seconds"],
                                    _rate(e.result["rows"], e.result["seconds"]),
-                                   e.peak_rss_mib])
+                                   e.peak_rss_mib, f"{e.result['client_cpu_seconds']:,.0f} / -"])
                 results.insert(3, ["project ingest, embedded (transfers + calls files)", rr, rs,
-                                   _rate(rr, rs), e.peak_rss_mib])
+                                   _rate(rr, rs), e.peak_rss_mib, "-"])
 
     print(f"\n### Throughput (scale {args.scale:g})\n")
-    print(md_table(["what", "rows", "seconds", "rows/s", "peak RSS MiB"], results))
+    print(md_table(["what", "rows", "seconds", "rows/s", "peak RSS MiB",
+                    "CPU s client / server"], results))
     print("\n### Peak memory of the ingest process\n")
     print(md_table(["store", "scale", "rows read", "whole bundle?", "RSS after imports MiB",
                     "peak RSS MiB"],
@@ -457,6 +514,11 @@ def main(argv: list[str] | None = None) -> int:
                                              "memory": memory}, indent=1, default=str))
     report_machine("end")
     return 0
+
+
+def _cpu(client: float, server: float, pid: int | None) -> str:
+    """CPU seconds of the client process and the Neo4j JVM (unknown for an external server)."""
+    return f"{client:,.0f} / {server:,.0f}" if pid else f"{client:,.0f} / ?"
 
 
 def _breakdown(phases: dict[str, float], total: float) -> list[list[object]]:
