@@ -85,7 +85,8 @@ def test_api_waits_for_a_healthy_neo4j(compose: dict[str, Any]) -> None:
     neo4j, api = compose["services"]["neo4j"], compose["services"]["api"]
     assert api["depends_on"]["neo4j"]["condition"] == "service_healthy"
     assert neo4j["healthcheck"]["test"], "service_healthy needs a healthcheck on neo4j"
-    assert "/api/v1/healthz" in " ".join(api["healthcheck"]["test"])
+    # healthy means ready for traffic (store up, first warm-up done), not only alive
+    assert "/readyz" in " ".join(api["healthcheck"]["test"])
     assert api["environment"]["TELUSUR_STORE"] == "bolt://neo4j:7687"
 
 
