@@ -1,7 +1,8 @@
 """Which officials most likely protect (back, *beking*) a ring, with checkable evidence.
 
 ``rank_protectors(store, ring_id=...)`` extracts the ring's neighbourhood once
-(:mod:`queries.protectors._extract`, the same graph from either store), scores
+(:mod:`queries.protectors._extract`, the same graph from either store; several rings
+at once with ``neighbourhoods``), scores
 every official in it on seven indicators (:mod:`queries.protectors._indicators`:
 money, tip-off calls, organizations, cases, ties, call volume, bridging), each
 discounted by the Admiralty grade of its sources, and combines them as
@@ -20,7 +21,7 @@ from graph_api.errors import QueryError
 from graph_api.store import Store
 from queries._common import LABELS, iso, parse_ts
 from queries.protectors import _indicators as ind
-from queries.protectors._extract import neighbourhood
+from queries.protectors._extract import neighbourhood, neighbourhoods
 from queries.protectors._types import (
     Evidence,
     EvidenceRel,
@@ -37,6 +38,7 @@ __all__ = [
     "Protector",
     "ProtectorReport",
     "neighbourhood",
+    "neighbourhoods",
     "rank_graph",
     "rank_protectors",
 ]

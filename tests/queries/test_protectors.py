@@ -20,7 +20,8 @@ from graph_api.store import EmbeddedStore, Store
 from ingest import ingest_path
 from ingest.synth import generate
 from queries import tipoffs
-from queries.protectors import rank_protectors
+from queries.protectors import neighbourhood, neighbourhoods, rank_protectors
+from queries.protectors._extract import Transcript, unchanged
 
 AS_OF = "2024-12-31T00:00:00Z"
 
@@ -277,3 +278,66 @@ def test_parity_embedded_and_neo4j(small_bundle: Path, tmp_path: Path,
     ingest_path(small_bundle, neo4j_store, bundle="s3", rejects=tmp_path / "rej2.csv")
     assert _rank_all(store, small_bundle) == _rank_all(neo4j_store, small_bundle)
     store.close()
+
+
+def _graph(h: Any) -> tuple[Any, ...]:
+    """Everything of an extracted graph, in insertion order (the indicators iterate it)."""
+    return (list(h.nodes(data=True)), list(h.edges(keys=True, data=True)), dict(h.graph))
+
+
+def test_rings_extracted_together_are_each_ring_alone(
+    store: Store, small_bundle: Path, tmp_path: Path
+) -> None:
+    """The neighbourhoods of several rings, extracted in one go (one transaction on
+    Neo4j), are exactly the ones extracted ring by ring; ids that are no ring give the
+    same (near) empty graph either way."""
+    ingest_path(small_bundle, store, bundle="s3", rejects=tmp_path / "rej.csv")
+    truth = json.loads((small_bundle / "truth.json").read_text())
+    member = next(iter(next(iter(truth["members"].values()))))
+    ids = [f"s3:{r}" for r in sorted(truth["rings"])] + ["s3:NO-SUCH-RING", f"s3:{member}"]
+    together = neighbourhoods(store, [*ids, ids[0]])  # asked twice: ranked once
+    assert list(together) == ids
+    for ring in ids:
+        assert _graph(together[ring]) == _graph(neighbourhood(store, ring)), ring
+    assert len(together[ids[0]]) > 20 and together[ids[0]].graph["members"]
+    assert len(together["s3:NO-SUCH-RING"]) == 0
+
+
+def test_unchanged_replays_what_the_extraction_read(store: Store) -> None:
+    """``unchanged`` says yes exactly while the store answers every call of the recorded
+    extraction as it did: a write elsewhere keeps it, one in the neighbourhood does not."""
+    nodes, rels = base()
+    extra_n, extra_r = with_account("t:O", "AKP Joko", "t:AO")
+    store.upsert([*nodes, *extra_n], [*rels, *extra_r, *transfers("p", "t:AO", MONTHLY, 5e6)])
+    transcript: Transcript = []
+    graph = neighbourhoods(store, ["t:R"], transcript=transcript)["t:R"]
+    assert transcript and "t:O" in graph
+    assert unchanged(store, transcript)
+    store.upsert([node("t:FAR", "Person", name="Orang Lain")], [])  # outside the ring's reach
+    assert unchanged(store, transcript)
+    store.upsert([], [rel("late", "TRANSFERRED", "t:AM", "t:AO", amount=1e6,
+                          at="2023-04-01T10:00:00Z")])
+    assert not unchanged(store, transcript)
+    transcript2: Transcript = []
+    neighbourhoods(store, ["t:R"], transcript=transcript2)
+    assert unchanged(store, transcript2)
+    store.upsert([official("t:O", "AKP Joko Susanto")], [])  # a name: no call more or less
+    assert not unchanged(store, transcript2)
+
+
+@pytest.mark.neo4j
+def test_unchanged_tells_equal_values_of_another_type_apart(neo4j_store: Store) -> None:
+    """1 and 1.0 compare equal in Python; written as 1.0 by another client's Cypher, the
+    value is a change (it would show as 1.0 in the evidence)."""
+    nodes, rels = base()
+    extra_n, extra_r = with_account("t:O", "AKP Joko", "t:AO")
+    pay = transfers("p", "t:AO", MONTHLY, 5e6)
+    pay[0]["props"]["x_ref"] = 1
+    neo4j_store.upsert([*nodes, *extra_n], [*rels, *extra_r, *pay])
+    transcript: Transcript = []
+    neighbourhoods(neo4j_store, ["t:R"], transcript=transcript)
+    run = neo4j_store.run  # type: ignore[attr-defined]
+    run("MATCH ()-[t:TRANSFERRED {id: 'p0'}]->() SET t.x_ref = 1", write=True)
+    assert unchanged(neo4j_store, transcript)  # the same value again: no change
+    run("MATCH ()-[t:TRANSFERRED {id: 'p0'}]->() SET t.x_ref = 1.0", write=True)
+    assert not unchanged(neo4j_store, transcript)
