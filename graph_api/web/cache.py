@@ -61,6 +61,9 @@ class CacheStats:
     #: requests that waited for another thread's computation of the same key
     joined: int = 0
     evicted: int = 0
+    #: earlier results checked against the store (``last``), and of those still valid
+    checked: int = 0
+    carried: int = 0
 
 
 class GenerationCache:
@@ -129,6 +132,21 @@ class GenerationCache:
             shelf = self._shelves.get(store)
             hit = shelf.entries.get(key) if shelf is not None else None
             return hit[1] if hit is not None and hit[0] == generation else None
+
+    def last(self, store: Store, key: Hashable) -> Any:
+        """The value kept for ``key`` at whatever generation (or ``None``): never an
+        answer by itself, only a candidate for a computation that checks it against the
+        store (:func:`graph_api.web.derived.rank_group`). Counts nothing."""
+        with self._lock:
+            shelf = self._shelves.get(store)
+            hit = shelf.entries.get(key) if shelf is not None else None
+            return hit[1] if hit is not None else None
+
+    def checked(self, *, carried: bool) -> None:
+        """Count one check of a :meth:`last` value against the store, and its outcome."""
+        with self._lock:
+            self.stats.checked += 1
+            self.stats.carried += carried
 
     def clear(self) -> None:
         with self._lock:

@@ -9,7 +9,7 @@ a worker thread.
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
@@ -121,6 +121,10 @@ class Ctx:
     def store(self) -> Store:
         return self.services.stores.get()
 
+    def wrote(self) -> None:
+        """This request committed a write: the warm-up looks at the new generation now."""
+        self.services.warmer.wrote()
+
     def generation(self, store: Store) -> Hashable:
         """``store.generation`` as of this request: read at most once per request, and
         shared with concurrent requests when the read began after this one did
@@ -163,14 +167,16 @@ class Ctx:
         pass both to :meth:`show`."""
         when = ranking.moment(as_of)
         first = self.derived(
-            kept.protectors_key(ring_id), lambda s: self._rank(s, ring_id, when)
+            kept.protectors_key(ring_id),
+            lambda s: self._rank_first(s, ring_id, when, now=as_of is None),
         )
         sig = first.facts.signature(when)
         found = (
             first
             if sig == first.signature
             else self.derived(
-                kept.protectors_key(ring_id, sig), lambda s: self._rank(s, ring_id, when)
+                kept.protectors_key(ring_id, sig),
+                lambda s: self._rank(s, [ring_id], when)[ring_id],
             )
         )
         report = dict(ranking.view(found.report, when, top))
@@ -179,11 +185,40 @@ class Ctx:
                           stamp.text)
         return report, strings
 
-    def _rank(self, store: Store, ring_id: str, when: datetime) -> ranking.Ranked:
-        """A ranking, once one of the service's ranking slots is free (a few at a time:
+    def _rank_first(
+        self, store: Store, ring_id: str, when: datetime, *, now: bool
+    ) -> ranking.Ranked:
+        """The first ranking kept for ``ring_id`` at this generation. Asked "as of now",
+        the ring's whole group (:func:`graph_api.web.derived.batches`, the same groups
+        as the warm-up's) is ranked in one go, or joined when a request or the warm-up
+        is ranking it: after a write, requests for the rings of one group share one
+        extraction instead of one each."""
+        if now:
+            batch = next(
+                (b for b in kept.batches([r["id"] for r in self.rings()],
+                                         self.services.warmer.max_rings)
+                 if ring_id in b),
+                None,
+            )
+            if batch is not None:
+                group = batch
+                return self.derived(
+                    kept.batch_key(group), lambda s: self._rank_group(s, group, when)
+                ).rankings[ring_id]
+        return self._rank(store, [ring_id], when)[ring_id]
+
+    def _rank_group(self, store: Store, batch: tuple[str, ...], when: datetime) -> ranking.Group:
+        """A group's rankings (or the earlier ones, checked unchanged) in a ranking slot."""
+        with self.services.rank_slots:
+            return kept.rank_group(self.services.cache, store, batch, when)
+
+    def _rank(
+        self, store: Store, ring_ids: Sequence[str], when: datetime
+    ) -> dict[str, ranking.Ranked]:
+        """Rankings, once one of the service's ranking slots is free (a few at a time:
         many at once only slow each other down on the same cores)."""
         with self.services.rank_slots:
-            return ranking.rank(store, ring_id, when)
+            return ranking.rank_many(store, ring_ids, when)
 
     def redactor(self) -> Redactor:
         cached: Redactor | None = getattr(self.request.state, "redactor", None)

@@ -11,17 +11,19 @@ generation:
   generation every ``interval`` seconds (one round trip on Neo4j, shared with
   requests through :class:`graph_api.web.cache.GenerationReader`), and a request
   that reads a generation other than the one warmed wakes it at once
-  (:meth:`Warmer.seen`).
+  (:meth:`Warmer.seen`), as does a write by this service (:meth:`Warmer.wrote`).
 * **What.** The ring list, the flag ids, the victims, then each ring's protector
   ranking "as of now" (at most ``max_rings`` of them, in the ring list's order; the
-  cache must keep room for the rest), with the same keys and the same functions as
-  the requests (:mod:`graph_api.web.derived`). While the generation stays the same it
-  also ranks again, ahead of the requests, any ring whose "now" crossed a time
-  boundary of its ranking (:mod:`graph_api.web.ranking`).
+  cache must keep room for the rest), a group of rings at a time
+  (:func:`graph_api.web.derived.batches`: one extraction for the group), with the
+  same keys, groups and functions as the requests (:mod:`graph_api.web.derived`).
+  While the generation stays the same it also ranks again, ahead of the requests,
+  any ring whose "now" crossed a time boundary of its ranking
+  (:mod:`graph_api.web.ranking`).
 * **How.** One step at a time in a thread of its own (the store work blocks), one
-  ring after another, back to the event loop between steps, so requests are served
-  all along and at most one ranking of the warm-up runs at any moment. A request
-  that needs a ranking the warm-up has not reached computes it itself; when both
+  group of rings after another, back to the event loop between steps, so requests
+  are served all along and at most one ranking of the warm-up runs at any moment. A
+  request that needs a ranking the warm-up has not reached computes it itself; when both
   want the same one they share one computation (single-flight).
 * **Never stale.** Every result is kept under the generation read *before* it was
   computed, exactly as a request does, so a request never gets a result computed
@@ -38,6 +40,7 @@ transaction metadata), not on behalf of any user.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
 import time
@@ -169,6 +172,19 @@ class Warmer:
         except RuntimeError:  # the loop closed meanwhile (shutdown)
             pass
 
+    def wrote(self) -> None:
+        """This process committed a write (a Propam flag, an ingest through the API):
+        look at the generation now rather than at the next tick or request, so the
+        rings are checked or ranked again from the moment of the commit (any thread)."""
+        loop, wake = self._loop, self._wake
+        if loop is None or wake is None:
+            return
+        self._nudged = True
+        try:
+            loop.call_soon_threadsafe(wake.set)
+        except RuntimeError:  # the loop closed meanwhile (shutdown)
+            pass
+
     def status(self) -> dict[str, Any]:
         """For admins (``GET /api/v1/cache``): the state, the last run, the cache counters."""
         warming = self._target[1] if self.state == "warming" else None
@@ -188,6 +204,8 @@ class Warmer:
                 "misses": stats.misses,
                 "joined": stats.joined,
                 "evicted": stats.evicted,
+                "groups_checked": stats.checked,
+                "groups_carried": stats.carried,
             },
         }
 
@@ -247,7 +265,7 @@ class Warmer:
             log.info("warm-up: %d rings, ranking the first %d", len(rings), self.max_rings)
         done = ranked = failed = 0
         checked = time.monotonic()
-        for ring_id in ring_ids:
+        for batch in derived.batches(ring_ids, self.max_rings):
             # overtaken? (a request saw a newer generation, or one interval went by)
             if self._wake is not None and self._wake.is_set():
                 return self._record(gen, started_at, t0, done, ranked, failed, complete=False)
@@ -256,18 +274,19 @@ class Warmer:
                 if await self._generation(store) != gen:
                     return self._record(gen, started_at, t0, done, ranked, failed,
                                         complete=False)
-            key = derived.protectors_key(ring_id)
-            if cache.peek(store, gen, key) is None:
-                try:
-                    await self._rank(store, gen, ring_id, key, ranking.moment(None))
-                    ranked += 1
-                except StoreUnavailable:
-                    raise
-                except Exception:  # noqa: BLE001 - one ring must not keep the others cold
-                    failed += 1
-                    log.warning("warm-up: ranking %s failed", ring_id, exc_info=True)
-                    continue
-            done += 1
+            if all(cache.peek(store, gen, derived.protectors_key(r)) is not None
+                   for r in batch):
+                done += len(batch)
+                continue
+            try:
+                ranked += await self._rank_batch(store, gen, batch, ranking.moment(None))
+            except StoreUnavailable:
+                raise
+            except Exception:  # noqa: BLE001 - one group must not keep the others cold
+                failed += len(batch)
+                log.warning("warm-up: ranking %s failed", ", ".join(batch), exc_info=True)
+                continue
+            done += len(batch)
         self._ring_ids = ring_ids
         self._warmed = (store, gen)
         self._record(gen, started_at, t0, done, ranked, failed, complete=True)
@@ -316,11 +335,34 @@ class Warmer:
         def compute(s: Store) -> ranking.Ranked:
             def rank() -> ranking.Ranked:
                 with self.slots:
-                    return ranking.rank(s, ring_id, when)
+                    return ranking.rank_many(s, [ring_id], when)[ring_id]
 
             return self.cache.get(s, gen, key, rank)
 
         await self._on(store, compute)
+
+    async def _rank_batch(
+        self, store: Store, gen: Hashable, batch: tuple[str, ...], when: datetime
+    ) -> int:
+        """The group ``batch`` ranked in one go as of ``when`` (or joined, when a request
+        is ranking it), each ring's ranking kept under its own key at ``gen`` as the
+        requests would keep it; how many rankings this computed itself."""
+        computed: list[int] = []
+
+        def compute(s: Store) -> None:
+            def rank() -> ranking.Group:
+                with self.slots:
+                    done = derived.rank_group(self.cache, s, batch, when)
+                    computed.append(0 if done.carried else len(batch))
+                    return done
+
+            group = self.cache.get(s, gen, derived.batch_key(batch), rank).rankings
+            for ring_id in batch:
+                self.cache.get(s, gen, derived.protectors_key(ring_id),
+                               functools.partial(group.__getitem__, ring_id))
+
+        await self._on(store, compute)
+        return sum(computed)
 
     # -- the thread ------------------------------------------------------------------
     async def _generation(self, store: Store) -> Hashable:

@@ -318,3 +318,64 @@ def test_the_quick_check_never_skips_a_needed_walk() -> None:
             assert skip == (i in quick), (role, v)
             if skip:
                 assert red.clean(v) == v and not red.leaks(dumps(v)), (role, v)
+
+
+# -- a write that changes no ranking -------------------------------------------------
+def _kept_group(api: Api) -> ranking.Group:
+    group = _cache(api).peek(api.store, api.store.generation, ("protectors-batch", ("t:R1",)))
+    assert isinstance(group, ranking.Group), "the group of t:R1 is kept at this generation"
+    return group
+
+
+def test_a_flag_keeps_the_rankings_checked_unchanged(api: Api) -> None:
+    """A Propam flag changes nothing a ranking reads: after it the group is checked
+    against the store and carried over (the same rankings, nothing ranked again), and
+    the answer is still the ranking as of now."""
+    first = api.get(f"{P}/rings/t:R1/protectors", "reskrim").json()
+    before = _kept_group(api)
+    carried = _cache(api).stats.carried
+    flag = api.post(f"{P}/flags", "propam", json={"official_id": "t:O1", "reason": "x"})
+    assert flag.status_code == 201
+    after = api.get(f"{P}/rings/t:R1/protectors", "reskrim").json()
+    assert after == {**first, "as_of": after["as_of"]}
+    assert after == {**rank_protectors(api.store, ring_id="t:R1", top=50),
+                     "as_of": after["as_of"]}
+    group = _kept_group(api)
+    assert group.carried and group.rankings["t:R1"] is before.rankings["t:R1"]
+    assert _cache(api).stats.carried > carried
+    assert flag.json()["id"] not in api.get(f"{P}/rings/t:R1/protectors", "reskrim").text
+
+
+def test_a_write_the_ranking_reads_ranks_again(api: Api) -> None:
+    """A transfer to a clean official's new account (another connection: the service
+    does not know what was written) changes the answers: ranked again, never carried."""
+    first = api.get(f"{P}/rings/t:R1/protectors", "reskrim").json()
+    assert "t:O2" not in {p["id"] for p in first["protectors"]}
+    before = _kept_group(api)
+    with another_connection(api.store) as other:
+        other.upsert(
+            [node("t:A_O2", "Account", bank="BRI", number="444")],
+            [rel("t:h3", "HOLDS", "t:O2", "t:A_O2"),
+             *(rel(f"t:tro2-{m}", "TRANSFERRED", "t:A_M1", "t:A_O2", amount=20_000_000.0,
+                   currency="IDR", at=f"2023-0{m}-05T10:00:00Z") for m in range(1, 7))],
+        )
+    after = api.get(f"{P}/rings/t:R1/protectors", "reskrim").json()
+    assert "t:O2" in {p["id"] for p in after["protectors"]}
+    assert after == {**rank_protectors(api.store, ring_id="t:R1", top=50),
+                     "as_of": after["as_of"]}
+    group = _kept_group(api)
+    assert not group.carried and group.rankings["t:R1"] is not before.rankings["t:R1"]
+
+
+def test_a_property_changed_in_place_ranks_again(api: Api) -> None:
+    """The check sees any change of what the extraction read, also one that adds or
+    removes nothing: a case's status, the evidence's source grade."""
+    first = api.get(f"{P}/rings/t:R1/protectors", "propam").json()
+    with another_connection(api.store) as other:
+        other.upsert([node("t:K1", "Case", status="p21"),
+                      node("t:S1", "Source", reliability="F", credibility="6")], [])
+    after = api.get(f"{P}/rings/t:R1/protectors", "propam").json()
+    assert after != {**first, "as_of": after["as_of"]}
+    assert after == {**rank_protectors(api.store, ring_id="t:R1", top=50),
+                     "as_of": after["as_of"]}
+    assert not _kept_group(api).carried

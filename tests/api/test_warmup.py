@@ -22,10 +22,11 @@ import pytest
 from api_helpers import PASSWORD, Api, another_connection, build, make_api, node, rel, wait_ready
 
 from graph_api.store import EmbeddedStore, Store
-from graph_api.web import ranking
+from graph_api.web import derived, ranking
 from graph_api.web.cache import GenerationCache
 from graph_api.web.users import UserStore
 from graph_api.web.warmup import Warmer
+from queries.protectors import rank_protectors
 
 P = "/api/v1"
 
@@ -77,16 +78,16 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     g = Gate()
-    real = ranking.rank
+    real = ranking.rank_group
 
-    def held(store: Store, ring_id: str, when: Any) -> ranking.Ranked:
-        out = real(store, ring_id, when)
+    def held(store: Store, ring_ids: Any, when: Any, previous: Any = None) -> ranking.Group:
+        out = real(store, ring_ids, when, previous)
         if _in_warmup_thread():
             g.computed.set()
             g.release.wait(120)
         return out
 
-    monkeypatch.setattr(ranking, "rank", held)
+    monkeypatch.setattr(ranking, "rank_group", held)
     yield g
     g.set()
 
@@ -128,15 +129,15 @@ def test_a_request_joins_the_ranking_the_warm_up_is_computing(
 ) -> None:
     build(embedded_store)
     calls: list[str] = []
-    held = ranking.rank
+    held = ranking.rank_group
 
-    def counted(store: Store, ring_id: str, when: Any) -> ranking.Ranked:
+    def counted(store: Store, ring_ids: Any, when: Any, previous: Any = None) -> ranking.Group:
         calls.append(threading.current_thread().name)
-        return held(store, ring_id, when)
+        return held(store, ring_ids, when, previous)
 
     api = make_api(embedded_store, tmp_path / "state")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ranking, "rank", counted)
+        mp.setattr(ranking, "rank_group", counted)
         with api.client:
             _until(gate.computed.is_set, "the warm-up to rank t:R1")
             answers: list[Any] = []
@@ -221,7 +222,8 @@ def test_a_new_flag_stays_hidden_while_the_warm_up_runs_again(api: Api) -> None:
 def test_rankings_wait_for_a_free_slot(
     embedded_store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At most ``rank_concurrency`` rankings run at once; the others wait their turn."""
+    """At most ``rank_concurrency`` rankings run at once; the others wait their turn
+    (asked as of a given moment, each ring is ranked on its own)."""
     build(embedded_store)
     rings = [f"t:R{i}" for i in range(2, 5)]
     embedded_store.upsert(
@@ -229,28 +231,28 @@ def test_rankings_wait_for_a_free_slot(
         [rel(f"t:mo-{r}", "MEMBER_OF", "t:M1", r) for r in rings],
     )
     release = threading.Event()
-    running: list[str] = []
+    running: list[Any] = []
     most = [0]
     lock = threading.Lock()
-    real = ranking.rank
+    real = ranking.rank_group
 
-    def held(store: Store, ring_id: str, when: Any) -> ranking.Ranked:
+    def held(store: Store, ring_ids: Any, when: Any, previous: Any = None) -> ranking.Group:
         with lock:
-            running.append(ring_id)
+            running.append(ring_ids)
             most[0] = max(most[0], len(running))
         try:
             release.wait(120)
-            return real(store, ring_id, when)
+            return real(store, ring_ids, when, previous)
         finally:
             with lock:
-                running.remove(ring_id)
+                running.remove(ring_ids)
 
-    monkeypatch.setattr(ranking, "rank", held)
+    monkeypatch.setattr(ranking, "rank_group", held)
     api = make_api(embedded_store, tmp_path / "state", warm_interval=0, rank_concurrency=1)
     with api.client:
         answers: list[int] = []
-        askers = [threading.Thread(target=lambda r=r: answers.append(
-            api.get(f"{P}/rings/{r}/protectors", "reskrim").status_code))
+        askers = [threading.Thread(target=lambda r=r: answers.append(api.get(
+            f"{P}/rings/{r}/protectors?as_of=2030-01-01T00:00:00Z", "reskrim").status_code))
             for r in ["t:R1", *rings]]
         for t in askers:
             t.start()
@@ -261,6 +263,80 @@ def test_rankings_wait_for_a_free_slot(
         for t in askers:
             t.join(120)
         assert answers == [200] * 4 and most[0] == 1
+
+
+def _rings(store: Store, n: int) -> list[str]:
+    """The tiny graph with ``n`` rings in all (Budi is a member of every one)."""
+    build(store)
+    more = [f"t:R{i}" for i in range(2, n + 1)]
+    store.upsert(
+        [node(r, "Ring", name=r) for r in more],
+        [rel(f"t:mo-{r}", "MEMBER_OF", "t:M1", r) for r in more],
+    )
+    return ["t:R1", *more]
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[str, ...]]]:
+    """Every ranking of a group (also of one ring, also one carried over): (thread, rings)."""
+    calls: list[tuple[str, tuple[str, ...]]] = []
+    real = ranking.rank_group
+
+    def counted(store: Store, ring_ids: Any, when: Any, previous: Any = None) -> ranking.Group:
+        calls.append((threading.current_thread().name, tuple(ring_ids)))
+        return real(store, ring_ids, when, previous)
+
+    monkeypatch.setattr(ranking, "rank_group", counted)
+    return calls
+
+
+def test_requests_for_different_rings_share_one_group_ranking(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a write (here: nothing kept yet, warm-up off) requests for four rings at
+    once rank their group once, and each gets what ``rank_protectors`` says."""
+    rings = _rings(store, 4)
+    calls = _counting(monkeypatch)
+    api = make_api(store, tmp_path / "state", warm_interval=0)
+    with api.client:
+        answers: dict[str, Any] = {}
+        askers = [threading.Thread(target=lambda r=r: answers.__setitem__(
+            r, api.get(f"{P}/rings/{r}/protectors?top=1000", "propam")))
+            for r in rings]
+        for t in askers:
+            t.start()
+        for t in askers:
+            t.join(120)
+        assert len(calls) == 1 and sorted(calls[0][1]) == sorted(rings)
+        for r in rings:
+            got = answers[r].json()
+            assert answers[r].status_code == 200, got
+            assert got == {**rank_protectors(store, ring_id=r, as_of=got["as_of"])}
+        assert "t:O1" in {p["id"] for p in answers["t:R1"].json()["protectors"]}
+        # as of a given moment a ring is ranked on its own
+        assert api.get(f"{P}/rings/t:R2/protectors?as_of=2020-01-01T00:00:00Z",
+                       "propam").status_code == 200
+        assert [group for _, group in calls[1:]] == [("t:R2",)]
+
+
+def test_the_warm_up_ranks_a_group_at_a_time(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rings = _rings(store, 5)
+    monkeypatch.setattr(derived, "BATCH", 2)
+    calls = _counting(monkeypatch)
+    api = make_api(store, tmp_path / "state")
+    with api.client:
+        wait_ready(api.client)
+        status = _status(api)["last"]
+        assert status["rings"] == 5 and status["ranked"] == 5 and status["failed"] == 0
+        assert [len(c[1]) for c in calls] == [2, 2, 1]
+        assert all(name.startswith("telusur-warmup") for name, _ in calls)
+        assert sorted(r for _, group in calls for r in group) == sorted(rings)
+        misses = _cache(api).stats.misses
+        for r in rings:
+            got = api.get(f"{P}/rings/{r}/protectors?top=1000", "propam").json()
+            assert got == rank_protectors(store, ring_id=r, as_of=got["as_of"])
+        assert _cache(api).stats.misses == misses and len(calls) == 3  # all kept
 
 
 def test_warm_up_off(embedded_store: EmbeddedStore, tmp_path: Path) -> None:

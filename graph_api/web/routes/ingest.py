@@ -59,6 +59,7 @@ def ingest(
                 folder, st, bundle=bundle, strict=strict, rejects=work / "rejects.csv"
             )
         )
+        ctx.wrote()
         out_json = report.to_json()
         out_json["rejects_file"] = None
         request.state.result_size = sum(report.nodes.values())

@@ -55,6 +55,7 @@ def create_flag(ctx: PropamCtx, body: FlagCreate, request: Request) -> Any:
         evidence=body.evidence,
         by=ctx.user.name,
     )
+    ctx.wrote()
     request.state.audit_params["flag_id"] = made["id"]
     return ctx.show(made, "flag")
 
@@ -69,14 +70,13 @@ def get_flag(ctx: PropamCtx, id: EntityId) -> Any:
 def update_flag(ctx: PropamCtx, id: EntityId, body: FlagUpdate, request: Request) -> Any:
     """Move a flag on: open -> under_review -> substantiated | cleared (kept with who/when)."""
     request.state.audit_params = {"status": body.status}
-    return ctx.show(
-        ctx.call(
-            flags.change_status,
-            id,
-            status=body.status,
-            by=ctx.user.name,
-            note=body.note,
-            lock=ctx.services.flag_lock,
-        ),
-        "flag",
+    changed = ctx.call(
+        flags.change_status,
+        id,
+        status=body.status,
+        by=ctx.user.name,
+        note=body.note,
+        lock=ctx.services.flag_lock,
     )
+    ctx.wrote()
+    return ctx.show(changed, "flag")
