@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -87,11 +87,19 @@ class LoadContext:
     #: thousands of rows, and writing the node once per source is enough
     phones_written: dict[str, set[str]] = field(default_factory=dict)
     #: property names written so far per resolved entity (merged records fill gaps only)
-    filled: dict[str, set[str]] = field(default_factory=dict)
+    filled: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: one shared frozenset per distinct set of property names (entities of a file
+    #: mostly have the same few): memory per entity is one dict slot, not one set
+    _name_sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
     #: links whose target may come later in the same file (agency parents)
     deferred: list[tuple[int, dict[str, str], Callable[[Batch], None]]] = field(
         default_factory=list
     )
+
+    def fill(self, entity: str, props: Iterable[str]) -> None:
+        """Record that this run wrote ``props`` (names) on ``entity``."""
+        names = self.filled.get(entity, frozenset()).union(props)
+        self.filled[entity] = self._name_sets.setdefault(names, names)
 
     def sid(self, key: str) -> str:
         return f"{self.bundle}:{key}"

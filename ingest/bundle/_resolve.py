@@ -92,18 +92,18 @@ class Resolver:
         values, so re-ingesting either bundle later changes nothing.
         """
         if chosen == own_id:
-            self.ctx.filled.setdefault(chosen, set()).update(props)
+            self.ctx.fill(chosen, props)
             return props
         if chosen not in self._stored:
             self._stored.update(self.ctx.store.get_nodes([chosen]))
         stored = self._stored[chosen]["props"] if chosen in self._stored else {}
-        have = set(stored) | self.ctx.filled.get(chosen, set())
+        have = set(stored) | self.ctx.filled.get(chosen, frozenset())
         out = {k: v for k, v in props.items() if k in GROWING_LISTS or k not in have}
         name = props.get("name")
         if name and "name" not in out and name != stored.get("name"):
             # Another spelling of the name is kept as an alias, not thrown away.
             out["aliases"] = [*props.get("aliases", []), name]
-        self.ctx.filled.setdefault(chosen, set()).update(out)
+        self.ctx.fill(chosen, out)
         return out
 
     def claim(self, chosen: str, identifiers: list[tuple[str, str]]) -> None:
