@@ -16,6 +16,8 @@ from urllib.parse import parse_qsl, unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph_api.web import problem_words as words
+from graph_api.web.problems import preferred
 from graph_api.web.services import Services
 
 log = logging.getLogger("telusur.web")
@@ -25,13 +27,20 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 SECRET_PARAMS = frozenset({"password", "client_secret", "token", "access_token"})
 
 
-def _problem(status: int, title: str, detail: str, rid: str) -> tuple[dict[str, Any], bytes]:
+def _problem(
+    status: int, title: str, detail: str, rid: str, scope: Scope
+) -> tuple[dict[str, Any], bytes]:
+    """A problem answered here, before the app: worded as :mod:`graph_api.web.problems`
+    words the app's (Bahasa Indonesia unless the request asks for English)."""
+    headers = dict(scope.get("headers") or [])
+    asked = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))).get("lang")
+    lang = preferred(headers.get(b"accept-language", b"").decode("latin-1"), asked)
     body = json.dumps(
         {
             "type": "about:blank",
-            "title": title,
+            "title": words.title(title, lang),
             "status": status,
-            "detail": detail,
+            "detail": words.detail(detail, lang),
             "request_id": rid,
         }
     ).encode()
@@ -41,6 +50,7 @@ def _problem(status: int, title: str, detail: str, rid: str) -> tuple[dict[str, 
         "headers": [
             (b"content-type", b"application/problem+json"),
             (b"content-length", str(len(body)).encode()),
+            (b"content-language", lang.encode()),
         ],
     }
     return start, body
@@ -96,14 +106,15 @@ class GuardMiddleware:
             except TooLarge:
                 too_large = True
         if bad_chars:
-            start, body = _problem(400, "bad request", "control characters in the URL", rid)
+            start, body = _problem(400, "bad request", "control characters in the URL", rid, scope)
             held = [start, {"type": "http.response.body", "body": body}]
         elif too_large:
-            start, body = _problem(413, "payload too large", f"the limit is {limit} bytes", rid)
+            start, body = _problem(413, "payload too large", f"the limit is {limit} bytes", rid,
+                                   scope)
             held = [start, {"type": "http.response.body", "body": body}]
         start_msg = next((m for m in held if m["type"] == "http.response.start"), None)
         if start_msg is None:
-            start, body = _problem(500, "internal error", "no response", rid)
+            start, body = _problem(500, "internal error", "no response", rid, scope)
             held = [start, {"type": "http.response.body", "body": body}]
             start_msg = start
         status = int(start_msg["status"])
@@ -112,7 +123,8 @@ class GuardMiddleware:
             await self.services.audit.append_async(self._record(scope, rid, status, size))
         except Exception:  # noqa: BLE001 - never answer without an audit entry
             log.exception("audit entry could not be written")
-            start, body = _problem(503, "audit unavailable", "the request was not recorded", rid)
+            start, body = _problem(503, "audit unavailable", "the request was not recorded", rid,
+                                   scope)
             held = [start, {"type": "http.response.body", "body": body}]
             start_msg = start
         own = {k.lower() for k, _ in start_msg.get("headers", [])}

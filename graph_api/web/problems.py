@@ -7,6 +7,10 @@
     HTTPException          FastAPI/Starlette (404 route, 405 ...)
     RequestValidationError 422 with the offending fields, never the input values
     anything else          500, logged with its traceback, never shown
+
+Every answer is worded in Bahasa Indonesia unless the request asks for English
+(``?lang=en`` or ``Accept-Language``): :mod:`graph_api.web.problem_words`. The code
+raises its problems in English; they are translated here, as the answer is made.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from graph_api.errors import (
     TelusurError,
     ValidationError,
 )
+from graph_api.web import problem_words as words
 
 log = logging.getLogger("telusur.web")
 MEDIA = "application/problem+json"
@@ -55,10 +60,15 @@ class Problem(Exception):
 def language(request: Request, asked: str | None = None) -> str:
     """``id`` (Bahasa Indonesia, the default) or ``en``: ``asked`` (``?lang=``) wins, else
     the first of the two that ``Accept-Language`` prefers."""
+    return preferred(request.headers.get("accept-language", ""), asked)
+
+
+def preferred(accept_language: str, asked: str | None = None) -> str:
+    """:func:`language` from the header's text and the ``lang`` asked for, if any."""
     if asked in ("id", "en"):
         return asked
     best, best_q = "id", 0.0
-    for part in request.headers.get("accept-language", "").split(",")[:20]:
+    for part in accept_language.split(",")[:20]:
         tag, _, params = part.strip().partition(";")
         base = tag.strip().lower().split("-")[0]
         if base not in ("id", "en"):
@@ -86,16 +96,26 @@ def problem_response(
     headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+    lang = "id" if request is None else language(request, request.query_params.get("lang"))
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": words.title(title, lang),
+        "status": status,
+    }
     if detail:
-        body["detail"] = detail
+        body["detail"] = words.detail(detail, lang)
     if request is not None:
         body["instance"] = request.url.path
         rid = getattr(request.state, "request_id", None)
         if rid:
             body["request_id"] = rid
     body.update(extra or {})
-    return JSONResponse(body, status_code=status, media_type=MEDIA, headers=headers)
+    return JSONResponse(
+        body,
+        status_code=status,
+        media_type=MEDIA,
+        headers={**(headers or {}), "Content-Language": lang},
+    )
 
 
 def _telusur(request: Request, exc: Exception) -> JSONResponse:

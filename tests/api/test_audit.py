@@ -125,8 +125,10 @@ def test_no_answer_without_its_audit_entry(embedded_api: Api) -> None:
     db.execute("ALTER TABLE audit RENAME TO audit_away")  # the trail cannot be written
     try:
         r = api.get(f"{P}/entities/t:M1", "reskrim")
-        assert r.status_code == 503 and r.json()["title"] == "audit unavailable"
+        assert r.status_code == 503 and r.json()["title"] == "jejak audit tidak tersedia"
         assert "Budi" not in r.text
+        en = api.get(f"{P}/entities/t:M1?lang=en", "reskrim")
+        assert en.status_code == 503 and en.json()["title"] == "audit unavailable"
     finally:
         db.execute("ALTER TABLE audit_away RENAME TO audit")
         db.close()

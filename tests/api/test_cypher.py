@@ -101,7 +101,7 @@ def test_console_reads_and_refuses(neo_api: Api) -> None:
         "analyst",
         json={"query": "UNWIND range(1, 100000000) AS x WITH x WHERE x % 7 = 99 RETURN count(x)"},
     )
-    assert slow.status_code == 400 and "limit" in slow.json()["detail"]
+    assert slow.status_code == 400 and "batas" in slow.json()["detail"]  # Bahasa first
     assert (
         api.post(f"{P}/cypher", "analyst", json={"query": "MATCH (n RETURN n"}).status_code == 400
     )

@@ -54,6 +54,29 @@ def test_security_headers_and_problems(embedded_api: Api) -> None:
     assert api.client.get("/api/openapi.json").json()["paths"]
 
 
+def test_problems_speak_bahasa_indonesia_first(embedded_api: Api) -> None:
+    """Problem answers are in Bahasa Indonesia, in English on request (?lang=en or an
+    Accept-Language that prefers it), as /readyz and the pages are."""
+    api = embedded_api
+    r = api.get(f"{P}/entities/t:NOPE", "reskrim")
+    assert r.status_code == 404 and r.headers["content-language"] == "id"
+    assert r.json()["title"] == "tidak ditemukan"
+    assert r.json()["detail"] == "tidak ada entitas 't:NOPE'"
+    for en in (api.get(f"{P}/entities/t:NOPE?lang=en", "reskrim"),
+               api.client.get(f"{P}/entities/t:NOPE", headers={
+                   **api.headers("reskrim"), "Accept-Language": "en-US,en;q=0.9,id;q=0.5"})):
+        assert en.status_code == 404 and en.headers["content-language"] == "en"
+        assert en.json()["title"] == "not found" and en.json()["detail"] == "no entity 't:NOPE'"
+    anon = api.client.get(f"{P}/me")
+    assert anon.status_code == 401 and anon.json()["title"] == "tidak berwenang"
+    assert anon.json()["detail"].startswith("diperlukan token bearer")
+    bad = api.get(f"{P}/rings?limit=0", "reskrim")
+    assert bad.status_code == 422 and bad.json()["title"] == "permintaan tidak valid"
+    assert bad.json()["errors"]  # the fields, as they came
+    hidden = api.get(f"{P}/flags", "reskrim")  # Propam-only: as if it did not exist
+    assert hidden.status_code == 404 and hidden.json()["detail"] == "sumber daya ini tidak ada"
+
+
 def test_tokens_die_with_disable_and_passwd(embedded_api: Api) -> None:
     api = embedded_api
     users = api.client.app.state.services.users  # type: ignore[attr-defined]
@@ -73,7 +96,11 @@ def test_body_and_rate_limits(tmp_path: Path) -> None:
     build(store)
     api = make_api(store, tmp_path / "state", rate_per_minute=20, max_body=1000)
     r = api.post(f"{P}/flags", "propam", json={"official_id": "t:O1", "reason": "x" * 5000})
-    assert r.status_code == 413
+    assert r.status_code == 413 and r.json()["title"] == "unggahan terlalu besar"
+    assert r.json()["detail"] == "batasnya 1000 bita" and r.headers["content-language"] == "id"
+    r = api.client.post(f"{P}/flags", json={"official_id": "t:O1", "reason": "x" * 5000},
+                        headers={**api.headers("propam"), "Accept-Language": "en"})
+    assert r.status_code == 413 and r.json()["detail"] == "the limit is 1000 bytes"
     statuses = [api.get(f"{P}/me", "reskrim").status_code for _ in range(25)]
     assert statuses.count(429) >= 4 and statuses[0] == 200
     limited = api.get(f"{P}/me", "reskrim")
