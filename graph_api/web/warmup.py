@@ -12,11 +12,12 @@ generation:
   requests through :class:`graph_api.web.cache.GenerationReader`), and a request
   that reads a generation other than the one warmed wakes it at once
   (:meth:`Warmer.seen`), as does a write by this service (:meth:`Warmer.wrote`).
-* **What.** The ring list, the flag ids, the victims, then each ring's protector
-  ranking "as of now" (at most ``max_rings`` of them, in the ring list's order; the
-  cache must keep room for the rest), a group of rings at a time
-  (:func:`graph_api.web.derived.batches`: one extraction for the group), with the
-  same keys, groups and functions as the requests (:mod:`graph_api.web.derived`).
+* **What.** The ring list, each ring's protector ranking "as of now" (at most
+  ``max_rings`` of them, in the ring list's order; the cache must keep room for the
+  rest) a group of rings at a time (:func:`graph_api.web.derived.batches`: one
+  extraction for the group, or a check that the group kept at the previous generation
+  still holds), then the flag ids and the victims, with the same keys, groups and
+  functions as the requests (:mod:`graph_api.web.derived`).
   While the generation stays the same it also ranks again, ahead of the requests,
   any ring whose "now" crossed a time boundary of its ranking
   (:mod:`graph_api.web.ranking`).
@@ -256,10 +257,6 @@ class Warmer:
         cache = self.cache
         rings = await self._on(store, lambda s: cache.get(s, gen, derived.RINGS,
                                                           lambda: derived.rings(s)))
-        await self._on(store, lambda s: cache.get(s, gen, derived.FLAG_IDS,
-                                                  lambda: derived.flag_ids(s)))
-        await self._on(store, lambda s: cache.get(s, gen, derived.VICTIMS,
-                                                  lambda: derived.victim_set(s)))
         ring_ids = tuple(r["id"] for r in rings)[: self.max_rings]
         if len(rings) > self.max_rings:
             log.info("warm-up: %d rings, ranking the first %d", len(rings), self.max_rings)
@@ -287,6 +284,12 @@ class Warmer:
                 log.warning("warm-up: ranking %s failed", ", ".join(batch), exc_info=True)
                 continue
             done += len(batch)
+        # after the rankings: a request needs these first, and computes them itself
+        # meanwhile, at the same time as the warm-up's rankings instead of before them
+        await self._on(store, lambda s: cache.get(s, gen, derived.FLAG_IDS,
+                                                  lambda: derived.flag_ids(s)))
+        await self._on(store, lambda s: cache.get(s, gen, derived.VICTIMS,
+                                                  lambda: derived.victim_set(s)))
         self._ring_ids = ring_ids
         self._warmed = (store, gen)
         self._record(gen, started_at, t0, done, ranked, failed, complete=True)
