@@ -164,19 +164,16 @@ class Warmer:
         target_store, target_gen = self._target
         if store is target_store and generation == target_gen:
             return
-        loop, wake = self._loop, self._wake
-        if loop is None or wake is None:
-            return
-        self._nudged = True
-        try:
-            loop.call_soon_threadsafe(wake.set)
-        except RuntimeError:  # the loop closed meanwhile (shutdown)
-            pass
+        self._wake_now()
 
     def wrote(self) -> None:
         """This process committed a write (a Propam flag, an ingest through the API):
         look at the generation now rather than at the next tick or request, so the
         rings are checked or ranked again from the moment of the commit (any thread)."""
+        self._wake_now()
+
+    def _wake_now(self) -> None:
+        """Wake the warm-up's loop from any thread (nothing when it is not running)."""
         loop, wake = self._loop, self._wake
         if loop is None or wake is None:
             return

@@ -266,10 +266,9 @@ def _columns(record: tuple[int, list[str]] | None) -> list[str]:
 
 
 def _row(columns: list[str], fields: list[str], delimiter: str) -> dict[str, str]:
-    if len(fields) >= len(columns):
-        row = dict(zip(columns, map(str.strip, fields), strict=False))
-    else:
-        row = {n: (fields[i].strip() if i < len(fields) else "") for i, n in enumerate(columns)}
+    short = len(columns) - len(fields)
+    padded = fields + [""] * short if short > 0 else fields
+    row = dict(zip(columns, map(str.strip, padded), strict=False))  # overflow: below
     overflow = fields[len(columns) :]
     if overflow and "".join(overflow).strip():
         row[EXTRA_KEY] = delimiter.join(overflow)

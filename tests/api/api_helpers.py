@@ -9,6 +9,7 @@ a NIK, an address and a phone that reskrim must only see masked.
 from __future__ import annotations
 
 import secrets
+import socket
 import time
 import warnings
 from collections.abc import Iterator
@@ -179,3 +180,10 @@ def another_connection(store: Store) -> Iterator[Store]:
         yield other
     finally:
         other.close()
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

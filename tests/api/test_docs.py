@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 import uvicorn
-from api_helpers import Api, build, settings
+from api_helpers import Api, build, free_port, settings
 
 from graph_api.store import EmbeddedStore
 from graph_api.web import create_app
@@ -60,17 +59,12 @@ def test_swagger_ui_reads_openapi_3_1() -> None:
 
 
 # -- in a real browser, with every request outside this machine recorded ------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     store = EmbeddedStore(tmp_path / "store")
     build(store)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings(tmp_path / "state"), store=store),
                        host="127.0.0.1", port=port, log_level="error")

@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_helpers import PASSWORD, Api, TestClient, build, settings, wait_ready
+from api_helpers import PASSWORD, Api, TestClient, build, free_port, settings, wait_ready
 
 from graph_api.store import open_store
 from graph_api.web import create_app
@@ -34,11 +33,6 @@ def _need_java() -> None:
             pytest.fail(why, pytrace=False)
         pytest.skip(why)
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
@@ -94,7 +88,7 @@ def server(tmp_path: Path) -> Iterator[Server]:
     _need_java()
     if not (TOOL / "target" / "classpath.txt").is_file():
         subprocess.run([str(TOOL / "neo4j-test-server"), "build"], check=True)
-    s = Server(tmp_path / "neo4j-data", _free_port())
+    s = Server(tmp_path / "neo4j-data", free_port())
     s.start()
     yield s
     s.stop()

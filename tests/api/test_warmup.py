@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -19,7 +18,17 @@ from typing import Any
 
 import httpx
 import pytest
-from api_helpers import PASSWORD, Api, another_connection, build, make_api, node, rel, wait_ready
+from api_helpers import (
+    PASSWORD,
+    Api,
+    another_connection,
+    build,
+    free_port,
+    make_api,
+    node,
+    rel,
+    wait_ready,
+)
 
 from graph_api.store import EmbeddedStore, Store
 from graph_api.web import derived, ranking
@@ -383,11 +392,6 @@ def test_the_warmer_stops_and_starts_again(embedded_store: EmbeddedStore) -> Non
     assert in_a_thread() and warmer.state == "warm" and warmer.runs == 2
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def test_serve_logs_when_ready(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store")
@@ -396,7 +400,7 @@ def test_serve_logs_when_ready(tmp_path: Path) -> None:
     users = UserStore(tmp_path / "state" / "users.sqlite")
     users.add("admin1", role="admin", password=PASSWORD)
     users.close()
-    port = _port()
+    port = free_port()
     env = {**os.environ, "TELUSUR_SECRET": secrets.token_urlsafe(48),
            "TELUSUR_STATE_DIR": str(tmp_path / "state"), "TELUSUR_WARM_INTERVAL": "0.5"}
     env.pop("TELUSUR_WORKERS", None)

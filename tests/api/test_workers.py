@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_helpers import PASSWORD, build, make_api
+from api_helpers import PASSWORD, build, free_port, make_api
 
 from graph_api.store import EmbeddedStore
 from graph_api.web import create_app
@@ -140,11 +139,6 @@ def test_generation_reads_are_shared_only_when_they_began_later(
     store.close()
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 def test_serve_with_two_workers(tmp_path: Path) -> None:
     """The real command: two processes, one audit chain, limits shared through the file."""
@@ -154,7 +148,7 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
     users = UserStore(tmp_path / "state" / "users.sqlite")
     users.add("reskrim1", role="reskrim", password=PASSWORD)
     users.close()
-    port = _port()
+    port = free_port()
     env = {**os.environ, "TELUSUR_SECRET": secrets.token_urlsafe(48),
            "TELUSUR_STATE_DIR": str(tmp_path / "state")}
     env.pop("TELUSUR_WORKERS", None)
