@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import random
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -168,3 +169,60 @@ def test_date_only_fields_reject_like_timestamps() -> None:
 
 def test_docstring_examples() -> None:
     assert doctest.testmod(dates).failed == 0
+
+
+def _general(raw: str) -> str:
+    """parse_to_iso without its fast path: the answer, or the refusal's text."""
+    try:
+        return to_iso_utc(parse_datetime(raw))
+    except NormalizeError as exc:
+        return f"error: {exc}"
+
+
+def _fast(raw: str) -> str:
+    try:
+        return parse_to_iso(raw)
+    except NormalizeError as exc:
+        return f"error: {exc}"
+
+
+def _spellings(rng: random.Random) -> str:
+    year = rng.choice([rng.randint(1960, 2040), rng.randint(1, 9999), 1964, 1965, 9998, 9999])
+    month, day = rng.randint(0, 13), rng.randint(0, 32)
+    if rng.random() < 0.7:  # mostly real days, including 29 Feb
+        month, day = rng.randint(1, 12), rng.choice([rng.randint(1, 28), 29, 30, 31])
+    sep = rng.choice("-/.")
+    m = f"{month:02d}" if rng.random() < 0.8 else str(month)
+    d = f"{day:02d}" if rng.random() < 0.8 else str(day)
+    y = f"{year:04d}"
+    text = f"{y}{sep}{m}{sep}{d}" if rng.random() < 0.5 else f"{d}{sep}{m}{sep}{y}"
+    if rng.random() < 0.9:
+        hour = rng.choice([rng.randint(0, 23), 0, 6, 7, 23, 24, rng.randint(0, 99)])
+        minute = rng.choice([rng.randint(0, 59), 0, 59, 60])
+        h = f"{hour:02d}" if rng.random() < 0.8 else str(hour)
+        clock = f"{h}{rng.choice(':.')}{minute:02d}"
+        if rng.random() < 0.4:
+            clock += f"{rng.choice(':.')}{rng.choice([rng.randint(0, 59), 59, 60]):02d}"
+        if rng.random() < 0.05:
+            clock += ".5"  # fractions: general path
+        text += rng.choice(["T", " ", " ", "  ", "t"]) + clock
+        if rng.random() < 0.05:
+            text += rng.choice(["Z", " WIB", "+07:00", " WITA"])  # offsets: general path
+    return text
+
+
+def test_fast_path_gives_the_general_answer() -> None:
+    """parse_to_iso's fast path (no offset, years 1965-9998) against the general parse:
+    the same answer, or the same refusal, for 20,000 random spellings."""
+    rng = random.Random(3)
+    values = [_spellings(rng) for _ in range(20_000)]
+    values += ["2023-06-05T00:00", "2023-06-05T06:59", "2023-06-05T07:00", "2024-03-01 03:00",
+               "01/01/1965 00:00", "31/12/1964 23:59", "01/01/9998", "31/12/9998 23:59:59",
+               "01/03/2024 06:59:59", "01/01/2023 24:00", "2023-06-05T14:30:60", " 2023-06-05"]
+    fast_taken = 0
+    for raw in values:
+        assert _fast(raw) == _general(raw), raw
+        match = dates._FAST.fullmatch(raw)
+        if match and dates._fast_day(match[1]) and dates._fast_clock(match[4]):
+            fast_taken += 1
+    assert fast_taken > 3_000  # the comparison did exercise the fast path
