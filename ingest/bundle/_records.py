@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
+from collections.abc import Callable
+from typing import Any
 
+from graph_api.rows import RelRow
 from ingest.bundle._context import (
     Batch,
     LoadContext,
@@ -160,13 +165,40 @@ def _row_digest(row: dict[str, str]) -> str:
     return _digest(*(f"{k}={v}" for k, v in sorted(row.items())))
 
 
+class _Digests:
+    """:func:`_row_digest` for many rows with the same columns, at a fraction of the cost.
+
+    The text hashed is the same (``k=v`` in column order, joined by ``\\x1f``): one
+    ``%`` template per column order, filled with the row's values.
+    """
+
+    def __init__(self) -> None:
+        self._shapes: dict[tuple[str, ...], tuple[str, Callable[[dict[str, str]], Any]]] = {}
+
+    def __call__(self, row: dict[str, str]) -> str:
+        shape = tuple(row)
+        known = self._shapes.get(shape)
+        if known is None:
+            columns = sorted(shape)
+            template = "\x1f".join(c.replace("%", "%%") + "=%s" for c in columns)
+            if len(columns) == 1:
+                name = columns[0]
+                known = (template, lambda r: (r[name],))
+            else:
+                known = (template, operator.itemgetter(*columns))
+            self._shapes[shape] = known
+        template, values = known
+        return hashlib.sha1((template % values(row)).encode()).hexdigest()[:16]
+
+
 class _Occurrences:
     """Occurrence numbers of identical rows without an id, across chunks (on disk)."""
 
     def __init__(self, ctx: LoadContext, rows: Rows) -> None:
         self.ctx = ctx
         # One digest per row, computed once: by line, as ``next`` gets the row.
-        self.digests = {line: _row_digest(r) for line, r in rows}
+        digest = _Digests()
+        self.digests = {line: digest(r) for line, r in rows}
         self.counts = ctx.seen.counts(list(self.digests.values()))
 
     def next(self, line: int) -> tuple[str, int]:
@@ -180,37 +212,72 @@ class _Occurrences:
         self.ctx.seen.set_counts(self.counts)
 
 
+_ACCOUNT = frozenset({"account"})
+
+
+@functools.lru_cache(maxsize=65_536)  # a bank export repeats the same few amounts
+def _amount(raw: str) -> tuple[float, bool]:
+    """(the value as stored, whether it is > 0); raises as :func:`parse_amount`."""
+    value = parse_amount(raw)
+    return amount_to_float(value), value > 0
+
+
+@functools.lru_cache(maxsize=1_024)
+def _currency(raw: str) -> str:
+    return parse_currency(raw or None)
+
+
+def _accept(rows: Rows, reject: Reject, fn: Callable[[int, dict[str, str]], RelRow],
+            into: list[RelRow]) -> int:
+    """Like :func:`each`, for handlers that raise before any side effect and return
+    their one relationship: no per-row batch to fill and move."""
+    accepted = 0
+    for line, row in rows:
+        try:
+            into.append(fn(line, row))
+        except RowError as exc:
+            reject(line, row, str(exc))
+            continue
+        accepted += 1
+    return accepted
+
+
 def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     spec = BY_NAME["transfers.csv"]
-    occ = _Occurrences(ctx, rows)
+    # Only rows without an id need a digest (their id is derived from it).
+    occ = _Occurrences(ctx, [(n, r) for n, r in rows if not r.get("transfer_id", "").strip()])
     ids_given = [r.get("transfer_id", "").strip() for _, r in rows]
     earlier = ctx.seen.seen_ids([g for g in ids_given if g])
     this_chunk: set[str] = set()
+    refs = ctx.refs
 
-    def one(line: int, row: dict[str, str], batch: Batch) -> None:
+    def one(line: int, row: dict[str, str]) -> RelRow:
+        # Every check comes before any side effect (see _accept); the order of the
+        # checks decides which reason a bad row gets.
         required(row, spec)
-        src_acc = ctx.ref(row, "from_account", {"account"})
-        dst_acc = ctx.ref(row, "to_account", {"account"})
+        src_acc = ctx.ref(row, "from_account", _ACCOUNT)
+        dst_acc = ctx.ref(row, "to_account", _ACCOUNT)
         try:
-            amount = parse_amount(row["amount"])
-            currency = parse_currency(row.get("currency") or None)
+            amount, positive = _amount(row["amount"])
+            currency = _currency(row.get("currency", ""))
         except NormalizeError as exc:
             raise RowError(f"bad amount: {exc}") from exc
-        if amount <= 0:
+        if not positive:
             raise RowError(f"amount must be > 0, got {row['amount']!r}")
         at = when(row, "at")
         assert at is not None  # required
+        props: dict[str, Any] = {"amount": amount, "currency": currency, "at": at}
         channel = enum(row, spec, "channel")
+        if channel is not None:
+            props["channel"] = channel
         tid = text(row, "transfer_id")
-        props = given(
-            amount=amount_to_float(amount),
-            currency=currency,
-            at=at,
-            channel=channel,
-            reference=text(row, "reference"),
-            sources=ctx.sources(row),
-            **extras(row, spec),
-        )
+        reference = text(row, "reference")
+        if reference is not None:
+            props["reference"] = reference
+        props["sources"] = ctx.sources(row)
+        more = extras(row, spec)
+        if more:
+            props.update(more)
         if tid is None:
             # No id in the export: derive one from the row and its occurrence, so a rerun
             # finds it again and two identical rows stay two transfers.
@@ -220,13 +287,16 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
         else:
             if tid in earlier or tid in this_chunk:
                 raise RowError(f"duplicate transfer_id {tid!r}: already used in this file")
-            if tid in ctx.refs:
-                raise RowError(f"duplicate id {tid!r}: already used by a {ctx.refs[tid].kind}")
+            if tid in refs:
+                raise RowError(f"duplicate id {tid!r}: already used by a {refs[tid].kind}")
             this_chunk.add(tid)
             rid = ctx.sid(tid)
-        batch.rel(rid, "TRANSFERRED", src_acc.id, dst_acc.id, props)
+        return {
+            "id": rid, "type": "TRANSFERRED", "start": src_acc.id, "end": dst_acc.id,
+            "props": props,
+        }
 
-    accepted = each(rows, batch, reject, one)
+    accepted = _accept(rows, reject, one, batch.rels)
     occ.save()
     ctx.seen.add_ids(sorted(this_chunk))
     return accepted
@@ -235,40 +305,42 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
 def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     spec = BY_NAME["calls.csv"]
     occ = _Occurrences(ctx, rows)
+    prefix = f"{ctx.bundle}:call:"
+    phone = batch.phone
 
-    def one(line: int, row: dict[str, str], batch: Batch) -> None:
+    def one(line: int, row: dict[str, str]) -> RelRow:
+        # Every check comes before any side effect (see _accept).
         required(row, spec)
-        ends = []
-        for column in ("from_phone", "to_phone"):
-            try:
-                ends.append(normalize_phone(row[column]))
-            except NormalizeError as exc:
-                raise RowError(f"bad {column}: {exc}") from exc
+        try:
+            start = normalize_phone(row["from_phone"])
+        except NormalizeError as exc:
+            raise RowError(f"bad from_phone: {exc}") from exc
+        try:
+            end = normalize_phone(row["to_phone"])
+        except NormalizeError as exc:
+            raise RowError(f"bad to_phone: {exc}") from exc
         at = when(row, "at")
         assert at is not None
+        props: dict[str, Any] = {"at": at}
         duration = row.get("duration_s", "").strip()
-        if duration and not duration.isdigit():
-            raise RowError(f"bad duration_s {duration!r}: expected whole seconds")
-        kind = enum(row, spec, "kind") or "call"
-        src = ctx.sources(row)
-        for number in ends:
-            batch.phone(number, src)
+        if duration:
+            if not duration.isdigit():
+                raise RowError(f"bad duration_s {duration!r}: expected whole seconds")
+            props["duration_s"] = int(duration)
+        props["kind"] = enum(row, spec, "kind") or "call"
+        props["sources"] = src = ctx.sources(row)
+        more = extras(row, spec)
+        if more:
+            props.update(more)
+        phone(start, src)
+        phone(end, src)
         digest, n = occ.next(line)
-        batch.rel(
-            f"{ctx.bundle}:call:{digest}:{n}",
-            "CALLED",
-            ends[0],
-            ends[1],
-            given(
-                at=at,
-                duration_s=int(duration) if duration else None,
-                kind=kind,
-                sources=src,
-                **extras(row, spec),
-            ),
-        )
         occ.taken(digest)
+        return {
+            "id": f"{prefix}{digest}:{n}", "type": "CALLED", "start": start, "end": end,
+            "props": props,
+        }
 
-    accepted = each(rows, batch, reject, one)
+    accepted = _accept(rows, reject, one, batch.rels)
     occ.save()
     return accepted
