@@ -21,7 +21,7 @@ from ingest import ingest_path
 from ingest.synth import generate
 from queries import tipoffs
 from queries.protectors import neighbourhood, neighbourhoods, rank_protectors
-from queries.protectors._extract import Transcript, unchanged
+from queries.protectors._extract import Transcript, _halves, unchanged
 
 AS_OF = "2024-12-31T00:00:00Z"
 
@@ -323,6 +323,25 @@ def test_unchanged_replays_what_the_extraction_read(store: Store) -> None:
     assert unchanged(store, transcript2)
     store.upsert([official("t:O", "AKP Joko Susanto")], [])  # a name: no call more or less
     assert not unchanged(store, transcript2)
+
+
+def test_unchanged_compares_every_call(store: Store) -> None:
+    """Whichever recorded answer differs (on Neo4j the calls are checked in two
+    transactions side by side, split by answer size), ``unchanged`` says no; the
+    split keeps every call exactly once."""
+    nodes, rels = base()
+    extra_n, extra_r = with_account("t:O", "AKP Joko", "t:AO")
+    store.upsert([*nodes, *extra_n], [*rels, *extra_r, *transfers("p", "t:AO", MONTHLY, 5e6)])
+    transcript: Transcript = []
+    neighbourhoods(store, ["t:R"], transcript=transcript)
+    assert len(transcript) >= 4 and unchanged(store, transcript)
+    first, second = _halves(transcript)
+    assert sorted([*first, *second]) == sorted(transcript) and first and second
+    sizes = sorted(sum(len(c[2]) for c in half) for half in (first, second))
+    assert sizes[1] - sizes[0] <= max(len(c[2]) for c in transcript)
+    for i, (group, ids, answer) in enumerate(transcript):
+        altered = [*transcript[:i], (group, ids, answer + b"."), *transcript[i + 1 :]]
+        assert not unchanged(store, altered), (i, group)
 
 
 @pytest.mark.neo4j
