@@ -1,6 +1,7 @@
 """HTTP API under load: 50 concurrent clients on loopback, both stores.
 
-For each store a synthetic bundle (``--scale 11`` is about 100k nodes) is
+For each store a synthetic bundle (``--scale 13``: 101,593 nodes; scale 11, used
+before 29 Nov 2026, had 86,349) is
 ingested, ``telusur serve`` runs in its own process, one user per client signs
 in (so per-user rate limits do not cap the run), and the clients hit
 ``/rings/{id}/protectors`` and ``/entities/{id}`` for a fixed number of requests
@@ -17,12 +18,16 @@ Phases (each a timed run of ``--requests`` per client):
   ``POST /flags``) and the clients start at once: what users see right after data
   changes (every kept answer belongs to the old generation). ``--writes N`` repeats
   it N times (waiting for the warm-up in between) and pools the latencies.
+  ``--write-kind ingest`` writes instead through ``POST /ingest`` a new payment from
+  a member of the first ring to one of its officials: that ring's group of rankings
+  changes and is ranked again (a flag changes no ranking: only checked).
 * ``cold`` (``--cold``): a fresh service, hammered without waiting for readiness: as
   soon as ``/healthz`` answers, two clients send 4 requests each (not counted; they
   open the store), then the timed run starts (what this benchmark measured before the
   service had a warm-up).
 
-    python bench/api.py --scale 11 --clients 50 --requests 4
+    python bench/api.py --scale 13 --clients 50 --requests 4
+    python bench/api.py --scale 13 --stores neo4j --writes 3 --write-kind ingest
     python bench/api.py --stores neo4j --neo4j bolt://127.0.0.1:7687 --skip-ingest --cold
 """
 
@@ -30,6 +35,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
+import io
 import json
 import os
 import random
@@ -39,6 +46,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -234,6 +243,50 @@ def _flag(url: str, propam: str, official: str) -> None:
     r.raise_for_status()
 
 
+def _money_write(bundle: Path, ring: str) -> Callable[[str, str, int], None]:
+    """A write that changes what a ring's protector ranking reads: ``POST /ingest`` of a
+    two-file bundle (the accounts of one of the ring's members and of one of its
+    planted officials, matched to the stored ones by bank and number, and one new
+    transfer of Rp 2.500.000 between them)."""
+    truth = json.loads((bundle / "truth.json").read_text())
+    members = set(truth["members"][ring])
+    officials = set(truth["rings"][ring]["decoys"]) | set(truth["rings"][ring]["protectors"])
+    raw = (bundle / "accounts.csv").read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252")  # the synthetic bundles are as messy as the spec allows
+    rows = list(csv.DictReader(io.StringIO(text, newline=""),
+                               dialect=csv.Sniffer().sniff(text[:4096], ";,\t")))
+    payer = next(r for r in rows if r["holder_id"] in members)
+    payee = next(r for r in rows if r["holder_id"] in officials)
+
+    def write(url: str, token: str, n: int) -> None:
+        accounts = io.StringIO()
+        w = csv.writer(accounts)
+        w.writerow(["account_id", "bank", "number", "holder_name", "kind"])
+        for acc in (payer, payee):
+            w.writerow([acc[k] for k in ("account_id", "bank", "number", "holder_name", "kind")])
+        transfers = io.StringIO()
+        w = csv.writer(transfers)
+        w.writerow(["transfer_id", "from_account", "to_account", "amount", "at", "channel"])
+        w.writerow([f"W{n}", payer["account_id"], payee["account_id"], "2.500.000",
+                    f"2023-06-{1 + n % 28:02d} 10:00", "transfer"])
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("accounts.csv", accounts.getvalue())
+            z.writestr("transfers.csv", transfers.getvalue())
+        r = httpx.post(url + "/api/v1/ingest", headers={"Authorization": f"Bearer {token}"},
+                       files={"file": ("write.zip", buf.getvalue(), "application/zip")},
+                       data={"bundle": f"benchw{n}"}, timeout=120)
+        r.raise_for_status()
+        report = r.json()
+        if report["files"]["transfers.csv"]["accepted"] != 1:
+            raise RuntimeError(f"the write was not accepted: {report}")
+
+    return write
+
+
 @dataclass
 class Phase:
     name: str
@@ -257,8 +310,8 @@ def _timed(name: str, url: str, tokens: list[str], rings: list[str], people: lis
 
 def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests: int,
                 limit_s: float, *, skip_ingest: bool = False, workers: int | None = None,
-                warm: bool = False, cold: bool = False,
-                writes: int = 1) -> tuple[list[list[object]], list[str]]:
+                warm: bool = False, cold: bool = False, writes: int = 1,
+                write_kind: str = "flag") -> tuple[list[list[object]], list[str]]:
     state = Path(tempfile.mkdtemp(prefix="telusur-bench-api-"))
     with open_store(store_uri) as store:
         ingest_s = float("nan")
@@ -283,9 +336,12 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
         users.add(f"bench{i}", role="reskrim", password=passwords[f"bench{i}"])
     users.add("bench-admin", role="admin", password=secrets.token_urlsafe(12))
     users.add("bench-propam", role="propam", password=secrets.token_urlsafe(12))
+    users.add("bench-analyst", role="analyst", password=secrets.token_urlsafe(12))
     users.close()
     secret = _secret()
-    admin, propam = _mint(state, secret, ["bench-admin", "bench-propam"])
+    admin, propam, analyst = _mint(state, secret, ["bench-admin", "bench-propam",
+                                                   "bench-analyst"])
+    money = _money_write(bundle, next(iter(truth["rings"])))
     phases: list[Phase] = []
     notes: list[str] = []
     if cold:
@@ -321,11 +377,14 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
         phases.append(phase)
         rounds: list[Phase] = []
         warmups: list[str] = []
-        for _ in range(writes):
+        for n in range(writes):
             # one write, the clients at once; then wait until the warm-up caught up, so
             # that every round starts from a warm service
             before = _cache_status(url, admin)
-            _flag(url, propam, official)
+            if write_kind == "ingest":
+                money(url, analyst, n)
+            else:
+                _flag(url, propam, official)
             rounds.append(_timed("after write", url, tokens, rings, people, requests,
                                  limit_s))
             deadline = time.monotonic() + 300
@@ -342,8 +401,9 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
                     break
                 time.sleep(0.2)
         if rounds:
+            what = "a flag" if write_kind == "flag" else "an ingest"
             phases.append(Phase(
-                "after write" if writes == 1 else f"after write (x{writes})",
+                f"after {what}" if writes == 1 else f"after {what} (x{writes})",
                 {r: [x for ph in rounds for x in ph.out[r]] for r in ROUTES},
                 [e for ph in rounds for e in ph.errors], sum(ph.wall for ph in rounds),
                 sum(ph.load for ph in rounds) / len(rounds)))
@@ -375,7 +435,8 @@ def _secret() -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", type=float, default=11.0)
+    ap.add_argument("--scale", type=float, default=13.0,
+                    help="synthetic bundle scale (13: about 100k nodes)")
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--requests", type=int, default=20, help="requests per client")
     ap.add_argument("--limit", type=float, default=600.0, help="seconds per phase, at most")
@@ -393,6 +454,10 @@ def main() -> None:
     ap.add_argument("--writes", type=int, default=1,
                     help="rounds of the phase right after a write (one flag, then the clients; "
                     "latencies pooled, load averaged); 0 skips it")
+    ap.add_argument("--write-kind", choices=("flag", "ingest"), default="flag",
+                    help="the write before each 'after write' round: a Propam flag (no "
+                    "ranking changes), or POST /ingest of a new payment from one ring's member "
+                    "to one of its officials (that ring's rankings change)")
     ap.add_argument("--data", default=None,
                     help="folder for the bundle and the embedded store (kept; default: a temp dir)")
     args = ap.parse_args()
@@ -405,7 +470,8 @@ def main() -> None:
     notes: list[str] = []
     stores = args.stores.split(",")
     opts: dict[str, Any] = {"skip_ingest": args.skip_ingest, "workers": args.workers,
-                            "warm": args.warm, "cold": args.cold, "writes": args.writes}
+                            "warm": args.warm, "cold": args.cold, "writes": args.writes,
+                            "write_kind": args.write_kind}
     if "embedded" in stores:
         r, n = bench_store("embedded", f"embedded:{work / 'store'}", bundle, args.clients,
                            args.requests, args.limit, **opts)
