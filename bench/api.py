@@ -260,6 +260,9 @@ def _money_write(bundle: Path, ring: str) -> Callable[[str, str, int], None]:
                                dialect=csv.Sniffer().sniff(text[:4096], ";,\t")))
     payer = next(r for r in rows if r["holder_id"] in members)
     payee = next(r for r in rows if r["holder_id"] in officials)
+    # a new bundle name per write: the same payment ingested again would change nothing
+    # (ingest is idempotent), and then no generation would follow
+    run = secrets.token_hex(3)
 
     def write(url: str, token: str, n: int) -> None:
         accounts = io.StringIO()
@@ -278,10 +281,11 @@ def _money_write(bundle: Path, ring: str) -> Callable[[str, str, int], None]:
             z.writestr("transfers.csv", transfers.getvalue())
         r = httpx.post(url + "/api/v1/ingest", headers={"Authorization": f"Bearer {token}"},
                        files={"file": ("write.zip", buf.getvalue(), "application/zip")},
-                       data={"bundle": f"benchw{n}"}, timeout=120)
+                       data={"bundle": f"benchw{run}-{n}"}, timeout=120)
         r.raise_for_status()
         report = r.json()
-        if report["files"]["transfers.csv"]["accepted"] != 1:
+        if (report["files"]["transfers.csv"]["accepted"] != 1
+                or report["relationships"].get("created", 0) < 1):
             raise RuntimeError(f"the write was not accepted: {report}")
 
     return write
