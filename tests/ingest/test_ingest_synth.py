@@ -127,11 +127,22 @@ def _kill_mid_ingest(bundle: Path, store_uri: str, probe: Store, tmp_path: Path)
     assert proc.returncode == -signal.SIGKILL
 
 
+@pytest.fixture(scope="module")
+def big_bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Transfers and calls over several chunks each: once the first transfers are
+    written, enough is left to kill the ingest in the middle (the loader got fast
+    enough to finish the small bundle's last chunks between two polls)."""
+    out = tmp_path_factory.mktemp("synth") / "jatim"
+    generate(out, seed=7, scale=1.0)
+    return out
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def test_killed_ingest_is_mended_by_running_it_again(
-    kind: str, bundle: Path, tmp_path: Path, request: pytest.FixtureRequest
+    kind: str, big_bundle: Path, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
+    bundle = big_bundle
     reference_uri = f"embedded:{tmp_path / 'reference'}"
     subprocess.run(
         [
