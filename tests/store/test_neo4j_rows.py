@@ -1,0 +1,60 @@
+"""The Neo4j store's statement rows: sent exactly as a plain list, formatted cheaply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j._codec.packstream.v1 import Packer
+
+from graph_api.store.neo4j_store import _chunks, _Rows
+
+
+class _Buffer:
+    def __init__(self) -> None:
+        self.data = bytearray()
+
+    def write(self, chunk: bytes) -> None:
+        self.data += chunk
+
+
+def _rows(n: int) -> list[dict[str, Any]]:
+    return [
+        {"id": f"b:tx:{i}", "set": {"amount": 1.5 * i, "at": "2022-01-01T00:00:00Z"},
+         "lists": {"sources": ["b:S1"]} if i % 2 else {}, "start": "b:A1", "end": "b:A2"}
+        for i in range(n)
+    ]
+
+
+def _packed(value: object, *, python: bool) -> bytes:
+    out = _Buffer()
+    packer = Packer(out)
+    if python:  # the driver's pure-Python packer, used without its Rust extension
+        packer._py_pack(value, Packer._inject_hooks())  # type: ignore[no-untyped-call]
+    else:
+        packer.pack(value)  # type: ignore[no-untyped-call]
+    return bytes(out.data)
+
+
+def test_rows_are_packed_exactly_as_a_list() -> None:
+    rows = _rows(50)
+    for python in (False, True):
+        assert _packed({"rows": _Rows(rows), "starts": ["Account"]}, python=python) == _packed(
+            {"rows": rows, "starts": ["Account"]}, python=python
+        )
+
+
+def test_repr_shows_the_first_row_only() -> None:
+    rows = _rows(5_000)
+    text = repr({"rows": _Rows(rows)})
+    assert repr(rows[0]) in text and "4999 more rows" in text and len(text) < 300
+    assert repr(_Rows(rows[:1])) == repr(rows[:1])
+    assert repr(_Rows()) == "[]"
+
+
+def test_chunks_split_in_order() -> None:
+    rows = _rows(12)
+    parts = _chunks(rows, 5)
+    assert [len(p) for p in parts] == [5, 5, 2]
+    assert all(isinstance(p, _Rows) for p in parts)
+    assert [r for p in parts for r in p] == rows
+    assert _chunks([], 5) == []
