@@ -143,8 +143,12 @@ def read_rows(path: Path, sniff: SniffResult | None = None) -> Iterator[tuple[in
     with path.open(encoding=sniff.encoding, newline="") as handle:
         records = _records(csv.reader(handle, delimiter=sniff.delimiter, strict=True), sniff)
         columns = _columns(next(records, None))
+        width, strip = len(columns), str.strip
         for line, fields in records:
-            yield line, _row(columns, fields, sniff.delimiter)
+            if len(fields) == width:  # the usual record: _row without its padding checks
+                yield line, dict(zip(columns, map(strip, fields), strict=True))
+            else:
+                yield line, _row(columns, fields, sniff.delimiter)
 
 
 def _detect_encoding(path: Path) -> str:

@@ -253,3 +253,18 @@ def test_read_rows_is_lazy(tmp_path: Path) -> None:
 
 def test_docstring_examples() -> None:
     assert doctest.testmod(textio).failed == 0
+
+
+def test_full_width_records_read_as_padded_ones(tmp_path: Path) -> None:
+    """read_rows builds a full-width record's dict directly; _row (padding, overflow)
+    must give the same for every width."""
+    import csv as _csv
+
+    from ingest.normalize import textio
+
+    lines = ["a;b;c", " 1 ;2;3", "4;5", "6;7;8;9", "x ; y ;z;", ";;;q", "7;8;9;;"]
+    path = write(tmp_path, "\n".join(lines).encode() + b"\n")
+    got = list(read_rows(path))
+    columns = ["a", "b", "c"]
+    fields = list(_csv.reader(lines[1:], delimiter=";"))
+    assert [row for _, row in got] == [textio._row(columns, f, ";") for f in fields]
