@@ -64,6 +64,8 @@ class CacheStats:
     #: earlier results checked against the store (``last``), and of those still valid
     checked: int = 0
     carried: int = 0
+    #: rings whose ranking was kept while others of their group were ranked again
+    kept: int = 0
 
 
 class GenerationCache:
@@ -142,11 +144,13 @@ class GenerationCache:
             hit = shelf.entries.get(key) if shelf is not None else None
             return hit[1] if hit is not None else None
 
-    def checked(self, *, carried: bool) -> None:
-        """Count one check of a :meth:`last` value against the store, and its outcome."""
+    def checked(self, *, carried: bool, kept: int = 0) -> None:
+        """Count one check of a :meth:`last` value against the store, and its outcome
+        (carried over whole, or ``kept`` of its parts)."""
         with self._lock:
             self.stats.checked += 1
             self.stats.carried += carried
+            self.stats.kept += kept
 
     def clear(self) -> None:
         with self._lock:

@@ -67,7 +67,8 @@ def rank_group(
     if not isinstance(previous, ranking.Group):
         return ranking.rank_group(store, batch, when)
     group = ranking.rank_group(store, batch, when, previous)
-    cache.checked(carried=group.carried)
+    cache.checked(carried=group.carried,
+                  kept=len(batch) - len(group.reranked) if group.reranked else 0)
     return group
 
 

@@ -42,7 +42,7 @@ from graph_api.store import Store
 from graph_api.web.masking import Strings
 from queries._common import LABELS, iso, parse_ts
 from queries.protectors import _filter_time, neighbourhoods, rank_graph
-from queries.protectors._extract import Transcript, unchanged
+from queries.protectors._extract import Transcript, changed_rings
 from queries.protectors._types import ProtectorReport
 from queries.protectors._weights import weights
 
@@ -171,13 +171,15 @@ class Group:
     transcript: Transcript
     #: True when the rankings were carried over from an earlier generation
     carried: bool = False
+    #: the rings ranked again when only some of the group changed (the others carried)
+    reranked: tuple[str, ...] = ()
 
 
 def rank_group(
     store: Store, ring_ids: tuple[str, ...], when: datetime, previous: Group | None = None
 ) -> Group:
     """Each of ``ring_ids`` ranked as of ``when``, or ``previous``'s rankings when the
-    store still answers their extraction exactly as it did (:func:`unchanged`).
+    store still answers their extraction exactly as it did (:func:`changed_rings`).
 
     ``previous`` is the group as computed at an earlier generation. A ranking is a
     function of the ring's extracted neighbourhood, its moment and the weights (read
@@ -186,15 +188,31 @@ def rank_group(
     same moments (each :class:`Ranked` keeps its own moment and time facts). A Propam
     flag, or an ingest that touched none of these rings, changes no answer; anything
     that does (one more call, a property changed in value, type or order) ranks the
-    whole group again. Checking costs the store calls and their decoding, about half
-    of ranking the group.
+    rings whose part of the answers changed again (:func:`changed_rings`: the answers
+    are compared id by id, and a ring is changed when an id it asked for is), the
+    others keep their rankings. Checking costs the store calls and their decoding,
+    about half of ranking the group.
     """
     with collector_paused():
-        if previous is not None and previous.rings == ring_ids and unchanged(
-            store, previous.transcript
-        ):
-            return Group(ring_ids, previous.rankings, previous.transcript, carried=True)
-        return _rank_group(store, ring_ids, when)
+        if previous is None or previous.rings != ring_ids:
+            return _rank_group(store, ring_ids, when)
+        changed, today = changed_rings(store, previous.transcript)
+        if not changed:
+            return Group(ring_ids, previous.rankings, today, carried=True)
+        again = tuple(r for r in ring_ids if r in changed)
+        if len(again) == len(ring_ids):
+            return _rank_group(store, ring_ids, when)
+        part = _rank_group(store, again, when)
+        # the kept rings' record: today's answers to the calls they asked, without the
+        # rings ranked again (their new extraction records their own calls)
+        kept: Transcript = []
+        for group, ids, answer, asked in today:
+            still = tuple((r, rids) for r, rids in asked if r not in changed)
+            if still:
+                kept.append((group, ids, answer, still))
+        rankings = {r: part.rankings[r] if r in changed else previous.rankings[r]
+                    for r in ring_ids}
+        return Group(ring_ids, rankings, kept + part.transcript, reranked=again)
 
 
 def _rank_group(store: Store, ring_ids: tuple[str, ...], when: datetime) -> Group:

@@ -205,6 +205,8 @@ class CacheCounters(BaseModel):
     #: those carried over because the store answered their extraction unchanged
     groups_checked: int = 0
     groups_carried: int = 0
+    #: rings whose ranking was kept while others of their group were ranked again
+    rings_kept: int = 0
 
 
 class CacheStatus(BaseModel):

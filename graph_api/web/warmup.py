@@ -205,6 +205,7 @@ class Warmer:
                 "evicted": stats.evicted,
                 "groups_checked": stats.checked,
                 "groups_carried": stats.carried,
+                "rings_kept": stats.kept,
             },
         }
 

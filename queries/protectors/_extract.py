@@ -121,6 +121,10 @@ class Source:
             return self.degrees(ids, types, direction)
         return self.expand(ids, types, direction, cap)
 
+    def decode(self, group: tuple[str, tuple[str, ...], str, int], recorded: bytes) -> Any:
+        """A recorded answer (:meth:`Pending.fingerprint`) as ``{id: answer}`` again."""
+        return pickle.loads(recorded)  # noqa: S301 - bytes this process pickled itself
+
     def begin(self, group: tuple[str, tuple[str, ...], str, int], ids: list[str]) -> Pending:
         """Start answering. Several begun one after another overlap where the store
         allows it (Neo4j: every statement is sent at once, and the server runs the next
@@ -170,6 +174,9 @@ class _Neo4jSource(Source):
     ) -> dict[str, Any]:
         return self.begin(group, ids).answer()
 
+    def decode(self, group: tuple[str, tuple[str, ...], str, int], recorded: bytes) -> Any:
+        return _reshape(group, pickle.loads(recorded))  # noqa: S301 - pickled here
+
     def begin(self, group: tuple[str, tuple[str, ...], str, int], ids: list[str]) -> Pending:
         kind, types, direction, _cap = group
         params: dict[str, Any] = {"ids": ids}
@@ -197,16 +204,20 @@ class _Sent(Pending):
         return _pickled(self._record())
 
     def answer(self) -> dict[str, Any]:
-        kind, _types, direction, cap = self.group
-        values = self._record()
-        if kind == "nodes":
-            return {
-                nid: node_from_neo4j({"id": nid, "labels": labels, "props": props})
-                for nid, labels, props in values[0]
-            }
-        if kind == "degrees":
-            return {nid: int(deg) for nid, deg in values[0]}
-        return _expanded(*values, direction=direction, cap=cap)
+        return _reshape(self.group, self._record())
+
+
+def _reshape(group: tuple[str, tuple[str, ...], str, int], values: list[Any]) -> dict[str, Any]:
+    """A statement's one record (its values in order) as ``{id: answer}``."""
+    kind, _types, direction, cap = group
+    if kind == "nodes":
+        return {
+            nid: node_from_neo4j({"id": nid, "labels": labels, "props": props})
+            for nid, labels, props in values[0]
+        }
+    if kind == "degrees":
+        return {nid: int(deg) for nid, deg in values[0]}
+    return _expanded(*values, direction=direction, cap=cap)
 
 
 def _expanded(
@@ -429,8 +440,15 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
 
 
 # -- running the steps ----------------------------------------------------------------
-#: what the store answered an extraction, call by call: (group, ids, the answer's bytes)
-Transcript = list[tuple[tuple[str, tuple[str, ...], str, int], tuple[str, ...], bytes]]
+#: what the store answered an extraction, call by call: (group, ids, the answer's bytes,
+#: and which ring asked for which of the ids: ((ring, ids), ...))
+Call: TypeAlias = tuple[
+    tuple[str, tuple[str, ...], str, int],
+    tuple[str, ...],
+    bytes,
+    tuple[tuple[str, tuple[str, ...]], ...],
+]
+Transcript = list[Call]
 
 
 def _drive(
@@ -457,7 +475,8 @@ def _drive(
             ids = sorted({nid for r in rings for nid in waiting[r].ids})
             pending = source.begin(group, ids)
             if transcript is not None:
-                transcript.append((group, tuple(ids), pending.fingerprint()))
+                asked = tuple((r, tuple(waiting[r].ids)) for r in rings)
+                transcript.append((group, tuple(ids), pending.fingerprint(), asked))
             found = pending.answer()
             for r in rings:
                 advance(r, {nid: found[nid] for nid in waiting[r].ids if nid in found})
@@ -501,42 +520,57 @@ def neighbourhoods(
 
 
 def unchanged(store: Store, transcript: Transcript) -> bool:
-    """Whether the store still gives every answer of ``transcript``, call by call.
+    """Whether the store still gives every answer of ``transcript`` that any ring
+    asked for (:func:`changed_rings` finds none)."""
+    return not changed_rings(store, transcript)[0]
+
+
+def changed_rings(store: Store, transcript: Transcript) -> tuple[frozenset[str], Transcript]:
+    """The rings whose part of the recorded extraction the store answers differently
+    now, and the transcript with today's answers (the same calls).
 
     The steps are deterministic: each call they make is decided by the answers before
-    it. So when every recorded call is answered exactly as recorded (compared as the
+    it. A ring's steps receive, from each call, the answers for the ids it asked for.
+    So when every recorded call is answered exactly as recorded (compared as the
     pickled bytes of what the store sent, so also in type and order), an extraction
-    now would make the same calls, get the same answers and build the same graphs:
-    what was computed from the transcript's extraction holds now. Costs the store
-    calls and their decoding, not the graph building or what is computed from it; as
-    no call waits for another's answer, on Neo4j they are all sent at once (one read
-    transaction, as consistent as the extraction's own).
+    now would make the same calls, get the same answers and build the same graphs.
+    When a call's bytes differ, its answer is compared id by id, and only the rings
+    that asked for an id whose answer differs are changed: every other ring's steps
+    would receive exactly what they received, and build the same graph (as a ring
+    extracted alone or with others gives the same graph). A recorded answer that cannot
+    be read back counts as changed for every ring that asked that call.
+
+    Costs the store calls and their decoding, not the graph building or what is
+    computed from it; as no call waits for another's answer, on Neo4j they are all
+    sent at once, in two read transactions side by side (each with about half of the
+    answer bytes: Neo4j runs the statements of one transaction one after the other,
+    and the check is what a request waits for right after a write).
     """
     if backend(store) != "neo4j" or len(transcript) < 2:
-        return _source_for(store, lambda source: _replay(source, transcript))
-    # Neo4j runs the statements of one transaction one after the other: two read
-    # transactions, each with about half of the answer bytes, let the database use two
-    # cores (the check is what a request waits for right after a write).
+        changed, fresh = _source_for(store, lambda source: _recheck(source, transcript))
+        return frozenset(changed), fresh
     first, second = _halves(transcript)
-    other: list[bool] = []
+    other: list[tuple[set[str], Transcript]] = []
     failed: list[BaseException] = []
     ctx = contextvars.copy_context()  # who asks: transaction metadata in both
 
     def run_second() -> None:
         try:
-            other.append(_source_for(store, lambda source: _replay(source, second)))
+            other.append(_source_for(store, lambda source: _recheck(source, second)))
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
             failed.append(exc)
 
     helper = threading.Thread(target=ctx.run, args=(run_second,), name="telusur-check")
     helper.start()
     try:
-        mine = _source_for(store, lambda source: _replay(source, first))
+        mine = _source_for(store, lambda source: _recheck(source, first))
     finally:
         helper.join()
     if failed:
         raise failed[0]
-    return mine and other[0]
+    today = {id(old): new for old, new in zip([*first, *second], [*mine[1], *other[0][1]],
+                                             strict=True)}
+    return frozenset(mine[0] | other[0][0]), [today[id(call)] for call in transcript]
 
 
 def _halves(transcript: Transcript) -> tuple[Transcript, Transcript]:
@@ -551,11 +585,34 @@ def _halves(transcript: Transcript) -> tuple[Transcript, Transcript]:
     return halves
 
 
-def _replay(source: Source, transcript: Transcript) -> bool:
-    """Every call of ``transcript`` begun at once, then the answers read in order;
-    False at the first one that differs."""
-    begun = [(source.begin(group, list(ids)), answer) for group, ids, answer in transcript]
-    return all(pending.fingerprint() == answer for pending, answer in begun)
+def _recheck(source: Source, calls: Transcript) -> tuple[set[str], Transcript]:
+    """Every call of ``calls`` begun at once, then the answers read in order: the rings
+    asking for an id whose answer differs, and the calls with today's answers."""
+    begun = [(call, source.begin(call[0], list(call[1]))) for call in calls]
+    changed: set[str] = set()
+    fresh: Transcript = []
+    for call, pending in begun:
+        group, ids, recorded, asked = call
+        now = pending.fingerprint()
+        if now != recorded:
+            differ = _differing_ids(source, group, recorded, pending)
+            changed.update(r for r, rids in asked if differ is None or differ.intersection(rids))
+        fresh.append((group, ids, now, asked))
+    return changed, fresh
+
+
+def _differing_ids(
+    source: Source, group: tuple[str, tuple[str, ...], str, int], recorded: bytes,
+    pending: Pending,
+) -> set[str] | None:
+    """The ids whose answer differs between ``recorded`` and ``pending`` (an id found in
+    only one of them too); None when the recorded answer cannot be read back."""
+    try:
+        before = {nid: _pickled(v) for nid, v in source.decode(group, recorded).items()}
+    except Exception:  # noqa: BLE001 - unreadable: changed for every asking ring
+        return None
+    after = {nid: _pickled(v) for nid, v in pending.answer().items()}
+    return {nid for nid in before.keys() | after.keys() if before.get(nid) != after.get(nid)}
 
 
 def neighbourhood(

@@ -7,6 +7,8 @@ role's view so that it can never carry one role's data to another.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import threading
 import time
@@ -379,3 +381,40 @@ def test_a_property_changed_in_place_ranks_again(api: Api) -> None:
     assert after == {**rank_protectors(api.store, ring_id="t:R1", top=50),
                      "as_of": after["as_of"]}
     assert not _kept_group(api).carried
+
+
+def test_a_write_into_one_ring_ranks_only_that_ring_again(
+    store: Store, small_bundle: Path, tmp_path: Path
+) -> None:
+    """Three rings ranked as one group; payments from one ring's member to a new official
+    change what that ring's extraction reads and nothing the others read: that ring is
+    ranked again, the others keep their rankings (the very objects), and every ranking
+    equals one computed from scratch at the same moment."""
+    ingest_path(small_bundle, store, bundle="s3", rejects=tmp_path / "rej.csv")
+    truth = json.loads((small_bundle / "truth.json").read_text())
+    rings = tuple(f"s3:{r}" for r in sorted(truth["rings"]))
+    when = parse_ts("2024-06-01T00:00:00Z")
+    before = ranking.rank_group(store, rings, when)
+    members = set(truth["members"]["RING2"])
+    text = (small_bundle / "accounts.csv").read_bytes().decode("cp1252")
+    payer = next(f"s3:{row['account_id']}"
+                 for row in csv.DictReader(io.StringIO(text), delimiter=";")
+                 if row["holder_id"] in members)
+    assert store.get_node(payer) is not None
+    store.upsert(
+        [node("s3:NEWO", "Person", "Official", name="Iptu Baru"),
+         node("s3:NEWA", "Account", bank="BRI", number="777")],
+        [rel("s3:hnew", "HOLDS", "s3:NEWO", "s3:NEWA"),
+         *(rel(f"s3:pnew{m}", "TRANSFERRED", payer, "s3:NEWA", amount=15_000_000.0,
+               currency="IDR", at=f"2024-0{m}-05T10:00:00Z") for m in range(1, 5))],
+    )
+    after = ranking.rank_group(store, rings, when, before)
+    assert after.reranked == ("s3:RING2",) and not after.carried
+    assert "s3:NEWO" in {p["id"] for p in after.rankings["s3:RING2"].report["protectors"]}
+    for ring in rings:
+        assert after.rankings[ring].report == ranking.rank(store, ring, when).report, ring
+        if ring != "s3:RING2":
+            assert after.rankings[ring] is before.rankings[ring]
+    # the kept record still holds: nothing changed since, nothing ranked again
+    again = ranking.rank_group(store, rings, when, after)
+    assert again.carried and again.rankings == after.rankings
