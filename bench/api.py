@@ -400,8 +400,10 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
                     cache = after["cache"]
                     carried = cache.get("groups_carried", 0) - before["cache"].get(
                         "groups_carried", 0)
+                    kept = cache.get("rings_kept", 0) - before["cache"].get("rings_kept", 0)
                     warmups.append(f"{last['seconds']} s ({last['ranked']} ranked by it, "
-                                   f"{carried} groups of rings carried over unchanged)")
+                                   f"{carried} groups of rings carried over unchanged, "
+                                   f"{kept} rings kept in groups ranked in part)")
                     break
                 time.sleep(0.2)
         if rounds:
