@@ -119,7 +119,7 @@ def load_bundle(
         loaded = True
     finally:
         if not frozen_before:
-            gc.unfreeze()  # see _flush; a heap someone else froze stays theirs to thaw
+            gc.unfreeze()  # see _settle; a heap someone else froze stays theirs to thaw
         ctx.seen.close()
         if writer is not None:
             if loaded:
@@ -176,15 +176,35 @@ def _load_files(
             _flush(ctx, writer, batch)
 
 
+#: objects frozen just after the last full collection of this process's load
+_frozen_after_full = [0]
+
+
+def _settle() -> None:
+    """Freeze what is alive after a chunk (``gc.freeze``).
+
+    This run's references and caches and the chunks in flight leave the cyclic
+    collector's view: the full collections that the rows' allocations trigger every
+    chunk or two then scan only what was allocated since, instead of the whole heap,
+    which found nothing to free and cost about a third of the loader's time on
+    transfers and calls. Reference counting still frees frozen objects. Garbage
+    cycles among them (the driver's per-statement objects; the statement rows
+    themselves are emptied after each statement, see ``Neo4jStore``) wait: once the
+    frozen set has doubled since the last full collection it is unfrozen and
+    collected in full, so memory stays bounded (amortised, as Python's own rule).
+    load_bundle's end gives the heap back to the collector.
+    """
+    if gc.get_freeze_count() > 2 * max(_frozen_after_full[0], 200_000):
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        _frozen_after_full[0] = gc.get_freeze_count()
+    else:
+        gc.freeze()
+
+
 def _flush(ctx: LoadContext, writer: WriteBehind | None, batch: Batch) -> None:
-    # What is alive now (this run's references and caches, the chunks in flight) leaves
-    # the cyclic collector's view: the full collections that the rows' allocations
-    # trigger every chunk or two then scan only what was allocated since, instead of
-    # the whole heap, which found nothing to free and cost about a third of the
-    # loader's time on transfers and calls. Reference counting still frees all of it;
-    # only garbage cycles (a few hundred objects per run, from the driver) wait for
-    # load_bundle's end, which gives the heap back to the collector.
-    gc.freeze()
+    _settle()
     if writer is None:
         return
     batch.nodes.extend(ctx.phone_nodes(batch.phones))

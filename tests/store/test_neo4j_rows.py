@@ -58,3 +58,26 @@ def test_chunks_split_in_order() -> None:
     assert all(isinstance(p, _Rows) for p in parts)
     assert [r for p in parts for r in p] == rows
     assert _chunks([], 5) == []
+
+
+def test_statement_rows_are_emptied_once_written(neo4j_store: Any, monkeypatch: Any) -> None:
+    """The driver keeps parameters in a reference cycle until a full collection: the
+    store empties each statement's rows after it ran (the written graph is unchanged)."""
+    import neo4j
+
+    sent: list[list[Any]] = []
+    run = neo4j.ManagedTransaction.run
+
+    def spy(self: Any, query: Any, parameters: Any = None, **kw: Any) -> Any:
+        if "rows" in kw:
+            sent.append(kw["rows"])
+        return run(self, query, parameters, **kw)
+
+    monkeypatch.setattr(neo4j.ManagedTransaction, "run", spy)
+    nodes = [{"id": f"p{i}", "labels": ["Phone"], "props": {"number": f"+6281{i}"}}
+             for i in range(3)]
+    rels = [{"id": "c1", "type": "CALLED", "start": "p0", "end": "p1", "props": {"at": "x"}}]
+    result = neo4j_store.upsert(nodes, rels)
+    assert result.nodes["created"] == 3 and result.relationships["created"] == 1
+    assert sent and all(isinstance(rows, _Rows) and rows == [] for rows in sent)
+    assert neo4j_store.get_node("p2")["props"]["number"] == "+62812"
