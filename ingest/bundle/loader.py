@@ -176,10 +176,6 @@ def _load_files(
             _flush(ctx, writer, batch)
 
 
-#: objects frozen just after the last full collection of this process's load
-_frozen_after_full = [0]
-
-
 def _settle() -> None:
     """Freeze what is alive after a chunk (``gc.freeze``).
 
@@ -187,20 +183,14 @@ def _settle() -> None:
     collector's view: the full collections that the rows' allocations trigger every
     chunk or two then scan only what was allocated since, instead of the whole heap,
     which found nothing to free and cost about a third of the loader's time on
-    transfers and calls. Reference counting still frees frozen objects. Garbage
-    cycles among them (the driver's per-statement objects; the statement rows
-    themselves are emptied after each statement, see ``Neo4jStore``) wait: once the
-    frozen set has doubled since the last full collection it is unfrozen and
-    collected in full, so memory stays bounded (amortised, as Python's own rule).
-    load_bundle's end gives the heap back to the collector.
+    transfers and calls. Reference counting still frees frozen objects; only garbage
+    cycles frozen while alive wait for load_bundle's end, which gives the heap back:
+    the driver's per-statement objects, some 70 per chunk written to Neo4j (the
+    statement rows they held are emptied after each statement, see ``Neo4jStore``).
+    No count of the frozen set here: ``gc.get_freeze_count`` walks all of it, which
+    cost the loader a third more time on the embedded store.
     """
-    if gc.get_freeze_count() > 2 * max(_frozen_after_full[0], 200_000):
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        _frozen_after_full[0] = gc.get_freeze_count()
-    else:
-        gc.freeze()
+    gc.freeze()
 
 
 def _flush(ctx: LoadContext, writer: WriteBehind | None, batch: Batch) -> None:

@@ -64,29 +64,3 @@ def test_a_heap_frozen_before_stays_frozen(
     ingest_path(bundle, store, rejects=tmp_path / "r.csv")
     assert gc.get_freeze_count() >= before > 0
 
-
-def test_a_doubled_frozen_set_is_collected_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Garbage cycles frozen while still alive are not kept for the whole load: once
-    the frozen set doubled since the last full collection, one runs."""
-    from ingest.bundle import loader
-
-    generations: list[int] = []
-
-    def seen(phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            generations.append(info["generation"])
-
-    gc.unfreeze()
-    monkeypatch.setattr(loader, "_frozen_after_full", [0])
-    gc.callbacks.append(seen)
-    try:
-        loader._settle()  # a small frozen set: frozen, not collected
-        assert 2 not in generations and gc.get_freeze_count() > 0
-        real = gc.get_freeze_count
-        monkeypatch.setattr(gc, "get_freeze_count", lambda: 10**9)
-        loader._settle()
-        monkeypatch.setattr(gc, "get_freeze_count", real)
-        assert 2 in generations and gc.get_freeze_count() > 0
-    finally:
-        gc.callbacks.remove(seen)
-        gc.unfreeze()
