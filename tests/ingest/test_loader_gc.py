@@ -9,6 +9,7 @@ someone else had frozen it before.
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from graph_api.store import EmbeddedStore
 from ingest import ingest_path
+from ingest.bundle import loader
 from ingest.synth import generate
 
 
@@ -64,3 +66,32 @@ def test_a_heap_frozen_before_stays_frozen(
     ingest_path(bundle, store, rejects=tmp_path / "r.csv")
     assert gc.get_freeze_count() >= before > 0
 
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_garbage_frozen_while_alive_is_collected_during_the_load(
+    bundle: Path, store: EmbeddedStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cycle frozen while alive and dropped afterwards is freed by the periodic full
+    collection, before the load ends: such garbage does not pile up with the rows."""
+    monkeypatch.setattr(loader, "FULL_EVERY", 2)
+    held: list[_Cycle] = []
+    refs: list[weakref.ref[_Cycle]] = []
+    alive_later: list[bool] = []
+
+    def progress(name: str, rows: int) -> None:
+        if not refs:
+            held.append(_Cycle())
+            refs.append(weakref.ref(held[0]))
+        elif held:
+            held.clear()  # frozen by now (a chunk was flushed since): garbage, frozen
+        else:
+            alive_later.append(refs[0]() is not None)
+
+    ingest_path(bundle, store, rejects=tmp_path / "r.csv", chunk=50, progress=progress)
+    assert len(alive_later) >= 6, "enough chunks after the cycle was dropped"
+    assert not alive_later[-1], "collected before the load ended"
