@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import logging
 import threading
 import time
@@ -54,6 +53,7 @@ from typing import Any, Protocol, TypeVar
 
 from graph_api.context import Actor, acting_as
 from graph_api.errors import StoreUnavailable
+from graph_api.heap import Freezer
 from graph_api.store import Store
 from graph_api.web import derived, ranking
 from graph_api.web.cache import GenerationCache, GenerationReader
@@ -291,7 +291,7 @@ class Warmer:
                                                   lambda: derived.victim_set(s)))
         self._ring_ids = ring_ids
         self._warmed = (store, gen)
-        await self._blocking(settle_heap)
+        await self._blocking(HEAP.settle)
         self._record(gen, started_at, t0, done, ranked, failed, complete=True)
 
     def _record(self, gen: Hashable, started_at: datetime, t0: float, done: int, ranked: int,
@@ -395,26 +395,8 @@ class Warmer:
         return result
 
 
-#: objects frozen by the last full collection (``settle_heap``)
-_frozen_after_full = [0]
 
-
-def settle_heap() -> None:
-    """Freeze what is alive (``gc.freeze``) after a warm-up: the kept rankings and
-    graph-wide sets (millions of objects) leave the collector's view, so the full
-    collections Python starts by itself while requests are served scan only what was
-    allocated since. Before, such a collection (≈ 100 ms with the whole cache to
-    traverse) fell into a burst of requests now and then and stalled every request in
-    flight: the p95 of a timed run moved by that much.
-
-    Usually only the young generations are collected first (a few ms). Frozen objects
-    are still freed by reference counting; only cyclic garbage among them waits, so
-    once the frozen set has doubled since the last full collection it is unfrozen and
-    collected in full (≈ 100 ms, once in a while instead of at random)."""
-    gc.collect(1)
-    gc.freeze()
-    if gc.get_freeze_count() > 2 * _frozen_after_full[0]:
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-        _frozen_after_full[0] = gc.get_freeze_count()
+#: the heap frozen after each warm-up (the kept rankings and graph-wide sets: a full
+#: collection walking them fell now and then into a burst of requests and stalled
+#: every request in flight); a full collection every 8th warm-up
+HEAP = Freezer(full_every=8)

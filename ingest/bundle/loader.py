@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from graph_api.errors import InputError
+from graph_api.heap import Freezer
 from graph_api.store.base import Store
 from ingest.bundle import _entities, _records
 from ingest.bundle._candidates import link_candidates
@@ -120,7 +120,7 @@ def load_bundle(
         loaded = True
     finally:
         if not frozen_before:
-            gc.unfreeze()  # see _settle; a heap someone else froze stays theirs to thaw
+            gc.unfreeze()  # see HEAP; a heap someone else froze stays theirs to thaw
         ctx.seen.close()
         if writer is not None:
             if loaded:
@@ -177,38 +177,19 @@ def _load_files(
             _flush(ctx, writer, batch)
 
 
-def _settle() -> None:
-    """Freeze what is alive after a chunk (``gc.freeze``).
-
-    This run's references and caches and the chunks in flight leave the cyclic
-    collector's view: the full collections that the rows' allocations trigger every
-    chunk or two then scan only what was allocated since, instead of the whole heap,
-    which found nothing to free and cost about a third of the loader's time on
-    transfers and calls. Reference counting still frees frozen objects; only garbage
-    cycles frozen while alive wait for load_bundle's end, which gives the heap back:
-    the driver's per-statement objects, some 70 per chunk written to Neo4j (the
-    statement rows they held are emptied after each statement, see ``Neo4jStore``).
-    No count of the frozen set here: ``gc.get_freeze_count`` walks all of it, which
-    cost the loader a third more time on the embedded store.
-
-    Every :data:`FULL_EVERY` chunks the heap is thawed, collected in full and frozen
-    again (one full collection per 320,000 rows instead of one per chunk or two), so
-    that those cycles do not pile up with the size of the file: peak memory stays
-    flat in the number of rows (``bench/ingest_memory.py``).
-    """
-    if next(_chunks_settled) % FULL_EVERY == FULL_EVERY - 1:
-        gc.unfreeze()
-        gc.collect()
-    gc.freeze()
-
-
-#: chunks between two full collections while a bundle loads (see :func:`_settle`)
-FULL_EVERY = 64
-_chunks_settled = itertools.count()
+#: What is alive after each chunk (this run's references and caches, the chunks in
+#: flight) is frozen, so that the full collections the rows' allocations trigger every
+#: chunk or two scan only what was allocated since; they found nothing to free and cost
+#: about a third of the loader's time on transfers and calls. A full collection every
+#: 64 chunks (320,000 rows) frees the cycles that became garbage while frozen (the
+#: driver's per-statement objects; the statement rows they held are emptied after each
+#: statement, see ``Neo4jStore``), so peak memory stays flat in the number of rows.
+#: ``load_bundle`` gives the heap back at its end.
+HEAP = Freezer(full_every=64)
 
 
 def _flush(ctx: LoadContext, writer: WriteBehind | None, batch: Batch) -> None:
-    _settle()
+    HEAP.settle()
     if writer is None:
         return
     batch.nodes.extend(ctx.phone_nodes(batch.phones))

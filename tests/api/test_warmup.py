@@ -6,14 +6,12 @@ Waits here are functional (poll with a generous deadline), never timing assertio
 
 from __future__ import annotations
 
-import gc
 import os
 import secrets
 import subprocess
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,10 +31,10 @@ from api_helpers import (
 )
 
 from graph_api.store import EmbeddedStore, Store
-from graph_api.web import derived, ranking, warmup
+from graph_api.web import derived, ranking
 from graph_api.web.cache import GenerationCache
 from graph_api.web.users import UserStore
-from graph_api.web.warmup import Warmer, settle_heap
+from graph_api.web.warmup import Warmer
 from queries.protectors import rank_protectors
 
 P = "/api/v1"
@@ -433,33 +431,3 @@ def test_serve_logs_when_ready(tmp_path: Path) -> None:
         log.close()
     text = (tmp_path / "serve.log").read_text()
     assert "ready: caches warm in" in text, text[-3000:]
-
-
-class _Cycle:
-    """An object in a reference cycle (only the cycle collector frees it)."""
-
-    def __init__(self) -> None:
-        self.me = self
-
-
-def test_settle_heap_freezes_and_collects_frozen_cycles_once_it_doubled() -> None:
-    """After a warm-up what is alive is frozen (full collections then skip it); a cycle
-    that became garbage while frozen survives ordinary collections, and is freed by
-    the full collection that runs once the frozen set has doubled."""
-    saved, warmup._frozen_after_full[0] = warmup._frozen_after_full[0], 0  # a fresh process
-    try:
-        settle_heap()
-        assert gc.get_freeze_count() > 0
-        cycle = _Cycle()
-        gone = weakref.ref(cycle)
-        settle_heap()  # the cycle is alive and now frozen
-        del cycle
-        gc.collect()
-        assert gone() is not None, "frozen: not collected"
-        keep = [[i] for i in range(2 * gc.get_freeze_count())]  # the frozen set doubles
-        settle_heap()
-        assert gone() is None, "the full collection freed the frozen cycle"
-        assert gc.get_freeze_count() >= len(keep)
-    finally:
-        gc.unfreeze()
-        warmup._frozen_after_full[0] = saved

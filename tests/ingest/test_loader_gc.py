@@ -78,7 +78,7 @@ def test_garbage_frozen_while_alive_is_collected_during_the_load(
 ) -> None:
     """A cycle frozen while alive and dropped afterwards is freed by the periodic full
     collection, before the load ends: such garbage does not pile up with the rows."""
-    monkeypatch.setattr(loader, "FULL_EVERY", 2)
+    monkeypatch.setattr(loader.HEAP, "full_every", 2)
     held: list[_Cycle] = []
     refs: list[weakref.ref[_Cycle]] = []
     alive_later: list[bool] = []
