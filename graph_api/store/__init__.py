@@ -4,7 +4,9 @@
 with a networkx graph in memory; ``bolt://``, ``neo4j://`` (routing: clusters,
 Aura) and ``neo4j+s://``/``bolt+s://`` (TLS) are a Neo4j server. Credentials
 come from the URI or ``NEO4J_USER``/``NEO4J_PASSWORD``; the database from
-``NEO4J_DATABASE`` (default ``neo4j``).
+``NEO4J_DATABASE`` (default ``neo4j``); ``TELUSUR_NEO4J_WRITERS`` sets how many
+transactions a loader may have open at once (default 2, 1 writes one batch at a
+time).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from graph_api.errors import ConfigError
 from graph_api.store.base import Counts, Neighbour, Store, UpsertResult
 from graph_api.store.embedded import EmbeddedStore
-from graph_api.store.neo4j_store import Neo4jStore
+from graph_api.store.neo4j_store import DEFAULT_WRITERS, Neo4jStore
 
 DEFAULT_STORE = "embedded:./telusur-data"
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -49,7 +51,12 @@ def open_store(uri: str | None = None, env: Mapping[str, str] | None = None) -> 
     clean = urlunsplit((parts.scheme, netloc, "", parts.query, ""))
     database = parts.path.strip("/") or env.get("NEO4J_DATABASE") or "neo4j"
     auth = (user or "neo4j", password) if password else None
-    return Neo4jStore(clean, auth=auth, database=database)
+    writers = env.get("TELUSUR_NEO4J_WRITERS", "").strip()
+    if writers and not (writers.isdigit() and int(writers) >= 1):
+        raise ConfigError(f"TELUSUR_NEO4J_WRITERS must be a number of at least 1, not {writers!r}")
+    return Neo4jStore(
+        clean, auth=auth, database=database, writers=int(writers) if writers else DEFAULT_WRITERS
+    )
 
 
 __all__ = [

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import abc
 import operator
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
@@ -101,6 +101,9 @@ class Store(abc.ABC):
     """A graph store. Every write is validated against the model first."""
 
     kind: str = "store"
+    #: How many batches a loader may write at once, each in its own transaction
+    #: (a store that serialises its writes anyway gains nothing from more than one).
+    concurrent_writes: int = 1
 
     # -- reads -------------------------------------------------------------
     @abc.abstractmethod
@@ -192,8 +195,20 @@ class Store(abc.ABC):
         """What this store can precompute for writing a prepared batch (default: nothing)."""
         return None
 
-    def write_prepared(self, batch: PreparedBatch) -> UpsertResult:
-        """Write a batch from :meth:`prepare` (of this store), atomically."""
+    def write_prepared(
+        self, batch: PreparedBatch, *, before_commit: Callable[[], None] | None = None
+    ) -> UpsertResult:
+        """Write a batch from :meth:`prepare` (of this store), atomically.
+
+        ``before_commit`` is called before the batch commits; if it raises, nothing
+        of the batch is written and its error is raised. A store that runs
+        several writers at once (:attr:`concurrent_writes`) calls it inside the
+        transaction, after the batch's statements, so that a writer can hold a
+        finished batch back until the batches submitted before it have committed
+        (``ingest/bundle/_writer.py``); this one calls it first.
+        """
+        if before_commit is not None:
+            before_commit()
         return self._write(batch.nodes, batch.rels, batch.delete)
 
     @abc.abstractmethod

@@ -37,6 +37,9 @@ from graph_api.store.schema import schema_statements
 T = TypeVar("T")
 #: Rows per UNWIND statement inside one transaction (chosen by bench/store_write.py).
 DEFAULT_CHUNK = 5_000
+#: Transactions a loader may have open at once (``bench/ingest.py``: two writers on
+#: two cores beat one; batches that touch the same ids still run one after the other).
+DEFAULT_WRITERS = 2
 
 
 def _q(text: str) -> LiteralString:
@@ -58,9 +61,13 @@ class Neo4jStore(Store):
         read_timeout: float = 30.0,
         write_timeout: float = 600.0,
         chunk: int = DEFAULT_CHUNK,
+        writers: int = DEFAULT_WRITERS,
         apply_schema: bool = True,
     ) -> None:
         self.uri = uri
+        if writers < 1:
+            raise ValueError(f"writers must be at least 1, not {writers}")
+        self.concurrent_writes = writers
         self.database = database
         self.read_timeout = read_timeout
         self.write_timeout = write_timeout
@@ -260,18 +267,25 @@ class Neo4jStore(Store):
     def _payload(self, nodes: list[NodeRow], rels: list[RelRow]) -> _Payload:
         return _payload(nodes, rels)
 
-    def write_prepared(self, batch: PreparedBatch) -> UpsertResult:
+    def write_prepared(
+        self, batch: PreparedBatch, *, before_commit: Callable[[], None] | None = None
+    ) -> UpsertResult:
         payload = batch.payload
         if not isinstance(payload, _Payload):
             payload = _payload(batch.nodes, batch.rels)
-        return self._write_payload(payload, batch.delete)
+        return self._write_payload(payload, batch.delete, before_commit)
 
     def _write(
         self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
     ) -> UpsertResult:
         return self._write_payload(_payload(nodes, rels), delete)
 
-    def _write_payload(self, payload: _Payload, delete: list[tuple[str, str]]) -> UpsertResult:
+    def _write_payload(
+        self,
+        payload: _Payload,
+        delete: list[tuple[str, str]],
+        before_commit: Callable[[], None] | None = None,
+    ) -> UpsertResult:
         """Merge on the server: no read of stored rows, one statement per chunk.
 
         The statements apply ``store/_merge.py``'s semantics in Cypher (given
@@ -336,6 +350,8 @@ class Neo4jStore(Store):
                     [x for x in lb or [] if x != ENTITY_LABEL],
                 )
                 raise AssertionError(f"relationship {row['id']!r} refused without a reason")
+            if before_commit is not None:
+                before_commit()  # raising here rolls the transaction back
             return result
 
         return self.transaction(work, write=True)
