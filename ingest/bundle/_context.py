@@ -86,6 +86,9 @@ class LoadContext:
     #: (phone, sources) already written in this run: a CDR names the same phones in
     #: thousands of rows, and writing the node once per source is enough
     phones_written: dict[str, set[str]] = field(default_factory=dict)
+    #: sources found for numbers already written, in the order found; written at the
+    #: end of the file (see ``phone_nodes``)
+    phone_sources_later: dict[str, list[str]] = field(default_factory=dict)
     #: property names written so far per resolved entity (merged records fill gaps only)
     filled: dict[str, frozenset[str]] = field(default_factory=dict)
     #: one shared frozenset per distinct set of property names (entities of a file
@@ -133,27 +136,40 @@ class LoadContext:
         return [self.ref(row, "source_id", {"source"}).id]
 
     def phone_nodes(self, phones: dict[str, list[str]]) -> list[NodeRow]:
-        """The ``Phone`` nodes of a chunk, less what this run already wrote.
+        """The ``Phone`` nodes of a chunk that this run has not written yet.
 
-        A number that a call file names thousands of times is written once per
-        source, and once per chunk at most: rows of one chunk that share it give
-        one node with all their sources.
+        A number that a call file names thousands of times is written once: rows
+        of one chunk that share it give one node with all their sources. A source
+        found later for a number already written is kept for :meth:`later_phone_nodes`
+        (the end of the file): rewriting the node in every chunk that brings a new
+        source would make each chunk wait for the calls of the chunk before it (see
+        ``_writer.py``), and appending the sources at the end gives the same list.
         """
         out: list[NodeRow] = []
         for number, sources in phones.items():
             written = self.phones_written.get(number)
             if written is None:
                 self.phones_written[number] = set(sources)
-            elif all(s in written for s in sources):
+                out.append(_phone(number, sources))
                 continue
-            else:
-                written.update(sources)
-            out.append({"id": number, "labels": ["Phone"], "props": {"number": number,
-                                                                      "sources": sources}})
+            for src in sources:
+                if src not in written:
+                    written.add(src)
+                    self.phone_sources_later.setdefault(number, []).append(src)
+        return out
+
+    def later_phone_nodes(self) -> list[NodeRow]:
+        """The sources :meth:`phone_nodes` kept for numbers already written, as nodes."""
+        out = [_phone(number, sources) for number, sources in self.phone_sources_later.items()]
+        self.phone_sources_later.clear()
         return out
 
     def keys(self, key: str) -> list[str]:
         return [self.sid(key)]
+
+
+def _phone(number: str, sources: list[str]) -> NodeRow:
+    return {"id": number, "labels": ["Phone"], "props": {"number": number, "sources": sources}}
 
 
 def required(row: dict[str, str], spec: FileSpec) -> None:

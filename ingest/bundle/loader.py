@@ -175,6 +175,9 @@ def _load_files(
                     reject(line, row, str(exc))
             ctx.deferred.clear()
             _flush(ctx, writer, batch)
+        later = ctx.later_phone_nodes()
+        if later and writer is not None:
+            writer.submit(later, [])
 
 
 #: What is alive after each chunk (this run's references and caches, the chunks in

@@ -36,13 +36,21 @@ def test_rows_sharing_a_number_give_one_node_with_all_sources(ctx: LoadContext) 
         {"id": "+62812", "labels": ["Phone"], "props": {"number": "+62812",
                                                        "sources": ["b:S1"]}},
     ]
-    # a later chunk: only numbers with a source not written yet come back
+    # a later chunk: only numbers never written come back; a new source of a written
+    # number waits for the end of the file, in the order found
     again = Batch()
     again.phone("+62811", ["b:S2"])
     again.phone("+62812", ["b:S3"])
     again.phone("+62813", [])
     assert [(n["id"], n["props"]["sources"]) for n in ctx.phone_nodes(again.phones)] == [
-        ("+62812", ["b:S3"]), ("+62813", [])]
+        ("+62813", [])]
+    third = Batch()
+    third.phone("+62812", ["b:S4", "b:S3"])
+    third.phone("+62811", ["b:S5"])
+    assert ctx.phone_nodes(third.phones) == []
+    assert [(n["id"], n["props"]["sources"]) for n in ctx.later_phone_nodes()] == [
+        ("+62812", ["b:S3", "b:S4"]), ("+62811", ["b:S5"])]
+    assert ctx.later_phone_nodes() == []
 
 
 def test_a_rejected_row_leaves_no_phone_behind(ctx: LoadContext) -> None:
