@@ -16,6 +16,8 @@ after the run is still exactly the one a sequential run writes:
   transfers between the same accounts run together; a call to a phone that the
   batch before creates waits for it). Batches that overlap in nothing give the
   same graph in either order;
+- a chunk with both nodes and relationships is written as two batches, its nodes
+  first, so that its relationships only wait for the nodes they need;
 - batches commit in submission order: a batch whose statements are done waits,
   inside its open transaction, until every batch before it has committed. What
   is committed is therefore always a prefix of what was submitted, as with one
@@ -214,14 +216,25 @@ class WriteBehind:
         self._raise()
         if self._closed:
             raise RuntimeError("write-behind already closed")
-        batch = self.store.prepare(nodes, rels)
-        seq = self._submitted + 1
-        job = _Job.of(seq, batch) if self.writers > 1 else _Job(seq, batch)
+        if self.writers == 1:
+            self._queue(_Job(self._submitted + 1, self.store.prepare(nodes, rels)))
+        elif nodes and rels:
+            # Two batches, nodes first (the order of one transaction's statements): a
+            # chunk's relationships often reach nodes the previous chunk created (a
+            # phone called again) and must wait for it; its new nodes need not.
+            nodes_first = self.store.prepare(nodes, [])
+            rels_then = self.store.prepare([], rels)
+            self._queue(_Job.of(self._submitted + 1, nodes_first))
+            self._queue(_Job.of(self._submitted + 1, rels_then))
+        else:
+            self._queue(_Job.of(self._submitted + 1, self.store.prepare(nodes, rels)))
+
+    def _queue(self, job: _Job) -> None:
         with self._cond:
             while len(self._pending) >= self._depth and not self._failed:
                 self._cond.wait()
             if not self._failed:
-                self._submitted = seq
+                self._submitted = job.seq
                 self._pending.append(job)
                 self._cond.notify_all()
         self._raise()
