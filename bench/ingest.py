@@ -5,7 +5,9 @@ transfer and call rows) and measures, in the same run:
 
 1. the project's ingest (``ingest.ingest_path``) into Neo4j and into the embedded
    store, each in a fresh child interpreter, so that its peak RSS is its own;
-   rows/s over the whole bundle and over the transfer and call files alone;
+   rows/s over the whole bundle and over the transfer and call files alone; on
+   Neo4j once per ``--writers`` count (transactions written at once: the default
+   two, then one at a time as before);
    for Neo4j, where the time goes (the loader thread: reading and normalising,
    resolver lookups, waiting for the writer; the writer thread: validation, the
    merge statements, session and commit; the two threads overlap);
@@ -17,9 +19,9 @@ transfer and call rows) and measures, in the same run:
    the same MERGE semantics, on the same normalised relationships (exported from
    the store after step 1, untimed), into a store that already holds the nodes;
 5. the project's own write path (``Store.prepare`` / ``write_prepared`` through the
-   loader's write-behind, 5,000-row batches) on exactly LOAD CSV's input file: the
-   database-side cost of the project's statements without the parsing and
-   normalisation of the raw bundle.
+   loader's write-behind, 5,000-row batches, per writer count) on exactly LOAD
+   CSV's input file: the database-side cost of the project's statements without
+   the parsing and normalisation of the raw bundle.
 
 CPU seconds of the client process and of the Neo4j JVM are reported per row of
 the table (when the script started the server): on a machine where both share
@@ -177,7 +179,7 @@ class _Deadline(Exception):
 
 
 def ingest_child(kind: str, target: str, bundle: str, instrument: bool,
-                 limit: float = 0.0) -> dict[str, Any]:
+                 limit: float = 0.0, writers: int = 2) -> dict[str, Any]:
     """Ingest ``bundle`` into a fresh store (runs in a child process).
 
     With ``limit`` > 0 the ingest stops after the first chunk that ends past
@@ -186,7 +188,8 @@ def ingest_child(kind: str, target: str, bundle: str, instrument: bool,
     from ingest import ingest_path
 
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
-    store: Store = Neo4jStore(target) if kind == "neo4j" else EmbeddedStore(target)
+    store: Store = (Neo4jStore(target, writers=writers) if kind == "neo4j"
+                    else EmbeddedStore(target))
     timer = _Timer()
     if instrument and isinstance(store, Neo4jStore):
         _instrument_neo4j(store, timer)
@@ -261,7 +264,8 @@ def read_rels(path: Path, typ: str, limit: int) -> Iterator[RelRow]:
                 return
 
 
-def store_writes(store: Neo4jStore, csvs: dict[str, Path], chunk: int = 5_000) -> int:
+def store_writes(store: Neo4jStore, csvs: dict[str, Path], chunk: int = 5_000,
+                 writers: int | None = None) -> int:
     """The project's write path on LOAD CSV's input: read the exported normalised rows
     and write them with ``Store.prepare`` / ``write_prepared`` in ``chunk``-row batches
     through the loader's write-behind (reading and preparing overlap the writes).
@@ -269,7 +273,7 @@ def store_writes(store: Neo4jStore, csvs: dict[str, Path], chunk: int = 5_000) -
     from ingest.bundle._writer import WriteBehind
 
     n = 0
-    writer = WriteBehind(store, lambda result: None)
+    writer = WriteBehind(store, lambda result: None, writers=writers)
     try:
         for typ, path in csvs.items():
             rows: list[RelRow] = []
@@ -364,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     ap.add_argument("--embedded-only", action="store_true", help="skip Neo4j")
     ap.add_argument("--no-embedded", action="store_true", help="skip the embedded store")
+    ap.add_argument("--writers", type=lambda v: [int(x) for x in v.split(",")], default=[2, 1],
+                    help="Neo4j writer transactions at once, one ingest per count "
+                         "(default 2,1: the project's default, then one at a time)")
     args = ap.parse_args(argv)
     if args.quick:
         args.scale, args.small_scale, args.one_row = 2.0, 1.0, 2_000
@@ -379,24 +386,31 @@ def main(argv: list[str] | None = None) -> int:
             store = Neo4jStore(server.uri)
             store.wipe()
             print(f"<!-- Neo4j ingest, scale {args.small_scale} -->", file=sys.stderr)
-            s = in_child(ingest_child, "neo4j", server.uri, str(small), False)
+            s = in_child(ingest_child, "neo4j", server.uri, str(small), False, 0.0,
+                         args.writers[0])
             memory.append(["Neo4j", args.small_scale, s.result["rows"], _done(s.result),
                            s.base_rss_mib, s.peak_rss_mib])
-            store.wipe()
-            print(f"<!-- Neo4j ingest, scale {args.scale} -->", file=sys.stderr)
-            jvm_cpu = proc_cpu_seconds(server.pid)
-            b = in_child(ingest_child, "neo4j", server.uri, str(big), True, args.time_limit)
-            ingest_cpu = _cpu(b.result["client_cpu_seconds"],
-                              proc_cpu_seconds(server.pid) - jvm_cpu, server.pid)
-            memory.append(["Neo4j", args.scale, b.result["rows"], _done(b.result), b.base_rss_mib,
-                           b.peak_rss_mib])
-            rel_rows, rel_s = _rel_rows_seconds(b.result)
-            results.append([f"project ingest, Neo4j (whole bundle: {_done(b.result)})",
-                            b.result["rows"],
-                            b.result["seconds"], _rate(b.result["rows"], b.result["seconds"]),
-                            b.peak_rss_mib, ingest_cpu])
-            results.append(["project ingest, Neo4j (transfers + calls files)", rel_rows, rel_s,
-                             _rate(rel_rows, rel_s), b.peak_rss_mib, "-"])
+            # One ingest per writer count (the first is the one broken down below); the
+            # last one's graph is exported for LOAD CSV.
+            first: Any = None
+            for w in args.writers:
+                store.wipe()
+                print(f"<!-- Neo4j ingest, scale {args.scale}, {_writers(w)} -->", file=sys.stderr)
+                jvm_cpu = proc_cpu_seconds(server.pid)
+                b = in_child(ingest_child, "neo4j", server.uri, str(big), True, args.time_limit, w)
+                ingest_cpu = _cpu(b.result["client_cpu_seconds"],
+                                  proc_cpu_seconds(server.pid) - jvm_cpu, server.pid)
+                if first is None:
+                    first = b
+                    memory.append(["Neo4j", args.scale, b.result["rows"], _done(b.result),
+                                   b.base_rss_mib, b.peak_rss_mib])
+                rel_rows, rel_s = _rel_rows_seconds(b.result)
+                results.append([f"project ingest, Neo4j, {_writers(w)} (whole bundle: "
+                                f"{_done(b.result)})", b.result["rows"], b.result["seconds"],
+                                _rate(b.result["rows"], b.result["seconds"]),
+                                b.peak_rss_mib, ingest_cpu])
+                results.append([f"project ingest, Neo4j, {_writers(w)} (transfers + calls files)",
+                                rel_rows, rel_s, _rate(rel_rows, rel_s), b.peak_rss_mib, "-"])
 
             # Export the stored relationships (untimed), then remove them.
             csvs: dict[str, Path] = {}
@@ -410,17 +424,19 @@ def main(argv: list[str] | None = None) -> int:
             # One row per transaction, Neo4j, on the first transfer rows.
             # The project's write path on the same normalised rows as LOAD CSV below.
             n = sum(exported.values())
-            cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
-            own = own_cpu_seconds()
-            written = store_writes(store, csvs)
-            dt = time.perf_counter() - t
-            cpu_text = _cpu(own_cpu_seconds() - own, proc_cpu_seconds(server.pid) - cpu, server.pid)
-            assert written == n, (written, n)
-            results.append(["project store writes (Store.prepare/write_prepared, 5,000-row "
-                            "batches, write-behind), same normalised rows as LOAD CSV", n, dt,
-                            _rate(n, dt), "-", cpu_text])
-            for typ in COLUMNS:
-                delete_rels(store, typ)
+            for w in args.writers:
+                cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
+                own = own_cpu_seconds()
+                written = store_writes(store, csvs, writers=w)
+                dt = time.perf_counter() - t
+                cpu_text = _cpu(own_cpu_seconds() - own, proc_cpu_seconds(server.pid) - cpu,
+                                server.pid)
+                assert written == n, (written, n)
+                results.append([f"project store writes, {_writers(w)} (Store.prepare/"
+                                "write_prepared, 5,000-row batches, write-behind), same "
+                                "normalised rows as LOAD CSV", n, dt, _rate(n, dt), "-", cpu_text])
+                for typ in COLUMNS:
+                    delete_rels(store, typ)
 
             sample = list(read_rels(csvs["TRANSFERRED"], "TRANSFERRED", args.one_row))
             dt = one_row_per_tx(store, sample)
@@ -458,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(["Neo4j LOAD CSV, same rows, IN TRANSACTIONS OF 10000", n, dt,
                                 _rate(n, dt), f"JVM VmHWM {jvm_before:,.0f} → "
                                 f"{proc_peak_rss_mib(server.pid or 0):,.0f}", cpu_text])
-            neo = b.result
+            neo = first.result
             if server.pid is None:  # an external server is left empty; ours is discarded
                 store.wipe()
             store.close()
@@ -514,6 +530,10 @@ def main(argv: list[str] | None = None) -> int:
                                              "memory": memory}, indent=1, default=str))
     report_machine("end")
     return 0
+
+
+def _writers(n: int) -> str:
+    return f"{n} writer{'s' if n != 1 else ''}"
 
 
 def _cpu(client: float, server: float, pid: int | None) -> str:
