@@ -157,16 +157,15 @@ class WriteBehind:
         while (job := self._next()) is not None:
             try:
                 result = self._write(job)
+                with self._cond:
+                    self._committed = job.seq
+                    self._on_result(result)  # in submission order
             except _Abandoned:
                 pass
             except BaseException as exc:  # noqa: BLE001 - handed to the loader's thread
                 with self._cond:
                     if not self._failed or job.seq < self._failed:
                         self._failed, self._error = job.seq, exc
-            else:
-                with self._cond:
-                    self._committed = job.seq
-                    self._on_result(result)  # in submission order
             finally:
                 with self._cond:
                     del self._running[job.seq]
