@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 
 import phonenumbers
 
@@ -115,7 +116,35 @@ def _digit_key(text: str, digits: str, region: str) -> str:
 @functools.lru_cache(maxsize=262_144)
 def _normalize_digits(text: str, region: str) -> str:
     """``text`` is digits with an optional leading ``+``; errors name ``{raw}``."""
+    if text.startswith("+628") and _valid_id_mobile(text[3:]):
+        return text
     return _normalize_text("{raw}", text, region)
+
+
+def _matches(desc: phonenumbers.PhoneNumberDesc | None) -> Callable[[str], bool]:
+    """A test of a national number against one description of the library's metadata,
+    as the library applies it (a possible length, then the whole pattern)."""
+    if desc is None or desc.national_number_pattern is None:
+        return lambda national: False
+    pattern = re.compile(desc.national_number_pattern)
+    lengths = frozenset(desc.possible_length or ())
+    return lambda national: (not lengths or len(national) in lengths) and bool(
+        pattern.fullmatch(national)
+    )
+
+
+_ID = phonenumbers.PhoneMetadata.metadata_for_region("ID")
+_ID_GENERAL = _matches(_ID.general_desc if _ID else None)
+_ID_MOBILE = _matches(_ID.mobile if _ID else None)
+
+
+def _valid_id_mobile(national: str) -> bool:
+    """``+62`` + ``national`` is a valid Indonesian mobile number, by the library's own
+    metadata: a number that fits the general and the mobile description is valid and
+    its E.164 form is itself. A new number costs a regular expression instead of a full
+    parse (about 100 µs: a call file names hundreds of thousands of numbers); anything
+    else still goes through the full parse (a test compares both on random numbers)."""
+    return _ID_GENERAL(national) and _ID_MOBILE(national)
 
 
 def _normalize_text(raw: str, text: str, region: str) -> str:

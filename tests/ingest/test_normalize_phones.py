@@ -142,3 +142,24 @@ def _mobile_spellings(seed: int, count: int) -> list[str]:
             text = text[:4] + rng.choice(" -.") + text[4:]
         out.append(text)
     return out
+
+
+def test_mobile_shortcut_agrees_with_the_library_on_random_numbers() -> None:
+    """``+628…`` numbers of every length: the metadata shortcut calls a number valid
+    exactly when the library's full parse does (and both kinds occur)."""
+    import random
+
+    import phonenumbers
+
+    rng = random.Random(5)
+    verdicts = {True: 0, False: 0}
+    for _ in range(20_000):
+        national = "8" + "".join(rng.choice("0123456789") for _ in range(rng.randint(5, 13)))
+        number = phonenumbers.parse("+62" + national, "ID")
+        full = phonenumbers.is_valid_number(number) and phonenumbers.format_number(
+            number, phonenumbers.PhoneNumberFormat.E164
+        ) == "+62" + national
+        if phones._valid_id_mobile(national):
+            assert full, national
+        verdicts[phones._valid_id_mobile(national)] += 1
+    assert verdicts[True] > 1_000 and verdicts[False] > 1_000
