@@ -136,9 +136,10 @@ def _timed(timer: _Timer, phase: str, fn: Callable[..., Any]) -> Callable[..., A
 def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
     """Time the writer thread's work and the loader's waits (benchmark-only monkeypatching).
 
-    The loader writes through ``WriteBehind``: one writer thread runs
-    ``store.upsert`` (validation, collapse, ``_write``) while the loader's thread
-    reads the next chunk. Writer phases and loader phases overlap in time.
+    The loader writes through ``WriteBehind``: writer threads (one per writer the
+    store allows) run ``store.write_prepared`` while the loader's thread reads the
+    next chunk. Writer phases are summed over the writer threads, and overlap the
+    loader's phases in time.
     """
     import neo4j
 

@@ -215,18 +215,17 @@ class WriteBehind:
         self._raise()
         if self._closed:
             raise RuntimeError("write-behind already closed")
-        if self.writers == 1:
-            self._queue(_Job(self._submitted + 1, self.store.prepare(nodes, rels)))
-        elif nodes and rels:
+        if self.writers > 1 and nodes and rels:
             # Two batches, nodes first (the order of one transaction's statements): a
             # chunk's relationships often reach nodes the previous chunk created (a
             # phone called again) and must wait for it; its new nodes need not.
-            nodes_first = self.store.prepare(nodes, [])
-            rels_then = self.store.prepare([], rels)
-            self._queue(_Job.of(self._submitted + 1, nodes_first))
-            self._queue(_Job.of(self._submitted + 1, rels_then))
+            parts = [self.store.prepare(nodes, []), self.store.prepare([], rels)]
         else:
-            self._queue(_Job.of(self._submitted + 1, self.store.prepare(nodes, rels)))
+            parts = [self.store.prepare(nodes, rels)]
+        for batch in parts:
+            seq = self._submitted + 1
+            # the ids a batch touches matter only when batches can run side by side
+            self._queue(_Job.of(seq, batch) if self.writers > 1 else _Job(seq, batch))
 
     def _queue(self, job: _Job) -> None:
         with self._cond:
