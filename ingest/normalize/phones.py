@@ -101,15 +101,23 @@ def normalize_phone(raw: str, region: str = "ID") -> str:
 def _digit_key(text: str, digits: str, region: str) -> str:
     """The digit string to parse: a trunk-``0`` mobile number as its ``+62`` form.
 
-    ``0812 3456 7890`` and ``+62 812 3456 7890`` are one number and one parse. Only
-    Indonesian mobile numbers (``08``, 9-13 digits) are rewritten: ``phonenumbers``
-    strips the trunk ``0`` from every one of them (a test checks random numbers of
-    every length against the full parse); other national forms keep their own key.
+    ``0812 3456 7890``, ``62 812 3456 7890``, ``0062 812 3456 7890`` and
+    ``+62 812 3456 7890`` are one number and one parse. Rewritten are: a leading
+    ``00`` (the full parse reads it as ``+``); Indonesian mobile numbers with the
+    trunk ``0`` (``08``, 9-13 digits: ``phonenumbers`` strips it from every one of
+    them); a bare ``628…`` that is a valid mobile number (the full parse prefers the
+    ``+62`` reading whenever it is valid). A test checks random spellings of every
+    length against the full parse; other national forms keep their own key.
     """
     if text.startswith("+"):
         return "+" + digits
-    if region == "ID" and digits.startswith("08") and 9 <= len(digits) <= 13:
-        return "+62" + digits[1:]
+    if digits.startswith("00"):  # the international prefix: the full parse reads it as "+"
+        return "+" + digits[2:]
+    if region == "ID":
+        if digits.startswith("08") and 9 <= len(digits) <= 13:
+            return "+62" + digits[1:]
+        if digits.startswith("628") and _valid_id_mobile(digits[2:]):
+            return "+" + digits  # a bare 62 that is a valid number is read as +62
     return digits
 
 
