@@ -316,15 +316,17 @@ class Neo4jStore(Store):
                     _count(result.nodes, len(chunk), rec["created"], rec["unchanged"])
                     chunk.clear()  # see _Rows
             bad: list[tuple[RelRow, list[str] | None, list[str] | None]] = []
-            for typ, group in rel_groups.items():
+            for typ, columns in rel_groups.items():
                 spec = MODEL.rels[typ]
-                text = _rel_statement(typ, _list_keys(group))
-                for chunk in _chunks(group, self.chunk):
+                text = _rel_statement(typ, tuple(columns.scalars), tuple(columns.lists))
+                for params in columns.chunks(self.chunk):
+                    size = len(params["id"])
                     rec = tx.run(
-                        _q(text), rows=chunk, starts=list(spec.sources), ends=list(spec.targets)
+                        _q(text), params, starts=list(spec.sources), ends=list(spec.targets)
                     ).single(strict=True)
-                    _count(result.relationships, len(chunk), rec["created"], rec["unchanged"])
-                    chunk.clear()  # see _Rows
+                    _count(result.relationships, size, rec["created"], rec["unchanged"])
+                    for column in params.values():
+                        column.clear()  # see _Rows
                     for rid, start, end, la, lb in rec["bad"]:
                         row: RelRow = {
                             "id": rid,
@@ -405,7 +407,7 @@ class _Payload:
     """Statement parameters of one batch, grouped by label set and relationship type."""
 
     node_groups: dict[tuple[str, ...], list[dict[str, Any]]]
-    rel_groups: dict[str, list[dict[str, Any]]]
+    rel_groups: dict[str, _RelColumns]
     #: the batch's relationships, in order (to report the first bad one)
     rels: list[RelRow]
 
@@ -414,16 +416,66 @@ def _payload(nodes: list[NodeRow], rels: list[RelRow]) -> _Payload:
     node_groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for n in nodes:
         node_groups.setdefault(tuple(sorted(n["labels"])), []).append(_split(n["id"], n["props"]))
-    rel_groups: dict[str, list[dict[str, Any]]] = {}
+    by_type: dict[str, list[RelRow]] = {}
     for rr in rels:
-        row = _split(rr["id"], rr["props"])
-        row["start"] = rr["start"]
-        row["end"] = rr["end"]
-        group = rel_groups.get(rr["type"])
+        group = by_type.get(rr["type"])
         if group is None:
-            group = rel_groups[rr["type"]] = []
-        group.append(row)
-    return _Payload(node_groups, rel_groups, rels)
+            group = by_type[rr["type"]] = []
+        group.append(rr)
+    return _Payload(node_groups, {t: _RelColumns.of(g) for t, g in by_type.items()}, rels)
+
+
+def _unique(v: Any) -> Any:
+    """A growing list without repeats (first appearance kept); None stays None."""
+    return v if v is None or len(v) < 2 else list(dict.fromkeys(v))
+
+
+@dataclass(frozen=True)
+class _RelColumns:
+    """One relationship type's rows as columns: one list per field, row ``i`` at index
+    ``i`` of each. ``None`` in a property column means "not given" (as a key absent from
+    a row's props). Columns pack in about a third of the time of one map per row (no
+    key strings repeated per row) and the server builds no map per row either."""
+
+    ids: list[str]
+    starts: list[str]
+    ends: list[str]
+    #: property -> column, for the properties set as given
+    scalars: dict[str, list[Any]]
+    #: growing list property -> column (lists without repeats)
+    lists: dict[str, list[Any]]
+
+    @classmethod
+    def of(cls, rows: list[RelRow]) -> _RelColumns:
+        props = [r["props"] for r in rows]
+        keys: set[str] = set()
+        for p in props:
+            keys.update(p)
+        scalars = {}
+        lists = {}
+        for k in sorted(keys):
+            column = [p.get(k) for p in props]
+            if all(v is None for v in column):
+                continue  # given by no row
+            if k in _GROWING:
+                lists[k] = [_unique(v) for v in column]
+            else:
+                scalars[k] = column
+        return cls(
+            [r["id"] for r in rows], [r["start"] for r in rows], [r["end"] for r in rows],
+            scalars, lists,
+        )
+
+    def chunks(self, size: int) -> list[dict[str, _Rows]]:
+        """Statement parameters of at most ``size`` rows each: ``id``, ``start``, ``end``,
+        then ``s0``, ``s1``… (``scalars`` in order) and ``l0``, ``l1``… (``lists``)."""
+        named = {"id": self.ids, "start": self.starts, "end": self.ends}
+        named.update({f"s{j}": c for j, c in enumerate(self.scalars.values())})
+        named.update({f"l{j}": c for j, c in enumerate(self.lists.values())})
+        return [
+            {name: _Rows(column[i : i + size]) for name, column in named.items()}
+            for i in range(0, len(self.ids), size)
+        ]
 
 
 def _seek(var: str, label_or_type: str) -> str:
@@ -498,27 +550,66 @@ def _node_statement(labels: Sequence[str], keys: Sequence[str]) -> str:
     )
 
 
-def _rel_statement(typ: str, keys: Sequence[str]) -> str:
-    sets_new = _list_sets("x", keys, REL_DEFAULT_LISTS)
-    sets_old = _list_sets("old", keys, REL_DEFAULT_LISTS)
+def _name(prop: str) -> str:
+    """A property name for query text, quoted (extra columns may hold any character)."""
+    return "`" + prop.replace("`", "``") + "`"
+
+
+def _rel_statement(typ: str, scalars: Sequence[str], lists: Sequence[str]) -> str:
+    """The merge statement for one relationship type over :class:`_RelColumns`' parameters.
+
+    Row ``i`` is ``$id[i]``, ``$start[i]``, ``$end[i]``, property ``scalars[j]`` is
+    ``$s<j>[i]`` and growing list ``lists[j]`` is ``$l<j>[i]``. Semantics as
+    ``store/_merge.py``: a given scalar overwrites, a list appends what it lacks, a
+    relationship that exists keeps its endpoints, unchanged rows are not written.
+    """
+    given = {_name(k): f"$s{j}[i]" for j, k in enumerate(scalars)}
+    grown = {_name(k): f"$l{j}[i]" for j, k in enumerate(lists)}
+    defaults = tuple(_name(k) for k in REL_DEFAULT_LISTS)
+
+    def differs(var: str) -> str:
+        parts = [f"({v} IS NOT NULL AND ({var}.{k} IS NULL OR {var}.{k} <> {v}))"
+                 for k, v in given.items()]
+        parts += [f"{var}.{k} IS NULL" for k in defaults]
+        parts += [f"any(v IN coalesce({v}, []) WHERE NOT v IN coalesce({var}.{k}, []))"
+                  for k, v in grown.items()]
+        return "(" + " OR ".join(parts or ["false"]) + ")"
+
+    def sets(var: str, fresh: bool) -> str:
+        items = [f"{var}.{k} = {v}" if fresh else f"{var}.{k} = coalesce({v}, {var}.{k})"
+                 for k, v in given.items()]
+        for k in dict.fromkeys([*defaults, *grown]):
+            v = grown.get(k, "null")
+            if fresh:  # nothing to append to; the lists come without repeats
+                items.append(f"{var}.{k} = " + (f"coalesce({v}, [])" if k in defaults else v))
+                continue
+            old = f"coalesce({var}.{k}, [])"
+            value = f"{old} + [v IN coalesce({v}, []) WHERE NOT v IN {old}]"
+            if k not in defaults:  # absent stays absent
+                value = f"CASE WHEN {v} IS NULL THEN {var}.{k} ELSE {value} END"
+            items.append(f"{var}.{k} = {value}")
+        return ", ".join(items)
+
     return (
-        f"UNWIND $rows AS r OPTIONAL MATCH ()-[old:{typ} {{id: r.id}}]->() {_seek('old', typ)} "
-        f"WITH r, old, old IS NOT NULL AND {_differs('old', keys, REL_DEFAULT_LISTS)} AS changed "
-        f"OPTIONAL MATCH (a:{ENTITY_LABEL} {{id: r.start}}) {_seek('a', ENTITY_LABEL)} "
+        "UNWIND range(0, size($id) - 1) AS i WITH i, $id[i] AS rid, $start[i] AS s, "
+        "$end[i] AS e "
+        f"OPTIONAL MATCH ()-[old:{typ} {{id: rid}}]->() {_seek('old', typ)} "
+        f"WITH i, rid, s, e, old, old IS NOT NULL AND {differs('old')} AS changed "
+        f"OPTIONAL MATCH (a:{ENTITY_LABEL} {{id: s}}) {_seek('a', ENTITY_LABEL)} "
         "WHERE old IS NULL "
-        f"OPTIONAL MATCH (b:{ENTITY_LABEL} {{id: r.end}}) {_seek('b', ENTITY_LABEL)} "
+        f"OPTIONAL MATCH (b:{ENTITY_LABEL} {{id: e}}) {_seek('b', ENTITY_LABEL)} "
         "WHERE old IS NULL "
-        "WITH r, old, changed, a, b, old IS NULL AND a IS NOT NULL AND b IS NOT NULL "
-        "AND any(l IN labels(a) WHERE l IN $starts) "
+        "WITH i, rid, s, e, old, changed, a, b, old IS NULL AND a IS NOT NULL "
+        "AND b IS NOT NULL AND any(l IN labels(a) WHERE l IN $starts) "
         "AND any(l IN labels(b) WHERE l IN $ends) AS fresh "
         "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END | "
-        f"CREATE (a)-[x:{typ} {{id: r.id}}]->(b) SET x += r.set, {sets_new}) "
+        f"CREATE (a)-[x:{typ} {{id: rid}}]->(b) SET {sets('x', True)}) "
         "FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | "
-        f"SET old += r.set, {sets_old}) "
+        f"SET {sets('old', False)}) "
         "RETURN sum(CASE WHEN fresh THEN 1 ELSE 0 END) AS created, "
         "sum(CASE WHEN old IS NOT NULL AND NOT changed THEN 1 ELSE 0 END) AS unchanged, "
         "collect(CASE WHEN old IS NULL AND NOT fresh "
-        "THEN [r.id, r.start, r.end, labels(a), labels(b)] END) AS bad"
+        "THEN [rid, s, e, labels(a), labels(b)] END) AS bad"
     )
 
 
@@ -528,7 +619,7 @@ def _count(into: dict[Status, int], total: int, created: int, unchanged: int) ->
     into["updated"] += total - created - unchanged
 
 
-class _Rows(list[dict[str, Any]]):
+class _Rows(list[Any]):
     """One statement's ``$rows``: a list whose ``repr`` shows only its first row.
 
     The driver formats every statement's parameters for its debug log before the
@@ -550,7 +641,7 @@ class _Rows(list[dict[str, Any]]):
         return f"[{self[0]!r}, ... {len(self) - 1} more rows]"
 
 
-def _chunks(items: list[dict[str, Any]], size: int) -> list[_Rows]:
+def _chunks(items: list[Any], size: int) -> list[_Rows]:
     return [_Rows(items[i : i + size]) for i in range(0, len(items), size)]
 
 

@@ -104,6 +104,49 @@ def test_duplicate_ids_in_one_batch_collapse(store: Store) -> None:
     assert node["props"]["sources"] == ["s1", "s9"]
 
 
+def test_relationship_merge_keeps_what_a_row_does_not_give(store: Store) -> None:
+    """Rows of one type that give different properties: each sets only its own; a later
+    row overwrites what it gives, keeps the rest and appends to growing lists."""
+    small_graph(store)
+    odd = "x_nama `desa` (lama)"  # an extra column's property, any characters
+    first = store.upsert(
+        [],
+        [
+            rel("t3", "TRANSFERRED", "b:a1", "b:a2", amount=1.0, channel="cash",
+                sources=["s1", "s1", "s2"], **{odd: "Ngunut"}),
+            rel("t4", "TRANSFERRED", "b:a2", "b:a1", amount=2.0, reference="INV-9"),
+        ],
+    )
+    assert first.relationships == {"created": 2, "updated": 0, "unchanged": 0}
+    rels = store.get_rels([("TRANSFERRED", "t3"), ("TRANSFERRED", "t4")])
+    assert rels[("TRANSFERRED", "t3")]["props"] == {
+        "amount": 1.0, "channel": "cash", "sources": ["s1", "s2"], odd: "Ngunut"
+    }
+    assert rels[("TRANSFERRED", "t4")]["props"] == {
+        "amount": 2.0, "reference": "INV-9", "sources": []
+    }
+    second = store.upsert(
+        [],
+        [
+            rel("t3", "TRANSFERRED", "b:a1", "b:a2", amount=1.0, sources=["s2"]),  # unchanged
+            rel("t4", "TRANSFERRED", "b:a2", "b:a1", amount=3.0, x_tags=["a", "b"], sources=["s3"]),
+            rel("t5", "TRANSFERRED", "b:a1", "b:a1", currency="IDR", reference="X"),
+        ],
+    )
+    assert second.relationships == {"created": 1, "updated": 1, "unchanged": 1}
+    rels = store.get_rels([("TRANSFERRED", t) for t in ("t3", "t4", "t5")])
+    assert rels[("TRANSFERRED", "t3")]["props"] == {
+        "amount": 1.0, "channel": "cash", "sources": ["s1", "s2"], odd: "Ngunut"
+    }
+    assert rels[("TRANSFERRED", "t4")]["props"] == {
+        "amount": 3.0, "reference": "INV-9", "sources": ["s3"], "x_tags": ["a", "b"]
+    }
+    assert rels[("TRANSFERRED", "t5")]["props"] == {
+        "currency": "IDR", "reference": "X", "sources": []
+    }
+    assert rels[("TRANSFERRED", "t5")]["start"] == "b:a1"
+
+
 @pytest.mark.parametrize(
     ("nodes", "rels", "error"),
     [
