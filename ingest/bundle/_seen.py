@@ -22,6 +22,10 @@ class SeenIndex:
         self._db = sqlite3.connect(Path(self._dir.name) / "seen.sqlite")
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
+        # 16 MiB of page cache instead of SQLite's 2 MiB: the digests arrive in random
+        # order, and past ~100,000 rows each chunk's inserts touch pages the small cache
+        # had dropped (650,000 call digests: 3.1 s -> 2.0 s). A fixed bound on memory.
+        self._db.execute("PRAGMA cache_size=-16384")
         # WITHOUT ROWID: one B-tree per table keyed by the text itself, instead of a
         # rowid table plus an index on the key (lookups and inserts touch one tree).
         self._db.execute("CREATE TABLE ids (id TEXT PRIMARY KEY) WITHOUT ROWID")
