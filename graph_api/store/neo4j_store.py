@@ -4,7 +4,8 @@ Every query goes through :meth:`Neo4jStore.run`: managed transactions (retried
 by the driver on transient errors), READ or WRITE routing so that a cluster or
 Aura sends reads to followers, a server-side timeout, and transaction metadata
 naming the user and request (visible in Neo4j's query log and
-``SHOW TRANSACTIONS``). Writes go in ``UNWIND $rows`` batches. Labels and
+``SHOW TRANSACTIONS``). Writes go in ``UNWIND`` batches (nodes as ``$rows``,
+relationships as columns, see :class:`_RelColumns`). Labels and
 relationship types in query text only ever come from the model.
 """
 
@@ -620,7 +621,8 @@ def _count(into: dict[Status, int], total: int, created: int, unchanged: int) ->
 
 
 class _Rows(list[Any]):
-    """One statement's ``$rows``: a list whose ``repr`` shows only its first row.
+    """One statement's ``$rows`` (or one column of :class:`_RelColumns`): a list whose
+    ``repr`` shows only its first row.
 
     The driver formats every statement's parameters for its debug log before the
     logger is asked whether debug is on (``" ".join(map(repr, fields))`` in its

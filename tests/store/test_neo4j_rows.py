@@ -81,3 +81,24 @@ def test_statement_rows_are_emptied_once_written(neo4j_store: Any, monkeypatch: 
     assert result.nodes["created"] == 3 and result.relationships["created"] == 1
     assert sent and all(isinstance(rows, _Rows) and rows == [] for rows in sent)
     assert neo4j_store.get_node("p2")["props"]["number"] == "+62812"
+
+
+def test_relationship_columns_chunk_every_field_alike() -> None:
+    from graph_api.store.neo4j_store import _RelColumns
+
+    rows = [
+        {"id": f"t{i}", "type": "TRANSFERRED", "start": "a", "end": "b",
+         "props": {"amount": float(i), "sources": ["s1", "s1", "s2"]} if i % 2
+         else {"reference": "R", "channel": None}}
+        for i in range(7)
+    ]
+    columns = _RelColumns.of(rows)
+    assert list(columns.scalars) == ["amount", "reference"]  # channel: given by no row
+    assert list(columns.lists) == ["sources"]
+    parts = columns.chunks(3)
+    assert [len(p["id"]) for p in parts] == [3, 3, 1]
+    assert all(isinstance(c, _Rows) for p in parts for c in p.values())
+    assert set(parts[0]) == {"id", "start", "end", "s0", "s1", "l0"}
+    assert [i for p in parts for i in p["id"]] == [f"t{i}" for i in range(7)]
+    assert parts[0]["s0"] == [None, 1.0, None] and parts[0]["s1"] == ["R", None, "R"]
+    assert parts[0]["l0"] == [None, ["s1", "s2"], None]
