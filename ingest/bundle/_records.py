@@ -25,8 +25,9 @@ from ingest.bundle._context import (
     text,
     when,
 )
-from ingest.bundle.spec import BY_NAME, FAMILY_DETAILS, MEMBER_ROLES, RELATION_TYPES
+from ingest.bundle.spec import BY_NAME, FAMILY_DETAILS, MEMBER_ROLES, RELATION_TYPES, FileSpec
 from ingest.normalize import (
+    EXTRA_KEY,
     NormalizeError,
     amount_to_float,
     normalize_phone,
@@ -227,6 +228,16 @@ def _currency(raw: str) -> str:
     return parse_currency(raw or None)
 
 
+def _has_extras(rows: Rows, spec: FileSpec) -> bool:
+    """Whether the file has columns beyond the spec's (then :func:`extras` per row).
+
+    Every row of a file has the header's columns as keys (``read_rows`` pads short
+    rows), plus ``EXTRA_KEY`` on a row that is rejected before its extras are read:
+    the first row answers for the chunk.
+    """
+    return bool(rows) and not (rows[0][1].keys() - {EXTRA_KEY} <= spec.known)
+
+
 def _accept(rows: Rows, reject: Reject, fn: Callable[[int, dict[str, str]], RelRow],
             into: list[RelRow]) -> int:
     """Like :func:`each`, for handlers that raise before any side effect and return
@@ -250,6 +261,7 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
     earlier = ctx.seen.seen_ids([g for g in ids_given if g])
     this_chunk: set[str] = set()
     refs = ctx.refs
+    extra_columns = _has_extras(rows, spec)
 
     def one(line: int, row: dict[str, str]) -> RelRow:
         # Every check comes before any side effect (see _accept); the order of the
@@ -275,9 +287,8 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
         if reference is not None:
             props["reference"] = reference
         props["sources"] = ctx.sources(row)
-        more = extras(row, spec)
-        if more:
-            props.update(more)
+        if extra_columns:
+            props.update(extras(row, spec))
         if tid is None:
             # No id in the export: derive one from the row and its occurrence, so a rerun
             # finds it again and two identical rows stay two transfers.
@@ -307,6 +318,7 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     occ = _Occurrences(ctx, rows)
     prefix = f"{ctx.bundle}:call:"
     phone = batch.phone
+    extra_columns = _has_extras(rows, spec)
 
     def one(line: int, row: dict[str, str]) -> RelRow:
         # Every check comes before any side effect (see _accept).
@@ -329,9 +341,8 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             props["duration_s"] = int(duration)
         props["kind"] = enum(row, spec, "kind") or "call"
         props["sources"] = src = ctx.sources(row)
-        more = extras(row, spec)
-        if more:
-            props.update(more)
+        if extra_columns:
+            props.update(extras(row, spec))
         phone(start, src)
         phone(end, src)
         digest, n = occ.next(line)
