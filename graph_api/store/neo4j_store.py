@@ -5,7 +5,7 @@ by the driver on transient errors), READ or WRITE routing so that a cluster or
 Aura sends reads to followers, a server-side timeout, and transaction metadata
 naming the user and request (visible in Neo4j's query log and
 ``SHOW TRANSACTIONS``). Writes go in ``UNWIND`` batches (nodes as ``$rows``,
-relationships as columns, see :class:`_RelColumns`). Labels and
+relationships as columns, see :class:`_Columns`). Labels and
 relationship types in query text only ever come from the model.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, LiteralString, TypeVar
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
@@ -310,12 +310,14 @@ class Neo4jStore(Store):
                     _q(f"UNWIND $ids AS id MATCH ()-[x:{typ} {{id: id}}]->() {seek} DELETE x"),
                     ids=rids,
                 ).consume()
-            for labels, group in node_groups.items():
-                text = _node_statement(labels, _list_keys(group))
-                for chunk in _chunks(group, self.chunk):
-                    rec = tx.run(_q(text), rows=chunk).single(strict=True)
-                    _count(result.nodes, len(chunk), rec["created"], rec["unchanged"])
-                    chunk.clear()  # see _Rows
+            for labels, columns in node_groups.items():
+                text = _node_statement(labels, tuple(columns.scalars), tuple(columns.lists))
+                for params in columns.chunks(self.chunk):
+                    size = len(params["id"])
+                    rec = tx.run(_q(text), params).single(strict=True)
+                    _count(result.nodes, size, rec["created"], rec["unchanged"])
+                    for column in params.values():
+                        column.clear()  # see _Rows
             bad: list[tuple[RelRow, list[str] | None, list[str] | None]] = []
             for typ, columns in rel_groups.items():
                 spec = MODEL.rels[typ]
@@ -407,23 +409,27 @@ def _one_line(exc: BaseException) -> str:
 class _Payload:
     """Statement parameters of one batch, grouped by label set and relationship type."""
 
-    node_groups: dict[tuple[str, ...], list[dict[str, Any]]]
-    rel_groups: dict[str, _RelColumns]
+    node_groups: dict[tuple[str, ...], _Columns]
+    rel_groups: dict[str, _Columns]
     #: the batch's relationships, in order (to report the first bad one)
     rels: list[RelRow]
 
 
 def _payload(nodes: list[NodeRow], rels: list[RelRow]) -> _Payload:
-    node_groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    by_labels: dict[tuple[str, ...], list[NodeRow]] = {}
     for n in nodes:
-        node_groups.setdefault(tuple(sorted(n["labels"])), []).append(_split(n["id"], n["props"]))
+        by_labels.setdefault(tuple(sorted(n["labels"])), []).append(n)
     by_type: dict[str, list[RelRow]] = {}
     for rr in rels:
         group = by_type.get(rr["type"])
         if group is None:
             group = by_type[rr["type"]] = []
         group.append(rr)
-    return _Payload(node_groups, {t: _RelColumns.of(g) for t, g in by_type.items()}, rels)
+    return _Payload(
+        {labels: _Columns.of(g) for labels, g in by_labels.items()},
+        {t: _Columns.of(g, ends=True) for t, g in by_type.items()},
+        rels,
+    )
 
 
 def _unique(v: Any) -> Any:
@@ -432,23 +438,24 @@ def _unique(v: Any) -> Any:
 
 
 @dataclass(frozen=True)
-class _RelColumns:
-    """One relationship type's rows as columns: one list per field, row ``i`` at index
-    ``i`` of each. ``None`` in a property column means "not given" (as a key absent from
-    a row's props). Columns pack in about a third of the time of one map per row (no
-    key strings repeated per row) and the server builds no map per row either."""
+class _Columns:
+    """Rows of one label set or relationship type as columns: one list per field, row
+    ``i`` at index ``i`` of each. ``None`` in a property column means "not given" (as a
+    key absent from a row's props). Columns pack in about a third of the time of one
+    map per row (no key strings repeated per row), and the server builds no map per
+    row either (``docs/performance.md``, Ingest, sixth pass)."""
 
     ids: list[str]
-    starts: list[str]
-    ends: list[str]
+    #: ``start`` and ``end`` columns of relationships (empty for nodes)
+    ends: dict[str, list[str]]
     #: property -> column, for the properties set as given
     scalars: dict[str, list[Any]]
     #: growing list property -> column (lists without repeats)
     lists: dict[str, list[Any]]
 
     @classmethod
-    def of(cls, rows: list[RelRow]) -> _RelColumns:
-        props = [r["props"] for r in rows]
+    def of(cls, rows: Sequence[NodeRow] | Sequence[RelRow], *, ends: bool = False) -> _Columns:
+        props: list[dict[str, Any]] = [r["props"] for r in rows]
         keys: set[str] = set()
         for p in props:
             keys.update(p)
@@ -462,15 +469,19 @@ class _RelColumns:
                 lists[k] = [_unique(v) for v in column]
             else:
                 scalars[k] = column
+        rels = cast("Sequence[RelRow]", rows)
         return cls(
-            [r["id"] for r in rows], [r["start"] for r in rows], [r["end"] for r in rows],
-            scalars, lists,
+            [r["id"] for r in rows],
+            {"start": [r["start"] for r in rels], "end": [r["end"] for r in rels]} if ends else {},
+            scalars,
+            lists,
         )
 
     def chunks(self, size: int) -> list[dict[str, _Rows]]:
-        """Statement parameters of at most ``size`` rows each: ``id``, ``start``, ``end``,
-        then ``s0``, ``s1``… (``scalars`` in order) and ``l0``, ``l1``… (``lists``)."""
-        named = {"id": self.ids, "start": self.starts, "end": self.ends}
+        """Statement parameters of at most ``size`` rows each: ``id`` (and ``start``,
+        ``end``), then ``s0``, ``s1``… (``scalars`` in order) and ``l0``, ``l1``…
+        (``lists``)."""
+        named = {"id": self.ids, **self.ends}
         named.update({f"s{j}": c for j, c in enumerate(self.scalars.values())})
         named.update({f"l{j}": c for j, c in enumerate(self.lists.values())})
         return [
@@ -494,108 +505,87 @@ def _seek(var: str, label_or_type: str) -> str:
 _GROWING = frozenset(GROWING_LISTS)
 
 
-def _split(rid: str, props: dict[str, Any]) -> dict[str, Any]:
-    """A row for the merge statements: scalars to set, growing lists to extend."""
-    scalars = {k: v for k, v in props.items() if v is not None}
-    lists: dict[str, list[Any]] = {}
-    if not _GROWING.isdisjoint(scalars):
-        for k in _GROWING.intersection(scalars):
-            v = scalars.pop(k)
-            lists[k] = v if len(v) < 2 else list(dict.fromkeys(v))
-    return {"id": rid, "set": scalars, "lists": lists}
-
-
-def _list_keys(rows: list[dict[str, Any]]) -> tuple[str, ...]:
-    return tuple(sorted({k for r in rows for k in r["lists"]}))
-
-
-def _list_sets(var: str, keys: Sequence[str], defaults: Sequence[str]) -> str:
-    """SET items that grow ``var``'s lists (order of first appearance), as merge_lists."""
-    items = []
-    for k in dict.fromkeys([*defaults, *keys]):
-        old = f"coalesce({var}.{k}, [])"
-        grown = f"{old} + [v IN coalesce(r.lists.{k}, []) WHERE NOT v IN {old}]"
-        if k not in defaults:  # absent stays absent
-            grown = f"CASE WHEN r.lists.{k} IS NULL THEN {var}.{k} ELSE {grown} END"
-        items.append(f"{var}.{k} = {grown}")
-    return ", ".join(items)
-
-
-def _differs(var: str, keys: Sequence[str], defaults: Sequence[str]) -> str:
-    """True when writing ``r`` would change ``var`` (a given scalar differs, a list grows).
-
-    Unchanged rows are then not written at all: rewriting equal values still
-    fills the transaction state, and index seeks later in the same transaction
-    slow down with every node or relationship it holds.
-    """
-    parts = [f"any(k IN keys(r.set) WHERE {var}[k] IS NULL OR {var}[k] <> r.set[k])"]
-    parts += [f"{var}.{k} IS NULL" for k in defaults]
-    parts += [
-        f"any(v IN coalesce(r.lists.{k}, []) WHERE NOT v IN coalesce({var}.{k}, []))" for k in keys
-    ]
-    return "(" + " OR ".join(parts) + ")"
-
-
-def _node_statement(labels: Sequence[str], keys: Sequence[str]) -> str:
-    label_text = ":".join(labels)
-    # A node MERGE has just created carries only the Entity label.
-    return (
-        f"UNWIND $rows AS r MERGE (n:{ENTITY_LABEL} {{id: r.id}}) "
-        "WITH n, r, size(labels(n)) = 1 AS created "
-        f"WITH n, r, created, NOT n:{label_text} OR "
-        f"{_differs('n', keys, NODE_DEFAULT_LISTS)} AS changed "
-        "FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | "
-        f"SET n += r.set, {_list_sets('n', keys, NODE_DEFAULT_LISTS)} SET n:{label_text}) "
-        "RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, "
-        "sum(CASE WHEN changed THEN 0 ELSE 1 END) AS unchanged"
-    )
-
-
 def _name(prop: str) -> str:
     """A property name for query text, quoted (extra columns may hold any character)."""
     return "`" + prop.replace("`", "``") + "`"
 
 
-def _rel_statement(typ: str, scalars: Sequence[str], lists: Sequence[str]) -> str:
-    """The merge statement for one relationship type over :class:`_RelColumns`' parameters.
+class _Fields:
+    """Query text for the columns of :class:`_Columns`: property ``scalars[j]`` of row
+    ``i`` is ``$s<j>[i]``, growing list ``lists[j]`` is ``$l<j>[i]``; ``defaults`` are
+    the lists every row has (``[]`` when none is given)."""
 
-    Row ``i`` is ``$id[i]``, ``$start[i]``, ``$end[i]``, property ``scalars[j]`` is
-    ``$s<j>[i]`` and growing list ``lists[j]`` is ``$l<j>[i]``. Semantics as
-    ``store/_merge.py``: a given scalar overwrites, a list appends what it lacks, a
-    relationship that exists keeps its endpoints, unchanged rows are not written.
-    """
-    given = {_name(k): f"$s{j}[i]" for j, k in enumerate(scalars)}
-    grown = {_name(k): f"$l{j}[i]" for j, k in enumerate(lists)}
-    defaults = tuple(_name(k) for k in REL_DEFAULT_LISTS)
+    def __init__(
+        self, scalars: Sequence[str], lists: Sequence[str], defaults: Sequence[str]
+    ) -> None:
+        self.given = {_name(k): f"$s{j}[i]" for j, k in enumerate(scalars)}
+        self.grown = {_name(k): f"$l{j}[i]" for j, k in enumerate(lists)}
+        self.defaults = tuple(_name(k) for k in defaults)
 
-    def differs(var: str) -> str:
-        parts = [f"({v} IS NOT NULL AND ({var}.{k} IS NULL OR {var}.{k} <> {v}))"
-                 for k, v in given.items()]
-        parts += [f"{var}.{k} IS NULL" for k in defaults]
-        parts += [f"any(v IN coalesce({v}, []) WHERE NOT v IN coalesce({var}.{k}, []))"
-                  for k, v in grown.items()]
+    def differs(self, var: str) -> str:
+        """True when writing row ``i`` would change ``var`` (a given scalar differs, a
+        list grows). Unchanged rows are then not written at all: rewriting equal values
+        still fills the transaction state, and index seeks later in the same
+        transaction slow down with every node or relationship it holds."""
+        parts = [
+            f"({v} IS NOT NULL AND ({var}.{k} IS NULL OR {var}.{k} <> {v}))"
+            for k, v in self.given.items()
+        ]
+        parts += [f"{var}.{k} IS NULL" for k in self.defaults]
+        parts += [
+            f"any(v IN coalesce({v}, []) WHERE NOT v IN coalesce({var}.{k}, []))"
+            for k, v in self.grown.items()
+        ]
         return "(" + " OR ".join(parts or ["false"]) + ")"
 
-    def sets(var: str, fresh: bool) -> str:
-        items = [f"{var}.{k} = {v}" if fresh else f"{var}.{k} = coalesce({v}, {var}.{k})"
-                 for k, v in given.items()]
-        for k in dict.fromkeys([*defaults, *grown]):
-            v = grown.get(k, "null")
+    def sets(self, var: str, *, fresh: bool = False) -> str:
+        """SET items: given scalars overwrite, lists append what they lack (order of
+        first appearance, as ``merge_lists``); on a ``fresh`` entity simply assigned."""
+        items = [
+            f"{var}.{k} = {v}" if fresh else f"{var}.{k} = coalesce({v}, {var}.{k})"
+            for k, v in self.given.items()
+        ]
+        for k in dict.fromkeys([*self.defaults, *self.grown]):
+            v = self.grown.get(k, "null")
             if fresh:  # nothing to append to; the lists come without repeats
-                items.append(f"{var}.{k} = " + (f"coalesce({v}, [])" if k in defaults else v))
+                items.append(f"{var}.{k} = " + (f"coalesce({v}, [])" if k in self.defaults else v))
                 continue
             old = f"coalesce({var}.{k}, [])"
             value = f"{old} + [v IN coalesce({v}, []) WHERE NOT v IN {old}]"
-            if k not in defaults:  # absent stays absent
+            if k not in self.defaults:  # absent stays absent
                 value = f"CASE WHEN {v} IS NULL THEN {var}.{k} ELSE {value} END"
             items.append(f"{var}.{k} = {value}")
         return ", ".join(items)
 
+
+def _node_statement(labels: Sequence[str], scalars: Sequence[str], lists: Sequence[str]) -> str:
+    """The merge statement for one label set over :class:`_Columns`' parameters."""
+    label_text = ":".join(labels)
+    fields = _Fields(scalars, lists, NODE_DEFAULT_LISTS)
+    # A node MERGE has just created carries only the Entity label.
+    return (
+        f"UNWIND range(0, size($id) - 1) AS i MERGE (n:{ENTITY_LABEL} {{id: $id[i]}}) "
+        "WITH i, n, size(labels(n)) = 1 AS created "
+        f"WITH i, n, created, NOT n:{label_text} OR {fields.differs('n')} AS changed "
+        "FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | "
+        f"SET {fields.sets('n')} SET n:{label_text}) "
+        "RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, "
+        "sum(CASE WHEN changed THEN 0 ELSE 1 END) AS unchanged"
+    )
+
+
+def _rel_statement(typ: str, scalars: Sequence[str], lists: Sequence[str]) -> str:
+    """The merge statement for one relationship type over :class:`_Columns`' parameters
+    (row ``i`` also has ``$start[i]`` and ``$end[i]``). Semantics as ``store/_merge.py``:
+    a given scalar overwrites, a list appends what it lacks, a relationship that exists
+    keeps its endpoints, unchanged rows are not written.
+    """
+    fields = _Fields(scalars, lists, REL_DEFAULT_LISTS)
     return (
         "UNWIND range(0, size($id) - 1) AS i WITH i, $id[i] AS rid, $start[i] AS s, "
         "$end[i] AS e "
         f"OPTIONAL MATCH ()-[old:{typ} {{id: rid}}]->() {_seek('old', typ)} "
-        f"WITH i, rid, s, e, old, old IS NOT NULL AND {differs('old')} AS changed "
+        f"WITH i, rid, s, e, old, old IS NOT NULL AND {fields.differs('old')} AS changed "
         f"OPTIONAL MATCH (a:{ENTITY_LABEL} {{id: s}}) {_seek('a', ENTITY_LABEL)} "
         "WHERE old IS NULL "
         f"OPTIONAL MATCH (b:{ENTITY_LABEL} {{id: e}}) {_seek('b', ENTITY_LABEL)} "
@@ -604,9 +594,9 @@ def _rel_statement(typ: str, scalars: Sequence[str], lists: Sequence[str]) -> st
         "AND b IS NOT NULL AND any(l IN labels(a) WHERE l IN $starts) "
         "AND any(l IN labels(b) WHERE l IN $ends) AS fresh "
         "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END | "
-        f"CREATE (a)-[x:{typ} {{id: rid}}]->(b) SET {sets('x', True)}) "
+        f"CREATE (a)-[x:{typ} {{id: rid}}]->(b) SET {fields.sets('x', fresh=True)}) "
         "FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | "
-        f"SET {sets('old', False)}) "
+        f"SET {fields.sets('old')}) "
         "RETURN sum(CASE WHEN fresh THEN 1 ELSE 0 END) AS created, "
         "sum(CASE WHEN old IS NOT NULL AND NOT changed THEN 1 ELSE 0 END) AS unchanged, "
         "collect(CASE WHEN old IS NULL AND NOT fresh "
@@ -621,7 +611,7 @@ def _count(into: dict[Status, int], total: int, created: int, unchanged: int) ->
 
 
 class _Rows(list[Any]):
-    """One statement's ``$rows`` (or one column of :class:`_RelColumns`): a list whose
+    """One statement's ``$rows`` (or one column of :class:`_Columns`): a list whose
     ``repr`` shows only its first row.
 
     The driver formats every statement's parameters for its debug log before the

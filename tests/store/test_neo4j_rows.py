@@ -62,15 +62,15 @@ def test_chunks_split_in_order() -> None:
 
 def test_statement_rows_are_emptied_once_written(neo4j_store: Any, monkeypatch: Any) -> None:
     """The driver keeps parameters in a reference cycle until a full collection: the
-    store empties each statement's rows after it ran (the written graph is unchanged)."""
+    store empties each statement's columns after it ran (the written graph is unchanged)."""
     import neo4j
 
     sent: list[list[Any]] = []
     run = neo4j.ManagedTransaction.run
 
     def spy(self: Any, query: Any, parameters: Any = None, **kw: Any) -> Any:
-        if "rows" in kw:
-            sent.append(kw["rows"])
+        if parameters:  # the columns of a merge statement
+            sent.extend(v for v in parameters.values() if isinstance(v, list))
         return run(self, query, parameters, **kw)
 
     monkeypatch.setattr(neo4j.ManagedTransaction, "run", spy)
@@ -79,12 +79,13 @@ def test_statement_rows_are_emptied_once_written(neo4j_store: Any, monkeypatch: 
     rels = [{"id": "c1", "type": "CALLED", "start": "p0", "end": "p1", "props": {"at": "x"}}]
     result = neo4j_store.upsert(nodes, rels)
     assert result.nodes["created"] == 3 and result.relationships["created"] == 1
-    assert sent and all(isinstance(rows, _Rows) and rows == [] for rows in sent)
+    assert len(sent) == 2 + 4  # Phone: id, number; CALLED: id, start, end, at
+    assert all(isinstance(column, _Rows) and column == [] for column in sent)
     assert neo4j_store.get_node("p2")["props"]["number"] == "+62812"
 
 
 def test_relationship_columns_chunk_every_field_alike() -> None:
-    from graph_api.store.neo4j_store import _RelColumns
+    from graph_api.store.neo4j_store import _Columns
 
     rows = [
         {"id": f"t{i}", "type": "TRANSFERRED", "start": "a", "end": "b",
@@ -92,7 +93,7 @@ def test_relationship_columns_chunk_every_field_alike() -> None:
          else {"reference": "R", "channel": None}}
         for i in range(7)
     ]
-    columns = _RelColumns.of(rows)
+    columns = _Columns.of(rows, ends=True)
     assert list(columns.scalars) == ["amount", "reference"]  # channel: given by no row
     assert list(columns.lists) == ["sources"]
     parts = columns.chunks(3)
@@ -102,3 +103,15 @@ def test_relationship_columns_chunk_every_field_alike() -> None:
     assert [i for p in parts for i in p["id"]] == [f"t{i}" for i in range(7)]
     assert parts[0]["s0"] == [None, 1.0, None] and parts[0]["s1"] == ["R", None, "R"]
     assert parts[0]["l0"] == [None, ["s1", "s2"], None]
+
+
+def test_node_columns_have_no_ends() -> None:
+    from graph_api.store.neo4j_store import _Columns
+
+    nodes = [
+        {"id": "p1", "labels": ["Person"], "props": {"name": "A", "keys": ["k", "k"]}},
+        {"id": "p2", "labels": ["Person"], "props": {"nik": "3504", "aliases": ["B"]}},
+    ]
+    [params] = _Columns.of(nodes).chunks(10)
+    assert list(params) == ["id", "s0", "s1", "l0", "l1"]  # name, nik; aliases, keys
+    assert params["s0"] == ["A", None] and params["l1"] == [["k"], None]
