@@ -4,8 +4,8 @@ Every query goes through :meth:`Neo4jStore.run`: managed transactions (retried
 by the driver on transient errors), READ or WRITE routing so that a cluster or
 Aura sends reads to followers, a server-side timeout, and transaction metadata
 naming the user and request (visible in Neo4j's query log and
-``SHOW TRANSACTIONS``). Writes go in ``UNWIND`` batches (nodes as ``$rows``,
-relationships as columns, see :class:`_Columns`). Labels and
+``SHOW TRANSACTIONS``). Writes go in ``UNWIND`` batches whose parameters are
+columns, one list per field (see :class:`_Columns`). Labels and
 relationship types in query text only ever come from the model.
 """
 
@@ -611,7 +611,7 @@ def _count(into: dict[Status, int], total: int, created: int, unchanged: int) ->
 
 
 class _Rows(list[Any]):
-    """One statement's ``$rows`` (or one column of :class:`_Columns`): a list whose
+    """One column of a statement's parameters (:class:`_Columns`): a list whose
     ``repr`` shows only its first row.
 
     The driver formats every statement's parameters for its debug log before the
@@ -631,10 +631,6 @@ class _Rows(list[Any]):
         if len(self) < 2:
             return list.__repr__(self)
         return f"[{self[0]!r}, ... {len(self) - 1} more rows]"
-
-
-def _chunks(items: list[Any], size: int) -> list[_Rows]:
-    return [_Rows(items[i : i + size]) for i in range(0, len(items), size)]
 
 
 def _node(r: dict[str, Any]) -> NodeRow:

@@ -6,7 +6,7 @@ from typing import Any
 
 from neo4j._codec.packstream.v1 import Packer
 
-from graph_api.store.neo4j_store import _chunks, _Rows
+from graph_api.store.neo4j_store import _Rows
 
 
 class _Buffer:
@@ -49,15 +49,6 @@ def test_repr_shows_the_first_row_only() -> None:
     assert repr(rows[0]) in text and "4999 more rows" in text and len(text) < 300
     assert repr(_Rows(rows[:1])) == repr(rows[:1])
     assert repr(_Rows()) == "[]"
-
-
-def test_chunks_split_in_order() -> None:
-    rows = _rows(12)
-    parts = _chunks(rows, 5)
-    assert [len(p) for p in parts] == [5, 5, 2]
-    assert all(isinstance(p, _Rows) for p in parts)
-    assert [r for p in parts for r in p] == rows
-    assert _chunks([], 5) == []
 
 
 def test_statement_rows_are_emptied_once_written(neo4j_store: Any, monkeypatch: Any) -> None:
