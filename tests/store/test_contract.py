@@ -147,6 +147,40 @@ def test_relationship_merge_keeps_what_a_row_does_not_give(store: Store) -> None
     assert rels[("TRANSFERRED", "t5")]["start"] == "b:a1"
 
 
+def test_many_different_properties_in_one_batch(store: Store) -> None:
+    """Rows that each give a few of many different extra properties (more than get a
+    column of their own on Neo4j): each keeps exactly its own, and a later batch that
+    changes one of them updates only that row."""
+    nodes: list[NodeRow] = [
+        person(f"sp:{i}", f"Warga {i}", **{f"x_kolom_{i % 40}": f"v{i}"}) for i in range(120)
+    ]
+    rels = [
+        rel(f"fam:{i}", "FAMILY", f"sp:{i}", f"sp:{i + 1}", **{f"x_catatan_{i % 30}": i})
+        for i in range(0, 119, 2)
+    ]
+    first = store.upsert(nodes, rels)
+    assert first.nodes["created"] == 120 and first.relationships["created"] == 60
+    assert store.get_node("sp:41") == {
+        "id": "sp:41", "labels": ["Person"],
+        "props": {"name": "Warga 41", "x_kolom_1": "v41", "sources": ["s1"], "keys": []},
+    }
+    rows = store.get_rels([("FAMILY", "fam:64")])
+    assert rows[("FAMILY", "fam:64")]["props"] == {"x_catatan_4": 64, "sources": []}
+    nodes[41]["props"]["x_kolom_1"] = "changed"
+    nodes[42]["props"]["x_lain"] = "baru"
+    rels[32]["props"]["x_catatan_4"] = 99
+    again = store.upsert(nodes, rels)
+    assert again.nodes == {"created": 0, "updated": 2, "unchanged": 118}
+    assert again.relationships == {"created": 0, "updated": 1, "unchanged": 59}
+    assert store.get_node("sp:41")["props"]["x_kolom_1"] == "changed"  # type: ignore[index]
+    assert store.get_node("sp:42")["props"] == {  # type: ignore[index]
+        "name": "Warga 42", "x_kolom_2": "v42", "x_lain": "baru", "sources": ["s1"],
+        "keys": [],
+    }
+    rows = store.get_rels([("FAMILY", "fam:64")])
+    assert rows[("FAMILY", "fam:64")]["props"]["x_catatan_4"] == 99
+
+
 @pytest.mark.parametrize(
     ("nodes", "rels", "error"),
     [

@@ -106,3 +106,20 @@ def test_node_columns_have_no_ends() -> None:
     [params] = _Columns.of(nodes).chunks(10)
     assert list(params) == ["id", "s0", "s1", "l0", "l1"]  # name, nik; aliases, keys
     assert params["s0"] == ["A", None] and params["l1"] == [["k"], None]
+
+
+def test_rare_properties_travel_as_one_map_per_row() -> None:
+    from graph_api.store.neo4j_store import MAX_COLUMNS, _Columns
+
+    nodes = [
+        {"id": f"p{i}", "labels": ["Person"],
+         "props": {"name": f"N{i}", f"x_k{i}": i, "sources": ["s"]}}
+        for i in range(2_000)
+    ]
+    columns = _Columns.of(nodes)
+    assert list(columns.scalars) == ["name"] and list(columns.lists) == ["sources"]
+    assert columns.rest is not None and columns.rest[7] == {"x_k7": 7}
+    [params] = columns.chunks(5_000)
+    assert list(params) == ["id", "s0", "l0", "rest"]
+    few = _Columns.of(nodes[:MAX_COLUMNS - 1])  # name + 23 extras: all columns
+    assert len(few.scalars) == MAX_COLUMNS and few.rest is None
