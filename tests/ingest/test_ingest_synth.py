@@ -3,19 +3,23 @@ a second ingest changes nothing, and a killed ingest is mended by running it aga
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from graph_api.store import EmbeddedStore, Neo4jStore, Store
+from graph_api.store.embedded import DB_NAME
 from ingest import ingest_path
 from ingest.synth import generate
 
@@ -107,7 +111,31 @@ def _stats(store_uri: str) -> dict[str, Any]:
     return json.loads(out.stdout)  # type: ignore[no-any-return]
 
 
-def _kill_mid_ingest(bundle: Path, store_uri: str, probe: Store, tmp_path: Path) -> None:
+def _sqlite_has_transfers(folder: Path) -> Callable[[], bool]:
+    """Whether an embedded store's file holds a transfer yet, asked of SQLite directly.
+
+    Opening the store instead (``EmbeddedStore.counts``) rebuilds its graph from the
+    file on every commit, 0.3-1.2 s a poll here: long enough for the ingest to write
+    its last chunks between two polls and finish before it could be killed.
+    """
+
+    def written() -> bool:
+        try:
+            with contextlib.closing(
+                sqlite3.connect(f"file:{folder / DB_NAME}?mode=ro", uri=True, timeout=1)
+            ) as db:
+                return bool(db.execute(
+                    "SELECT 1 FROM rels WHERE type = 'TRANSFERRED' LIMIT 1"
+                ).fetchone())
+        except sqlite3.OperationalError:  # no file or table yet, or busy: ask again
+            return False
+
+    return written
+
+
+def _kill_mid_ingest(
+    bundle: Path, store_uri: str, written: Callable[[], bool], tmp_path: Path
+) -> None:
     """Start the CLI ingest, SIGKILL it once transfers are being written."""
     proc = subprocess.Popen(
         [*CLI, "ingest", str(bundle), "--store", store_uri, "--rejects", str(tmp_path / "k.csv")],
@@ -117,9 +145,9 @@ def _kill_mid_ingest(bundle: Path, store_uri: str, probe: Store, tmp_path: Path)
     deadline = time.monotonic() + 300
     try:
         while time.monotonic() < deadline and proc.poll() is None:
-            if probe.counts()["relationships"]["TRANSFERRED"] > 0:
+            if written():
                 break
-            time.sleep(0.05)
+            time.sleep(0.02)
         assert proc.poll() is None, "ingest finished before it could be killed: use a larger bundle"
         os.kill(proc.pid, signal.SIGKILL)
     finally:
@@ -160,11 +188,15 @@ def test_killed_ingest_is_mended_by_running_it_again(
     expected = _stats(reference_uri)
     if kind == "embedded":
         uri = f"embedded:{tmp_path / 'killed'}"
-        probe: Store = EmbeddedStore(tmp_path / "killed")
+        written = _sqlite_has_transfers(tmp_path / "killed")
     else:
-        probe = request.getfixturevalue("neo4j_store")
+        probe: Store = request.getfixturevalue("neo4j_store")
         uri = probe.uri  # type: ignore[attr-defined]
-    _kill_mid_ingest(bundle, uri, probe, tmp_path)
+
+        def written() -> bool:
+            return probe.counts()["relationships"]["TRANSFERRED"] > 0
+
+    _kill_mid_ingest(bundle, uri, written, tmp_path)
     partial = _stats(uri)
     assert partial != expected
     again = subprocess.run(
