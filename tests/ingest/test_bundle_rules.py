@@ -290,27 +290,26 @@ def test_transfer_extra_columns_kept_and_overflow_row_rejected(
 ) -> None:
     """Unknown transfer columns become ``x_<name>``; a row with more fields than the
     header is rejected whether it comes first or not, in a file with or without extras."""
-    accounts = lines("account_id,bank,number", "A1,BRI,001", "A2,BCA,002")
     files = {
-        "accounts.csv": accounts,
+        "accounts.csv": ACCOUNTS,
         "transfers.csv": lines(
             "from_account,to_account,amount,at,Berita",
-            "A1,A2,100000,2023-06-05,cicilan,extra",
-            "A1,A2,200000,2023-06-06,uang jalan",
-            "A2,A1,300000,2023-06-07,",
+            "AC1,AC2,100000,2023-06-05,cicilan,extra",
+            "AC1,AC2,200000,2023-06-06,uang jalan",
+            "AC2,AC1,300000,2023-06-07,",
         ),
     }
     report = load(tmp_path, store, files)
     assert report.files["transfers.csv"].rejected == 1
-    got = [(r["amount"], r.get("x_berita")) for _, r in out_rels(store, "a:A1", "TRANSFERRED")]
-    back = [(r["amount"], r.get("x_berita")) for _, r in out_rels(store, "a:A2", "TRANSFERRED")]
+    got = [(r["amount"], r.get("x_berita")) for _, r in out_rels(store, "a:AC1", "TRANSFERRED")]
+    back = [(r["amount"], r.get("x_berita")) for _, r in out_rels(store, "a:AC2", "TRANSFERRED")]
     assert got == [(200000.0, "uang jalan")] and back == [(300000.0, None)]
     plain = {
-        "accounts.csv": accounts,
+        "accounts.csv": ACCOUNTS,
         "transfers.csv": lines(
             "from_account,to_account,amount,at",
-            "A1,A2,100000,2023-06-05,extra",
-            "A1,A2,400000,2023-06-08",
+            "AC1,AC2,100000,2023-06-05,extra",
+            "AC1,AC2,400000,2023-06-08",
         ),
     }
     report = load(tmp_path / "plain", store, plain)
