@@ -95,6 +95,9 @@ class PreparedBatch:
     rels: list[RelRow]
     delete: list[tuple[str, str]]
     payload: object = None
+    #: the caller's promise that no stored relationship has the id of one of ``rels``
+    #: (see :meth:`Store.prepare`)
+    new_rels: bool = False
 
 
 class Store(abc.ABC):
@@ -142,6 +145,15 @@ class Store(abc.ABC):
         entity resolution to find a record already stored under a strong identifier.
         """
 
+    def holds_rel_prefix(self, typ: str, prefix: str) -> bool:
+        """Whether a stored ``typ`` relationship may have an id starting with ``prefix``.
+
+        False only when the store knows there is none (a bundle whose relationships
+        of this type were never written); a store that cannot tell cheaply answers
+        True, the safe answer.
+        """
+        return True
+
     @property
     @abc.abstractmethod
     def generation(self) -> Hashable:
@@ -174,12 +186,20 @@ class Store(abc.ABC):
         rels: Iterable[RelRow] = (),
         *,
         delete_rels: Iterable[tuple[str, str]] = (),
+        new_rels: bool = False,
     ) -> PreparedBatch:
         """Validate and collapse a batch without touching the store.
 
         :meth:`upsert` is ``write_prepared(prepare(...))``; a loader that writes
         in another thread prepares in its own (pure Python work) so that the
         writing thread only talks to the store.
+
+        ``new_rels`` is the caller's promise that no relationship with the id of one
+        of ``rels`` is stored (a loader knows it from :meth:`holds_rel_prefix` and ids
+        unique within its run): a store may then create them without looking for
+        them first. The graph written is the same. (A broken promise fails the batch
+        on Neo4j, whose relationship id uniqueness constraints refuse a second
+        relationship with an id.)
         """
         node_rows, rel_rows = _validated(nodes, rels)
         unique = len(set(map(_ID, node_rows))) == len(node_rows) and len(
@@ -188,7 +208,11 @@ class Store(abc.ABC):
         if not unique:  # rows sharing an id are merged first (a loader's batch rarely has any)
             node_rows, rel_rows = collapse_nodes(node_rows), collapse_rels(rel_rows)
         return PreparedBatch(
-            node_rows, rel_rows, sorted(set(delete_rels)), self._payload(node_rows, rel_rows)
+            node_rows,
+            rel_rows,
+            sorted(set(delete_rels)),
+            self._payload(node_rows, rel_rows),
+            new_rels and bool(rel_rows),
         )
 
     def _payload(self, nodes: list[NodeRow], rels: list[RelRow]) -> object:

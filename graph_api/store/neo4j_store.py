@@ -250,6 +250,17 @@ class Neo4jStore(Store):
         )
         return {r["v"]: sorted(r["ids"]) for r in rows}
 
+    def holds_rel_prefix(self, typ: str, prefix: str) -> bool:
+        if typ not in MODEL.rels:
+            raise ValueError(f"unknown relationship type {typ!r}")
+        # A prefix seek in the relationship id index: one index probe.
+        rows = self.run(
+            f"MATCH ()-[r:{typ}]->() USING INDEX r:{typ}(id) WHERE r.id STARTS WITH $prefix "
+            "RETURN r.id AS id LIMIT 1",
+            {"prefix": prefix},
+        )
+        return bool(rows)
+
     def counts(self) -> Counts:
         # One round trip; each branch is answered from Neo4j's count store.
         branches = [
@@ -274,7 +285,7 @@ class Neo4jStore(Store):
         payload = batch.payload
         if not isinstance(payload, _Payload):
             payload = _payload(batch.nodes, batch.rels)
-        return self._write_payload(payload, batch.delete, before_commit)
+        return self._write_payload(payload, batch.delete, before_commit, new_rels=batch.new_rels)
 
     def _write(
         self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
@@ -286,6 +297,8 @@ class Neo4jStore(Store):
         payload: _Payload,
         delete: list[tuple[str, str]],
         before_commit: Callable[[], None] | None = None,
+        *,
+        new_rels: bool = False,
     ) -> UpsertResult:
         """Merge on the server: no read of stored rows, one statement per chunk.
 
@@ -321,7 +334,7 @@ class Neo4jStore(Store):
             bad: list[tuple[RelRow, list[str] | None, list[str] | None]] = []
             for typ, columns in rel_groups.items():
                 spec = MODEL.rels[typ]
-                text = _rel_statement(typ, columns)
+                text = _rel_statement(typ, columns, new=new_rels)
                 for params in columns.chunks(self.chunk):
                     size = len(params["id"])
                     rec = tx.run(
@@ -614,13 +627,32 @@ def _node_statement(labels: Sequence[str], columns: _Columns) -> str:
     )
 
 
-def _rel_statement(typ: str, columns: _Columns) -> str:
+def _rel_statement(typ: str, columns: _Columns, *, new: bool = False) -> str:
     """The merge statement for one relationship type over :class:`_Columns`' parameters
     (row ``i`` also has ``$start[i]`` and ``$end[i]``). Semantics as ``store/_merge.py``:
     a given scalar overwrites, a list appends what it lacks, a relationship that exists
     keeps its endpoints, unchanged rows are not written.
+
+    ``new``: the caller promises that none of the ids is stored (``Store.prepare``), so
+    the statement creates each relationship without first seeking its id in the index
+    (a sixth of the database's work for transfers and calls, ``docs/performance.md``).
+    Endpoints are checked and bad rows come back exactly as in the merge.
     """
     fields = _Fields(columns, REL_DEFAULT_LISTS)
+    if new:
+        return (
+            "UNWIND range(0, size($id) - 1) AS i WITH i, $id[i] AS rid, $start[i] AS s, "
+            "$end[i] AS e "
+            f"OPTIONAL MATCH (a:{ENTITY_LABEL} {{id: s}}) {_seek('a', ENTITY_LABEL)} "
+            f"OPTIONAL MATCH (b:{ENTITY_LABEL} {{id: e}}) {_seek('b', ENTITY_LABEL)} "
+            "WITH i, rid, s, e, a, b, a IS NOT NULL AND b IS NOT NULL "
+            "AND any(l IN labels(a) WHERE l IN $starts) "
+            "AND any(l IN labels(b) WHERE l IN $ends) AS fresh "
+            "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END | "
+            f"CREATE (a)-[x:{typ} {{id: rid}}]->(b) SET {fields.sets('x', fresh=True)}) "
+            "RETURN sum(CASE WHEN fresh THEN 1 ELSE 0 END) AS created, 0 AS unchanged, "
+            "collect(CASE WHEN NOT fresh THEN [rid, s, e, labels(a), labels(b)] END) AS bad"
+        )
     return (
         "UNWIND range(0, size($id) - 1) AS i WITH i, $id[i] AS rid, $start[i] AS s, "
         "$end[i] AS e "

@@ -94,6 +94,10 @@ class LoadContext:
     #: one shared frozenset per distinct set of property names (entities of a file
     #: mostly have the same few): memory per entity is one dict slot, not one set
     _name_sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
+    #: the relationships the current file's handler makes have ids that no stored
+    #: relationship has, so the store may create them without looking for them
+    #: (set by the loader per file; a handler clears it when it can no longer say so)
+    new_rels: bool = False
     #: links whose target may come later in the same file (agency parents)
     deferred: list[tuple[int, dict[str, str], Callable[[Batch], None]]] = field(
         default_factory=list

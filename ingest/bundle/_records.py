@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import operator
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -253,6 +254,10 @@ def _accept(rows: Rows, reject: Reject, fn: Callable[[int, dict[str, str]], RelR
     return accepted
 
 
+#: The id a transfer without ``transfer_id`` gets, after ``<bundle>:``.
+_DERIVED_TRANSFER_ID = re.compile(r"tx:[0-9a-f]{16}:[0-9]+")
+
+
 def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     spec = BY_NAME["transfers.csv"]
     # Only rows without an id need a digest (their id is derived from it).
@@ -302,6 +307,10 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
                 raise RowError(f"duplicate id {tid!r}: already used by a {refs[tid].kind}")
             this_chunk.add(tid)
             rid = ctx.sid(tid)
+            if _DERIVED_TRANSFER_ID.fullmatch(tid):
+                # Could be the id of a row without one: from this chunk on, the store
+                # looks for each transfer before writing it (merging the two, as ever).
+                ctx.new_rels = False
         return {
             "id": rid, "type": "TRANSFERRED", "start": src_acc.id, "end": dst_acc.id,
             "props": props,

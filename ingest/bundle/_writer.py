@@ -205,12 +205,13 @@ class WriteBehind:
             assert self._error is not None
             raise self._error
 
-    def submit(self, nodes: list[NodeRow], rels: list[RelRow]) -> None:
+    def submit(self, nodes: list[NodeRow], rels: list[RelRow], *, new_rels: bool = False) -> None:
         """Validate one batch here, then queue it (blocks while ``depth`` batches wait).
 
         Validation and collapsing are done in the caller's thread (an invalid
         batch raises here, before anything is queued), so that the writer
-        threads spend their time on the store only.
+        threads spend their time on the store only. ``new_rels`` as in
+        :meth:`Store.prepare`.
         """
         self._raise()
         if self._closed:
@@ -219,9 +220,12 @@ class WriteBehind:
             # Two batches, nodes first (the order of one transaction's statements): a
             # chunk's relationships often reach nodes the previous chunk created (a
             # phone called again) and must wait for it; its new nodes need not.
-            parts = [self.store.prepare(nodes, []), self.store.prepare([], rels)]
+            parts = [
+                self.store.prepare(nodes, []),
+                self.store.prepare([], rels, new_rels=new_rels),
+            ]
         else:
-            parts = [self.store.prepare(nodes, rels)]
+            parts = [self.store.prepare(nodes, rels, new_rels=new_rels)]
         for batch in parts:
             seq = self._submitted + 1
             # the ids a batch touches matter only when batches can run side by side
@@ -295,6 +299,9 @@ class SyncedStore(Store):
         self, label: str, prop: str, values: Sequence[str]
     ) -> dict[str, list[str]]:
         return self._sync().find_by_property(label, prop, values)
+
+    def holds_rel_prefix(self, typ: str, prefix: str) -> bool:
+        return self._sync().holds_rel_prefix(typ, prefix)
 
     @property
     def generation(self) -> Hashable:

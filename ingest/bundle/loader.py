@@ -41,6 +41,12 @@ HANDLERS: dict[str, Handler] = {
     "calls.csv": _records.calls,
 }
 Progress = Callable[[str, int], None]
+#: Files whose every relationship is of one type and has an id that is unique within
+#: the run (``transfer_id`` repeats are rejected, rows without one get digest and
+#: occurrence). When the store holds no relationship of that type from this bundle
+#: (a first ingest, or a rerun after a crash before the file got to the store), they
+#: are all new: see ``Store.prepare(new_rels=)``.
+NEW_REL_FILES = {"transfers.csv": "TRANSFERRED", "calls.csv": "CALLED"}
 
 
 def bundle_files(folder: Path) -> dict[str, Path]:
@@ -158,6 +164,12 @@ def _load_files(
             if rejects is not None:
                 rejects.add(file, line, reason, row)
 
+        typ = NEW_REL_FILES.get(spec.name)
+        ctx.new_rels = (
+            writer is not None
+            and typ is not None
+            and not ctx.store.holds_rel_prefix(typ, ctx.sid(""))
+        )
         for rows in _chunks(path, sniff, chunk):
             batch = Batch()
             fr.rows += len(rows)
@@ -165,6 +177,7 @@ def _load_files(
             _flush(ctx, writer, batch)
             if progress is not None:
                 progress(spec.name, len(rows))
+        ctx.new_rels = False
         if ctx.deferred:
             batch = Batch()
             for line, row, link in ctx.deferred:
@@ -197,7 +210,7 @@ def _flush(ctx: LoadContext, writer: WriteBehind | None, batch: Batch) -> None:
         return
     batch.nodes.extend(ctx.phone_nodes(batch.phones))
     if batch.nodes or batch.rels:
-        writer.submit(batch.nodes, batch.rels)
+        writer.submit(batch.nodes, batch.rels, new_rels=ctx.new_rels)
 
 
 def _prescan_officials(ctx: LoadContext, path: Path, sniff: SniffResult) -> None:
