@@ -328,3 +328,62 @@ def test_generation_changes_with_any_commit_only(store: Store) -> None:
     finally:
         other.close()
     assert store.generation not in (first, second)
+
+
+def test_new_relationships_promise(store: Store) -> None:
+    """``prepare(new_rels=True)``: the same graph and counts as a merge; a missing
+    endpoint still rejects the whole batch; ``holds_rel_prefix`` is False only when the
+    store knows no such relationship is stored (the embedded store cannot tell cheaply)."""
+    accounts: list[NodeRow] = [
+        {"id": f"n:a{i}", "labels": ["Account"], "props": {"bank": "BRI", "number": str(i)}}
+        for i in range(3)
+    ]
+    store.upsert(accounts)
+    neo4j = store.kind == "neo4j"
+    assert store.holds_rel_prefix("TRANSFERRED", "n:") is not neo4j
+    rels = [
+        rel("n:t1", "TRANSFERRED", "n:a0", "n:a1", amount=5.0, sources=["n:S1"]),
+        rel("n:t2", "TRANSFERRED", "n:a1", "n:a2", amount=7.5, channel="cash"),
+    ]
+    res = store.write_prepared(store.prepare([], rels, new_rels=True))
+    assert res.relationships["created"] == 2
+    got = store.get_rels([("TRANSFERRED", "n:t1"), ("TRANSFERRED", "n:t2")])
+    assert got[("TRANSFERRED", "n:t1")]["props"] == {"amount": 5.0, "sources": ["n:S1"]}
+    assert got[("TRANSFERRED", "n:t2")]["props"] == {
+        "amount": 7.5, "channel": "cash", "sources": []
+    }
+    assert (got[("TRANSFERRED", "n:t2")]["start"], got[("TRANSFERRED", "n:t2")]["end"]) == (
+        "n:a1", "n:a2"
+    )
+    assert store.holds_rel_prefix("TRANSFERRED", "n:")
+    assert store.holds_rel_prefix("TRANSFERRED", "m:") is not neo4j
+    assert store.holds_rel_prefix("CALLED", "n:") is not neo4j
+    before = store.counts()
+    ghost = [
+        rel("n:t3", "TRANSFERRED", "n:a0", "n:a2", amount=1.0),
+        rel("n:t4", "TRANSFERRED", "n:a0", "n:ghost", amount=1.0),
+    ]
+    with pytest.raises(MissingEndpoint, match="n:ghost"):
+        store.write_prepared(store.prepare([], ghost, new_rels=True))
+    assert store.counts() == before
+
+
+@pytest.mark.neo4j
+def test_a_broken_new_relationships_promise_fails_the_batch(neo4j_store: Store) -> None:
+    """Should a caller promise new ids wrongly, Neo4j's relationship id constraint
+    refuses the second relationship: the batch fails whole, nothing is duplicated."""
+    neo4j_store.upsert([
+        {"id": f"n:a{i}", "labels": ["Account"], "props": {"bank": "BRI", "number": str(i)}}
+        for i in range(2)
+    ])
+    neo4j_store.upsert([], [rel("n:t1", "TRANSFERRED", "n:a0", "n:a1", amount=5.0)])
+    again = [
+        rel("n:t2", "TRANSFERRED", "n:a0", "n:a1", amount=1.0),
+        rel("n:t1", "TRANSFERRED", "n:a0", "n:a1", amount=9.0),
+    ]
+    with pytest.raises(Exception, match="(?i)already exists|constraint"):
+        neo4j_store.write_prepared(neo4j_store.prepare([], again, new_rels=True))
+    assert neo4j_store.counts()["relationships"]["TRANSFERRED"] == 1
+    assert neo4j_store.get_rels([("TRANSFERRED", "n:t1")])[("TRANSFERRED", "n:t1")]["props"][
+        "amount"
+    ] == 5.0
