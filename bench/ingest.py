@@ -24,7 +24,8 @@ transfer and call rows) and measures, in the same run:
    the parsing and normalisation of the raw bundle;
 6. the first ingest once more, after LOAD CSV (``--no-again`` skips it): the first
    ingests run on a JVM that has only seen the small bundle, LOAD CSV on the warmest
-   one, and a long-running server is warm.
+   one, and a long-running server is warm. ``--rounds N`` repeats LOAD CSV and this
+   ingest N times, alternating, so that each is measured more than once on a warm JVM.
 
 CPU seconds of the client process and of the Neo4j JVM are reported per row of
 the table (when the script started the server): on a machine where both share
@@ -273,22 +274,26 @@ def store_writes(store: Neo4jStore, csvs: dict[str, Path], chunk: int = 5_000,
     """The project's write path on LOAD CSV's input: read the exported normalised rows
     and write them with ``Store.prepare`` / ``write_prepared`` in ``chunk``-row batches
     through the loader's write-behind (reading and preparing overlap the writes).
-    Streams: at most a few chunks are held at once. Returns the rows written."""
+    Like the loader, it asks the store once per type whether it holds any of them
+    (``holds_rel_prefix``): if not, the batches are created without a lookup
+    (``new_rels``). Streams: at most a few chunks are held at once. Returns the rows
+    written."""
     from ingest.bundle._writer import WriteBehind
 
     n = 0
     writer = WriteBehind(store, lambda result: None, writers=writers)
     try:
         for typ, path in csvs.items():
+            new = not store.holds_rel_prefix(typ, "")
             rows: list[RelRow] = []
             for row in read_rels(path, typ, limit=0):
                 rows.append(row)
                 if len(rows) >= chunk:
-                    writer.submit([], rows)
+                    writer.submit([], rows, new_rels=new)
                     n += len(rows)
                     rows = []
             if rows:
-                writer.submit([], rows)
+                writer.submit([], rows, new_rels=new)
                 n += len(rows)
     finally:
         writer.close()
@@ -372,6 +377,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
     ap.add_argument("--embedded-only", action="store_true", help="skip Neo4j")
     ap.add_argument("--no-embedded", action="store_true", help="skip the embedded store")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="LOAD CSV, then the ingest again, this many times, alternating "
+                         "(default 1; LOAD CSV itself varied by up to 45%% between runs)")
     ap.add_argument("--no-again", dest="again", action="store_false",
                     help="skip the ingest repeated after LOAD CSV (on a warm JVM)")
     ap.add_argument("--writers", type=lambda v: [int(x) for x in v.split(",")], default=[2, 1],
@@ -474,24 +482,30 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 urls = {typ: csv_url(store, server.import_dir, path) for typ, path in csvs.items()}
                 print(f"<!-- LOAD CSV reads {urls} -->")
-                jvm_before = proc_peak_rss_mib(server.pid) if server.pid else 0.0
-                cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
-                for typ in COLUMNS:
-                    auto(store, LOAD_CSV[typ], url=urls[typ])
-                dt = time.perf_counter() - t
-                cpu_text = _cpu(0.0, proc_cpu_seconds(server.pid) - cpu, server.pid)
-                loaded = {typ: count_rels(store, typ) for typ in COLUMNS}
-                if loaded != exported:
-                    print(f"<!-- LOAD CSV counts differ: {loaded} vs {exported} -->")
-                n = sum(exported.values())
-                results.append(["Neo4j LOAD CSV, same rows, IN TRANSACTIONS OF 10000", n, dt,
-                                _rate(n, dt), f"JVM VmHWM {jvm_before:,.0f} → "
-                                f"{proc_peak_rss_mib(server.pid or 0):,.0f}", cpu_text])
-                if args.again:
-                    # The first ingest runs on a JVM that has only seen the small bundle;
-                    # LOAD CSV runs last, on the warmest one. The same ingest once more,
-                    # after LOAD CSV, shows how much of a gap is the JVM warming up.
-                    ingest_big(args.writers[0], ", again after LOAD CSV")
+                for rnd in range(1, args.rounds + 1):
+                    note = "" if rnd == 1 else f", round {rnd}"
+                    if rnd > 1:  # the store holds the last ingest: keep its nodes only
+                        for typ in COLUMNS:
+                            delete_rels(store, typ)
+                    jvm_before = proc_peak_rss_mib(server.pid) if server.pid else 0.0
+                    cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
+                    for typ in COLUMNS:
+                        auto(store, LOAD_CSV[typ], url=urls[typ])
+                    dt = time.perf_counter() - t
+                    cpu_text = _cpu(0.0, proc_cpu_seconds(server.pid) - cpu, server.pid)
+                    loaded = {typ: count_rels(store, typ) for typ in COLUMNS}
+                    if loaded != exported:
+                        print(f"<!-- LOAD CSV counts differ: {loaded} vs {exported} -->")
+                    n = sum(exported.values())
+                    results.append([f"Neo4j LOAD CSV, same rows, IN TRANSACTIONS OF 10000{note}",
+                                    n, dt, _rate(n, dt), f"JVM VmHWM {jvm_before:,.0f} → "
+                                    f"{proc_peak_rss_mib(server.pid or 0):,.0f}", cpu_text])
+                    if args.again or rnd > 1:
+                        # The first ingest runs on a JVM that has only seen the small
+                        # bundle; LOAD CSV on a warmer one. The same ingest once more,
+                        # after LOAD CSV, shows how much of a gap is the JVM warming up;
+                        # more rounds alternate the two on an ever warmer JVM.
+                        ingest_big(args.writers[0], f", again after LOAD CSV{note}")
             neo = first.result
             if server.pid is None:  # an external server is left empty; ours is discarded
                 store.wipe()
