@@ -635,7 +635,7 @@ def _rel_statement(typ: str, columns: _Columns, *, new: bool = False) -> str:
 
     ``new``: the caller promises that none of the ids is stored (``Store.prepare``), so
     the statement creates each relationship without first seeking its id in the index
-    (a sixth of the database's work for transfers and calls, ``docs/performance.md``).
+    (measured in ``docs/performance.md``, Ingest, seventh pass).
     Endpoints are checked and bad rows come back exactly as in the merge.
     """
     fields = _Fields(columns, REL_DEFAULT_LISTS)
