@@ -634,30 +634,22 @@ def _rel_statement(typ: str, columns: _Columns, *, new: bool = False) -> str:
     keeps its endpoints, unchanged rows are not written.
 
     ``new``: the caller promises that none of the ids is stored (``Store.prepare``), so
-    the statement creates each relationship without first seeking its id in the index
-    (measured in ``docs/performance.md``, Ingest, seventh pass).
-    Endpoints are checked and bad rows come back exactly as in the merge.
+    the statement skips seeking each id in the index and creates every row whose
+    endpoints are right (measured in ``docs/performance.md``, Ingest, seventh pass);
+    bad rows come back exactly as in the merge.
     """
     fields = _Fields(columns, REL_DEFAULT_LISTS)
-    if new:
-        return (
-            "UNWIND range(0, size($id) - 1) AS i WITH i, $id[i] AS rid, $start[i] AS s, "
-            "$end[i] AS e "
-            f"OPTIONAL MATCH (a:{ENTITY_LABEL} {{id: s}}) {_seek('a', ENTITY_LABEL)} "
-            f"OPTIONAL MATCH (b:{ENTITY_LABEL} {{id: e}}) {_seek('b', ENTITY_LABEL)} "
-            "WITH i, rid, s, e, a, b, a IS NOT NULL AND b IS NOT NULL "
-            "AND any(l IN labels(a) WHERE l IN $starts) "
-            "AND any(l IN labels(b) WHERE l IN $ends) AS fresh "
-            "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END | "
-            f"CREATE (a)-[x:{typ} {{id: rid}}]->(b) SET {fields.sets('x', fresh=True)}) "
-            "RETURN sum(CASE WHEN fresh THEN 1 ELSE 0 END) AS created, 0 AS unchanged, "
-            "collect(CASE WHEN NOT fresh THEN [rid, s, e, labels(a), labels(b)] END) AS bad"
+    if new:  # nothing to find: no relationship exists, so none changes
+        lookup = "WITH i, rid, s, e, null AS old, false AS changed "
+    else:
+        lookup = (
+            f"OPTIONAL MATCH ()-[old:{typ} {{id: rid}}]->() {_seek('old', typ)} "
+            f"WITH i, rid, s, e, old, old IS NOT NULL AND {fields.differs('old')} AS changed "
         )
     return (
         "UNWIND range(0, size($id) - 1) AS i WITH i, $id[i] AS rid, $start[i] AS s, "
         "$end[i] AS e "
-        f"OPTIONAL MATCH ()-[old:{typ} {{id: rid}}]->() {_seek('old', typ)} "
-        f"WITH i, rid, s, e, old, old IS NOT NULL AND {fields.differs('old')} AS changed "
+        f"{lookup}"
         f"OPTIONAL MATCH (a:{ENTITY_LABEL} {{id: s}}) {_seek('a', ENTITY_LABEL)} "
         "WHERE old IS NULL "
         f"OPTIONAL MATCH (b:{ENTITY_LABEL} {{id: e}}) {_seek('b', ENTITY_LABEL)} "
