@@ -18,10 +18,14 @@ transfer and call rows) and measures, in the same run:
 4. Neo4j's own ``LOAD CSV ... CALL { ... } IN TRANSACTIONS OF 10000 ROWS`` with
    the same MERGE semantics, on the same normalised relationships (exported from
    the store after step 1, untimed), into a store that already holds the nodes;
+   twice: the rows in the bundle's order (time order, the order the ingest reads
+   them in), then sorted by relationship id (``ORDERS``: LOAD CSV is faster on
+   rows sorted by the id it merges on);
 5. the project's own write path (``Store.prepare`` / ``write_prepared`` through the
    loader's write-behind, 5,000-row batches, per writer count) on exactly LOAD
-   CSV's input file: the database-side cost of the project's statements without
-   the parsing and normalisation of the raw bundle;
+   CSV's input files (bundle order; then id order once): the database-side cost
+   of the project's statements without the parsing and normalisation of the raw
+   bundle;
 6. the first ingest once more, after LOAD CSV (``--no-again`` skips it): the first
    ingests run on a JVM that has only seen the small bundle, LOAD CSV on the warmest
    one, and a long-running server is warm. ``--rounds N`` repeats LOAD CSV and this
@@ -228,8 +232,18 @@ def ingest_child(kind: str, target: str, bundle: str, instrument: bool,
 
 
 # -- export, one row per transaction, LOAD CSV ---------------------------------------
-def export_rels(store: Neo4jStore, typ: str, path: Path) -> int:
-    """Write the stored ``typ`` relationships to ``path`` (CSV, ``COLUMNS[typ]``)."""
+#: Orders of LOAD CSV's input, and the ``ORDER BY`` that gives each. The synthetic
+#: bundle's transfer and call files are in time order (a bank statement, a CDR), so
+#: ``bundle`` is the order the ingest reads the rows in (ties broken by id). ``id`` is
+#: sorted by relationship id: every MERGE then seeks and inserts next to the one before
+#: it in the id index, which LOAD CSV gains from (``docs/performance.md``, Ingest,
+#: eighth pass), but a streaming ingest cannot have, as a call's id is a digest of its row.
+ORDERS = {"bundle": "r.at, r.id", "id": "r.id"}
+
+
+def export_rels(store: Neo4jStore, typ: str, path: Path, order: str = "bundle") -> int:
+    """Write the stored ``typ`` relationships to ``path`` (CSV, ``COLUMNS[typ]``), in
+    ``ORDERS[order]``."""
     cols = COLUMNS[typ]
     n = 0
     with store._driver.session(database=store.database) as session, \
@@ -238,7 +252,7 @@ def export_rels(store: Neo4jStore, typ: str, path: Path) -> int:
         w.writerow(cols)
         result = session.run(
             f"MATCH (a)-[r:{typ}]->(b) RETURN r.id AS id, a.id AS start, b.id AS end, "
-            "properties(r) AS p ORDER BY id"
+            f"properties(r) AS p ORDER BY {ORDERS[order]}"
         )
         for rec in result:
             p = dict(rec["p"])
@@ -433,33 +447,36 @@ def main(argv: list[str] | None = None) -> int:
                     memory.append(["Neo4j", args.scale, b.result["rows"], _done(b.result),
                                    b.base_rss_mib, b.peak_rss_mib])
 
-            # Export the stored relationships (untimed), then remove them.
-            csvs: dict[str, Path] = {}
+            # Export the stored relationships (untimed), in each order, then remove them.
+            csvs: dict[str, dict[str, Path]] = {order: {} for order in ORDERS}
             exported: dict[str, int] = {}
             export_dir = server.import_dir or work
             for typ in COLUMNS:
-                csvs[typ] = export_dir / f"bench-{typ.lower()}.csv"
-                exported[typ] = export_rels(store, typ, csvs[typ])
+                for order in ORDERS:
+                    csvs[order][typ] = export_dir / f"bench-{typ.lower()}-{order}.csv"
+                    exported[typ] = export_rels(store, typ, csvs[order][typ], order)
                 delete_rels(store, typ)
 
-            # One row per transaction, Neo4j, on the first transfer rows.
-            # The project's write path on the same normalised rows as LOAD CSV below.
+            # The project's write path on the same normalised rows as LOAD CSV below: per
+            # writer count in the bundle's order, and once in id order.
             n = sum(exported.values())
-            for w in args.writers:
+            for w, order in [(w, "bundle") for w in args.writers] + [(args.writers[0], "id")]:
                 cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
                 own = own_cpu_seconds()
-                written = store_writes(store, csvs, writers=w)
+                written = store_writes(store, csvs[order], writers=w)
                 dt = time.perf_counter() - t
                 cpu_text = _cpu(own_cpu_seconds() - own, proc_cpu_seconds(server.pid) - cpu,
                                 server.pid)
                 assert written == n, (written, n)
                 results.append([f"project store writes, {_writers(w)} (Store.prepare/"
                                 "write_prepared, 5,000-row batches, write-behind), same "
-                                "normalised rows as LOAD CSV", n, dt, _rate(n, dt), "-", cpu_text])
+                                f"normalised rows as LOAD CSV, {order} order", n, dt,
+                                _rate(n, dt), "-", cpu_text])
                 for typ in COLUMNS:
                     delete_rels(store, typ)
 
-            sample = list(read_rels(csvs["TRANSFERRED"], "TRANSFERRED", args.one_row))
+            # One row per transaction, Neo4j, on the first transfer rows.
+            sample = list(read_rels(csvs["bundle"]["TRANSFERRED"], "TRANSFERRED", args.one_row))
             dt = one_row_per_tx(store, sample)
             results.append([f"one row per transaction, Neo4j (first {len(sample):,} transfers, "
                             "extrapolated)", len(sample), dt, _rate(len(sample), dt), "-", "-"])
@@ -476,30 +493,33 @@ def main(argv: list[str] | None = None) -> int:
                                 "transfers, extrapolated)", len(sample), dt,
                                 _rate(len(sample), dt), "-", "-"])
 
-            # LOAD CSV with the same MERGE semantics, into the store that has the nodes.
+            # LOAD CSV with the same MERGE semantics, into the store that has the nodes:
+            # the rows in the bundle's order (as the ingest reads them), then sorted by id.
             if server.import_dir is None:
                 print("<!-- external Neo4j: LOAD CSV skipped (its import dir is unknown) -->")
             else:
-                urls = {typ: csv_url(store, server.import_dir, path) for typ, path in csvs.items()}
+                urls = {order: {typ: csv_url(store, server.import_dir, path)
+                                for typ, path in paths.items()} for order, paths in csvs.items()}
                 print(f"<!-- LOAD CSV reads {urls} -->")
                 for rnd in range(1, args.rounds + 1):
                     note = "" if rnd == 1 else f", round {rnd}"
-                    if rnd > 1:  # the store holds the last ingest: keep its nodes only
+                    for order in ORDERS:
+                        # the store holds the last ingest or LOAD CSV: keep its nodes only
                         for typ in COLUMNS:
                             delete_rels(store, typ)
-                    jvm_before = proc_peak_rss_mib(server.pid) if server.pid else 0.0
-                    cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
-                    for typ in COLUMNS:
-                        auto(store, LOAD_CSV[typ], url=urls[typ])
-                    dt = time.perf_counter() - t
-                    cpu_text = _cpu(0.0, proc_cpu_seconds(server.pid) - cpu, server.pid)
-                    loaded = {typ: count_rels(store, typ) for typ in COLUMNS}
-                    if loaded != exported:
-                        print(f"<!-- LOAD CSV counts differ: {loaded} vs {exported} -->")
-                    n = sum(exported.values())
-                    results.append([f"Neo4j LOAD CSV, same rows, IN TRANSACTIONS OF 10000{note}",
-                                    n, dt, _rate(n, dt), f"JVM VmHWM {jvm_before:,.0f} → "
-                                    f"{proc_peak_rss_mib(server.pid or 0):,.0f}", cpu_text])
+                        jvm_before = proc_peak_rss_mib(server.pid) if server.pid else 0.0
+                        cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
+                        for typ in COLUMNS:
+                            auto(store, LOAD_CSV[typ], url=urls[order][typ])
+                        dt = time.perf_counter() - t
+                        cpu_text = _cpu(0.0, proc_cpu_seconds(server.pid) - cpu, server.pid)
+                        loaded = {typ: count_rels(store, typ) for typ in COLUMNS}
+                        if loaded != exported:
+                            print(f"<!-- LOAD CSV counts differ: {loaded} vs {exported} -->")
+                        results.append([f"Neo4j LOAD CSV, same rows, {order} order, IN "
+                                        f"TRANSACTIONS OF 10000{note}", n, dt, _rate(n, dt),
+                                        f"JVM VmHWM {jvm_before:,.0f} → "
+                                        f"{proc_peak_rss_mib(server.pid or 0):,.0f}", cpu_text])
                     if args.again or rnd > 1:
                         # The first ingest runs on a JVM that has only seen the small
                         # bundle; LOAD CSV on a warmer one. The same ingest once more,
