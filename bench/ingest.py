@@ -452,9 +452,12 @@ def main(argv: list[str] | None = None) -> int:
             exported: dict[str, int] = {}
             export_dir = server.import_dir or work
             for typ in COLUMNS:
+                counts = set()
                 for order in ORDERS:
                     csvs[order][typ] = export_dir / f"bench-{typ.lower()}-{order}.csv"
-                    exported[typ] = export_rels(store, typ, csvs[order][typ], order)
+                    counts.add(export_rels(store, typ, csvs[order][typ], order))
+                assert len(counts) == 1, (typ, counts)  # the same rows in each order
+                exported[typ] = counts.pop()
                 delete_rels(store, typ)
 
             # The project's write path on the same normalised rows as LOAD CSV below: per
