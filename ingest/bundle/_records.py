@@ -254,7 +254,12 @@ def _accept(rows: Rows, reject: Reject, fn: Callable[[int, dict[str, str]], RelR
     return accepted
 
 
-#: The id a transfer without ``transfer_id`` gets, after ``<bundle>:``.
+def _derived_transfer_id(digest: str, n: int) -> str:
+    """The key of a transfer without ``transfer_id``: the row's digest and occurrence."""
+    return f"tx:{digest}:{n}"
+
+
+#: Every key :func:`_derived_transfer_id` makes, and no other.
 _DERIVED_TRANSFER_ID = re.compile(r"tx:[0-9a-f]{16}:[0-9]+")
 
 
@@ -298,7 +303,7 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
             # No id in the export: derive one from the row and its occurrence, so a rerun
             # finds it again and two identical rows stay two transfers.
             digest, n = occ.next(line)
-            rid = f"{ctx.bundle}:tx:{digest}:{n}"
+            rid = ctx.sid(_derived_transfer_id(digest, n))
             occ.taken(digest)
         else:
             if tid in earlier or tid in this_chunk:
