@@ -289,6 +289,12 @@ class Store(abc.ABC):
         """Delete everything (tests, admin)."""
 
     @abc.abstractmethod
+    def delete_nodes(self, ids: Sequence[str], *, labels: Iterable[str]) -> int:
+        """Delete the nodes of ``ids`` that carry one of ``labels``, with their
+        relationships, in one transaction; returns how many went (used to move
+        Propam's flags out of the investigation graph, ``graph_api.web.flags.migrate``)."""
+
+    @abc.abstractmethod
     def check(self) -> dict[str, str]:
         """Reachability and identity of the store, for ``telusur store check``."""
 

@@ -17,12 +17,10 @@ import queries
 from graph_api.store import Store
 from graph_api.web import ranking
 from graph_api.web.cache import GenerationCache
-from graph_api.web.flags import flag_ids as _flag_ids
 from graph_api.web.masking import Victims, victims
 from queries._types import RingSummary
 
 RINGS: Hashable = ("rings",)
-FLAG_IDS: Hashable = ("flag-ids",)
 VICTIMS: Hashable = ("victims",)
 #: rings ranked together, their neighbourhoods extracted at once (:func:`batches`)
 BATCH = 16
@@ -75,11 +73,6 @@ def rank_group(
 def rings(store: Store) -> tuple[RingSummary, ...]:
     """Every ring with its number of members (``queries.rings``)."""
     return tuple(queries.rings(store))
-
-
-def flag_ids(store: Store) -> frozenset[str]:
-    """Ids of every Propam flag (what non-Propam responses must never mention)."""
-    return frozenset(_flag_ids(store))
 
 
 def victim_set(store: Store) -> Victims:

@@ -1,8 +1,15 @@
-"""Propam flags: ``Flag`` nodes with ``FLAGS`` -> Official, with a status history.
+"""Propam flags, kept in a store of their own: the investigation graph never holds them.
 
-The history is kept on the node as ``x_history`` (a list of JSON strings, one
-per change: status, by, at, note) until the model declares a ``history``
-property; every change also lands in the audit trail through its request.
+A flag is a ``Flag`` node with ``FLAGS`` -> ``Official`` (``graph-model.md``), written to
+the *Propam store* (``TELUSUR_PROPAM_STORE``, by default an embedded store in
+``<state dir>/propam``), never to the store that investigators, analysts and their
+Cypher console read. That is the compartment: no count, truncation, id, error, label
+list or console spelling over the investigation graph can show a flag, because there is
+none there to show (``docs/security.md``, "Propam compartment"). In the Propam store the
+official is a stub node (id and label only) so that the model's pattern holds there too.
+
+The history is kept on the node as ``x_history`` (a list of JSON strings, one per change:
+status, by, at, note); every change also lands in Propam's audit trail through its request.
 Status moves only forwards: open -> under_review -> substantiated | cleared.
 """
 
@@ -15,7 +22,8 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
-from graph_api.errors import InputError, NotFound
+from graph_api.errors import ConfigError, InputError, NotFound
+from graph_api.model import PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
 from graph_api.rows import NodeRow
 from graph_api.store import EmbeddedStore, Neo4jStore, Store
 
@@ -69,26 +77,40 @@ def _view(node: NodeRow, official: str) -> FlagView:
     }
 
 
-def _official_of(store: Store, flag_id: str) -> str | None:
-    for nb in store.neighbours(flag_id, types=["FLAGS"], direction="out"):
-        return nb["node"]["id"]
-    return None
+def _flag_node(fid: str, props: dict[str, Any]) -> NodeRow:
+    return {"id": fid, "labels": ["Flag"], "props": props}
 
 
-def create_flag(
-    store: Store, *, official_id: str, reason: str, evidence: str | None, by: str
-) -> FlagView:
-    """Flag an official; :class:`NotFound` if ``official_id`` is not an Official."""
-    official = store.get_node(official_id)
-    if official is None or "Official" not in official["labels"]:
-        raise NotFound(f"no official {official_id!r}")
-    now = _now()
-    fid = PREFIX + uuid.uuid4().hex
-    change: Change = {"status": "open", "by": by, "at": now, "note": None}
-    node: NodeRow = {
-        "id": fid,
-        "labels": ["Flag"],
-        "props": {
+def _flags_rel(fid: str, official_id: str) -> Any:
+    return {
+        "id": f"{fid}:flags",
+        "type": "FLAGS",
+        "start": fid,
+        "end": official_id,
+        "props": {"sources": ["propam"]},
+    }
+
+
+class FlagBook:
+    """Propam's flags in ``store`` (the Propam store); ``graph`` is the investigation
+    store, read only to check that a flagged official exists there."""
+
+    def __init__(self, store: Store, graph: Store | None = None) -> None:
+        self.store = store
+        self.graph = graph
+
+    def create(
+        self, *, official_id: str, reason: str, evidence: str | None, by: str
+    ) -> FlagView:
+        """Flag an official; :class:`NotFound` if ``official_id`` is not an Official."""
+        graph = self.graph if self.graph is not None else self.store
+        official = graph.get_node(official_id)
+        if official is None or "Official" not in official["labels"]:
+            raise NotFound(f"no official {official_id!r}")
+        now = _now()
+        fid = PREFIX + uuid.uuid4().hex
+        change: Change = {"status": "open", "by": by, "at": now, "note": None}
+        props: dict[str, Any] = {
             "status": "open",
             "reason": reason,
             "evidence": evidence,
@@ -97,53 +119,75 @@ def create_flag(
             "updated_at": now,
             "sources": ["propam"],
             HISTORY: [json.dumps(change, sort_keys=True)],
-        },
-    }
-    store.upsert(
-        [node],
-        [
-            {
-                "id": f"{fid}:flags",
-                "type": "FLAGS",
-                "start": fid,
-                "end": official_id,
-                "props": {"sources": ["propam"]},
+        }
+        stub: NodeRow = {"id": official_id, "labels": sorted(official["labels"]), "props": {}}
+        self.store.upsert([stub, _flag_node(fid, props)], [_flags_rel(fid, official_id)])
+        return self.get(fid)
+
+    def get(self, flag_id: str) -> FlagView:
+        node = self.store.get_node(flag_id)
+        if node is None or "Flag" not in node["labels"]:
+            raise NotFound(f"no flag {flag_id!r}")
+        official = next(
+            (
+                nb["node"]["id"]
+                for nb in self.store.neighbours(flag_id, types=["FLAGS"], direction="out")
+            ),
+            "",
+        )
+        return _view(node, official)
+
+    def ids(self) -> list[str]:
+        """Ids of every flag, sorted."""
+        return flag_ids(self.store)
+
+    def list(self, *, status: str | None = None, official_id: str | None = None) -> list[FlagView]:
+        """Every flag, newest first (then by id), optionally by status or official."""
+        out = [
+            f
+            for f in (self.get(fid) for fid in self.ids())
+            if (status is None or f["status"] == status)
+            and (official_id is None or f["official_id"] == official_id)
+        ]
+        out.sort(key=lambda f: (f["created_at"], f["id"]), reverse=True)
+        return out
+
+    def change_status(
+        self,
+        flag_id: str,
+        *,
+        status: str,
+        by: str,
+        note: str | None = None,
+        lock: AbstractContextManager[Any] = _LOCK,
+    ) -> FlagView:
+        """Move a flag to ``status`` (only the allowed next steps) and record who and when.
+
+        The read, check and write happen under ``lock``: the service passes one held
+        across its worker processes, so two changes never both start from the same state.
+        """
+        with lock:
+            current = self.get(flag_id)
+            allowed = NEXT.get(current["status"], ())
+            if status not in allowed:
+                raise InputError(
+                    f"a flag that is {current['status']} can move to "
+                    f"{' or '.join(allowed) or 'nothing (final)'}, not {status}"
+                )
+            now = _now()
+            change: Change = {"status": status, "by": by, "at": now, "note": note}
+            history = [json.dumps(c, sort_keys=True) for c in current["history"]]
+            props: dict[str, Any] = {
+                "status": status,
+                "updated_at": now,
+                HISTORY: [*history, json.dumps(change, sort_keys=True)],
             }
-        ],
-    )
-    stored = store.get_node(fid)
-    assert stored is not None
-    return _view(stored, official_id)
-
-
-def get_flag(store: Store, flag_id: str) -> FlagView:
-    node = store.get_node(flag_id)
-    if node is None or "Flag" not in node["labels"]:
-        raise NotFound(f"no flag {flag_id!r}")
-    return _view(node, _official_of(store, flag_id) or "")
-
-
-def list_flags(
-    store: Store, *, status: str | None = None, official_id: str | None = None
-) -> list[FlagView]:
-    """Every flag, newest first (then by id), optionally by status or official."""
-    out = [get_flag(store, fid) for fid in flag_ids(store)]
-    out = [
-        f
-        for f in out
-        if (status is None or f["status"] == status)
-        and (official_id is None or f["official_id"] == official_id)
-    ]
-    out.sort(key=lambda f: (f["created_at"], f["id"]), reverse=True)
-    return out
+            self.store.upsert([_flag_node(flag_id, props)])
+        return self.get(flag_id)
 
 
 def flag_ids(store: Store) -> list[str]:
-    """Ids of every Flag node (what non-Propam responses must never mention).
-
-    A whole-graph scan on the embedded store; the API keeps the answer until the
-    graph changes (:meth:`graph_api.web.deps.Ctx.flag_ids`).
-    """
+    """Ids of every Flag node in ``store``, sorted."""
     if isinstance(store, Neo4jStore):
         return [r["id"] for r in store.run("MATCH (f:Flag) RETURN f.id AS id ORDER BY id")]
     if isinstance(store, EmbeddedStore):
@@ -152,35 +196,58 @@ def flag_ids(store: Store) -> list[str]:
     raise InputError(f"flags are not supported on the {type(store).__name__} store")
 
 
-def change_status(
-    store: Store,
-    flag_id: str,
-    *,
-    status: str,
-    by: str,
-    note: str | None = None,
-    lock: AbstractContextManager[Any] = _LOCK,
-) -> FlagView:
-    """Move a flag to ``status`` (only the allowed next steps) and record who and when.
+def same_store(graph_uri: str, propam_uri: str) -> bool:
+    """True when two store URIs name the same store (then the compartment would be gone)."""
 
-    The read, check and write happen under ``lock``: the service passes one held
-    across its worker processes, so two changes never both start from the same state.
-    """
-    with lock:
-        current = get_flag(store, flag_id)
-        allowed = NEXT.get(current["status"], ())
-        if status not in allowed:
-            raise InputError(
-                f"a flag that is {current['status']} can move to "
-                f"{' or '.join(allowed) or 'nothing (final)'}, not {status}"
-            )
-        now = _now()
-        change: Change = {"status": status, "by": by, "at": now, "note": note}
-        history = [json.dumps(c, sort_keys=True) for c in current["history"]]
-        props: dict[str, Any] = {
-            "status": status,
-            "updated_at": now,
-            HISTORY: [*history, json.dumps(change, sort_keys=True)],
-        }
-        store.upsert([{"id": flag_id, "labels": ["Flag"], "props": props}])
-    return get_flag(store, flag_id)
+    def norm(uri: str) -> str:
+        if uri.startswith("embedded:"):
+            from pathlib import Path
+
+            return "embedded:" + str(Path(uri[len("embedded:") :]).resolve())
+        return uri.rstrip("/")
+
+    return norm(graph_uri) == norm(propam_uri)
+
+
+def check_separate(graph_uri: str, propam_uri: str) -> None:
+    """:class:`ConfigError` unless the Propam store is another store than the graph's."""
+    if same_store(graph_uri, propam_uri):
+        raise ConfigError(
+            "TELUSUR_PROPAM_STORE must name another store than the investigation store "
+            f"({graph_uri}): Propam's flags would be readable by every role"
+        )
+
+
+def legacy_flags(graph: Store) -> int:
+    """How many Propam-only nodes the investigation store still holds (written there by
+    versions before the Propam store); the service refuses to start while any remain."""
+    counts = graph.counts()
+    return sum(counts["nodes"].get(label, 0) for label in PROPAM_ONLY_LABELS) + sum(
+        counts["relationships"].get(t, 0) for t in PROPAM_ONLY_TYPES
+    )
+
+
+def migrate(graph: Store, propam: Store) -> int:
+    """Move flags that older versions wrote into the investigation graph to the Propam
+    store, then delete them from the graph. Copy first, delete second: a run that stops
+    half way is completed by running it again. Returns the number of flags moved."""
+    ids = flag_ids(graph)
+    for fid in ids:
+        node = graph.get_node(fid)
+        if node is None:
+            continue
+        official = next(
+            (nb["node"]["id"] for nb in graph.neighbours(fid, types=["FLAGS"], direction="out")),
+            None,
+        )
+        props = {k: v for k, v in node["props"].items() if not k.startswith("x_")}
+        props[HISTORY] = node["props"].get("x_history") or node["props"].get(HISTORY) or []
+        rows = [_flag_node(fid, props)]
+        rels = []
+        stub = graph.get_node(official) if official is not None else None
+        if official is not None and stub is not None:
+            rows.insert(0, {"id": official, "labels": sorted(stub["labels"]), "props": {}})
+            rels.append(_flags_rel(fid, official))
+        propam.upsert(rows, rels)
+    graph.delete_nodes(ids, labels=PROPAM_ONLY_LABELS)
+    return len(ids)

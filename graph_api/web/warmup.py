@@ -16,7 +16,7 @@ generation:
   ``max_rings`` of them, in the ring list's order; the cache must keep room for the
   rest) a group of rings at a time (:func:`graph_api.web.derived.batches`: one
   extraction for the group, or a check that the group kept at the previous generation
-  still holds), then the flag ids and the victims, with the same keys, groups and
+  still holds), then the victims, with the same keys, groups and
   functions as the requests (:mod:`graph_api.web.derived`).
   While the generation stays the same it also ranks again, ahead of the requests,
   any ring whose "now" crossed a time boundary of its ranking
@@ -285,8 +285,6 @@ class Warmer:
             done += len(batch)
         # after the rankings: a request needs these first, and computes them itself
         # meanwhile, at the same time as the warm-up's rankings instead of before them
-        await self._on(store, lambda s: cache.get(s, gen, derived.FLAG_IDS,
-                                                  lambda: derived.flag_ids(s)))
         await self._on(store, lambda s: cache.get(s, gen, derived.VICTIMS,
                                                   lambda: derived.victim_set(s)))
         self._ring_ids = ring_ids

@@ -132,7 +132,14 @@ def test_flag_never_reaches_other_roles(api: Api, role: str) -> None:
     flag = _flag(api)
     api.patch(f"{P}/flags/{flag}", "propam", json={"status": "under_review"})
     seen = _crawl(api, "propam", ["t:O1"])
-    assert flag in seen[f"{P}/entities/t:O1/neighbourhood?hops=4&cap=1000"][1]  # propam sees it
+    assert flag in seen[f"{P}/flags"][1]  # propam sees it
+    # the flag lives in the Propam store: the investigation graph has no trace of it
+    assert flag not in seen[f"{P}/entities/t:O1/neighbourhood?hops=4&cap=1000"][1]
+    assert api.store.get_node(flag) is None
+    assert not {"Flag", "FLAGS"} & (
+        set(api.store.counts()["nodes"]) | set(api.store.counts()["relationships"])
+    ) or not (api.store.counts()["nodes"].get("Flag") or
+              api.store.counts()["relationships"].get("FLAGS"))
     ids = ["t:O1", "t:O2", "t:M1", "t:AG1", "t:K1", "t:R1", flag]
     for url, (status, body) in _crawl(api, role, ids).items():
         if url.startswith(f"{P}/audit"):

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query, Request, status
 
 import queries
 from graph_api.errors import NotFound
-from graph_api.web import flags
 from graph_api.web.deps import Cursor, Limit, PropamCtx
 from graph_api.web.routes._common import ALL, EntityId
 from graph_api.web.schemas import FlagCreate, FlagPublic, FlagUpdate, Page
@@ -40,7 +39,7 @@ def list_flags(
     cursor: Cursor = None,
 ) -> Any:
     """Flags, newest first."""
-    found = ctx.call(flags.list_flags, status=status, official_id=official_id)
+    found = ctx.flags(lambda book: book.list(status=status, official_id=official_id))
     return ctx.page(list(found), limit, cursor)
 
 
@@ -48,14 +47,14 @@ def list_flags(
 def create_flag(ctx: PropamCtx, body: FlagCreate, request: Request) -> Any:
     """Flag an official for internal review; the answer carries the new flag's ``id``."""
     request.state.audit_params = {"official_id": body.official_id}
-    made = ctx.call(
-        flags.create_flag,
-        official_id=body.official_id,
-        reason=body.reason,
-        evidence=body.evidence,
-        by=ctx.user.name,
+    made = ctx.flags(
+        lambda book: book.create(
+            official_id=body.official_id,
+            reason=body.reason,
+            evidence=body.evidence,
+            by=ctx.user.name,
+        )
     )
-    ctx.wrote()
     request.state.audit_params["flag_id"] = made["id"]
     return ctx.show(made, "flag")
 
@@ -63,20 +62,16 @@ def create_flag(ctx: PropamCtx, body: FlagCreate, request: Request) -> Any:
 @router.get("/flags/{id}", response_model=FlagPublic)
 def get_flag(ctx: PropamCtx, id: EntityId) -> Any:
     """One flag with its full status history."""
-    return ctx.show(ctx.call(flags.get_flag, id), "flag")
+    return ctx.show(ctx.flags(lambda book: book.get(id)), "flag")
 
 
 @router.patch("/flags/{id}", response_model=FlagPublic)
 def update_flag(ctx: PropamCtx, id: EntityId, body: FlagUpdate, request: Request) -> Any:
     """Move a flag on: open -> under_review -> substantiated | cleared (kept with who/when)."""
     request.state.audit_params = {"status": body.status}
-    changed = ctx.call(
-        flags.change_status,
-        id,
-        status=body.status,
-        by=ctx.user.name,
-        note=body.note,
-        lock=ctx.services.flag_lock,
+    changed = ctx.flags(
+        lambda book: book.change_status(
+            id, status=body.status, by=ctx.user.name, note=body.note, lock=ctx.services.flag_lock
+        )
     )
-    ctx.wrote()
     return ctx.show(changed, "flag")
