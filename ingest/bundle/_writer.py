@@ -38,7 +38,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from graph_api.rows import NodeRow, RelRow
@@ -328,6 +328,9 @@ class SyncedStore(Store):
 
     def wipe(self) -> None:
         self._sync().wipe()
+
+    def delete_nodes(self, ids: Sequence[str], *, labels: Iterable[str]) -> int:
+        return self._sync().delete_nodes(ids, labels=labels)
 
     def check(self) -> dict[str, str]:
         return self._sync().check()
