@@ -81,7 +81,8 @@ def _serve(store_uri: str, state: Path, secret: str,
     """The service in its own process, once ``/healthz`` answers; with the moment it was
     started (``time.monotonic()``)."""
     port = _free_port()
-    env = {**os.environ, "TELUSUR_SECRET": secret, "TELUSUR_STATE_DIR": str(state)}
+    env = {**os.environ, "TELUSUR_SECRET": secret, "TELUSUR_STATE_DIR": str(state),
+           "TELUSUR_AUDIT_KEY": os.environ.get("TELUSUR_AUDIT_KEY") or secrets.token_urlsafe(48)}
     log = (state / "serve.log").open("ab")
     started = time.monotonic()
     proc = subprocess.Popen(

@@ -21,7 +21,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
-REQUIRED_ENV = {"NEO4J_PASSWORD": "compose-test-password", "TELUSUR_SECRET": "compose-test-secret"}
+REQUIRED_ENV = {
+    "NEO4J_PASSWORD": "compose-test-password",
+    "TELUSUR_SECRET": "compose-test-secret",
+    "TELUSUR_AUDIT_KEY": "compose-test-audit-key",
+}
 
 
 def _compose_command() -> list[str] | None:

@@ -8,6 +8,7 @@ import sys
 
 from graph_api.cli import (  # noqa: F401  (registers commands)
     _analysis_cmds,
+    _audit_cmds,
     _data_cmds,
     _demo_cmd,
     _ingest_cmds,

@@ -77,6 +77,7 @@ def demo(
 
     settings = Settings(
         secret=secrets.token_urlsafe(48),
+        audit_key=secrets.token_urlsafe(48),  # the demo's trail dies with it
         store=f"embedded:{folder / 'store'}",
         state_dir=folder / "store",
     )

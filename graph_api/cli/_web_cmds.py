@@ -1,4 +1,4 @@
-"""``telusur serve``, ``telusur users ...`` and ``telusur audit ...``."""
+"""``telusur serve`` and ``telusur users ...`` (``telusur audit ...``: ``_audit_cmds``)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,12 @@ import typer
 
 from graph_api.cli._app import JsonOpt, StoreOpt, app
 from graph_api.errors import InputError
-from graph_api.web.audit import AuditLog
 from graph_api.web.security import ROLES
 from graph_api.web.settings import state_dir
 from graph_api.web.users import UserStore
 
 users_app = typer.Typer(help="Manage API users (argon2 password hashes).", no_args_is_help=True)
-audit_app = typer.Typer(help="Read and verify the audit trail.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
-app.add_typer(audit_app, name="audit")
 
 StateOpt = Annotated[
     str | None,
@@ -27,7 +24,7 @@ StateOpt = Annotated[
         "--state-dir",
         envvar="TELUSUR_STATE_DIR",
         show_envvar=True,
-        help="Folder of users.sqlite and audit.sqlite (default: next to the store)",
+        help="Folder of users.sqlite and the audit trails (default: next to the store)",
     ),
 ]
 
@@ -83,7 +80,8 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Run the HTTP API (OpenAPI at /api/docs). Needs TELUSUR_SECRET (32+ random chars)."""
+    """Run the HTTP API (OpenAPI at /api/docs). Needs TELUSUR_SECRET and TELUSUR_AUDIT_KEY
+    (32+ random characters each, different)."""
     import uvicorn
 
     from graph_api.web import Settings, create_app
@@ -119,6 +117,7 @@ def serve(
     os.environ.setdefault("TELUSUR_STATE_DIR", str(settings.state_dir))
     if settings.dev:
         os.environ["TELUSUR_SECRET"] = settings.secret
+        os.environ["TELUSUR_AUDIT_KEY"] = settings.audit_key  # one chain for all workers
     uvicorn.run(
         "graph_api.web.app:app_from_env",
         factory=True,
@@ -192,46 +191,3 @@ def users_passwd(name: str, store: StoreOpt = None, state: StateOpt = None) -> N
     finally:
         users.close()
     typer.echo(f"password changed for {name}")
-
-
-def _audit(store: str | None, state: str | None) -> AuditLog:
-    from pathlib import Path
-
-    path = Path(_state(store, state)) / "audit.sqlite"
-    if not path.exists():
-        raise InputError(f"no audit trail at {path}")
-    return AuditLog(path)
-
-
-@audit_app.command("verify")
-def audit_verify(store: StoreOpt = None, state: StateOpt = None, as_json: JsonOpt = False) -> None:
-    """Check the hash chain; exit 1 naming the first bad entry."""
-    log = _audit(store, state)
-    try:
-        verdict = log.verify()
-    finally:
-        log.close()
-    if as_json:
-        typer.echo(json.dumps(verdict.to_json(), indent=2))
-    elif verdict.ok:
-        typer.echo(f"ok: {verdict.entries} entries, head {verdict.head}")
-    else:
-        typer.echo(f"BROKEN at entry {verdict.first_bad}: {verdict.reason}")
-    if not verdict.ok:
-        raise typer.Exit(1)
-
-
-@audit_app.command("show")
-def audit_show(
-    store: StoreOpt = None,
-    state: StateOpt = None,
-    after: Annotated[int, typer.Option(help="Show entries after this seq")] = 0,
-    limit: Annotated[int, typer.Option(help="How many")] = 50,
-) -> None:
-    """Print audit entries as JSON lines."""
-    log = _audit(store, state)
-    try:
-        for e in log.entries(after=after, limit=limit):
-            typer.echo(json.dumps(e, ensure_ascii=False, sort_keys=True))
-    finally:
-        log.close()

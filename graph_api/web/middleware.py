@@ -3,7 +3,12 @@
 The response is held until its audit entry is written (committed, together with the
 entries of the requests finishing at the same moment: ``AuditLog`` group commit): a
 request whose entry cannot be written is answered 503, so no look at the data goes
-unrecorded.
+unrecorded. The entry goes to Propam's trail for Propam's requests and paths, to the
+main trail otherwise (``Services.trail``).
+
+An upload (``POST .../ingest``) is recorded twice: a ``"started"`` entry, committed
+before the app reads a byte of the body, and the usual entry when it ends, naming the
+first by its ``seq`` (``"started"``). A server killed in between leaves the first.
 """
 
 from __future__ import annotations
@@ -81,10 +86,16 @@ class GuardMiddleware:
         held: list[Message] = []
         status = 500
         too_large = False
+        started: dict[str, Any] | None = None
+        unrecorded = False
         if bad_chars:
             pass
         elif length is not None and (not length.isdigit() or int(length) > limit):
             too_large = True
+        elif scope.get("method") == "POST" and path.rstrip("/").endswith("/ingest") and (
+            (started := await self._started(scope, rid, headers)) is None
+        ):
+            unrecorded = True  # the upload's first entry could not be written: not run
         else:
             seen = 0
 
@@ -105,7 +116,11 @@ class GuardMiddleware:
                 await self.app(scope, limited, hold)
             except TooLarge:
                 too_large = True
-        if bad_chars:
+        if unrecorded:
+            start, body = _problem(503, "audit unavailable", "the request was not recorded", rid,
+                                   scope)
+            held = [start, {"type": "http.response.body", "body": body}]
+        elif bad_chars:
             start, body = _problem(400, "bad request", "control characters in the URL", rid, scope)
             held = [start, {"type": "http.response.body", "body": body}]
         elif too_large:
@@ -119,8 +134,12 @@ class GuardMiddleware:
             start_msg = start
         status = int(start_msg["status"])
         size = sum(len(m.get("body", b"")) for m in held if m["type"] == "http.response.body")
+        record = self._record(scope, rid, status, size)
+        if started is not None:
+            record["started"] = started["seq"]
+        state = scope.get("state", {})
         try:
-            await self.services.audit.append_async(self._record(scope, rid, status, size))
+            await self.services.trail(state.get("role"), path).append_async(record)
         except Exception:  # noqa: BLE001 - never answer without an audit entry
             log.exception("audit entry could not be written")
             start, body = _problem(503, "audit unavailable", "the request was not recorded", rid,
@@ -135,6 +154,23 @@ class GuardMiddleware:
         for m in held:
             await send(m)
 
+    async def _started(
+        self, scope: Scope, rid: str, headers: dict[bytes, bytes]
+    ) -> dict[str, Any] | None:
+        """The upload's first entry, committed before the app runs (``None`` when it could
+        not be written). Who asks is read from the bearer token here (its signature and
+        expiry checked); the final entry names the user the app authenticated."""
+        record = self._record(scope, rid, "started", 0)
+        auth = headers.get(b"authorization", b"").decode("latin-1")
+        scheme, _, token = auth.partition(" ")
+        claims = self.services.tokens.decode(token) if scheme.lower() == "bearer" else None
+        record["user"], record["role"] = (claims.user, claims.role) if claims else (None, None)
+        try:
+            return await self.services.trail(record["role"], scope["path"]).append_async(record)
+        except Exception:  # noqa: BLE001 - an upload never runs unrecorded
+            log.exception("audit entry could not be written")
+            return None
+
     def _headers(self, path: str, rid: str) -> list[tuple[bytes, bytes]]:
         """Security headers; a page that sets its own CSP or frame policy keeps it."""
         return [
@@ -147,7 +183,7 @@ class GuardMiddleware:
             (b"cross-origin-resource-policy", b"same-origin"),
         ]
 
-    def _record(self, scope: Scope, rid: str, status: int, size: int) -> dict[str, Any]:
+    def _record(self, scope: Scope, rid: str, status: int | str, size: int) -> dict[str, Any]:
         state = scope.get("state", {})
         route = scope.get("route")
         params: dict[str, Any] = {}

@@ -4,12 +4,13 @@ SQLite file shared by the worker processes of one service."""
 from __future__ import annotations
 
 import math
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
+
+from graph_api.files import private_sqlite
 
 
 class Limiter(Protocol):
@@ -62,7 +63,9 @@ class SharedRateLimiter:
         self._clock = clock
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db = private_sqlite(  # 0600: user names (graph_api.files)
+            path, check_same_thread=False, isolation_level=None, timeout=30
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute(

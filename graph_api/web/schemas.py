@@ -181,6 +181,11 @@ class AuditVerdict(BaseModel):
     first_bad: int | None
     reason: str | None
     head: str | None
+    #: false for an old chain of plain hashes (never ok)
+    keyed: bool = True
+    trail: str = "main"
+    #: the line to export (``telusur audit head``), when the trail verified
+    head_line: str | None = None
 
 
 class WarmRun(BaseModel):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from graph_api.errors import StoreUnavailable
 from graph_api.store import Store, open_store
-from graph_api.web.audit import AuditLog
+from graph_api.web.audit import AuditLog, open_trail, propam_activity
 from graph_api.web.cache import GenerationCache, GenerationReader
 from graph_api.web.locks import ProcessLock
 from graph_api.web.ratelimit import Limiter, RateLimiter, SharedRateLimiter
@@ -63,7 +63,10 @@ class Services:
     settings: Settings
     stores: StoreHolder
     users: UserStore
+    #: the main audit trail (admins read it)
     audit: AuditLog
+    #: Propam's audit trail: its role's requests and Propam paths (only Propam reads it)
+    propam_audit: AuditLog
     limiter: Limiter
     login_limiter: Limiter
     #: held while a Propam flag's status changes (across worker processes)
@@ -100,11 +103,15 @@ class Services:
                 return SharedRateLimiter(settings.limits_db, per_minute, name=name)
             return RateLimiter(per_minute)
 
+        key = settings.audit_key.encode()
         return cls(
             settings=settings,
             stores=StoreHolder(settings.store, store),
             users=UserStore(settings.users_db),
-            audit=AuditLog(settings.audit_db),
+            audit=open_trail(settings.audit_db, key=key, trail="main", dev=settings.dev),
+            propam_audit=open_trail(
+                settings.propam_audit_db, key=key, trail="propam", dev=settings.dev
+            ),
             limiter=limiter(settings.rate_per_minute, "user"),
             login_limiter=limiter(settings.login_per_minute, "login"),
             flag_lock=ProcessLock(settings.state_dir / "flags.lock"),
@@ -113,10 +120,15 @@ class Services:
             mask_key=hashlib.sha256(b"telusur-mask:" + settings.secret.encode()).digest(),
         )
 
+    def trail(self, role: str | None, path: str) -> AuditLog:
+        """Where a request of ``role`` for ``path`` is recorded."""
+        return self.propam_audit if propam_activity(role, path) else self.audit
+
     def close(self) -> None:
         self.stores.close()
         self.users.close()
         self.audit.close()
+        self.propam_audit.close()
         for lim in (self.limiter, self.login_limiter):
             if isinstance(lim, SharedRateLimiter):
                 lim.close()

@@ -38,14 +38,15 @@ PLACEHOLDERS = (
 )
 
 
-def weak_secret(value: str | None) -> str | None:
-    """Why ``value`` cannot be the JWT secret, or ``None`` when it can."""
+def weak_secret(value: str | None, name: str = "TELUSUR_SECRET") -> str | None:
+    """Why ``value`` cannot be the secret called ``name`` (the JWT secret, the audit
+    key), or ``None`` when it can."""
     if not value:
-        return "TELUSUR_SECRET is not set"
+        return f"{name} is not set"
     if len(value) < MIN_SECRET:
-        return f"TELUSUR_SECRET is shorter than {MIN_SECRET} characters"
+        return f"{name} is shorter than {MIN_SECRET} characters"
     if len(set(value)) < 8:
-        return "TELUSUR_SECRET looks like a placeholder"
+        return f"{name} looks like a placeholder"
     low = value.lower()
     found = [p for p in PLACEHOLDERS if p in low]
     if found:
@@ -57,7 +58,7 @@ def weak_secret(value: str | None) -> str | None:
             rest = rest.replace(p, "")
         rest = "".join(c for c in rest if c.isalnum())
         if len(rest) < MIN_SECRET or len(set(rest)) < 16:
-            return "TELUSUR_SECRET looks like a placeholder"
+            return f"{name} looks like a placeholder"
     return None
 
 
@@ -65,6 +66,9 @@ class Settings(BaseModel):
     """Everything the service is configured with (see docs/security.md)."""
 
     secret: str = Field(repr=False)
+    #: keys the audit trail's MACs (``TELUSUR_AUDIT_KEY``; not the JWT secret, and held by
+    #: none of the service's files)
+    audit_key: str = Field(default="", repr=False)
     dev: bool = False
     store: str = "embedded:./telusur-data"
     state_dir: Path = Path("./telusur-data")
@@ -102,6 +106,11 @@ class Settings(BaseModel):
         return self.state_dir / "audit.sqlite"
 
     @property
+    def propam_audit_db(self) -> Path:
+        """Propam's own audit trail (``graph_api.web.audit.propam_activity``)."""
+        return self.state_dir / "audit-propam.sqlite"
+
+    @property
     def limits_db(self) -> Path:
         return self.state_dir / "limits.sqlite"
 
@@ -123,9 +132,22 @@ class Settings(BaseModel):
                 "tokens die with this process. Never run like this in production.",
                 why,
             )
+        audit_key = env.get("TELUSUR_AUDIT_KEY", "")
+        why = audit_key_problem(audit_key, secret)
+        if why is not None:
+            if not dev:
+                raise ConfigError(why)
+            audit_key = secrets.token_urlsafe(48)
+            log.warning(
+                "DEVELOPMENT MODE: %s, generated a throw-away audit key; the audit trail "
+                "written now cannot be verified once this process ends (the next start "
+                "sets it aside). Never run like this in production.",
+                why,
+            )
         uri = store_uri(store, env)
         return cls(
             secret=secret,
+            audit_key=audit_key,
             dev=dev,
             store=uri,
             state_dir=state_dir(uri, env),
@@ -138,6 +160,21 @@ class Settings(BaseModel):
     def model_post_init(self, _context: object) -> None:
         if not self.dev and weak_secret(self.secret) is not None:
             raise ConfigError(f"{weak_secret(self.secret)}; set a random value of 32+ characters")
+        why = audit_key_problem(self.audit_key, self.secret)
+        if why is not None:
+            if not self.dev:
+                raise ConfigError(why)
+            self.audit_key = secrets.token_urlsafe(48)  # development: thrown away
+
+
+def audit_key_problem(key: str, secret: str) -> str | None:
+    """Why ``key`` cannot be the audit key (``TELUSUR_AUDIT_KEY``), or ``None``."""
+    why = weak_secret(key, "TELUSUR_AUDIT_KEY")
+    if why is not None:
+        return f"{why}; set a random value of 32+ characters, kept apart from the state folder"
+    if key == secret:
+        return "TELUSUR_AUDIT_KEY must not be TELUSUR_SECRET; set another random value"
+    return None
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph_api.errors import InputError, NotFound
+from graph_api.files import private_sqlite
 from graph_api.web.security import ROLES, hash_password, verify_password
 
 NAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
@@ -51,7 +52,8 @@ class UserStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        # 0600: password hashes (graph_api.files)
+        self._db = private_sqlite(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()

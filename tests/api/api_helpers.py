@@ -114,6 +114,7 @@ def build(store: Store) -> None:
 def settings(state: Path, **over: Any) -> Settings:
     base: dict[str, Any] = {
         "secret": secrets.token_urlsafe(48),
+        "audit_key": secrets.token_urlsafe(48),
         "store": f"embedded:{state / 'store'}",
         "state_dir": state,
         "rate_per_minute": 100_000,

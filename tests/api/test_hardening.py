@@ -28,11 +28,12 @@ def test_weak_secrets_refused(secret: str | None) -> None:
 def test_dev_mode_generates_a_secret(caplog: pytest.LogCaptureFixture) -> None:
     s = Settings.from_env({"TELUSUR_DEV": "1"})
     assert len(s.secret) >= 32 and "DEVELOPMENT MODE" in caplog.text
-    good = Settings.from_env({"TELUSUR_SECRET": "Qw9-vT3zL0pX7mRkA2sD5fG8hJ1nB4cE6yU"})
+    key = {"TELUSUR_AUDIT_KEY": "Zp4-hN8qW2sE6rT0yU3iO7pA1sD5fG9hJk"}
+    good = Settings.from_env({"TELUSUR_SECRET": "Qw9-vT3zL0pX7mRkA2sD5fG8hJ1nB4cE6yU", **key})
     assert not good.dev and good.state_dir == Path("telusur-data")
     # a random secret that holds a placeholder word by chance is not a placeholder
     lucky = "Qw9vT3zL0pX7mRkA2sD5fG8hJ1nB4cE6yUxxxKo_Zr" + "TeSt" + "mN8-bV5wQ2"
-    assert Settings.from_env({"TELUSUR_SECRET": lucky}).secret == lucky
+    assert Settings.from_env({"TELUSUR_SECRET": lucky, **key}).secret == lucky
 
 
 def test_security_headers_and_problems(embedded_api: Api) -> None:

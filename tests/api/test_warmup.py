@@ -402,6 +402,7 @@ def test_serve_logs_when_ready(tmp_path: Path) -> None:
     users.close()
     port = free_port()
     env = {**os.environ, "TELUSUR_SECRET": secrets.token_urlsafe(48),
+           "TELUSUR_AUDIT_KEY": secrets.token_urlsafe(48),
            "TELUSUR_STATE_DIR": str(tmp_path / "state"), "TELUSUR_WARM_INTERVAL": "0.5"}
     env.pop("TELUSUR_WORKERS", None)
     log = (tmp_path / "serve.log").open("wb")

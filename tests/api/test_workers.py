@@ -149,8 +149,9 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
     users.add("reskrim1", role="reskrim", password=PASSWORD)
     users.close()
     port = free_port()
+    audit_key = secrets.token_urlsafe(48)
     env = {**os.environ, "TELUSUR_SECRET": secrets.token_urlsafe(48),
-           "TELUSUR_STATE_DIR": str(tmp_path / "state")}
+           "TELUSUR_AUDIT_KEY": audit_key, "TELUSUR_STATE_DIR": str(tmp_path / "state")}
     env.pop("TELUSUR_WORKERS", None)
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(
@@ -186,7 +187,7 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
         log.close()
     log_text = (tmp_path / "serve.log").read_text()
     assert log_text.count("Started server process") == 2, log_text[-3000:]
-    audit = AuditLog(tmp_path / "state" / "audit.sqlite")
+    audit = AuditLog(tmp_path / "state" / "audit.sqlite", key=audit_key.encode())
     try:
         verdict = audit.verify()
         assert verdict.ok and verdict.entries >= 22, verdict

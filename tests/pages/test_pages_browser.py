@@ -50,6 +50,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     passwords = prepare_demo(folder, seed=2, scale=0.3)
     settings = Settings(
         secret="k3Yq-" + "9xT2mWv7LpQ4rZs8bNc1dF6gH0jK5uE3",
+        audit_key="aK7p-" + "4vR9nXw2LqZ8sB3mTc6dF1gH5jK0uE7",
         store=f"embedded:{folder / 'store'}",
         state_dir=folder / "store",
     )

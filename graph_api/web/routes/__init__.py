@@ -13,11 +13,12 @@ from graph_api.web.routes import (
     health,
     ingest,
     propam,
+    propam_audit,
     rings,
 )
 
 api_router = APIRouter()
-for _module in (auth, entities, graph, rings, propam, cypher, ingest, admin):
+for _module in (auth, entities, graph, rings, propam, propam_audit, cypher, ingest, admin):
     api_router.include_router(_module.router)
 api_router.include_router(admin.status_router)
 
