@@ -14,6 +14,28 @@ WORDS: Final[dict[str, tuple[str, str]]] = {
     "password": ("Kata sandi", "Password"),
     "login_failed": ("Nama pengguna atau kata sandi salah.", "Wrong user name or password."),
     "too_many": ("Terlalu banyak percobaan. Coba lagi nanti.", "Too many attempts. Try later."),
+    "slow_down": (
+        "Terlalu banyak permintaan. Coba lagi sebentar lagi.",
+        "Too many requests. Try again shortly.",
+    ),
+    "forbidden": (
+        "Peran Anda tidak dapat membuka halaman ini.",
+        "Your role cannot open this page.",
+    ),
+    "admin": ("Administrasi", "Administration"),
+    "service": ("Layanan", "Service"),
+    "store": ("Basis data", "Database"),
+    "ready": ("siap", "ready"),
+    "not_ready": ("belum siap", "not ready"),
+    "warmup": ("Penyiapan hasil analisis", "Warm-up of the analysis results"),
+    "admin_tasks": ("Tugas admin", "Admin tasks"),
+    "admin_users": ("Pengguna", "Users"),
+    "admin_ingest": ("Memuat bundel data", "Loading data bundles"),
+    "admin_audit": ("Jejak audit", "Audit trail"),
+    "admin_note": (
+        "Admin mengelola layanan dan tidak membaca data penyelidikan.",
+        "Admins run the service and do not read investigation data.",
+    ),
     "search": ("Cari", "Search"),
     "search_hint": (
         "Nama, NIK, NRP/NIP, nomor telepon atau nomor rekening",

@@ -13,9 +13,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 import queries
 from graph_api.errors import InputError, NotFound, StoreUnavailable
 from graph_api.pages._i18n import translator
+from graph_api.pages._rules import rule_for, start_page
 from graph_api.pages._session import (
     LANG_COOKIE,
     language,
+    limited,
+    over_tls,
     page_ctx,
     services_of,
     session_user,
@@ -25,6 +28,7 @@ from graph_api.pages._session import (
 from graph_api.pages._views import entity_view, graph_html, protector_rows, timeline_rows
 from graph_api.web import flags
 from graph_api.web.deps import Ctx
+from graph_api.web.ratelimit import sign_in_wait
 from graph_api.web.users import User
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +64,14 @@ def _render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLR
         },
     )
     if request.query_params.get("lang") in ("id", "en"):
-        resp.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", path="/")
+        resp.set_cookie(
+            LANG_COOKIE,
+            lang,
+            max_age=365 * 86400,
+            samesite="strict",
+            path="/",
+            secure=over_tls(request),
+        )
     return resp
 
 
@@ -76,10 +87,39 @@ def _same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host")
 
 
+def _too_many(request: Request) -> Response | None:
+    """The "slow down" page when this request's user is over the request limit."""
+    wait = limited(request)
+    if not wait:
+        return None
+    t = translator(language(request))
+    resp = _render(
+        request, "message.html.jinja", 429, title=t["error"], message=t["slow_down"], user=None
+    )
+    resp.headers["retry-after"] = str(int(wait))
+    return resp
+
+
+def _refused(request: Request, user: User) -> Response | None:
+    """The 403 (or, for Propam's pages, 404) page when ``user``'s role may not open the
+    page asked for (:mod:`graph_api.pages._rules`), else ``None``."""
+    route = request.scope.get("route")
+    status = rule_for(request.method, getattr(route, "path", "")).refuses(user.role)
+    if status is None:
+        return None
+    t = translator(language(request))
+    text = t["not_found"] if status == 404 else t["forbidden"]
+    return _render(request, "message.html.jinja", status, title=text, message=text, user=user)
+
+
 def _guarded(request: Request, user: User | None, page: str, work: Any) -> Response:
-    """Run ``work(ctx)``; sign-in, not-found and store errors become pages, never traces."""
+    """Run ``work(ctx)`` for a user whose role may open the page; sign-in, the request
+    limit, refusals, not-found and store errors become pages, never traces."""
     if user is None:
-        return _login_redirect()
+        return _too_many(request) or _login_redirect()
+    refused = _refused(request, user)
+    if refused is not None:
+        return refused
     t = translator(language(request))
     try:
         result: Response = work(page_ctx(request, user))
@@ -101,7 +141,10 @@ def _guarded(request: Request, user: User | None, page: str, work: Any) -> Respo
 
 @router.get("/")
 def home(request: Request) -> Response:
-    return RedirectResponse("/cari" if session_user(request) else "/masuk", status_code=303)
+    user = session_user(request)
+    if user is None:
+        return _too_many(request) or _login_redirect()
+    return RedirectResponse(start_page(user.role), status_code=303)
 
 
 @router.get("/masuk")
@@ -118,32 +161,60 @@ def login(
 ) -> Response:
     services = services_of(request)
     t = translator(language(request))
-    client = request.client.host if request.client else "?"
+    client = request.client.host if request.client else "-"
+    name = username[:40]
     if not _same_origin(request):
         return _render(
             request, "login.html.jinja", 403, title=t["login"], user=None, error=t["error"]
         )
-    if services.login_limiter.hit("page-login:" + client):
-        return _render(
+    request.state.audit_params = {"username": name}
+    # the API's budget (per address and per user name), shared with POST /auth/token
+    wait = sign_in_wait(services.login_limiter, client=client, name=name)
+    if wait:
+        refused = _render(
             request, "login.html.jinja", 429, title=t["login"], user=None, error=t["too_many"]
         )
-    request.state.audit_params = {"username": username[:100]}
-    user = services.users.authenticate(username, password)
+        refused.headers["retry-after"] = str(int(wait))
+        return refused
+    user = services.users.authenticate(name, password)
     if user is None:
         return _render(
             request, "login.html.jinja", 401, title=t["login"], user=None, error=t["login_failed"]
         )
     request.state.user, request.state.role = user.name, user.role
-    resp = RedirectResponse("/jaringan", status_code=303)
-    sign_in(resp, services, user)
+    resp = RedirectResponse(start_page(user.role), status_code=303)
+    sign_in(resp, request, user)
     return resp
 
 
 @router.post("/keluar")
-def logout() -> Response:
+def logout(request: Request) -> Response:
     resp = _login_redirect()
-    sign_out(resp)
+    sign_out(resp, request)
     return resp
+
+
+@router.get("/admin")
+def admin(request: Request) -> Response:
+    """What an admin administers: the service's state, and where users, bundles and the
+    audit trail are managed. No investigation data."""
+    user = session_user(request)
+
+    def work(ctx: Ctx) -> Response:
+        t = translator(language(request))
+        status = ctx.services.warmer.status()
+        kind = "embedded" if ctx.services.stores.uri.startswith("embedded:") else "neo4j"
+        return _render(
+            request,
+            "admin.html.jinja",
+            title=t["admin"],
+            user=user,
+            store_kind=kind,
+            ready=bool(status["ready"]),
+            state=str(status["state"]),
+        )
+
+    return _guarded(request, user, "admin", work)
 
 
 @router.get("/cari")

@@ -19,7 +19,13 @@ def services_of(request: Request) -> Services:
 
 
 def session_user(request: Request) -> User | None:
-    """The signed-in user, or ``None`` (no cookie, expired, disabled, role changed)."""
+    """The signed-in user, or ``None`` (no cookie, expired, disabled, role changed, or
+    over the request limit: then :func:`limited` says for how long).
+
+    Every page request of a signed-in user takes one request from the user's budget,
+    the same one as the API's (``rate_per_minute``, key ``user:NAME``), so the pages
+    are no way around the API's limit. Call it once per request.
+    """
     services = services_of(request)
     token = request.cookies.get(COOKIE)
     claims = decode_token(token, secret=services.settings.secret) if token else None
@@ -29,15 +35,40 @@ def session_user(request: Request) -> User | None:
     if user is None or user.disabled or user.version != claims.version or user.role != claims.role:
         return None
     request.state.user, request.state.role = user.name, user.role
+    wait = services.limiter.hit("user:" + user.name)
+    if wait:
+        request.state.page_wait = wait
+        return None
     return user
+
+
+def limited(request: Request) -> float:
+    """Seconds until :func:`session_user` admits this request's user again (0.0: not
+    limited)."""
+    return float(getattr(request.state, "page_wait", 0.0))
 
 
 def page_ctx(request: Request, user: User) -> Ctx:
     return Ctx(services_of(request), user, request, request_id(request))
 
 
-def sign_in(response: Response, services: Services, user: User) -> None:
-    s = services.settings
+def over_tls(request: Request) -> bool:
+    """Whether the browser reached the service over TLS: the request's own scheme, or,
+    behind a reverse proxy that terminates TLS, its ``X-Forwarded-Proto`` when the
+    request comes from an address of ``TELUSUR_TRUSTED_PROXIES`` (from anyone else
+    the header is ignored: a client could send it)."""
+    if request.url.scheme == "https":
+        return True
+    settings = services_of(request).settings
+    if request.client is None or not settings.trusts_proxy(request.client.host):
+        return False
+    forwarded = request.headers.get("x-forwarded-proto", "")
+    return forwarded.split(",")[0].strip().lower() == "https"
+
+
+def sign_in(response: Response, request: Request, user: User) -> None:
+    """Set the session cookie (``Secure`` when served over TLS, see :func:`over_tls`)."""
+    s = services_of(request).settings
     token = create_token(
         secret=s.secret,
         user=user.name,
@@ -52,12 +83,14 @@ def sign_in(response: Response, services: Services, user: User) -> None:
         httponly=True,
         samesite="strict",
         path="/",
-        secure=False,
+        secure=over_tls(request),
     )
 
 
-def sign_out(response: Response) -> None:
-    response.delete_cookie(COOKIE, path="/")
+def sign_out(response: Response, request: Request) -> None:
+    response.delete_cookie(
+        COOKIE, path="/", httponly=True, samesite="strict", secure=over_tls(request)
+    )
 
 
 def language(request: Request) -> str:

@@ -18,6 +18,18 @@ class Limiter(Protocol):
         """Take one token; 0.0 when allowed, else seconds until the next one."""
 
 
+def sign_in_wait(limiter: Limiter, *, client: str, name: str) -> float:
+    """Take one sign-in attempt from the budgets of the client's address and of the
+    user name asked for: 0.0 when allowed, else seconds to wait. The API
+    (``POST /auth/token``) and the pages (``POST /masuk``) share these budgets, so
+    neither is a way around the other's limit."""
+    for key in ("addr:" + client, "name:" + name):
+        wait = limiter.hit(key)
+        if wait:
+            return wait
+    return 0.0
+
+
 class RateLimiter:
     """Allow ``per_minute`` requests per key, with bursts up to the same number."""
 

@@ -10,9 +10,10 @@ import logging
 import os
 import secrets
 from collections.abc import Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from graph_api.errors import ConfigError
 from graph_api.store import store_uri
@@ -96,6 +97,11 @@ class Settings(BaseModel):
     #: worker processes serving this app (``telusur serve --workers``): with more than
     #: one the rate limits live in a file they share (``limits.sqlite``)
     workers: int = Field(default=1, ge=1)
+    #: addresses (or networks, ``10.0.0.0/8``) of reverse proxies whose
+    #: ``X-Forwarded-Proto`` is believed (``TELUSUR_TRUSTED_PROXIES``, comma separated):
+    #: behind a proxy that terminates TLS, the session cookie is then ``Secure``
+    trusted_proxies: list[str] = []
+    _proxies: tuple[IPv4Network | IPv6Network, ...] = PrivateAttr(default=())
 
     @property
     def users_db(self) -> Path:
@@ -152,6 +158,9 @@ class Settings(BaseModel):
             store=uri,
             state_dir=state_dir(uri, env),
             cors_origins=[o for o in env.get("TELUSUR_CORS_ORIGINS", "").split(",") if o],
+            trusted_proxies=[
+                p.strip() for p in env.get("TELUSUR_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ],
             workers=int(env.get("TELUSUR_WORKERS") or 1),
             warm_interval=_seconds(env, "TELUSUR_WARM_INTERVAL", 1.0),
             rank_concurrency=int(_seconds(env, "TELUSUR_RANK_CONCURRENCY", 2)),
@@ -165,6 +174,18 @@ class Settings(BaseModel):
             if not self.dev:
                 raise ConfigError(why)
             self.audit_key = secrets.token_urlsafe(48)  # development: thrown away
+        try:
+            self._proxies = tuple(ip_network(p, strict=False) for p in self.trusted_proxies)
+        except ValueError as exc:
+            raise ConfigError(f"TELUSUR_TRUSTED_PROXIES: {exc}") from None
+
+    def trusts_proxy(self, address: str) -> bool:
+        """Whether ``address`` (a client's IP address) is one of ``trusted_proxies``."""
+        try:
+            ip = ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in self._proxies)
 
 
 def audit_key_problem(key: str, secret: str) -> str | None:

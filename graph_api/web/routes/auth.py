@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from graph_api.web.deps import CurrentUser, ServicesDep
 from graph_api.web.problems import Problem
+from graph_api.web.ratelimit import sign_in_wait
 from graph_api.web.routes._common import ALL
 from graph_api.web.schemas import Token, UserPublic
 from graph_api.web.security import create_token
@@ -26,15 +27,11 @@ def login(
     client = request.client.host if request.client else "-"
     name = form.username[:40]
     request.state.audit_params = {"username": name}
-    for key in ("addr:" + client, "name:" + name):
-        wait = services.login_limiter.hit(key)
-        if wait:
-            raise Problem(
-                429,
-                "too many requests",
-                "too many sign-in attempts",
-                {"Retry-After": str(int(wait))},
-            )
+    wait = sign_in_wait(services.login_limiter, client=client, name=name)
+    if wait:
+        raise Problem(
+            429, "too many requests", "too many sign-in attempts", {"Retry-After": str(int(wait))}
+        )
     user = services.users.authenticate(name, form.password[:1024])
     if user is None:
         raise Problem(
