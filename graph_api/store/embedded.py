@@ -5,14 +5,24 @@ Every batch is one SQLite transaction; only after it commits is the in-memory
 at all. Reopening the file rebuilds exactly the same graph. Values are stored as
 JSON, never pickled. Another process (the CLI ingesting while the API serves)
 is noticed through SQLite's ``data_version`` and the graph is reloaded.
+
+Ingests take turns: :meth:`EmbeddedStore.ingesting` is a lock on a file in the
+store's folder (``fcntl.flock``), held by one ingest at a time, in any process.
+Entity resolution reads the store and then writes what it decided; two ingests
+doing this at once would each miss the people the other is about to write.
+
+The database file and the lock file are readable by their owner only (``0600``).
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import logging
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -20,10 +30,17 @@ from typing import Any
 import networkx as nx
 
 from graph_api.errors import StoreUnavailable
+from graph_api.files import PRIVATE, private_sqlite
 from graph_api.rows import NodeRow, RelRow
 from graph_api.store.base import Counts, Direction, Neighbour, Store, UpsertResult, empty_counts
 
+log = logging.getLogger("telusur.ingest")
+
 DB_NAME = "telusur.sqlite"
+#: held by the ingest writing to the store (see :meth:`EmbeddedStore.ingesting`)
+LOCK_NAME = "ingest.lock"
+#: what a second ingest says while it waits for the lock (Bahasa Indonesia first)
+WAITING = "menunggu ingest lain selesai (waiting for another ingest to finish)"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, labels TEXT NOT NULL, props TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rels (
@@ -49,13 +66,17 @@ class EmbeddedStore(Store):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                self.path / DB_NAME, check_same_thread=False, isolation_level=None
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+            self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Two processes creating the store at once: switching the new file to WAL
+            # needs it alone, and SQLite answers "database is locked" at once (no busy
+            # wait) to the one that loses. Opening is done one process at a time.
+            with _flock(os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)):
+                self._db = private_sqlite(
+                    self.path / DB_NAME, check_same_thread=False, isolation_level=None
+                )
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
@@ -64,6 +85,24 @@ class EmbeddedStore(Store):
         self._version = -1
         self._writes = 0
         self._refresh()
+
+    @contextmanager
+    def ingesting(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Held by one ingest at a time, across threads and processes.
+
+        A second ingest waits here until the first has finished (or died: the
+        operating system releases the lock of a killed process); ``on_wait`` is
+        called once when it has to wait, and :data:`WAITING` is logged.
+        """
+        fd = os.open(self.path / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE)
+
+        def waiting() -> None:
+            log.warning("%s: %s", WAITING, self.path)
+            if on_wait is not None:
+                on_wait()
+
+        with _flock(fd, waiting):
+            yield
 
     # -- loading -------------------------------------------------------------
     def _data_version(self) -> int:
@@ -281,6 +320,31 @@ class EmbeddedStore(Store):
             self._rel_ends = {}
             self._writes += 1
 
+    def delete_nodes(self, ids: Sequence[str], *, labels: Iterable[str]) -> int:
+        wanted = set(labels)
+        with self._lock:
+            self._refresh()
+            g = self._graph
+            doomed = [i for i in ids if i in g and wanted & g.nodes[i][LABELS]]
+            if not doomed:
+                return 0
+            keys = sorted({k for n in doomed for _, _, k in g.in_edges(n, keys=True)}
+                          | {k for n in doomed for _, _, k in g.out_edges(n, keys=True)})
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("DELETE FROM rels WHERE type = ? AND id = ?", keys)
+                self._db.executemany("DELETE FROM nodes WHERE id = ?", [(n,) for n in doomed])
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            for k in keys:
+                self._rel_ends.pop(k, None)
+            g.remove_nodes_from(doomed)
+            self._writes += 1
+            return len(doomed)
+
     def check(self) -> dict[str, str]:
         with self._lock:
             n = self._db.execute("SELECT count(*) FROM nodes").fetchone()[0]
@@ -289,6 +353,22 @@ class EmbeddedStore(Store):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+@contextmanager
+def _flock(fd: int, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """An exclusive ``flock`` on ``fd`` (closed at the end, which releases it);
+    ``waiting`` is called first when another open file holds it."""
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _copy(props: dict[str, Any]) -> dict[str, Any]:
