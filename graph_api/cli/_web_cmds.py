@@ -147,7 +147,8 @@ def users_add(
     store: StoreOpt = None,
     state: StateOpt = None,
 ) -> None:
-    """Add a user; the password comes from standard input or TELUSUR_PASSWORD."""
+    """Add a user; the password comes from standard input or TELUSUR_PASSWORD (12+
+    characters, not guessable: no common password, run, keyboard row or the user name)."""
     users = _users(store, state)
     try:
         user = users.add(name, role=role, password=_password())
@@ -180,6 +181,17 @@ def users_disable(name: str, store: StoreOpt = None, state: StateOpt = None) -> 
     finally:
         users.close()
     typer.echo(f"disabled {name}")
+
+
+@users_app.command("delete")
+def users_delete(name: str, store: StoreOpt = None, state: StateOpt = None) -> None:
+    """Delete a user; their tokens stop working, also if the name is added again."""
+    users = _users(store, state)
+    try:
+        users.delete(name)
+    finally:
+        users.close()
+    typer.echo(f"deleted {name}")
 
 
 @users_app.command("passwd")

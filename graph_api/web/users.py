@@ -1,25 +1,32 @@
 """The user store: a small SQLite file (``<state dir>/users.sqlite``).
 
 Each user has a role, an argon2 hash and a token ``version``; changing the
-password or disabling the user bumps the version, which invalidates every
-token issued before.
+password or disabling the user gives it a new version, which invalidates every
+token issued before. Versions come from one counter per users file that starts at
+a random value and only ever goes up: a user deleted and added again by the same
+name (or a users file made anew) never gets back a version that an old token
+carries. Passwords are checked by :mod:`graph_api.web.passwords`.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from graph_api.errors import InputError, NotFound
 from graph_api.files import private_sqlite
+from graph_api.web import passwords
 from graph_api.web.security import ROLES, hash_password, verify_password
 
 NAME = re.compile(r"^[a-z][a-z0-9._-]{1,39}$")
-MIN_PASSWORD = 12
+MIN_PASSWORD = passwords.MIN_LENGTH
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
@@ -30,7 +37,11 @@ CREATE TABLE IF NOT EXISTS users (
     version INTEGER NOT NULL DEFAULT 1,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 """
+#: where the token version counter of a new users file starts: random, below 2^52 (a
+#: JSON number stays exact), far above any count of changes
+_START_BITS = 50
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,31 @@ class UserStore:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self._lock = threading.Lock()
+        with self._write() as db:
+            # a file from before the counter: start above every version it has handed out
+            db.execute(
+                "INSERT OR IGNORE INTO counters (name, value) "
+                "SELECT 'token_version', max(?, coalesce(max(version), 0)) FROM users",
+                (secrets.randbits(_START_BITS) + 2,),
+            )
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (other processes, e.g. the CLI, wait their turn)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _next_version(self, db: sqlite3.Connection) -> int:
+        """A token version never handed out before by this file (inside ``_write``)."""
+        row = db.execute(
+            "UPDATE counters SET value = value + 1 WHERE name = 'token_version' RETURNING value"
+        ).fetchone()
+        return int(row[0])
 
     def close(self) -> None:
         self._db.close()
@@ -87,13 +123,16 @@ class UserStore:
             raise InputError("user names are 2-40 of a-z 0-9 . _ - starting with a letter")
         if role not in ROLES:
             raise InputError(f"role must be one of {', '.join(ROLES)}")
-        _check_password(password)
+        _check_password(password, name)
+        hashed = hash_password(password)
         with self._lock:
             try:
-                self._db.execute(
-                    "INSERT INTO users (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
-                    (name, role, hash_password(password), _now()),
-                )
+                with self._write() as db:
+                    db.execute(
+                        "INSERT INTO users (name, role, hash, version, created_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (name, role, hashed, self._next_version(db), _now()),
+                    )
             except sqlite3.IntegrityError as exc:
                 raise InputError(f"user {name!r} exists already") from exc
         user = self.get(name)
@@ -101,15 +140,27 @@ class UserStore:
         return user
 
     def set_password(self, name: str, password: str) -> None:
-        _check_password(password)
-        self._update(name, "hash = ?, version = version + 1", (hash_password(password),))
+        _check_password(password, name)
+        self._update(name, "hash = ?", (hash_password(password),))
 
     def disable(self, name: str) -> None:
-        self._update(name, "disabled = 1, version = version + 1", ())
+        self._update(name, "disabled = 1", ())
+
+    def delete(self, name: str) -> None:
+        """Remove the user; its tokens stop working, and stay dead if the name is added
+        again (the new user's versions are new)."""
+        with self._lock, self._write() as db:
+            cur = db.execute("DELETE FROM users WHERE name = ?", (name,))
+        if cur.rowcount == 0:
+            raise NotFound(f"no user {name!r}")
 
     def _update(self, name: str, assignment: str, params: tuple[str, ...]) -> None:
-        with self._lock:
-            cur = self._db.execute(f"UPDATE users SET {assignment} WHERE name = ?", (*params, name))
+        """``SET assignment`` on the user's row, with a new token version."""
+        with self._lock, self._write() as db:
+            cur = db.execute(
+                f"UPDATE users SET {assignment}, version = ? WHERE name = ?",
+                (*params, self._next_version(db), name),
+            )
         if cur.rowcount == 0:
             raise NotFound(f"no user {name!r}")
 
@@ -122,8 +173,7 @@ class UserStore:
         return found[0]
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InputError(f"passwords need at least {MIN_PASSWORD} characters")
-    if len(password) > 1024:
-        raise InputError("password too long")
+def _check_password(password: str, name: str) -> None:
+    why = passwords.problem(password, name=name)
+    if why is not None:
+        raise InputError(why)
