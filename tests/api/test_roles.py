@@ -29,6 +29,8 @@ MATRIX: list[tuple[str, str, tuple[str, ...], int, bool]] = [
     ("POST", f"{P}/flags", ("propam",), 201, True),
     ("GET", f"{P}/flags/{{flag}}", ("propam",), 200, True),
     ("PATCH", f"{P}/flags/{{flag}}", ("propam",), 200, True),
+    ("GET", f"{P}/propam/audit", ("propam",), 200, True),
+    ("GET", f"{P}/propam/audit/verify", ("propam",), 200, True),
     ("POST", f"{P}/cypher", ("analyst",), -1, False),  # 200 on Neo4j, 501 embedded
     ("POST", f"{P}/ingest", ("analyst", "admin"), 400, False),  # not a zip: 400
     ("GET", f"{P}/audit", ("admin",), 200, False),
