@@ -54,4 +54,4 @@ def private_sqlite(path: Path, **connect: Any) -> sqlite3.Connection:
     return db
 
 
-__all__ = ["PRIVATE", "private_file", "private_sqlite"]
+__all__ = ["COMPANIONS", "PRIVATE", "private_file", "private_sqlite"]

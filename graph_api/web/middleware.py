@@ -137,9 +137,8 @@ class GuardMiddleware:
         record = self._record(scope, rid, status, size)
         if started is not None:
             record["started"] = started["seq"]
-        state = scope.get("state", {})
         try:
-            await self.services.trail(state.get("role"), path).append_async(record)
+            await self.services.trail(self._whose(scope, record), path).append_async(record)
         except Exception:  # noqa: BLE001 - never answer without an audit entry
             log.exception("audit entry could not be written")
             start, body = _problem(503, "audit unavailable", "the request was not recorded", rid,
@@ -170,6 +169,17 @@ class GuardMiddleware:
         except Exception:  # noqa: BLE001 - an upload never runs unrecorded
             log.exception("audit entry could not be written")
             return None
+
+    def _whose(self, scope: Scope, record: dict[str, Any]) -> str | None:
+        """The role whose trail the entry goes to: the requester's, or for a sign-in that
+        failed, the role of the user it named (a Propam account's failed sign-ins are
+        Propam's business, not the admin's)."""
+        role: str | None = scope.get("state", {}).get("role")
+        name = record["params"].get("username")
+        if role is None and isinstance(name, str) and name:
+            user = self.services.users.get(name)
+            role = user.role if user is not None else None
+        return role
 
     def _headers(self, path: str, rid: str) -> list[tuple[bytes, bytes]]:
         """Security headers; a page that sets its own CSP or frame policy keeps it."""

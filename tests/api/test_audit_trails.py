@@ -60,6 +60,8 @@ def test_the_admin_sees_none_of_propams_activity(embedded_api: Api) -> None:
     assert api.get(f"{P}/flags", "reskrim").status_code == 404  # another role probing
     assert api.get(f"{P}/officials/t:O1/links", "analyst").status_code == 404
     api.client.get("/propam", follow_redirects=False)  # the Propam page, not signed in
+    failed = api.client.post(f"{P}/auth/token", data={"username": "propam1", "password": "x"})
+    assert failed.status_code == 401  # a Propam account's failed sign-in
     api.get(f"{P}/rings", "reskrim")
 
     main = json.dumps(_all(api, f"{P}/audit", "admin"))
@@ -75,6 +77,7 @@ def test_the_admin_sees_none_of_propams_activity(embedded_api: Api) -> None:
     }
     assert "propam1" in text and fid in text and "reskrim1" in text  # the probe is there
     assert any(e["params"].get("official_id") == "t:O1" for e in own)
+    assert any(e["status"] == 401 and e["params"] == {"username": "propam1"} for e in own)
     for role in ("reskrim", "analyst", "admin"):  # as if it did not exist
         assert api.get(f"{P}/propam/audit", role).status_code == 404
         assert api.get(f"{P}/propam/audit/verify", role).status_code == 404
