@@ -523,9 +523,14 @@ def open_trail(path: Path, *, key: bytes, trail: str, dev: bool = False) -> Audi
         why = log_.unusable()
         if why is None:
             return log_
+        empty = log_.count() == 0
         log_.close()
         if not dev:
             raise AuditKeyError(f"cannot continue the audit trail {path}: {why}")
+        if empty:  # nothing to keep (a development trail nobody wrote to)
+            for name in (str(path), *(str(path) + s for s in COMPANIONS)):
+                Path(name).unlink(missing_ok=True)
+            return AuditLog(path, key=key, trail=trail)
         aside = _set_aside(path, "set-aside")
         log.warning(
             "DEVELOPMENT MODE: the audit trail %s could not be continued (%s); it was moved "

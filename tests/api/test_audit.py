@@ -304,6 +304,10 @@ def test_an_unkeyed_chain_is_named_and_never_accepted(
     assert dev.count() == 0 and list((tmp_path / "dev").glob("audit-set-aside-*.sqlite"))
     assert "DEVELOPMENT MODE" in caplog.text
     dev.close()
+    AuditLog(tmp_path / "dev2" / "audit.sqlite", key=b"another" + KEY).close()  # no entries
+    dev = open_trail(tmp_path / "dev2" / "audit.sqlite", key=KEY, trail="main", dev=True)
+    assert dev.unusable() is None and not list((tmp_path / "dev2").glob("*set-aside*"))
+    dev.close()
 
 
 def test_another_key_cannot_continue_or_verify_a_trail(tmp_path: Path) -> None:
