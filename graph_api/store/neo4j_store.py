@@ -11,7 +11,7 @@ relationship types in query text only ever come from the model.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar, cast
 
@@ -21,7 +21,13 @@ from neo4j import exceptions as neo_exc
 
 from graph_api.context import current_actor
 from graph_api.errors import MissingEndpoint, StoreUnavailable
-from graph_api.model import ENTITY_LABEL, GROWING_LISTS, MODEL
+from graph_api.model import (
+    ENTITY_LABEL,
+    GROWING_LISTS,
+    MODEL,
+    PROPAM_ONLY_LABELS,
+    PROPAM_ONLY_TYPES,
+)
 from graph_api.rows import NodeRow, RelRow, check_endpoint_labels
 from graph_api.store._merge import NODE_DEFAULT_LISTS, REL_DEFAULT_LISTS, Status
 from graph_api.store.base import (
@@ -394,6 +400,19 @@ class Neo4jStore(Store):
             while self.run(text, write=True)[0]["c"]:
                 pass
 
+    def delete_nodes(self, ids: Sequence[str], *, labels: Iterable[str]) -> int:
+        wanted = sorted(set(labels))
+        if not ids or not wanted:
+            return 0
+        rows = self.run(
+            f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) "
+            "WHERE any(l IN labels(n) WHERE l IN $labels) "
+            "DETACH DELETE n RETURN count(*) AS c",
+            {"ids": list(ids), "labels": wanted},
+            write=True,
+        )
+        return int(rows[0]["c"]) if rows else 0
+
     def check(self) -> dict[str, str]:
         info = self._driver.get_server_info()
         rows = self.run(
@@ -545,7 +564,12 @@ def _seek(var: str, label_or_type: str) -> str:
     db hits instead of 2,000), and for a plan made while the type was still
     empty (cached, then used on 40,000 relationships). ``USING INDEX`` alone
     is not enough: an index *scan* satisfies it.
+
+    Propam-only types have no constraint (``graph_api.store.schema``) and few
+    relationships, so no hint.
     """
+    if label_or_type in PROPAM_ONLY_TYPES or label_or_type in PROPAM_ONLY_LABELS:
+        return ""
     return f"USING INDEX SEEK {var}:{label_or_type}(id)"
 
 

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from graph_api.model import ENTITY_LABEL, MODEL
+from graph_api.model import ENTITY_LABEL, MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
 
 
 def schema_statements() -> list[str]:
-    """``CREATE ... IF NOT EXISTS`` statements for every label and type of the model."""
+    """``CREATE ... IF NOT EXISTS`` statements for every label and type of the model.
+
+    Propam-only labels and types get none (their ids are unique through the ``Entity``
+    constraint): a constraint keeps its label in ``CALL db.labels()`` of a store that
+    holds no such node, which would tell every console user that flags exist. Those that
+    older versions made are dropped.
+    """
     out = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.id IS UNIQUE"
     ]
+    out += [f"DROP CONSTRAINT {name.lower()}_id IF EXISTS"
+            for name in sorted(PROPAM_ONLY_LABELS | PROPAM_ONLY_TYPES)]
     for spec in MODEL.nodes.values():
+        if spec.label in PROPAM_ONLY_LABELS:
+            continue
         low = spec.label.lower()
         out.append(
             f"CREATE CONSTRAINT {low}_id IF NOT EXISTS FOR (n:{spec.label}) REQUIRE n.id IS UNIQUE"
@@ -20,6 +30,8 @@ def schema_statements() -> list[str]:
                 name, target = f"{low}_{p.name}", f"(n:{spec.label}) ON (n.{p.name})"
                 out.append(f"CREATE INDEX {name} IF NOT EXISTS FOR {target}")
     for rel in MODEL.rels.values():
+        if rel.type in PROPAM_ONLY_TYPES:
+            continue
         low = rel.type.lower()
         out.append(
             f"CREATE CONSTRAINT {low}_id IF NOT EXISTS FOR ()-[r:{rel.type}]-() "

@@ -33,3 +33,12 @@ def embedded_api(embedded_store: Store, tmp_path: Path) -> Iterator[Api]:
     with a.client:
         wait_ready(a.client)  # the first warm-up done: as a load balancer would wait
         yield a
+
+
+@pytest.fixture
+def neo_api(neo4j_store: Store, tmp_path: Path) -> Iterator[Api]:
+    """The tiny graph on Neo4j, with a small console (50 rows, 2 s) for its tests."""
+    build(neo4j_store)
+    api = make_api(neo4j_store, tmp_path / "state", cypher_rows=50, cypher_timeout=2.0)
+    with api.client:
+        yield api

@@ -3,11 +3,8 @@ transaction refuses whatever would slip through; Flags stay hidden."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from api_helpers import Api, build, make_api
+from api_helpers import Api
 
 from graph_api.store import Neo4jStore
 from graph_api.web.cypher_guard import Refused, check
@@ -65,14 +62,6 @@ def test_guard_allows_reads(query: str) -> None:
 def test_guard_refuses(query: str) -> None:
     with pytest.raises(Refused):
         check(query)
-
-
-@pytest.fixture
-def neo_api(neo4j_store: Neo4jStore, tmp_path: Path) -> Iterator[Api]:
-    build(neo4j_store)
-    api = make_api(neo4j_store, tmp_path / "state", cypher_rows=50, cypher_timeout=2.0)
-    with api.client:
-        yield api
 
 
 @pytest.mark.neo4j

@@ -261,6 +261,21 @@ def test_wipe(store: Store) -> None:
     assert not any(store.counts()["nodes"].values())
 
 
+def test_delete_nodes_takes_only_the_named_labels_with_their_relationships(
+    store: Store,
+) -> None:
+    small_graph(store)
+    before = store.counts()
+    assert store.delete_nodes(["b:p1", "b:a2", "nope"], labels=["Account"]) == 1
+    assert store.get_node("b:a2") is None and store.get_node("b:p1") is not None
+    after = store.counts()
+    assert after["nodes"]["Account"] == before["nodes"]["Account"] - 1
+    # h2 and both transfers ended at b:a2: gone with it, the rest kept
+    assert after["relationships"]["TRANSFERRED"] == 0 and after["relationships"]["HOLDS"] == 1
+    assert [r["id"] for r in store.rels_of_type("HOLDS")] == ["h1"]
+    assert store.delete_nodes([], labels=["Account"]) == 0
+
+
 def test_concurrent_readers_see_whole_batches(store: Store) -> None:
     small_graph(store)
     base = store.counts()["nodes"]["Person"]
