@@ -15,6 +15,7 @@ from graph_api.web.locks import ProcessLock
 from graph_api.web.ratelimit import Limiter, RateLimiter, SharedRateLimiter
 from graph_api.web.security import TokenCache
 from graph_api.web.settings import Settings
+from graph_api.web.uploads import clean_uploads
 from graph_api.web.users import UserStore
 from graph_api.web.warmup import Warmer
 
@@ -103,6 +104,7 @@ class Services:
                 return SharedRateLimiter(settings.limits_db, per_minute, name=name)
             return RateLimiter(per_minute)
 
+        clean_uploads(settings.upload_dir)  # bundles a killed run left unpacked (PII)
         key = settings.audit_key.encode()
         return cls(
             settings=settings,

@@ -120,6 +120,11 @@ class Settings(BaseModel):
     def limits_db(self) -> Path:
         return self.state_dir / "limits.sqlite"
 
+    @property
+    def upload_dir(self) -> Path:
+        """Uploaded bundles while their request runs (``graph_api.web.uploads``)."""
+        return self.state_dir / "uploads"
+
     @classmethod
     def from_env(
         cls, env: Mapping[str, str] | None = None, *, store: str | None = None
