@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -336,6 +337,25 @@ def test_missing_required_column_refuses_the_bundle_before_writing(
     with pytest.raises(InputError, match=r"transfers\.csv.*amount"):
         load(tmp_path, embedded_store, files)
     assert total(embedded_store) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param("x" * 200_000, id="field-limit"),  # beyond csv's 128 KiB per cell
+        pytest.param('"an open quote\n', id="quote-left-open"),
+    ],
+)
+def test_an_unreadable_file_refuses_the_bundle_before_writing(
+    tmp_path: Path, store: Store, bad: str
+) -> None:
+    """calls.csv (loaded last) cannot be read to its end: the load stops, nothing of the
+    files before it is written, and the message names the file, not its path."""
+    files = {**FULL, "calls.csv": str(FULL["calls.csv"]) + f"0812,0813,2023-06-01,{bad}\n"}
+    with pytest.raises(InputError) as info:
+        load(tmp_path, store, files)
+    assert total(store) == (0, 0)
+    assert re.match(r"calls\.csv: malformed CSV at line 3: ", str(info.value)), info.value
 
 
 def test_file_names_are_matched_without_case(tmp_path: Path, embedded_store: Store) -> None:
