@@ -222,7 +222,8 @@ def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> R
     user = session_user(request)
 
     def work(ctx: Ctx) -> Response:
-        hits = ctx.redactor().clean_list(ctx.call(queries.search, q=q, limit=50)) if q else []
+        found = ctx.call(queries.search, q=q, limit=50) if q else []
+        hits = ctx.shown_list(ctx.redactor().search_hits(q, found))
         t = translator(language(request))
         return _render(request, "search.html.jinja", title=t["search"], user=user, q=q, hits=hits)
 

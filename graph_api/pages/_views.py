@@ -51,7 +51,7 @@ _KINDS = {
 
 
 def timeline_rows(ctx: Ctx, entity_id: str, lang: str) -> list[dict[str, str]]:
-    items = ctx.redactor().clean_list(ctx.call(queries.timeline, id=entity_id, limit=200))
+    items = ctx.shown_list(ctx.call(queries.timeline, id=ctx.visible_id(entity_id), limit=200))
     i = 1 if lang == "en" else 0
     rows = []
     for it in items:
@@ -100,13 +100,21 @@ def _clean_subgraph(ctx: Ctx, sub: Subgraph | dict[str, Any]) -> Subgraph:
 
 
 def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
-    """The pyvis page for an entity, a ring, or (Propam only) an official's links."""
+    """The pyvis page for an entity, a ring, or (Propam only) an official's links;
+    not found when the drawn page still holds what the role may not read."""
+    html = _graph_html(ctx, kind, node_id, lang)
+    if ctx.redactor().leaks(html):
+        raise NotFound(node_id)
+    return html
+
+
+def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
     from viz import views
 
-    ctx.visible_id(node_id)
+    stored = ctx.visible_id(node_id)  # an opaque id (a victim's phone) read as the entity
     store_lang = _lang(lang)
     if kind == "entitas":
-        sub = ctx.call(queries.neighbourhood, id=node_id, hops=1, cap=40)
+        sub = ctx.call(queries.neighbourhood, id=stored, hops=1, cap=40)
         if sub is None:
             raise NotFound(node_id)
         shown = _clean_subgraph(ctx, dict(sub))
@@ -123,12 +131,12 @@ def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
         return _clean_subgraph(ctx, sub)
 
     if kind == "jaringan":
-        html: str = ctx.call(views.ring_page, node_id, lang=store_lang, clean=clean)
+        html: str = ctx.call(views.ring_page, stored, lang=store_lang, clean=clean)
         return html
     if kind == "aliran":
         html = ctx.call(
-            views.money_trail_page, node_id, to_officials=True, lang=store_lang, clean=clean
+            views.money_trail_page, stored, to_officials=True, lang=store_lang, clean=clean
         )
         return html
-    html = ctx.call(views.official_links_page, node_id, lang=store_lang, clean=clean)
+    html = ctx.call(views.official_links_page, stored, lang=store_lang, clean=clean)
     return html

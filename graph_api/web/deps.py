@@ -9,7 +9,7 @@ a worker thread.
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
@@ -181,9 +181,7 @@ class Ctx:
         )
         report = dict(ranking.view(found.report, when, top))
         stamp = Strings.of(report["as_of"])  # the one string the view adds
-        strings = Strings(found.strings.tokens | stamp.tokens, found.strings.text + "\0" +
-                          stamp.text)
-        return report, strings
+        return report, Strings.join(found.strings, stamp)
 
     def _rank_first(
         self, store: Store, ring_id: str, when: datetime, *, now: bool
@@ -227,15 +225,26 @@ class Ctx:
         role = self.user.role
         hidden = frozenset() if role == "propam" else self.flag_ids()
         vics = self.derived(kept.VICTIMS, kept.victim_set) if role == "reskrim" else Victims()
-        red = Redactor(role=role, hidden=hidden, victims=vics, key=self.services.mask_key)
+        red = Redactor(
+            role=role, hidden=hidden, victims=vics, key=self.services.mask_key,
+            user=self.user.name,
+        )
         self.request.state.redactor = red
         return red
 
-    def visible_id(self, node_id: str) -> str:
-        """``node_id`` unless it is hidden from this role (then: not found)."""
-        if node_id in self.redactor().hidden:
-            raise NotFound("no such entity")
-        return node_id
+    def visible_id(self, node_id: str, what: str = "entity") -> str:
+        """The stored id to look ``node_id`` up by: itself, or the entity behind one of
+        this user's opaque ids (:meth:`graph_api.web.masking.Redactor.resolve`).
+
+        An id this role may not ask for (hidden, or a masked entity's stored id) is not
+        found exactly as an id that does not exist: the same answer (``no <what> <id>``),
+        after one read of the store as a look-up of an absent id makes.
+        """
+        stored = self.redactor().resolve(node_id)
+        if stored is None:
+            self.call(lambda s: s.get_node(node_id))  # the time an absent id costs
+            raise NotFound(f"no {what} {node_id!r}")
+        return stored
 
     def show(self, value: Any, what: str = "entity", strings: Strings | None = None) -> Any:
         """The cleaned result; 404 when nothing of it may be shown.
@@ -249,6 +258,15 @@ class Ctx:
             return value
         out = red.clean(value)
         if out is None or red.leaks(dumps(out)):
+            raise NotFound(f"no such {what}")
+        return out
+
+    def shown_list(self, items: Iterable[Any], what: str = "entity") -> list[Any]:
+        """The cleaned list (what a page shows); 404 when it still holds what the role
+        may not read (:meth:`graph_api.web.masking.Redactor.leaks`)."""
+        red = self.redactor()
+        out = red.clean_list(items)
+        if red.leaks(dumps(out)):
             raise NotFound(f"no such {what}")
         return out
 

@@ -34,7 +34,7 @@ def search(
 ) -> dict[str, Any]:
     """Find entities by id, NIK, NRP/NIP, phone, account number or a fuzzy name."""
     hits = ctx.call(queries.search, q=q, limit=200)
-    return ctx.page(list(hits), limit, cursor)
+    return ctx.page(ctx.redactor().search_hits(q, hits), limit, cursor)
 
 
 @router.get("/{id:path}/neighbourhood", response_model=Neighbourhood)
@@ -63,9 +63,10 @@ def neighbourhood(
 @router.get("/{id:path}/timeline", response_model=Page[dict[str, Any]])
 def timeline(ctx: Reader, id: EntityId, limit: Limit = 100, cursor: Cursor = None) -> Any:
     """Dated items of the entity (calls, transfers, events, posts) in time order."""
-    if ctx.call(lambda s: s.get_node(ctx.visible_id(id))) is None:
+    stored = ctx.visible_id(id)
+    if ctx.call(lambda s: s.get_node(stored)) is None:
         raise NotFound(f"no entity {id!r}")
-    items = ctx.call(queries.timeline, id=id, limit=10_000)
+    items = ctx.call(queries.timeline, id=stored, limit=10_000)
     return ctx.page(list(items), limit, cursor)
 
 

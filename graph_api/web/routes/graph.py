@@ -17,13 +17,14 @@ router = APIRouter(tags=["paths"], responses=ALL)
 NodeQ = Annotated[str, Query(min_length=1, max_length=300, examples=["synth:P0001"])]
 
 
-def _exists(ctx: Ctx, *ids: str) -> None:
-    for i in ids:
-        ctx.visible_id(i)
-    found = ctx.call(lambda s: s.get_nodes(list(ids)))
-    for i in ids:
-        if i not in found:
+def _exists(ctx: Ctx, *ids: str) -> list[str]:
+    """The stored ids of ``ids`` (opaque ids resolved), each an existing entity."""
+    stored = [ctx.visible_id(i) for i in ids]
+    found = ctx.call(lambda s: s.get_nodes(stored))
+    for i, s in zip(ids, stored, strict=True):
+        if s not in found:
             raise NotFound(f"no entity {i!r}")
+    return stored
 
 
 @router.get("/paths", response_model=Page[PathPublic])
@@ -36,7 +37,7 @@ def paths(
     cursor: Cursor = None,
 ) -> Any:
     """All shortest undirected paths (at most 4 hops) between two entities."""
-    _exists(ctx, source, target)
+    source, target = _exists(ctx, source, target)
     found = ctx.call(queries.paths, source=source, target=target, max_hops=max_hops, limit=1000)
     return ctx.page(list(found), limit, cursor)
 
@@ -54,7 +55,8 @@ def money_trail(
     cursor: Cursor = None,
 ) -> Any:
     """Chains of transfers from ``from`` (an account or its holder) onwards in time order."""
-    _exists(ctx, source, *([target] if target else []))
+    source, *rest = _exists(ctx, source, *([target] if target else []))
+    target = rest[0] if rest else None
     found = ctx.call(
         queries.money_trail,
         source=source,

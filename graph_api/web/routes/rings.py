@@ -25,7 +25,7 @@ AsOf = Annotated[
 
 
 def _ring(ctx: Ctx, ring_id: str) -> str:
-    if ctx.visible_id(ring_id) not in ctx.ring_ids():
+    if ctx.visible_id(ring_id, "ring") not in ctx.ring_ids():
         raise NotFound(f"no ring {ring_id!r}")
     return ring_id
 
