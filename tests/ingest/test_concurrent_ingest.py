@@ -130,7 +130,7 @@ def test_a_second_ingest_waits_and_says_so(
     where = tmp_path / "store"
     cli_args = [*CLI, "ingest", str(folder), "--bundle", "b", "--store", f"embedded:{where}",
                 "--rejects", str(tmp_path / "b.csv")]
-    with EmbeddedStore(where) as store:
+    with contextlib.closing(EmbeddedStore(where)) as store:
         ingest_path(folder, store, bundle="a", rejects=tmp_path / "a.csv")
         after_a = rows(where)
         with contextlib.ExitStack() as held:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterator
@@ -29,7 +30,7 @@ def mode(path: Path) -> int:
 
 def test_the_store_folder_and_files_are_private(tmp_path: Path, open_umask: None) -> None:
     where = tmp_path / "store"
-    with EmbeddedStore(where) as store:
+    with contextlib.closing(EmbeddedStore(where)) as store:
         store.upsert([{"id": "t:P1", "labels": ["Person"], "props": {"name": "Budi"}}])
         with store.ingesting():
             pass
@@ -44,11 +45,11 @@ def test_a_world_readable_store_of_an_older_version_is_narrowed(
     tmp_path: Path, open_umask: None
 ) -> None:
     where = tmp_path / "store"
-    with EmbeddedStore(where) as store:
+    with contextlib.closing(EmbeddedStore(where)) as store:
         store.upsert([{"id": "t:P1", "labels": ["Person"], "props": {"name": "Budi"}}])
     for path in where.iterdir():
         path.chmod(0o644)
-    with EmbeddedStore(where) as store:
+    with contextlib.closing(EmbeddedStore(where)) as store:
         assert store.get_node("t:P1") is not None
         assert {p.name: oct(mode(p)) for p in where.iterdir()} == {
             p.name: "0o600" for p in where.iterdir()
