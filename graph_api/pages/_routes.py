@@ -338,7 +338,7 @@ def _propam(
     def work(ctx: Ctx) -> Response:
         if ctx.user.role != "propam":
             raise NotFound("propam")
-        found = ctx.call(flags.list_flags)
+        found = ctx.flags(lambda book: book.list())
         rows = [{**f, "next": flags.NEXT.get(f["status"], ())} for f in found]
         t = translator(language(request))
         return _render(
@@ -371,12 +371,10 @@ def create_flag(
     if user is None or user.role != "propam" or not _same_origin(request):
         return _propam(request, user)  # 404 page (or sign-in) for everyone else
     try:
-        page_ctx(request, user).call(
-            flags.create_flag,
-            official_id=official_id,
-            reason=reason,
-            evidence=evidence or None,
-            by=user.name,
+        page_ctx(request, user).flags(
+            lambda book: book.create(
+                official_id=official_id, reason=reason, evidence=evidence or None, by=user.name
+            )
         )
     except NotFound:
         t = translator(language(request))
@@ -397,7 +395,8 @@ def change_flag(request: Request, id: str, status: Annotated[str, Form(max_lengt
         return _propam(request, user)
     try:
         ctx = page_ctx(request, user)
-        ctx.call(flags.change_status, id, status=status, by=user.name, lock=ctx.services.flag_lock)
+        lock = ctx.services.flag_lock
+        ctx.flags(lambda book: book.change_status(id, status=status, by=user.name, lock=lock))
     except (InputError, NotFound) as exc:
         return _propam(request, user, error=str(exc), status=400)
     return RedirectResponse("/propam", status_code=303)

@@ -22,6 +22,7 @@ from graph_api.errors import NotFound, StoreUnavailable
 from graph_api.store import Store
 from graph_api.web import derived as kept
 from graph_api.web import ranking
+from graph_api.web.flags import FlagBook
 from graph_api.web.masking import Redactor, Strings, Victims, dumps
 from graph_api.web.problems import Problem
 from graph_api.web.services import Services
@@ -147,9 +148,17 @@ class Ctx:
         generation = self.generation(store)
         return self.services.cache.get(store, generation, key, lambda: self._on(store, fn))
 
-    def flag_ids(self) -> frozenset[str]:
-        """Ids of every Propam flag (what non-Propam responses must never mention)."""
-        return self.derived(kept.FLAG_IDS, kept.flag_ids)
+    def flags(self, fn: Callable[[FlagBook], T]) -> T:
+        """``fn(book)`` on Propam's flag book: the Propam store (never the investigation
+        store, :mod:`graph_api.web.flags`), with the investigation store to check that a
+        flagged official exists; metadata on every Neo4j query as for :meth:`call`."""
+        propam = self.services.propam.get()
+        with acting_as(self.actor):
+            try:
+                return fn(FlagBook(propam, self.services.stores.get()))
+            except StoreUnavailable:
+                self.services.propam.failed(propam)
+                raise
 
     def ring_ids(self) -> frozenset[str]:
         return frozenset(r["id"] for r in self.rings())
@@ -223,7 +232,9 @@ class Ctx:
         if cached is not None:
             return cached
         role = self.user.role
-        hidden = frozenset() if role == "propam" else self.flag_ids()
+        # Flags live in the Propam store, so the investigation store holds no id to hide;
+        # the Redactor still drops Propam-only labels and types (defence in depth).
+        hidden: frozenset[str] = frozenset()
         vics = self.derived(kept.VICTIMS, kept.victim_set) if role == "reskrim" else Victims()
         red = Redactor(
             role=role, hidden=hidden, victims=vics, key=self.services.mask_key,

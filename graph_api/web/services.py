@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from graph_api.errors import StoreUnavailable
 from graph_api.store import Store, open_store
+from graph_api.web import flags
 from graph_api.web.audit import AuditLog, open_trail, propam_activity
 from graph_api.web.cache import GenerationCache, GenerationReader
 from graph_api.web.locks import ProcessLock
@@ -30,17 +32,28 @@ class StoreHolder:
     and a store that comes back is used without restarting the service.
     """
 
-    def __init__(self, uri: str, store: Store | None = None) -> None:
+    def __init__(
+        self,
+        uri: str,
+        store: Store | None = None,
+        on_open: Callable[[Store], None] | None = None,
+    ) -> None:
         self.uri = uri
         self._store = store
         self._owned = store is None
         self._lock = threading.Lock()
+        #: run once on the first store this holder hands out (and after each reopen)
+        self._on_open = on_open
+        self._opened: Store | None = None
 
     def get(self) -> Store:
         with self._lock:
             if self._store is None:
                 self._store = open_store(self.uri)
                 log.info("store opened: %s", self._store.kind)
+            if self._on_open is not None and self._opened is not self._store:
+                self._on_open(self._store)
+                self._opened = self._store
             return self._store
 
     def failed(self, store: Store) -> None:
@@ -63,6 +76,8 @@ class StoreHolder:
 class Services:
     settings: Settings
     stores: StoreHolder
+    #: Propam's own store (flags): never the investigation store (``flags.FlagBook``)
+    propam: StoreHolder
     users: UserStore
     #: the main audit trail (admins read it)
     audit: AuditLog
@@ -106,9 +121,19 @@ class Services:
 
         clean_uploads(settings.upload_dir)  # bundles a killed run left unpacked (PII)
         key = settings.audit_key.encode()
+        flags.check_separate(settings.store, settings.propam_uri)
+        propam = StoreHolder(settings.propam_uri)
+
+        def move_legacy_flags(graph: Store) -> None:
+            # Versions before the Propam store wrote flags into the investigation graph.
+            if flags.legacy_flags(graph):
+                moved = flags.migrate(graph, propam.get())
+                log.warning("moved %d Propam flags out of the investigation store", moved)
+
         return cls(
             settings=settings,
-            stores=StoreHolder(settings.store, store),
+            stores=StoreHolder(settings.store, store, on_open=move_legacy_flags),
+            propam=propam,
             users=UserStore(settings.users_db),
             audit=open_trail(settings.audit_db, key=key, trail="main", dev=settings.dev),
             propam_audit=open_trail(
@@ -128,6 +153,7 @@ class Services:
 
     def close(self) -> None:
         self.stores.close()
+        self.propam.close()
         self.users.close()
         self.audit.close()
         self.propam_audit.close()

@@ -73,6 +73,9 @@ class Settings(BaseModel):
     dev: bool = False
     store: str = "embedded:./telusur-data"
     state_dir: Path = Path("./telusur-data")
+    #: where Propam's flags live: never the investigation store (``graph_api.web.flags``);
+    #: empty means an embedded store in ``<state dir>/propam``
+    propam_store: str = ""
     token_minutes: int = 15
     cors_origins: list[str] = []
     #: Requests per user (or per client address before login) per minute.
@@ -102,6 +105,11 @@ class Settings(BaseModel):
     #: behind a proxy that terminates TLS, the session cookie is then ``Secure``
     trusted_proxies: list[str] = []
     _proxies: tuple[IPv4Network | IPv6Network, ...] = PrivateAttr(default=())
+
+    @property
+    def propam_uri(self) -> str:
+        """The Propam store (``TELUSUR_PROPAM_STORE``, default ``embedded:<state>/propam``)."""
+        return self.propam_store or f"embedded:{self.state_dir / 'propam'}"
 
     @property
     def users_db(self) -> Path:
@@ -162,6 +170,7 @@ class Settings(BaseModel):
             dev=dev,
             store=uri,
             state_dir=state_dir(uri, env),
+            propam_store=env.get("TELUSUR_PROPAM_STORE", ""),
             cors_origins=[o for o in env.get("TELUSUR_CORS_ORIGINS", "").split(",") if o],
             trusted_proxies=[
                 p.strip() for p in env.get("TELUSUR_TRUSTED_PROXIES", "").split(",") if p.strip()
