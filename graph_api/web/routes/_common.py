@@ -16,6 +16,7 @@ _DOC = {
     413: "request body too large",
     422: "invalid parameters",
     429: "rate limit reached",
+    501: "not available on this store (the Cypher console needs Neo4j)",
     503: "the graph store is unreachable; retry",
 }
 
