@@ -498,6 +498,8 @@ def test_protector_signals(bundle: Parsed, index: Index) -> None:
                     and timedelta(0) <= at - when(r["since"]) <= timedelta(days=8)
                     for r in rel(bundle, "recruited")
                 ), pid
+        else:
+            pytest.fail(f"no check for the planted protector kind {kind!r} ({pid})")
 
 
 def _assert_stalled(bundle: Parsed, index: Index, ring: str, pid: str) -> None:
@@ -572,6 +574,8 @@ def test_decoy_signals(bundle: Parsed, index: Index) -> None:
             assert len(total) >= 100 and calls and not money, pid
         elif kind == "coincidental_contact":
             assert len(calls) == 1 and not money, pid
+        else:
+            pytest.fail(f"no check for the planted decoy kind {kind!r} ({pid})")
 
 
 def test_no_unplanted_official_touches_a_ring(bundle: Parsed, index: Index) -> None:
