@@ -18,6 +18,30 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 PropType = Literal["str", "int", "float", "bool", "list[str]", "datetime", "date"]
+#: What a relationship type *is*; every list of types a query, the protector ranking,
+#: the cache or a page needs is derived from these (:meth:`Model.types`).
+Meaning = Literal[
+    "money",  # value moving from one holder or instrument to another (amount, time)
+    "communication",  # a call, SMS or chat between two instruments (time)
+    "instrument",  # who holds an account or uses a phone (see ``channel``)
+    "kinship",  # family
+    "association",  # a known associate
+    "employment",  # works for an organisation
+    "control",  # directs, sits on the board of, owns an organisation
+    "membership",  # a member of a ring
+    "recruitment",  # recruited a migrant worker
+    "case_party",  # suspect, victim or witness in a case
+    "case_duty",  # investigates or supervises a case
+    "case_admin",  # a case's agency, an event's case
+    "event_role",  # led an event, or was its target
+    "post",  # an official's post at an agency
+    "hierarchy",  # an agency inside another
+    "identity",  # candidate or confirmed "same person"
+    "propam",  # internal affairs only (kept in the Propam store)
+]
+#: The meanings that carry something between two instruments, and so the kind of
+#: instrument relationship (``RelSpec.channel``) that ties a holder to them.
+Channel = Literal["money", "communication"]
 
 #: Properties every node has; managed by the store, not by callers.
 NODE_BASE: Final = ("id", "sources", "keys")
@@ -47,6 +71,14 @@ class Prop:
 
 
 @dataclass(frozen=True)
+class Names:
+    """What investigators read for a label or type: Bahasa Indonesia and English."""
+
+    id: str
+    en: str
+
+
+@dataclass(frozen=True)
 class NodeSpec:
     """A node label with its properties."""
 
@@ -57,6 +89,8 @@ class NodeSpec:
     implies: tuple[str, ...] = ()
     #: Property shown as the node's caption in pages and tables.
     caption: str = "name"
+    #: Display names (pages, graph pages, reports).
+    names: Names = Names("", "")
 
     def prop(self, name: str) -> Prop | None:
         for p in self.props:
@@ -76,6 +110,21 @@ class RelSpec:
     doc: str = ""
     #: Symmetric in meaning (stored once, read both ways).
     symmetric: bool = False
+    #: What the type is (see :data:`Meaning`).
+    meaning: Meaning = "association"
+    #: For ``instrument`` types: what the instrument carries (accounts money, phones
+    #: communication).
+    channel: Channel | None = None
+    #: The property holding the moment of a timed relationship (a transfer's or a
+    #: call's ``at``); None for untimed ones.
+    timed_by: str | None = None
+    #: The property holding the amount, and the one holding its currency.
+    amount: str | None = None
+    currency: str | None = None
+    #: Display names (pages, graph pages, reports).
+    names: Names = Names("", "")
+    #: Edge colour group on graph pages (:data:`viz.styles.GROUP_COLORS`).
+    style: str = "identity"
 
     def prop(self, name: str) -> Prop | None:
         for p in self.props:
@@ -85,6 +134,7 @@ class RelSpec:
 
 
 _P = Prop
+_N = Names
 _PERSON_PROPS = (
     _P("name", doc="name as written in the source"),
     _P("name_norm", doc="folded name without titles or ranks", indexed=True),
@@ -102,17 +152,19 @@ _PERSON_PROPS = (
 )
 
 NODES: Final[tuple[NodeSpec, ...]] = (
-    NodeSpec("Person", _PERSON_PROPS, "a natural person (people.csv)"),
+    NodeSpec("Person", _PERSON_PROPS, "a natural person (people.csv)", names=_N("Orang", "Person")),
     NodeSpec(
         "Official",
         _PERSON_PROPS,
         "a person who holds or held a post (officials.csv)",
         implies=("Person",),
+        names=_N("Pejabat", "Official"),
     ),
     NodeSpec(
         "Agency",
         (_P("name"), _P("kind"), _P("kind_raw"), _P("region")),
         "a government body: Polda/Polres/Polsek, Imigrasi, Disnaker, BP3MI, a desa office",
+        names=_N("Instansi", "Agency"),
     ),
     NodeSpec(
         "Organization",
@@ -127,6 +179,7 @@ NODES: Final[tuple[NodeSpec, ...]] = (
             _P("address"),
         ),
         "a private body: P3MI, LPK, travel agent, front company",
+        names=_N("Organisasi", "Organization"),
     ),
     NodeSpec(
         "Account",
@@ -138,8 +191,15 @@ NODES: Final[tuple[NodeSpec, ...]] = (
         ),
         "a bank or e-wallet account (bank + number identify it)",
         caption="number",
+        names=_N("Rekening", "Account"),
     ),
-    NodeSpec("Phone", (_P("number", indexed=True),), "a phone number in E.164", caption="number"),
+    NodeSpec(
+        "Phone",
+        (_P("number", indexed=True),),
+        "a phone number in E.164",
+        caption="number",
+        names=_N("Telepon", "Phone"),
+    ),
     NodeSpec(
         "Case",
         (
@@ -151,6 +211,7 @@ NODES: Final[tuple[NodeSpec, ...]] = (
         ),
         "a police case file (Laporan Polisi)",
         caption="title",
+        names=_N("Perkara", "Case"),
     ),
     NodeSpec(
         "Event",
@@ -163,8 +224,12 @@ NODES: Final[tuple[NodeSpec, ...]] = (
         ),
         "an enforcement or trafficking event: raid, arrest, departure …",
         caption="kind",
+        names=_N("Peristiwa", "Event"),
     ),
-    NodeSpec("Ring", (_P("name"),), "a trafficking network under investigation"),
+    NodeSpec(
+        "Ring", (_P("name"),), "a trafficking network under investigation",
+        names=_N("Jaringan", "Ring"),
+    ),
     NodeSpec(
         "Source",
         (
@@ -176,6 +241,7 @@ NODES: Final[tuple[NodeSpec, ...]] = (
         ),
         "where information came from, with its Admiralty grade",
         caption="title",
+        names=_N("Sumber", "Source"),
     ),
     NodeSpec(
         "Flag",
@@ -190,6 +256,7 @@ NODES: Final[tuple[NodeSpec, ...]] = (
         ),
         "an internal-affairs flag on an official (Propam only)",
         caption="status",
+        names=_N("Tanda", "Flag"),
     ),
 )
 
@@ -209,9 +276,19 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
             _P("until", "date"),
         ),
         "a post held at an agency",
+        meaning="post",
+        names=_N("menjabat di", "holds post at"),
+        style="post",
     ),
-    RelSpec("PART_OF", ("Agency",), ("Agency",), (), "agency hierarchy"),
-    RelSpec("HOLDS", _PO, ("Account",), (), "account holder"),
+    RelSpec(
+        "PART_OF", ("Agency",), ("Agency",), (), "agency hierarchy",
+        meaning="hierarchy", names=_N("bagian dari", "part of"), style="post",
+    ),
+    RelSpec(
+        "HOLDS", _PO, ("Account",), (), "account holder",
+        meaning="instrument", channel="money", names=_N("pemilik rekening", "holds"),
+        style="money",
+    ),
     RelSpec(
         "TRANSFERRED",
         ("Account",),
@@ -224,37 +301,98 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
             _P("reference"),
         ),
         "one money transfer",
+        meaning="money",
+        timed_by="at",
+        amount="amount",
+        currency="currency",
+        names=_N("transfer", "transferred"),
+        style="money",
     ),
-    RelSpec("USES", _PO, ("Phone",), (), "uses a phone number"),
+    RelSpec(
+        "USES", _PO, ("Phone",), (), "uses a phone number",
+        meaning="instrument", channel="communication", names=_N("memakai", "uses"),
+        style="phone",
+    ),
     RelSpec(
         "CALLED",
         ("Phone",),
         ("Phone",),
         (_P("at", "datetime"), _P("duration_s", "int"), _P("kind")),
         "one call, SMS or chat",
+        meaning="communication",
+        timed_by="at",
+        names=_N("menelepon", "called"),
+        style="phone",
     ),
-    RelSpec("HANDLED_BY", ("Case",), ("Agency",), (), "the agency handling a case"),
-    RelSpec("ABOUT", ("Event",), ("Case",), (), "an event belongs to a case"),
-    RelSpec("FAMILY", ("Person",), ("Person",), _DETAIL, "family tie", symmetric=True),
-    RelSpec("ASSOCIATE", ("Person",), ("Person",), _DETAIL, "associate", symmetric=True),
-    RelSpec("EMPLOYEE_OF", _PO, ("Organization",), _DETAIL, "employment"),
-    RelSpec("DIRECTOR_OF", _PO, ("Organization",), _DETAIL, "director"),
-    RelSpec("COMMISSIONER_OF", _PO, ("Organization",), _DETAIL, "commissioner (board)"),
-    RelSpec("OWNER_OF", _PO, ("Organization",), (*_DETAIL, _P("share", "float")), "ownership"),
-    RelSpec("MEMBER_OF", _PO, ("Ring",), (_P("role"), *_DETAIL), "ring membership"),
-    RelSpec("RECRUITED", ("Person",), ("Person",), _DETAIL, "recruited a migrant worker"),
+    RelSpec(
+        "HANDLED_BY", ("Case",), ("Agency",), (), "the agency handling a case",
+        meaning="case_admin", names=_N("ditangani oleh", "handled by"), style="case",
+    ),
+    RelSpec(
+        "ABOUT", ("Event",), ("Case",), (), "an event belongs to a case",
+        meaning="case_admin", names=_N("terkait perkara", "about"), style="case",
+    ),
+    RelSpec(
+        "FAMILY", ("Person",), ("Person",), _DETAIL, "family tie", symmetric=True,
+        meaning="kinship", names=_N("keluarga", "family"), style="family",
+    ),
+    RelSpec(
+        "ASSOCIATE", ("Person",), ("Person",), _DETAIL, "associate", symmetric=True,
+        meaning="association", names=_N("rekan", "associate"), style="family",
+    ),
+    RelSpec(
+        "EMPLOYEE_OF", _PO, ("Organization",), _DETAIL, "employment",
+        meaning="employment", names=_N("karyawan", "employee of"), style="organization",
+    ),
+    RelSpec(
+        "DIRECTOR_OF", _PO, ("Organization",), _DETAIL, "director",
+        meaning="control", names=_N("direktur", "director of"), style="organization",
+    ),
+    RelSpec(
+        "COMMISSIONER_OF", _PO, ("Organization",), _DETAIL, "commissioner (board)",
+        meaning="control", names=_N("komisaris", "commissioner of"), style="organization",
+    ),
+    RelSpec(
+        "OWNER_OF", _PO, ("Organization",), (*_DETAIL, _P("share", "float")), "ownership",
+        meaning="control", names=_N("pemilik", "owner of"), style="organization",
+    ),
+    RelSpec(
+        "MEMBER_OF", _PO, ("Ring",), (_P("role"), *_DETAIL), "ring membership",
+        meaning="membership", names=_N("anggota", "member of"), style="organization",
+    ),
+    RelSpec(
+        "RECRUITED", ("Person",), ("Person",), _DETAIL, "recruited a migrant worker",
+        meaning="recruitment", names=_N("merekrut", "recruited"), style="family",
+    ),
     *(
-        RelSpec(t, ("Person",), ("Case",), _DETAIL, d)
-        for t, d in (
-            ("SUSPECT_IN", "suspect in a case"),
-            ("VICTIM_IN", "victim in a case"),
-            ("WITNESS_IN", "witness in a case"),
-            ("INVESTIGATES", "investigator of a case"),
-            ("SUPERVISES", "supervisor of a case"),
+        RelSpec(
+            t, ("Person",), ("Case",), _DETAIL, d,
+            meaning="case_party", names=_N(n_id, n_en), style="case",
+        )
+        for t, d, n_id, n_en in (
+            ("SUSPECT_IN", "suspect in a case", "tersangka", "suspect in"),
+            ("VICTIM_IN", "victim in a case", "korban", "victim in"),
+            ("WITNESS_IN", "witness in a case", "saksi", "witness in"),
         )
     ),
-    RelSpec("LED", _PO, ("Event",), _DETAIL, "led an event"),
-    RelSpec("TARGET_OF", _PO, ("Event",), _DETAIL, "an event was aimed at them"),
+    *(
+        RelSpec(
+            t, ("Person",), ("Case",), _DETAIL, d,
+            meaning="case_duty", names=_N(n_id, n_en), style="case",
+        )
+        for t, d, n_id, n_en in (
+            ("INVESTIGATES", "investigator of a case", "penyidik", "investigates"),
+            ("SUPERVISES", "supervisor of a case", "pengawas", "supervises"),
+        )
+    ),
+    RelSpec(
+        "LED", _PO, ("Event",), _DETAIL, "led an event",
+        meaning="event_role", names=_N("memimpin", "led"), style="case",
+    ),
+    RelSpec(
+        "TARGET_OF", _PO, ("Event",), _DETAIL, "an event was aimed at them",
+        meaning="event_role", names=_N("sasaran", "target of"), style="case",
+    ),
     RelSpec(
         "POSSIBLY_SAME_AS",
         ("Person",),
@@ -268,14 +406,21 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
         ),
         "a candidate match awaiting an analyst's decision",
         symmetric=True,
+        meaning="identity",
+        names=_N("mungkin sama dengan", "possibly same as"),
     ),
-    RelSpec("FLAGS", ("Flag",), ("Official",), (), "a Propam flag on an official"),
+    RelSpec(
+        "FLAGS", ("Flag",), ("Official",), (), "a Propam flag on an official",
+        meaning="propam", names=_N("menandai", "flags"),
+    ),
     RelSpec(
         "SAME_AS",
         ("Person",),
         ("Person",),
         (_P("decided_by"), _P("decided_at", "datetime")),
         "a confirmed merge: the record that was merged into the surviving one",
+        meaning="identity",
+        names=_N("sama dengan", "same as"),
     ),
 )
 
@@ -295,6 +440,26 @@ class Model:
     def types(self) -> tuple[str, ...]:
         return tuple(self.rels)
 
+    def meaning(self, *meanings: Meaning) -> tuple[str, ...]:
+        """The types that have one of ``meanings``, in declaration order."""
+        return tuple(t for t, r in self.rels.items() if r.meaning in meanings)
+
+    def instruments(self, channel: Channel) -> tuple[str, ...]:
+        """The types tying a holder to an instrument of ``channel`` (``HOLDS`` for
+        money, ``USES`` for communication)."""
+        return tuple(
+            t for t, r in self.rels.items() if r.meaning == "instrument" and r.channel == channel
+        )
+
+    @property
+    def timed(self) -> tuple[str, ...]:
+        """The types whose relationships happen at a moment (``timed_by``)."""
+        return tuple(t for t, r in self.rels.items() if r.timed_by)
+
+    @property
+    def propam_only(self) -> tuple[str, ...]:
+        return self.meaning("propam")
+
 
 MODEL: Final = Model(
     nodes={n.label: n for n in NODES},
@@ -304,4 +469,4 @@ MODEL: Final = Model(
 #: Labels whose nodes are hidden from everyone but Propam.
 PROPAM_ONLY_LABELS: Final = frozenset({"Flag"})
 #: Relationship types hidden from everyone but Propam.
-PROPAM_ONLY_TYPES: Final = frozenset({"FLAGS"})
+PROPAM_ONLY_TYPES: Final = frozenset(MODEL.meaning("propam"))

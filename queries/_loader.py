@@ -13,6 +13,13 @@ Every query in a file starts with a header block of ``//`` comments::
 The text runs until the next ``// name:`` line. At load, the ``$parameters`` used
 in the text (comments left out) must equal the declared ``params``; any problem
 raises :class:`graph_api.errors.QueryError` naming the query, the file and the line.
+
+Relationship types are named by what they mean, never spelled: ``{{types:money}}``
+becomes the types the model declares with that meaning, joined for a pattern
+(``[t:{{types:money,communication}}]`` → ``[t:TRANSFERRED|CALLED]``);
+``{{list:communication}}`` becomes a list literal (``['CALLED']``) for ``type(r) IN``;
+``instrument/money`` names the instrument types of a channel (``HOLDS``). A meaning
+with no type, or an unknown one, fails at load.
 """
 
 from __future__ import annotations
@@ -32,6 +39,35 @@ _HEADER = re.compile(r"^//\s*(name|params|mode|returns|doc)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _REQUIRED = ("name", "params", "mode", "returns", "doc")
+_TYPES = re.compile(r"\{\{(types|list):([a-z_/,]+)\}\}")
+
+
+def _types_of(words: str) -> tuple[str, ...]:
+    """The model's types for comma-separated meanings (``instrument/money``: a channel)."""
+    from graph_api.model import MODEL
+
+    out: list[str] = []
+    for word in words.split(","):
+        meaning, _, channel = word.partition("/")
+        found = (
+            MODEL.instruments(channel)  # type: ignore[arg-type]
+            if channel
+            else MODEL.meaning(meaning)  # type: ignore[arg-type]
+        )
+        if not found:
+            raise ValueError(f"no relationship type means {word!r}")
+        out += [t for t in found if t not in out]
+    return tuple(out)
+
+
+def expand_types(text: str) -> str:
+    """``text`` with every ``{{types:…}}``/``{{list:…}}`` replaced from the model."""
+
+    def one(m: re.Match[str]) -> str:
+        types = _types_of(m.group(2))
+        return "|".join(types) if m.group(1) == "types" else repr(list(types))
+
+    return _TYPES.sub(one, text)
 
 
 @dataclass(frozen=True)
@@ -73,6 +109,10 @@ def _finish(file: str, line: int, header: dict[str, str], body: list[str]) -> Na
     text = "\n".join(body).strip()
     if not text:
         raise _fail(file, line, name, "no query text after the header")
+    try:
+        text = expand_types(text)
+    except ValueError as exc:
+        raise _fail(file, line, name, str(exc)) from None
     used = _used_params(text)
     missing = sorted(used - set(declared))
     unused = sorted(set(declared) - used)

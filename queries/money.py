@@ -8,6 +8,7 @@ from typing import Any
 import networkx as nx
 
 from graph_api.errors import QueryError
+from graph_api.model import MODEL
 from graph_api.store import Store
 from queries._common import (
     LABELS,
@@ -31,12 +32,17 @@ def _order(t: Trail) -> tuple[Any, ...]:
     return (t["hops"], first is None, first or "", t["path_nodes"], [r["id"] for r in t["rels"]])
 
 
+#: the model's money relationships (TRANSFERRED, ...) and what ties a holder to an
+#: account (HOLDS)
+MONEY = MODEL.meaning("money")
+HOLDING = MODEL.instruments("money")
+
+
 def _accounts_embedded(g: nx.MultiDiGraph, nid: str) -> list[str]:
+    """``nid`` itself (money may move to or from it directly) and the accounts it holds."""
     if nid not in g:
         return []
-    if "Account" in g.nodes[nid][LABELS]:
-        return [nid]
-    return sorted({v for _, v, _ in out_edges(g, nid, "HOLDS") if "Account" in g.nodes[v][LABELS]})
+    return [nid, *sorted({v for t in HOLDING for _, v, _ in out_edges(g, nid, t)} - {nid})]
 
 
 def _walk(
@@ -50,7 +56,9 @@ def _walk(
     max_hops: int,
 ) -> Iterator[tuple[list[str], list[Hop]]]:
     def official_held(acc: str) -> bool:
-        return any("Official" in g.nodes[h][LABELS] for _, h, _ in in_edges(g, acc, "HOLDS"))
+        return "Official" in g.nodes[acc][LABELS] or any(
+            "Official" in g.nodes[h][LABELS] for t in HOLDING for _, h, _ in in_edges(g, acc, t)
+        )
 
     def go(acc: str, nodes: list[str], hops: list[Hop]) -> Iterator[tuple[list[str], list[Hop]]]:
         ends_ok = targets is None or acc in targets
@@ -58,8 +66,12 @@ def _walk(
             yield list(nodes), list(hops)
         if len(hops) == max_hops:
             return
-        for rid, nxt, attrs in out_edges(g, acc, "TRANSFERRED"):
-            amount, at = attrs.get("amount"), attrs.get("at")
+        for typ, rid, nxt, attrs in (
+            (t, *e) for t in MONEY for e in out_edges(g, acc, t)
+        ):
+            spec = MODEL.rels[typ]
+            amount = attrs.get(spec.amount or "amount")
+            at = attrs.get(spec.timed_by or "at")
             if amount is None or amount < min_amount:
                 continue
             if hops:
@@ -68,11 +80,11 @@ def _walk(
                     continue
             hop: Hop = {
                 "id": rid,
-                "type": "TRANSFERRED",
+                "type": typ,
                 "start": acc,
                 "end": nxt,
                 "amount": amount,
-                "currency": attrs.get("currency"),
+                "currency": attrs.get(spec.currency or "currency"),
                 "at": at,
             }
             yield from go(nxt, [*nodes, nxt], [*hops, hop])
@@ -145,7 +157,7 @@ def money_trail(
             limit=limit,
         )
         for r in rows:
-            hops: list[Hop] = [{"type": "TRANSFERRED", **h} for h in r["rels"]]  # type: ignore[typeddict-item]
+            hops: list[Hop] = list(r["rels"])
             trails.append(
                 {"hops": len(hops), "path_nodes": r["nodes"], "rels": hops, "holders": []}
             )
@@ -169,7 +181,9 @@ def money_trail(
             trails.sort(key=_order)
             trails = trails[:limit]
             involved = sorted({n for t in trails for n in t["path_nodes"]})
-            holders = {a: sorted({h for _, h, _ in in_edges(g, a, "HOLDS")}) for a in involved}
+            holders = {
+                a: sorted({h for t in HOLDING for _, h, _ in in_edges(g, a, t)}) for a in involved
+            }
     trails.sort(key=_order)
     for t in trails:
         t["holders"] = [holders.get(a, []) for a in t["path_nodes"]]

@@ -15,13 +15,20 @@ from typing import Any
 
 import networkx as nx
 
+from graph_api.model import MODEL
 from graph_api.store import Store
 from queries._common import LABELS, backend, check_range, incident, reading, run
 from queries._types import TimelineItem
 
 __all__ = ["timeline"]
 
-_ROLES = frozenset({"SUSPECT_IN", "VICTIM_IN", "WITNESS_IN", "INVESTIGATES", "SUPERVISES"})
+#: the model's types, by what they mean
+_ROLES = frozenset(MODEL.meaning("case_party", "case_duty"))
+_OWN = frozenset(MODEL.meaning("instrument"))
+_TIMED = frozenset(MODEL.meaning("money", "communication"))
+_EVENT_ROLES = frozenset(MODEL.meaning("event_role"))
+_POSTS = frozenset(MODEL.meaning("post"))
+_CASE_ADMIN = frozenset(MODEL.meaning("case_admin"))
 
 
 def _item(
@@ -67,23 +74,24 @@ def _case_items(
 def _embedded(g: nx.MultiDiGraph, nid: str) -> list[TimelineItem]:
     out: list[TimelineItem] = []
     labels = g.nodes[nid][LABELS]
-    own = {nid} | {v for _, v, k in g.out_edges(nid, keys=True) if k[0] in ("HOLDS", "USES")}
+    own = {nid} | {v for _, v, k in g.out_edges(nid, keys=True) if k[0] in _OWN}
     for x in own:
         sides = [("out", v, k, a) for _, v, k, a in g.out_edges(x, keys=True, data=True)]
         sides += [("in", u, k, a) for u, _, k, a in g.in_edges(x, keys=True, data=True)]
         for direction, other, (typ, rid), a in sides:
-            if typ in ("TRANSFERRED", "CALLED"):
-                call = typ == "CALLED"
+            if typ in _TIMED:
+                spec = MODEL.rels[typ]
+                call = spec.meaning == "communication"
                 out.append(
                     _item(
-                        a.get("at"),
+                        a.get(spec.timed_by or "at"),
                         "call" if call else "transfer",
                         x,
                         other,
                         typ,
                         rid,
                         direction,
-                        a.get("amount"),
+                        a.get(spec.amount) if spec.amount else None,
                         a.get("kind") if call else a.get("channel"),
                     )
                 )
@@ -92,11 +100,11 @@ def _embedded(g: nx.MultiDiGraph, nid: str) -> list[TimelineItem]:
         target = g.nodes[v]
         if typ in _ROLES and "Case" in target[LABELS]:
             out += _case_items(target, nid, v, typ, rid)
-        if typ in ("LED", "TARGET_OF") and "Event" in target[LABELS]:
+        if typ in _EVENT_ROLES and "Event" in target[LABELS]:
             out.append(
                 _item(target.get("at"), "event", nid, v, typ, rid, detail=_event_detail(target))
             )
-    for typ, rid, s, e, other in incident(g, nid, frozenset({"HOLDS_POST"})):
+    for typ, rid, s, e, other in incident(g, nid, _POSTS):
         a = g.edges[s, e, (typ, rid)]
         detail = a.get("position") if a.get("position") is not None else a.get("rank")
         out.append(_item(a.get("since"), "post_since", nid, other, typ, rid, detail=detail))
@@ -104,14 +112,14 @@ def _embedded(g: nx.MultiDiGraph, nid: str) -> list[TimelineItem]:
     if "Case" in labels:
         out += _case_items(g.nodes[nid], nid, nid, None, None)
         for u, _, key in g.in_edges(nid, keys=True):
-            if key[0] == "ABOUT" and "Event" in g.nodes[u][LABELS]:
+            if key[0] in _CASE_ADMIN and "Event" in g.nodes[u][LABELS]:
                 out.append(
                     _item(
                         g.nodes[u].get("at"),
                         "event",
                         nid,
                         u,
-                        "ABOUT",
+                        key[0],
                         key[1],
                         detail=_event_detail(g.nodes[u]),
                     )

@@ -1,58 +1,24 @@
 """Words on graph pages, in Bahasa Indonesia (the default) and English.
 
-Label and relationship-type names are keyed by the model so that a label added
-to :mod:`graph_api.model` without a translation fails a test rather than
-showing up untranslated.
+Label and relationship-type names are declared with the label or type in
+:mod:`graph_api.model` (``names``); a test fails when one of them is empty.
 """
 
 from __future__ import annotations
 
 from typing import Final, Literal
 
+from graph_api.model import MODEL
+
 Lang = Literal["id", "en"]
 LANGS: Final = ("id", "en")
 
+#: Display names of labels and types, declared with them in :mod:`graph_api.model`.
 LABELS: Final[dict[str, dict[str, str]]] = {
-    "Person": {"id": "Orang", "en": "Person"},
-    "Official": {"id": "Pejabat", "en": "Official"},
-    "Agency": {"id": "Instansi", "en": "Agency"},
-    "Organization": {"id": "Organisasi", "en": "Organization"},
-    "Account": {"id": "Rekening", "en": "Account"},
-    "Phone": {"id": "Telepon", "en": "Phone"},
-    "Case": {"id": "Perkara", "en": "Case"},
-    "Event": {"id": "Peristiwa", "en": "Event"},
-    "Ring": {"id": "Jaringan", "en": "Ring"},
-    "Source": {"id": "Sumber", "en": "Source"},
-    "Flag": {"id": "Tanda", "en": "Flag"},
+    label: {"id": spec.names.id, "en": spec.names.en} for label, spec in MODEL.nodes.items()
 }
-
 TYPES: Final[dict[str, dict[str, str]]] = {
-    "HOLDS_POST": {"id": "menjabat di", "en": "holds post at"},
-    "PART_OF": {"id": "bagian dari", "en": "part of"},
-    "HOLDS": {"id": "pemilik rekening", "en": "holds"},
-    "TRANSFERRED": {"id": "transfer", "en": "transferred"},
-    "USES": {"id": "memakai", "en": "uses"},
-    "CALLED": {"id": "menelepon", "en": "called"},
-    "HANDLED_BY": {"id": "ditangani oleh", "en": "handled by"},
-    "ABOUT": {"id": "terkait perkara", "en": "about"},
-    "FAMILY": {"id": "keluarga", "en": "family"},
-    "ASSOCIATE": {"id": "rekan", "en": "associate"},
-    "EMPLOYEE_OF": {"id": "karyawan", "en": "employee of"},
-    "DIRECTOR_OF": {"id": "direktur", "en": "director of"},
-    "COMMISSIONER_OF": {"id": "komisaris", "en": "commissioner of"},
-    "OWNER_OF": {"id": "pemilik", "en": "owner of"},
-    "MEMBER_OF": {"id": "anggota", "en": "member of"},
-    "RECRUITED": {"id": "merekrut", "en": "recruited"},
-    "SUSPECT_IN": {"id": "tersangka", "en": "suspect in"},
-    "VICTIM_IN": {"id": "korban", "en": "victim in"},
-    "WITNESS_IN": {"id": "saksi", "en": "witness in"},
-    "INVESTIGATES": {"id": "penyidik", "en": "investigates"},
-    "SUPERVISES": {"id": "pengawas", "en": "supervises"},
-    "LED": {"id": "memimpin", "en": "led"},
-    "TARGET_OF": {"id": "sasaran", "en": "target of"},
-    "POSSIBLY_SAME_AS": {"id": "mungkin sama dengan", "en": "possibly same as"},
-    "FLAGS": {"id": "menandai", "en": "flags"},
-    "SAME_AS": {"id": "sama dengan", "en": "same as"},
+    typ: {"id": spec.names.id, "en": spec.names.en} for typ, spec in MODEL.rels.items()
 }
 
 #: Indicator kinds (how evidence paths are coloured).

@@ -9,34 +9,36 @@
 //   at, kind, relationship type and id, via, other, direction; first $limit.
 MATCH (n:Entity {id: $id})
 CALL (n) {
-  UNWIND [n] + COLLECT { MATCH (n)-[:HOLDS|USES]->(x) RETURN DISTINCT x } AS own
-  MATCH (own)-[t:TRANSFERRED|CALLED]->(o)
-  RETURN t.at AS at, CASE type(t) WHEN 'CALLED' THEN 'call' ELSE 'transfer' END AS kind,
+  UNWIND [n] + COLLECT { MATCH (n)-[:{{types:instrument}}]->(x) RETURN DISTINCT x } AS own
+  MATCH (own)-[t:{{types:money,communication}}]->(o)
+  WITH t, own, o, type(t) IN {{list:communication}} AS call
+  RETURN t.at AS at, CASE WHEN call THEN 'call' ELSE 'transfer' END AS kind,
          'out' AS direction, own.id AS via, o.id AS other, type(t) AS rel_type,
          t.id AS rel_id, t.amount AS amount,
-         CASE type(t) WHEN 'CALLED' THEN t.kind ELSE t.channel END AS detail
+         CASE WHEN call THEN t.kind ELSE t.channel END AS detail
   UNION ALL
-  UNWIND [n] + COLLECT { MATCH (n)-[:HOLDS|USES]->(x) RETURN DISTINCT x } AS own
-  MATCH (own)<-[t:TRANSFERRED|CALLED]-(o)
-  RETURN t.at AS at, CASE type(t) WHEN 'CALLED' THEN 'call' ELSE 'transfer' END AS kind,
+  UNWIND [n] + COLLECT { MATCH (n)-[:{{types:instrument}}]->(x) RETURN DISTINCT x } AS own
+  MATCH (own)<-[t:{{types:money,communication}}]-(o)
+  WITH t, own, o, type(t) IN {{list:communication}} AS call
+  RETURN t.at AS at, CASE WHEN call THEN 'call' ELSE 'transfer' END AS kind,
          'in' AS direction, own.id AS via, o.id AS other, type(t) AS rel_type,
          t.id AS rel_id, t.amount AS amount,
-         CASE type(t) WHEN 'CALLED' THEN t.kind ELSE t.channel END AS detail
+         CASE WHEN call THEN t.kind ELSE t.channel END AS detail
   UNION ALL
-  MATCH (n)-[r:SUSPECT_IN|VICTIM_IN|WITNESS_IN|INVESTIGATES|SUPERVISES]->(c:Case)
+  MATCH (n)-[r:{{types:case_party,case_duty}}]->(c:Case)
   UNWIND [['case_opened', c.opened_at, null], ['case_status', c.status_at, c.status]] AS item
   RETURN item[1] AS at, item[0] AS kind, null AS direction, n.id AS via, c.id AS other,
          type(r) AS rel_type, r.id AS rel_id, null AS amount, item[2] AS detail
   UNION ALL
-  MATCH (n)-[r:LED|TARGET_OF]->(e:Event)
+  MATCH (n)-[r:{{types:event_role}}]->(e:Event)
   RETURN e.at AS at, 'event' AS kind, null AS direction, n.id AS via, e.id AS other,
          type(r) AS rel_type, r.id AS rel_id, null AS amount,
          CASE WHEN e.outcome IS NULL THEN e.kind ELSE e.kind + ':' + e.outcome END AS detail
   UNION ALL
-  MATCH (n)-[r:HOLDS_POST]-(x)
+  MATCH (n)-[r:{{types:post}}]-(x)
   UNWIND [['post_since', r.since], ['post_until', r.until]] AS item
   RETURN item[1] AS at, item[0] AS kind, null AS direction, n.id AS via, x.id AS other,
-         'HOLDS_POST' AS rel_type, r.id AS rel_id, null AS amount,
+         type(r) AS rel_type, r.id AS rel_id, null AS amount,
          coalesce(r.position, r.rank) AS detail
   UNION ALL
   WITH n WHERE n:Case
@@ -44,9 +46,9 @@ CALL (n) {
   RETURN item[1] AS at, item[0] AS kind, null AS direction, n.id AS via, n.id AS other,
          null AS rel_type, null AS rel_id, null AS amount, item[2] AS detail
   UNION ALL
-  MATCH (n:Case)<-[r:ABOUT]-(e:Event)
+  MATCH (n:Case)<-[r:{{types:case_admin}}]-(e:Event)
   RETURN e.at AS at, 'event' AS kind, null AS direction, n.id AS via, e.id AS other,
-         'ABOUT' AS rel_type, r.id AS rel_id, null AS amount,
+         type(r) AS rel_type, r.id AS rel_id, null AS amount,
          CASE WHEN e.outcome IS NULL THEN e.kind ELSE e.kind + ':' + e.outcome END AS detail
   UNION ALL
   WITH n WHERE n:Event
