@@ -30,10 +30,14 @@ Meaning = Literal[
     "control",  # directs, sits on the board of, owns an organisation
     "membership",  # a member of a ring
     "recruitment",  # recruited a migrant worker
-    "case_party",  # suspect, victim or witness in a case
+    "suspect",  # suspect in a case
+    "victim",  # victim in a case (never counted as the ring's side)
+    "witness",  # witness in a case
     "case_duty",  # investigates or supervises a case
-    "case_admin",  # a case's agency, an event's case
-    "event_role",  # led an event, or was its target
+    "case_agency",  # the agency handling a case
+    "event_case",  # the case an event belongs to
+    "event_leader",  # led an event (a raid, a passport issue, a departure ...)
+    "event_target",  # an event was aimed at them
     "post",  # an official's post at an agency
     "hierarchy",  # an agency inside another
     "identity",  # candidate or confirmed "same person"
@@ -326,11 +330,11 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
     ),
     RelSpec(
         "HANDLED_BY", ("Case",), ("Agency",), (), "the agency handling a case",
-        meaning="case_admin", names=_N("ditangani oleh", "handled by"), style="case",
+        meaning="case_agency", names=_N("ditangani oleh", "handled by"), style="case",
     ),
     RelSpec(
         "ABOUT", ("Event",), ("Case",), (), "an event belongs to a case",
-        meaning="case_admin", names=_N("terkait perkara", "about"), style="case",
+        meaning="event_case", names=_N("terkait perkara", "about"), style="case",
     ),
     RelSpec(
         "FAMILY", ("Person",), ("Person",), _DETAIL, "family tie", symmetric=True,
@@ -364,16 +368,17 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
         "RECRUITED", ("Person",), ("Person",), _DETAIL, "recruited a migrant worker",
         meaning="recruitment", names=_N("merekrut", "recruited"), style="family",
     ),
-    *(
-        RelSpec(
-            t, ("Person",), ("Case",), _DETAIL, d,
-            meaning="case_party", names=_N(n_id, n_en), style="case",
-        )
-        for t, d, n_id, n_en in (
-            ("SUSPECT_IN", "suspect in a case", "tersangka", "suspect in"),
-            ("VICTIM_IN", "victim in a case", "korban", "victim in"),
-            ("WITNESS_IN", "witness in a case", "saksi", "witness in"),
-        )
+    RelSpec(
+        "SUSPECT_IN", ("Person",), ("Case",), _DETAIL, "suspect in a case",
+        meaning="suspect", names=_N("tersangka", "suspect in"), style="case",
+    ),
+    RelSpec(
+        "VICTIM_IN", ("Person",), ("Case",), _DETAIL, "victim in a case",
+        meaning="victim", names=_N("korban", "victim in"), style="case",
+    ),
+    RelSpec(
+        "WITNESS_IN", ("Person",), ("Case",), _DETAIL, "witness in a case",
+        meaning="witness", names=_N("saksi", "witness in"), style="case",
     ),
     *(
         RelSpec(
@@ -387,11 +392,11 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
     ),
     RelSpec(
         "LED", _PO, ("Event",), _DETAIL, "led an event",
-        meaning="event_role", names=_N("memimpin", "led"), style="case",
+        meaning="event_leader", names=_N("memimpin", "led"), style="case",
     ),
     RelSpec(
         "TARGET_OF", _PO, ("Event",), _DETAIL, "an event was aimed at them",
-        meaning="event_role", names=_N("sasaran", "target of"), style="case",
+        meaning="event_target", names=_N("sasaran", "target of"), style="case",
     ),
     RelSpec(
         "POSSIBLY_SAME_AS",

@@ -7,7 +7,7 @@ twin over :meth:`EmbeddedStore.reading`. Both hand back the same plain values.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -101,17 +101,23 @@ def incident(g: nx.MultiDiGraph, nid: str, types: frozenset[str] | None = None) 
             yield key[0], key[1], u, v, u
 
 
-def out_edges(g: nx.MultiDiGraph, nid: str, typ: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """``(rel id, end, attrs)`` of the outgoing relationships of one type."""
+def out_edges(
+    g: nx.MultiDiGraph, nid: str, types: str | Collection[str]
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(rel id, end, attrs)`` of the outgoing relationships of a type (or of types)."""
+    wanted = (types,) if isinstance(types, str) else types
     for _, v, key, attrs in g.out_edges(nid, keys=True, data=True):
-        if key[0] == typ:
+        if key[0] in wanted:
             yield key[1], v, attrs
 
 
-def in_edges(g: nx.MultiDiGraph, nid: str, typ: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """``(rel id, start, attrs)`` of the incoming relationships of one type."""
+def in_edges(
+    g: nx.MultiDiGraph, nid: str, types: str | Collection[str]
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``(rel id, start, attrs)`` of the incoming relationships of a type (or of types)."""
+    wanted = (types,) if isinstance(types, str) else types
     for u, _, key, attrs in g.in_edges(nid, keys=True, data=True):
-        if key[0] == typ:
+        if key[0] in wanted:
             yield key[1], u, attrs
 
 

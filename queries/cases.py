@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 
 from graph_api.errors import QueryError
+from graph_api.model import MODEL
 from graph_api.store import Store
 from queries._common import (
     LABELS,
@@ -33,13 +34,17 @@ from queries._types import CaseInterference, CaseItem, CaseOfficial, Tie
 __all__ = ["case_interference"]
 
 _OPEN = ("lidik", "sidik")
+MEMBERSHIP = MODEL.meaning("membership")
+SUSPECT = MODEL.meaning("suspect")
+DUTIES = MODEL.meaning("case_duty")
+CLOSE = frozenset(MODEL.meaning("kinship", "association"))
 _DONE = ("p21", "vonis")
 
 
 def _ring_cases_embedded(g: nx.MultiDiGraph, ring_id: str) -> list[dict[str, Any]]:
     cases: dict[str, set[str]] = {}
-    for _, m, _ in in_edges(g, ring_id, "MEMBER_OF"):
-        for _, c, _ in out_edges(g, m, "SUSPECT_IN"):
+    for _, m, _ in in_edges(g, ring_id, MEMBERSHIP):
+        for _, c, _ in out_edges(g, m, SUSPECT):
             if "Case" in g.nodes[c][LABELS]:
                 cases.setdefault(c, set()).add(m)
     rows = []
@@ -53,11 +58,11 @@ def _ring_cases_embedded(g: nx.MultiDiGraph, ring_id: str) -> list[dict[str, Any
                 "opened_at": a.get("opened_at"),
                 "status_at": a.get("status_at"),
                 "member_suspects": sorted(members),
-                "suspects": sorted({s for _, s, _ in in_edges(g, c, "SUSPECT_IN")}),
+                "suspects": sorted({s for _, s, _ in in_edges(g, c, SUSPECT)}),
                 "officials": sorted(
                     {
                         (o, t)
-                        for t in ("INVESTIGATES", "SUPERVISES")
+                        for t in DUTIES
                         for _, o, _ in in_edges(g, c, t)
                     }
                 ),
@@ -68,11 +73,14 @@ def _ring_cases_embedded(g: nx.MultiDiGraph, ring_id: str) -> list[dict[str, Any
 
 def _ties_embedded(g: nx.MultiDiGraph, official: str, suspect: str) -> list[Tie]:
     out: list[Tie] = []
-    for via, kind, rel_type in (("USES", "call", "CALLED"), ("HOLDS", "transfer", "TRANSFERRED")):
+    for via, kind, rel_types in (
+        (MODEL.instruments("communication"), "call", MODEL.meaning("communication")),
+        (MODEL.instruments("money"), "transfer", MODEL.meaning("money")),
+    ):
         mine = {x for _, x, _ in out_edges(g, official, via)}
         theirs = {x for _, x, _ in out_edges(g, suspect, via)}
         for x in mine:
-            for typ, rid, s, e, other in incident(g, x, frozenset({rel_type})):
+            for typ, rid, s, e, other in incident(g, x, frozenset(rel_types)):
                 if other in theirs:
                     attrs = g.edges[s, e, (typ, rid)]
                     out.append(
@@ -85,7 +93,7 @@ def _ties_embedded(g: nx.MultiDiGraph, official: str, suspect: str) -> list[Tie]
                             "amount": attrs.get("amount") if kind == "transfer" else None,
                         }
                     )
-    for typ, rid, _, _, other in incident(g, official, frozenset({"FAMILY", "ASSOCIATE"})):
+    for typ, rid, _, _, other in incident(g, official, CLOSE):
         if other == suspect:
             out.append(
                 {

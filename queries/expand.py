@@ -26,31 +26,27 @@ from collections.abc import Callable, Sequence
 
 import networkx as nx
 
+from graph_api.model import MODEL
 from graph_api.store import Store
 from queries._common import LABELS, backend, caption, check_range, incident, reading, run
 from queries._types import MemberLink, RingCandidate, RingExpansion
 
 __all__ = ["EXPAND_TYPES", "ring_expand"]
 
-OWN_TYPES = ("HOLDS", "USES")
-EXPAND_TYPES = (
-    "ABOUT",
-    "ASSOCIATE",
-    "CALLED",
-    "COMMISSIONER_OF",
-    "DIRECTOR_OF",
-    "EMPLOYEE_OF",
-    "FAMILY",
-    "HOLDS",
-    "INVESTIGATES",
-    "LED",
-    "OWNER_OF",
-    "SUPERVISES",
-    "SUSPECT_IN",
-    "TARGET_OF",
-    "TRANSFERRED",
-    "USES",
+OWN_TYPES = MODEL.meaning("instrument")
+#: what expansion walks: every tie between people, organisations, their instruments,
+#: cases and events, except victims, witnesses, posts and ring membership itself
+EXPAND_TYPES = tuple(
+    sorted(
+        MODEL.meaning(
+            "money", "communication", "instrument", "kinship", "association", "employment",
+            "control", "suspect", "case_duty", "event_leader", "event_target", "event_case",
+        )
+    )
 )
+SUSPECT = MODEL.meaning("suspect")
+TIES = frozenset(MODEL.meaning("money", "communication"))
+MEMBERSHIP = frozenset(MODEL.meaning("membership"))
 #: (type, rel id, start, end, other, other labels)
 Walked = tuple[str, str, str, str, str, tuple[str, ...]]
 Fetch = Callable[[list[str], Sequence[str]], dict[str, list[Walked]]]
@@ -123,11 +119,11 @@ def _party_pairs(
     for (t, _), (s, e) in sorted(edges.items()):
         if t in OWN_TYPES and party(s):
             owners.setdefault(e, set()).add(s)
-        if t == "SUSPECT_IN":
+        if t in SUSPECT:
             cases.setdefault(e, set()).add(s)
     pairs: list[tuple[str, str, str]] = []
     for (t, _), (s, e) in sorted(edges.items()):
-        if t in ("CALLED", "TRANSFERRED"):
+        if t in TIES:
             pairs += [
                 (t, a, b)
                 for a in sorted(owners.get(s, ()))
@@ -199,7 +195,7 @@ def ring_expand(
                 else {
                     u: tuple(g.nodes[u][LABELS])
                     for u, _, k in g.in_edges(ring_id, keys=True)
-                    if k[0] == "MEMBER_OF"
+                    if k[0] in MEMBERSHIP
                 }
             )
             labels, edges = _walk(members, hops, _embedded_fetch(g, max_degree))

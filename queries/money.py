@@ -42,7 +42,7 @@ def _accounts_embedded(g: nx.MultiDiGraph, nid: str) -> list[str]:
     """``nid`` itself (money may move to or from it directly) and the accounts it holds."""
     if nid not in g:
         return []
-    return [nid, *sorted({v for t in HOLDING for _, v, _ in out_edges(g, nid, t)} - {nid})]
+    return [nid, *sorted({v for _, v, _ in out_edges(g, nid, HOLDING)} - {nid})]
 
 
 def _walk(
@@ -57,7 +57,7 @@ def _walk(
 ) -> Iterator[tuple[list[str], list[Hop]]]:
     def official_held(acc: str) -> bool:
         return "Official" in g.nodes[acc][LABELS] or any(
-            "Official" in g.nodes[h][LABELS] for t in HOLDING for _, h, _ in in_edges(g, acc, t)
+            "Official" in g.nodes[h][LABELS] for _, h, _ in in_edges(g, acc, HOLDING)
         )
 
     def go(acc: str, nodes: list[str], hops: list[Hop]) -> Iterator[tuple[list[str], list[Hop]]]:
@@ -182,7 +182,7 @@ def money_trail(
             trails = trails[:limit]
             involved = sorted({n for t in trails for n in t["path_nodes"]})
             holders = {
-                a: sorted({h for t in HOLDING for _, h, _ in in_edges(g, a, t)}) for a in involved
+                a: sorted({h for _, h, _ in in_edges(g, a, HOLDING)}) for a in involved
             }
     trails.sort(key=_order)
     for t in trails:

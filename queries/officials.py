@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from graph_api.model import MODEL
 from graph_api.store import Store
 from queries._common import (
     LABELS,
@@ -38,18 +39,18 @@ from queries._types import LinkPath, OfficialLinks
 
 __all__ = ["KINDS", "official_links"]
 
+#: a path's kind from the types it runs through, first match wins (the model's meanings)
 KINDS: tuple[tuple[str, frozenset[str]], ...] = (
-    ("money", frozenset({"TRANSFERRED", "HOLDS"})),
-    ("family", frozenset({"FAMILY", "ASSOCIATE"})),
-    ("phone", frozenset({"USES", "CALLED"})),
-    ("case", frozenset({"INVESTIGATES", "SUPERVISES", "SUSPECT_IN"})),
-    (
-        "organization",
-        frozenset({"DIRECTOR_OF", "COMMISSIONER_OF", "OWNER_OF", "EMPLOYEE_OF", "MEMBER_OF"}),
-    ),
+    ("money", frozenset(MODEL.meaning("money") + MODEL.instruments("money"))),
+    ("family", frozenset(MODEL.meaning("kinship", "association"))),
+    ("phone", frozenset(MODEL.meaning("communication") + MODEL.instruments("communication"))),
+    ("case", frozenset(MODEL.meaning("case_duty", "suspect"))),
+    ("organization", frozenset(MODEL.meaning("control", "employment", "membership"))),
 )
 LINK_TYPES = frozenset().union(*(t for _, t in KINDS))
-ORG_TYPES = ("DIRECTOR_OF", "COMMISSIONER_OF", "OWNER_OF", "EMPLOYEE_OF")
+ORG_TYPES = MODEL.meaning("control", "employment")
+MEMBERSHIP = MODEL.meaning("membership")
+SUSPECT = MODEL.meaning("suspect")
 MAX_HOPS = 3
 #: (nodes, types) -> (target roles, relationship ids per hop)
 Found = dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[list[str], list[set[str]]]]
@@ -66,12 +67,12 @@ def kind_of(types: list[str]) -> str:
 
 def _roles(g: nx.MultiDiGraph, nid: str) -> list[str]:
     def is_member(x: str) -> bool:
-        return any("Ring" in g.nodes[r][LABELS] for _, r, _ in out_edges(g, x, "MEMBER_OF"))
+        return any("Ring" in g.nodes[r][LABELS] for _, r, _ in out_edges(g, x, MEMBERSHIP))
 
     roles = []
     if is_member(nid):
         roles.append("member")
-    if any("Case" in g.nodes[c][LABELS] for _, c, _ in out_edges(g, nid, "SUSPECT_IN")):
+    if any("Case" in g.nodes[c][LABELS] for _, c, _ in out_edges(g, nid, SUSPECT)):
         roles.append("suspect")
     if "Organization" in g.nodes[nid][LABELS] and any(
         is_member(m) for t in ORG_TYPES for _, m, _ in in_edges(g, nid, t)

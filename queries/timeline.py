@@ -23,12 +23,12 @@ from queries._types import TimelineItem
 __all__ = ["timeline"]
 
 #: the model's types, by what they mean
-_ROLES = frozenset(MODEL.meaning("case_party", "case_duty"))
+_ROLES = frozenset(MODEL.meaning("suspect", "victim", "witness", "case_duty"))
 _OWN = frozenset(MODEL.meaning("instrument"))
 _TIMED = frozenset(MODEL.meaning("money", "communication"))
-_EVENT_ROLES = frozenset(MODEL.meaning("event_role"))
+_EVENT_ROLES = frozenset(MODEL.meaning("event_leader", "event_target"))
 _POSTS = frozenset(MODEL.meaning("post"))
-_CASE_ADMIN = frozenset(MODEL.meaning("case_admin"))
+_CASE_ADMIN = frozenset(MODEL.meaning("event_case"))
 
 
 def _item(

@@ -19,6 +19,7 @@ from datetime import timedelta
 import networkx as nx
 
 from graph_api.errors import QueryError
+from graph_api.model import MODEL
 from graph_api.store import Store
 from queries._common import (
     LABELS,
@@ -36,7 +37,14 @@ from queries._types import Tipoff
 __all__ = ["tipoffs"]
 
 _FAILED = ("nothing_found", "escaped")
-_ORG_TIES = ("DIRECTOR_OF", "OWNER_OF", "COMMISSIONER_OF")
+_ORG_TIES = MODEL.meaning("control")
+_TARGET = MODEL.meaning("event_target")
+_SUSPECT = MODEL.meaning("suspect")
+_EVENT_CASE = MODEL.meaning("event_case")
+_MEMBERSHIP = MODEL.meaning("membership")
+_PHONES = MODEL.instruments("communication")
+_CALLS = frozenset(MODEL.meaning("communication"))
+_KIN = frozenset(MODEL.meaning("kinship"))
 
 
 def _has(g: nx.MultiDiGraph, nid: str, label: str) -> bool:
@@ -46,14 +54,14 @@ def _has(g: nx.MultiDiGraph, nid: str, label: str) -> bool:
 def _failed_raids(g: nx.MultiDiGraph, members: list[str]) -> list[str]:
     events: set[str] = set()
     for m in members:
-        events |= {e for _, e, _ in out_edges(g, m, "TARGET_OF")}
+        events |= {e for _, e, _ in out_edges(g, m, _TARGET)}
         for t in _ORG_TIES:
             for _, org, _ in out_edges(g, m, t):
                 if _has(g, org, "Organization"):
-                    events |= {e for _, e, _ in out_edges(g, org, "TARGET_OF")}
-        for _, case, _ in out_edges(g, m, "SUSPECT_IN"):
+                    events |= {e for _, e, _ in out_edges(g, org, _TARGET)}
+        for _, case, _ in out_edges(g, m, _SUSPECT):
             if _has(g, case, "Case"):
-                events |= {e for _, e, _ in in_edges(g, case, "ABOUT")}
+                events |= {e for _, e, _ in in_edges(g, case, _EVENT_CASE)}
     return sorted(
         e
         for e in events
@@ -67,29 +75,29 @@ def _failed_raids(g: nx.MultiDiGraph, members: list[str]) -> list[str]:
 def _embedded(g: nx.MultiDiGraph, ring_id: str, window_hours: float) -> list[Tipoff]:
     if ring_id not in g or not _has(g, ring_id, "Ring"):
         return []
-    members = sorted({m for _, m, _ in in_edges(g, ring_id, "MEMBER_OF")})
+    members = sorted({m for _, m, _ in in_edges(g, ring_id, _MEMBERSHIP)})
     found: dict[tuple[str, ...], Tipoff] = {}
     for e in _failed_raids(g, members):
         ev = g.nodes[e]
         at = ev["at"]
         earliest = parse_ts(at) - timedelta(hours=window_hours)
         for m in members:
-            for _, pm, _ in out_edges(g, m, "USES"):
+            for _, pm, _ in out_edges(g, m, _PHONES):
                 if not _has(g, pm, "Phone"):
                     continue
-                for _, cid, s, t, po in incident(g, pm, frozenset({"CALLED"})):
-                    c_at = g.edges[s, t, ("CALLED", cid)].get("at")
+                for typ, cid, s, t, po in incident(g, pm, _CALLS):
+                    c_at = g.edges[s, t, (typ, cid)].get("at")
                     if not _has(g, po, "Phone") or c_at is None:
                         continue
                     if not (c_at < at and parse_ts(c_at) >= earliest):
                         continue
-                    for _, v, _ in in_edges(g, po, "USES"):
+                    for _, v, _ in in_edges(g, po, _PHONES):
                         if v == m or not _has(g, v, "Person"):
                             continue
                         officials = {v} if _has(g, v, "Official") else set()
                         officials |= {
                             o
-                            for _, _, _, _, o in incident(g, v, frozenset({"FAMILY"}))
+                            for _, _, _, _, o in incident(g, v, _KIN)
                             if _has(g, o, "Official")
                         }
                         for o in officials - {m}:

@@ -6,12 +6,12 @@
 // doc: Every case in which a member of the ring $ring_id is SUSPECT_IN, with all its
 //   suspects and the people who INVESTIGATE or SUPERVISE it. The caller sorts cases
 //   into interfered (sp3, stalled) and counterweight (p21, vonis).
-MATCH (:Ring {id: $ring_id})<-[:MEMBER_OF]-(m)-[:SUSPECT_IN]->(c:Case)
+MATCH (:Ring {id: $ring_id})<-[:{{types:membership}}]-(m)-[:{{types:suspect}}]->(c:Case)
 WITH c, collect(DISTINCT m.id) AS member_suspects
 RETURN c.id AS case_id, c.title AS title, c.status AS status, c.opened_at AS opened_at,
        c.status_at AS status_at, member_suspects,
-       COLLECT { MATCH (s)-[:SUSPECT_IN]->(c) RETURN DISTINCT s.id } AS suspects,
-       COLLECT { MATCH (o)-[x:INVESTIGATES|SUPERVISES]->(c) RETURN DISTINCT [o.id, type(x)] }
+       COLLECT { MATCH (s)-[:{{types:suspect}}]->(c) RETURN DISTINCT s.id } AS suspects,
+       COLLECT { MATCH (o)-[x:{{types:case_duty}}]->(c) RETURN DISTINCT [o.id, type(x)] }
          AS officials
 
 // name: official_suspect_ties
@@ -25,14 +25,14 @@ UNWIND $pairs AS pair
 MATCH (o:Entity {id: pair[0]})
 MATCH (s:Entity {id: pair[1]})
 CALL (o, s) {
-  MATCH (o)-[:USES]->(:Phone)-[c:CALLED]-(:Phone)<-[:USES]-(s)
-  RETURN 'call' AS kind, 'CALLED' AS rel_type, c.id AS rel_id, c.at AS at, null AS amount
+  MATCH (o)-[:{{types:instrument/communication}}]->(:Phone)-[c:{{types:communication}}]-(:Phone)<-[:{{types:instrument/communication}}]-(s)
+  RETURN 'call' AS kind, type(c) AS rel_type, c.id AS rel_id, c.at AS at, null AS amount
   UNION
-  MATCH (o)-[:HOLDS]->(:Account)-[t:TRANSFERRED]-(:Account)<-[:HOLDS]-(s)
-  RETURN 'transfer' AS kind, 'TRANSFERRED' AS rel_type, t.id AS rel_id, t.at AS at,
+  MATCH (o)-[:{{types:instrument/money}}]->(:Account)-[t:{{types:money}}]-(:Account)<-[:{{types:instrument/money}}]-(s)
+  RETURN 'transfer' AS kind, type(t) AS rel_type, t.id AS rel_id, t.at AS at,
          t.amount AS amount
   UNION
-  MATCH (o)-[f:FAMILY|ASSOCIATE]-(s)
+  MATCH (o)-[f:{{types:kinship,association}}]-(s)
   RETURN toLower(type(f)) AS kind, type(f) AS rel_type, f.id AS rel_id, null AS at,
          null AS amount
 }
@@ -50,23 +50,23 @@ RETURN pair[0] AS official_id, pair[1] AS suspect_id, kind, rel_type, rel_id, at
 //   relative of one, strictly before the raid and at most $window_hours before it.
 MATCH (ring:Ring {id: $ring_id})
 CALL (ring) {
-  MATCH (ring)<-[:MEMBER_OF]-()-[:TARGET_OF]->(e:Event) RETURN e
+  MATCH (ring)<-[:{{types:membership}}]-()-[:{{types:event_target}}]->(e:Event) RETURN e
   UNION
-  MATCH (ring)<-[:MEMBER_OF]-()-[:DIRECTOR_OF|OWNER_OF|COMMISSIONER_OF]->(:Organization)
-        -[:TARGET_OF]->(e:Event)
+  MATCH (ring)<-[:{{types:membership}}]-()-[:{{types:control}}]->(:Organization)
+        -[:{{types:event_target}}]->(e:Event)
   RETURN e
   UNION
-  MATCH (ring)<-[:MEMBER_OF]-()-[:SUSPECT_IN]->(:Case)<-[:ABOUT]-(e:Event) RETURN e
+  MATCH (ring)<-[:{{types:membership}}]-()-[:{{types:suspect}}]->(:Case)<-[:{{types:event_case}}]-(e:Event) RETURN e
 }
 WITH ring, e
 WHERE e.kind = 'raid' AND e.outcome IN ['nothing_found', 'escaped'] AND e.at IS NOT NULL
-MATCH (ring)<-[:MEMBER_OF]-(m)-[:USES]->(pm:Phone)-[c:CALLED]-(po:Phone)<-[:USES]-(v:Person)
+MATCH (ring)<-[:{{types:membership}}]-(m)-[:{{types:instrument/communication}}]->(pm:Phone)-[c:{{types:communication}}]-(po:Phone)<-[:{{types:instrument/communication}}]-(v:Person)
 WHERE v <> m AND c.at < e.at
   AND datetime(c.at) >= datetime(e.at) - duration({hours: $window_hours})
 CALL (v) {
   WITH v WHERE v:Official RETURN v AS o
   UNION
-  MATCH (v)-[:FAMILY]-(o:Official) RETURN o
+  MATCH (v)-[:{{types:kinship}}]-(o:Official) RETURN o
 }
 WITH e, m, pm, c, po, v, o WHERE o <> m
 RETURN DISTINCT e.id AS event_id, e.at AS event_at, e.outcome AS outcome,

@@ -13,14 +13,14 @@ CALL () {
   MATCH (n:Official) WHERE any(x IN coalesce(n.id_numbers, []) WHERE x IN $values)
   RETURN n, 'id_number' AS matched
   UNION
-  MATCH (n:Official)-[h:HOLDS_POST]->() WHERE h.id_number IN $values
+  MATCH (n:Official)-[h:{{types:post}}]->() WHERE h.id_number IN $values
   RETURN n, 'id_number' AS matched
   UNION
   MATCH (n:Account) WHERE n.number IN $values RETURN n, 'account' AS matched
   UNION
   MATCH (n:Phone) WHERE n.number = $phone RETURN n, 'phone' AS matched
   UNION
-  MATCH (:Phone {number: $phone})<-[:USES]-(n) RETURN n, 'phone_user' AS matched
+  MATCH (:Phone {number: $phone})<-[:{{types:instrument/communication}}]-(n) RETURN n, 'phone_user' AS matched
 }
 RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, matched
 
@@ -71,5 +71,5 @@ RETURN r.id AS id, type(r) AS type, a.id AS start, b.id AS end, properties(r) AS
 // doc: Every ring with the number of distinct members (people or organizations).
 MATCH (r:Ring)
 RETURN r.id AS id, r.name AS name,
-       size(COLLECT { MATCH (m)-[:MEMBER_OF]->(r) RETURN DISTINCT m.id }) AS members
+       size(COLLECT { MATCH (m)-[:{{types:membership}}]->(r) RETURN DISTINCT m.id }) AS members
 ORDER BY id

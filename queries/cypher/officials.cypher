@@ -11,16 +11,16 @@
 //   call centre, a shop's phone): it may end there, but is not expanded further, so a
 //   supernode cannot blow the query up.
 MATCH (o:Official {id: $id})
-MATCH p = (o) ((a)-[rs:TRANSFERRED|HOLDS|FAMILY|ASSOCIATE|USES|CALLED|INVESTIGATES|SUPERVISES|SUSPECT_IN|DIRECTOR_OF|COMMISSIONER_OF|OWNER_OF|EMPLOYEE_OF|MEMBER_OF]-(b)
+MATCH p = (o) ((a)-[rs:{{types:money,instrument,kinship,association,communication,case_duty,suspect,control,employment,membership}}]-(b)
           WHERE a.id = $id OR COUNT { (a)--() } <= $max_degree){1,3} (t)
 WHERE size(rs) <= $max_hops
   AND all(i IN range(1, size(rs)) WHERE NOT nodes(p)[i] IN nodes(p)[0..i])
 WITH p, rs, t,
      [x IN [
-        CASE WHEN EXISTS { (t)-[:MEMBER_OF]->(:Ring) } THEN 'member' END,
-        CASE WHEN EXISTS { (t)-[:SUSPECT_IN]->(:Case) } THEN 'suspect' END,
+        CASE WHEN EXISTS { (t)-[:{{types:membership}}]->(:Ring) } THEN 'member' END,
+        CASE WHEN EXISTS { (t)-[:{{types:suspect}}]->(:Case) } THEN 'suspect' END,
         CASE WHEN t:Organization AND EXISTS {
-          (t)<-[:DIRECTOR_OF|COMMISSIONER_OF|OWNER_OF|EMPLOYEE_OF]-(m)-[:MEMBER_OF]->(:Ring)
+          (t)<-[:{{types:control,employment}}]-(m)-[:{{types:membership}}]->(:Ring)
         } THEN 'member_org' END
       ] WHERE x IS NOT NULL] AS roles
 WHERE size(roles) > 0

@@ -3,7 +3,7 @@
 // mode: read
 // returns: rows of {id, labels} ordered by id
 // doc: The distinct people and organizations that are MEMBER_OF the ring $ring_id.
-MATCH (:Ring {id: $ring_id})<-[:MEMBER_OF]-(m)
+MATCH (:Ring {id: $ring_id})<-[:{{types:membership}}]-(m)
 RETURN DISTINCT m.id AS id, labels(m) AS labels
 ORDER BY id
 

@@ -25,12 +25,12 @@ CALL (n) {
          t.id AS rel_id, t.amount AS amount,
          CASE WHEN call THEN t.kind ELSE t.channel END AS detail
   UNION ALL
-  MATCH (n)-[r:{{types:case_party,case_duty}}]->(c:Case)
+  MATCH (n)-[r:{{types:suspect,victim,witness,case_duty}}]->(c:Case)
   UNWIND [['case_opened', c.opened_at, null], ['case_status', c.status_at, c.status]] AS item
   RETURN item[1] AS at, item[0] AS kind, null AS direction, n.id AS via, c.id AS other,
          type(r) AS rel_type, r.id AS rel_id, null AS amount, item[2] AS detail
   UNION ALL
-  MATCH (n)-[r:{{types:event_role}}]->(e:Event)
+  MATCH (n)-[r:{{types:event_leader,event_target}}]->(e:Event)
   RETURN e.at AS at, 'event' AS kind, null AS direction, n.id AS via, e.id AS other,
          type(r) AS rel_type, r.id AS rel_id, null AS amount,
          CASE WHEN e.outcome IS NULL THEN e.kind ELSE e.kind + ':' + e.outcome END AS detail
@@ -46,7 +46,7 @@ CALL (n) {
   RETURN item[1] AS at, item[0] AS kind, null AS direction, n.id AS via, n.id AS other,
          null AS rel_type, null AS rel_id, null AS amount, item[2] AS detail
   UNION ALL
-  MATCH (n:Case)<-[r:{{types:case_admin}}]-(e:Event)
+  MATCH (n:Case)<-[r:{{types:event_case}}]-(e:Event)
   RETURN e.at AS at, 'event' AS kind, null AS direction, n.id AS via, e.id AS other,
          type(r) AS rel_type, r.id AS rel_id, null AS amount,
          CASE WHEN e.outcome IS NULL THEN e.kind ELSE e.kind + ':' + e.outcome END AS detail

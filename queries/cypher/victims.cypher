@@ -4,11 +4,11 @@
 // returns: rows of {id, props, phones: [id], accounts: [[id, number]]}
 // doc: Every person VICTIM_IN a case, with all their properties, the phones they USE
 //   and the accounts they HOLD (what reskrim sees masked: graph_api.web.masking).
-MATCH (p:Person)-[:VICTIM_IN]->(:Case)
+MATCH (p:Person)-[:{{types:victim}}]->(:Case)
 WITH DISTINCT p
 RETURN p.id AS id, properties(p) AS props,
-       COLLECT { MATCH (p)-[:USES]->(ph:Phone) RETURN DISTINCT ph.id } AS phones,
-       COLLECT { MATCH (p)-[:HOLDS]->(a:Account) RETURN DISTINCT [a.id, a.number] } AS accounts
+       COLLECT { MATCH (p)-[:{{types:instrument/communication}}]->(ph:Phone) RETURN DISTINCT ph.id } AS phones,
+       COLLECT { MATCH (p)-[:{{types:instrument/money}}]->(a:Account) RETURN DISTINCT [a.id, a.number] } AS accounts
 
 // name: accounts_numbered
 // params: numbers
