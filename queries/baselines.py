@@ -11,9 +11,13 @@ from collections.abc import Callable
 
 import networkx as nx
 
+from graph_api.model import MODEL
 from queries._common import LABELS
 
 Baseline = Callable[[nx.MultiDiGraph, str, list[str]], dict[str, float]]
+
+_HOLDS = MODEL.instruments("money")
+_MONEY = MODEL.meaning("money")
 
 
 def _simple(h: nx.MultiDiGraph) -> nx.Graph:
@@ -46,15 +50,15 @@ def distance(h: nx.MultiDiGraph, ring: str, officials: list[str]) -> dict[str, f
 def money_received(h: nx.MultiDiGraph, ring: str, officials: list[str]) -> dict[str, float]:
     """Total rupiah into the official's own accounts from accounts of members and ring orgs."""
     side = set(h.graph.get("members", [])) | set(h.graph.get("orgs", []))
-    ring_accounts = {v for s in side for _, v, k in h.out_edges(s, keys=True) if k[0] == "HOLDS"}
+    ring_accounts = {v for s in side for _, v, k in h.out_edges(s, keys=True) if k[0] in _HOLDS}
     out: dict[str, float] = {}
     for o in officials:
         total = 0.0
         for _, acc, k in h.out_edges(o, keys=True):
-            if k[0] != "HOLDS" or "Account" not in h.nodes[acc][LABELS]:
+            if k[0] not in _HOLDS or "Account" not in h.nodes[acc][LABELS]:
                 continue
             for src, _, tk, a in h.in_edges(acc, keys=True, data=True):
-                if tk[0] == "TRANSFERRED" and src in ring_accounts:
+                if tk[0] in _MONEY and src in ring_accounts:
                     total += float(a.get("amount") or 0.0)
         out[o] = total
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from graph_api.model import MODEL
 from graph_api.rows import NodeRow, RelRow, Subgraph
 from graph_api.store import Store
 from queries._common import (
@@ -27,6 +28,8 @@ from queries._types import Entity, RingSummary, SourceRef
 __all__ = ["entity", "rings", "subgraph"]
 
 _GRADES = ("kind", "title", "date", "reliability", "credibility")
+
+_MEMBERSHIP = MODEL.meaning("membership")
 
 
 def _source_ref(sid: str, props: dict[str, Any] | None) -> SourceRef:
@@ -127,7 +130,7 @@ def rings(store: Store) -> list[RingSummary]:
     with reading(store) as g:
         for nid, attrs in g.nodes(data=True):
             if "Ring" in attrs[LABELS]:
-                members = {u for u, _, k in g.in_edges(nid, keys=True) if k[0] == "MEMBER_OF"}
+                members = {u for u, _, k in g.in_edges(nid, keys=True) if k[0] in _MEMBERSHIP}
                 out.append({"id": nid, "name": attrs.get("name"), "members": len(members)})
     out.sort(key=lambda r: r["id"])
     return out

@@ -26,6 +26,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from graph_api.errors import QueryError
+from graph_api.model import MODEL
 from graph_api.store import Store
 from ingest.normalize import NormalizeError, normalize_name, normalize_phone
 from queries._common import LABELS, backend, caption, node_from_neo4j, reading, run
@@ -38,6 +39,9 @@ _NAME_LABELS = frozenset({"Person", "Organization", "Agency"})
 _SEPARATORS = re.compile(r"[\s.\-/()]+")
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _MAX_Q = 200
+
+_POSTS = MODEL.meaning("post")
+_PHONES = MODEL.instruments("communication")
 
 
 def _edits(token: str) -> int:
@@ -99,14 +103,14 @@ def _embedded_identifiers(g: Any, values: list[str], phone: str | None) -> list[
             if wanted & set(attrs.get("id_numbers") or []):
                 found.append((nid, "id_number"))
             for _, _, key, rel in g.out_edges(nid, keys=True, data=True):
-                if key[0] == "HOLDS_POST" and rel.get("id_number") in wanted:
+                if key[0] in _POSTS and rel.get("id_number") in wanted:
                     found.append((nid, "id_number"))
         if "Account" in labels and attrs.get("number") in wanted:
             found.append((nid, "account"))
         if phone is not None and "Phone" in labels and attrs.get("number") == phone:
             found.append((nid, "phone"))
             for user, _, key in g.in_edges(nid, keys=True):
-                if key[0] == "USES":
+                if key[0] in _PHONES:
                     found.append((user, "phone_user"))
     return found
 

@@ -16,7 +16,7 @@ from graph_api.model import MODEL
 from graph_api.rows import RelRow
 
 #: Types bundled regardless of direction besides the model's symmetric ones.
-UNDIRECTED_BUNDLES = frozenset({"CALLED"})
+UNDIRECTED_BUNDLES = frozenset(MODEL.meaning("communication"))
 
 
 @dataclass

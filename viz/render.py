@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 from pyvis.network import Network
 
+from graph_api.model import MODEL
 from graph_api.rows import NodeRow, Subgraph
 from viz.aggregate import Bundle, bundle
 from viz.cap import cap_nodes
@@ -41,6 +42,9 @@ from viz.tooltips import caption, edge_label, edge_tooltip, node_tooltip
 PHYSICS_LIMIT: Final = 300
 LAYOUT_SEED: Final = 7
 MORE_PREFIX: Final = "more|"
+
+_MONEY = MODEL.meaning("money")
+_CALLS = MODEL.meaning("communication")
 
 
 def _script_json(value: Any) -> Markup:
@@ -221,8 +225,8 @@ def render_subgraph(
         kind = next((kinds[r["id"]] for r in b.rels if r["id"] in kinds), None)
         width = (
             _transfer_width(b)
-            if b.type == "TRANSFERRED"
-            else (1.0 + math.log2(len(b.rels)) if b.type == "CALLED" else 1.0)
+            if b.type in _MONEY
+            else (1.0 + math.log2(len(b.rels)) if b.type in _CALLS else 1.0)
         )
         net.add_edge(
             b.start,

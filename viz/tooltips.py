@@ -22,6 +22,9 @@ MAX_LINES: Final = 20
 MAX_VALUE: Final = 160
 MAX_CAPTION: Final = 40
 
+_MONEY = MODEL.meaning("money")
+_CALLS = MODEL.meaning("communication")
+
 
 def _short(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
@@ -118,12 +121,12 @@ def edge_label(b: Bundle, lang: Lang) -> str:
     """``Rp 45.000.000 (3×)``, ``30 panggilan``, a date for one call, else the type name."""
     n = len(b.rels)
     first_at = b.rels[0]["props"].get("at")
-    if b.type == "TRANSFERRED":
+    if b.type in _MONEY:
         total = _amounts(b.rels) or type_name(b.type, lang)
         if n > 1:
             return f"{total} ({n}×)"
         return f"{total}\n{wib_date(first_at)}" if isinstance(first_at, str) else total
-    if b.type == "CALLED":
+    if b.type in _CALLS:
         if n == 1 and isinstance(first_at, str):
             return wib_date(first_at)
         return text("calls", lang, n=n)

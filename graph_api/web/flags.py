@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
 from graph_api.errors import ConfigError, InputError, NotFound
-from graph_api.model import PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
+from graph_api.model import MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
 from graph_api.rows import NodeRow
 from graph_api.store import EmbeddedStore, Neo4jStore, Store
 
@@ -35,6 +35,8 @@ NEXT: dict[str, tuple[str, ...]] = {
     "cleared": (),
 }
 HISTORY = "history"
+#: the relationship from a flag to its official (the model's one Propam type)
+(FLAGS,) = MODEL.meaning("propam")
 PREFIX = "propam:flag-"
 _LOCK = threading.Lock()
 
@@ -84,7 +86,7 @@ def _flag_node(fid: str, props: dict[str, Any]) -> NodeRow:
 def _flags_rel(fid: str, official_id: str) -> Any:
     return {
         "id": f"{fid}:flags",
-        "type": "FLAGS",
+        "type": FLAGS,
         "start": fid,
         "end": official_id,
         "props": {"sources": ["propam"]},
@@ -131,7 +133,7 @@ class FlagBook:
         official = next(
             (
                 nb["node"]["id"]
-                for nb in self.store.neighbours(flag_id, types=["FLAGS"], direction="out")
+                for nb in self.store.neighbours(flag_id, types=[FLAGS], direction="out")
             ),
             "",
         )
@@ -237,7 +239,7 @@ def migrate(graph: Store, propam: Store) -> int:
         if node is None:
             continue
         official = next(
-            (nb["node"]["id"] for nb in graph.neighbours(fid, types=["FLAGS"], direction="out")),
+            (nb["node"]["id"] for nb in graph.neighbours(fid, types=[FLAGS], direction="out")),
             None,
         )
         props = {k: v for k, v in node["props"].items() if not k.startswith("x_")}

@@ -9,9 +9,11 @@ can keep it.
 
 **Time.** The ranking is "as of" a moment (default: now), and three rules of
 :mod:`queries.protectors` depend on that moment: calls and transfers after it are
-left out (``at`` compared as text with the ISO moment), an open case becomes
-*stalled* once its ``opened_at`` is ``stalled_days`` before it, and a post whose
-``until`` date is before the moment's date no longer names the official's agency.
+left out (``at`` compared as text with the ISO moment), an indicator that ages
+(``IndicatorKind.aging`` in :mod:`queries.protectors.indicators`: an open case
+becomes *stalled* once its ``opened_at`` is ``stalled_days`` before it) turns, and
+a post whose ``until`` date is before the moment's date no longer names the
+official's agency.
 :class:`TimeFacts` records the values those rules compare against, taken from the
 ring's neighbourhood, and :meth:`TimeFacts.signature` counts how many of each lie
 on either side of a moment: two moments with the same signature give the same
@@ -20,8 +22,9 @@ moment of its signature and re-stamped with that moment, never for a moment on
 the other side of a boundary. No time-to-live is involved.
 
 ``tests/api/test_ranking_cache.py`` checks that the report equals
-``rank_protectors`` at the same moment on both stores, across each boundary. A
-new time-dependent rule in the ranking must be added to :class:`TimeFacts`.
+``rank_protectors`` at the same moment on both stores, across each boundary. An
+indicator that compares anything else with the moment must declare it as its
+``aging`` (then it is covered here), or a new rule be added to :class:`TimeFacts`.
 """
 
 from __future__ import annotations
@@ -37,18 +40,18 @@ from typing import Any
 
 import networkx as nx
 
-from graph_api.errors import QueryError
+from graph_api.model import MODEL
 from graph_api.store import Store
 from graph_api.web.masking import Strings
-from queries._common import LABELS, iso, parse_ts
-from queries.protectors import _filter_time, neighbourhoods, rank_graph
+from queries._common import iso, parse_ts
+from queries.protectors import KINDS, _filter_time, neighbourhoods, rank_graph, weights
 from queries.protectors._extract import Transcript, changed_rings
 from queries.protectors._types import ProtectorReport
-from queries.protectors._weights import weights
 
-Signature = tuple[int, int, int]
-#: the edge types whose ``at`` is compared with the moment (``_filter_time``)
-TIMED_TYPES = ("CALLED", "TRANSFERRED")
+Signature = tuple[int, ...]
+#: the edge types whose moment is compared with the ranking's (``_filter_time``)
+TIMED_TYPES = MODEL.timed
+POSTS = MODEL.meaning("post")
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,12 @@ class TimeFacts:
 
     #: ``at`` of calls and transfers, as text, sorted
     at: tuple[str, ...]
-    #: ``opened_at`` of cases, parsed, sorted (every status: a superset is safe)
-    opened: tuple[datetime, ...]
+    #: per indicator that ages (``IndicatorKind.aging``, such as an open case that
+    #: becomes stalled): its values, parsed, sorted (every node of the label: a
+    #: superset is safe), and how long before the moment a value turns
+    aging: tuple[tuple[tuple[datetime, ...], timedelta], ...]
     #: ``until`` of posts, as text, sorted
     until: tuple[str, ...]
-    stalled: timedelta
     #: False when a value could not be read: then no report is reused across moments
     exact: bool = True
 
@@ -72,23 +76,16 @@ class TimeFacts:
         for _u, _v, k, a in h.edges(keys=True, data=True):
             if k[0] in TIMED_TYPES and a.get("at"):
                 at.append(str(a["at"]))
-            elif k[0] == "HOLDS_POST" and a.get("until"):
+            elif k[0] in POSTS and a.get("until"):
                 until.append(str(a["until"]))
-        opened: list[datetime] = []
+        aging: list[tuple[tuple[datetime, ...], timedelta]] = []
         exact = True
-        for _n, a in h.nodes(data=True):
-            if "Case" in a.get(LABELS, ()) and a.get("opened_at"):
-                try:
-                    opened.append(parse_ts(str(a["opened_at"])))
-                except QueryError:
-                    exact = False
-        return cls(
-            tuple(sorted(at)),
-            tuple(sorted(opened)),
-            tuple(sorted(until)),
-            timedelta(days=int(cfg["cases"]["stalled_days"])),
-            exact,
-        )
+        for kind in KINDS.values():
+            if kind.aging is not None:
+                values, readable = kind.aging.values(h)
+                aging.append((tuple(values), kind.aging.delta(cfg[kind.name])))
+                exact = exact and readable
+        return cls(tuple(sorted(at)), tuple(aging), tuple(sorted(until)), exact)
 
     def signature(self, when: datetime) -> Signature | datetime:
         """Equal for two moments exactly when every time rule decides alike at both
@@ -98,7 +95,8 @@ class TimeFacts:
         cut = iso(when)
         return (
             bisect_right(self.at, cut),  # calls and transfers kept: at <= cut
-            bisect_left(self.opened, when - self.stalled),  # opened_at < cutoff: stalled
+            # aged (an open case stalled): value < moment - delta
+            *(bisect_left(values, when - delta) for values, delta in self.aging),
             bisect_left(self.until, cut[:10]),  # posts ended: until < the date
         )
 

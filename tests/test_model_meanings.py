@@ -1,0 +1,115 @@
+"""The model declares what each relationship type means; nothing else spells a type.
+
+Queries, the ranking cache, pages and graph pages take their lists of types from
+:mod:`graph_api.model` (``MODEL.meaning(...)``, ``MODEL.instruments(...)``,
+``{{types:...}}`` in Cypher), so a new type with a declared meaning is picked up
+everywhere at once. This test fails when a module spells a type name instead.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from graph_api.model import MODEL
+from queries._loader import expand_types
+from viz.styles import GROUP_COLORS
+
+ROOT = Path(__file__).resolve().parent.parent
+#: where type lists must come from the model
+CHECKED = ("queries", "viz", "graph_api/web", "graph_api/pages")
+#: places that may spell types: the declaration itself, and code that makes data
+#: (sample graphs) rather than reading it
+ALLOWED = {"graph_api/model.py", "viz/sample.py"}
+#: not converted yet (issue 16: the protector ranking's own lists, the ring page view)
+PENDING_FOLDERS = ("queries/protectors/",)
+PENDING = {
+    "viz/views.py",
+    "graph_api/web/victims.py",
+    "graph_api/web/routes/rings.py",
+}
+TYPES = set(MODEL.types)
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            value = body[0].value
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                ids.add(id(value))
+    return ids
+
+
+def _spelled_in_python(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    skip = _docstrings(tree)
+    return sorted(
+        {
+            f"{node.value} (line {node.lineno})"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and node.value in TYPES
+            and id(node) not in skip
+        }
+    )
+
+
+_CYPHER_TYPE = re.compile(r"(?:[:|]|')([A-Z][A-Z_]+)\b")
+
+
+def _spelled_in_cypher(path: Path) -> list[str]:
+    code = [ln for ln in path.read_text().splitlines() if not ln.lstrip().startswith("//")]
+    return sorted({m for ln in code for m in _CYPHER_TYPE.findall(ln) if m in TYPES})
+
+
+def _files() -> list[Path]:
+    out: list[Path] = []
+    for folder in CHECKED:
+        out += sorted((ROOT / folder).rglob("*.py")) + sorted((ROOT / folder).rglob("*.cypher"))
+    return out
+
+
+@pytest.mark.parametrize("path", _files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_spells_a_type_name(path: Path) -> None:
+    rel = str(path.relative_to(ROOT))
+    if rel in ALLOWED:
+        return
+    spelled = _spelled_in_cypher(path) if path.suffix == ".cypher" else _spelled_in_python(path)
+    if rel.startswith(PENDING_FOLDERS) and not spelled:
+        return
+    if rel in PENDING or rel.startswith(PENDING_FOLDERS):
+        assert spelled, f"{rel} spells no type any more: take it off PENDING"
+        return
+    assert not spelled, (
+        f"{rel} spells relationship types {spelled}: take them from graph_api.model "
+        "(MODEL.meaning(...), MODEL.instruments(...), or {{types:...}} in Cypher)"
+    )
+
+
+def test_every_type_declares_what_pages_and_queries_need() -> None:
+    for t, spec in MODEL.rels.items():
+        assert spec.names.id and spec.names.en, t
+        assert spec.style in GROUP_COLORS, t
+        if spec.meaning == "money":
+            assert spec.amount and spec.timed_by and spec.currency, t
+        if spec.meaning == "communication":
+            assert spec.timed_by, t
+        assert (spec.meaning == "instrument") == (spec.channel is not None), t
+        for prop in (spec.amount, spec.timed_by, spec.currency):
+            assert prop is None or spec.prop(prop) is not None, (t, prop)
+    for label, node in MODEL.nodes.items():
+        assert node.names.id and node.names.en, label
+
+
+def test_meanings_expand_in_cypher_and_unknown_ones_fail() -> None:
+    assert expand_types("[r:{{types:money,communication}}]") == "[r:TRANSFERRED|CALLED]"
+    assert expand_types("type(r) IN {{list:communication}}") == "type(r) IN ['CALLED']"
+    assert expand_types("(a)-[:{{types:instrument/money}}]->(b)") == "(a)-[:HOLDS]->(b)"
+    with pytest.raises(ValueError, match="no relationship type means 'bribery'"):
+        expand_types("[r:{{types:bribery}}]")
