@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from graph_api.files import private_file
 from graph_api.store.base import UpsertResult
 
 
@@ -73,7 +74,8 @@ class IngestReport:
 
 
 class RejectsWriter:
-    """Writes rejected rows as CSV: file, line, reason, raw row. Opened on first use."""
+    """Writes rejected rows as CSV: file, line, reason, raw row. Opened on first use,
+    readable by its owner only (the raw rows hold names, NIKs, phone numbers)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -84,7 +86,7 @@ class RejectsWriter:
     def add(self, file: str, line: int, reason: str, raw: dict[str, str]) -> None:
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = self.path.open("w", encoding="utf-8", newline="")
+            self._fh = private_file(self.path).open("w", encoding="utf-8", newline="")
             self._writer = csv.writer(self._fh)
             self._writer.writerow(["file", "line", "reason", "raw"])
         raw_text = ";".join(f"{k}={v}" for k, v in raw.items())

@@ -54,3 +54,13 @@ def test_a_world_readable_store_of_an_older_version_is_narrowed(
         assert {p.name: oct(mode(p)) for p in where.iterdir()} == {
             p.name: "0o600" for p in where.iterdir()
         }
+
+
+def test_the_rejects_report_is_private(tmp_path: Path, open_umask: None) -> None:
+    """Rejected rows are written raw (names, NIKs, phone numbers)."""
+    from ingest.report import RejectsWriter
+
+    out = RejectsWriter(tmp_path / "bundle.rejects.csv")
+    out.add("people.csv", 3, "bad NIK", {"name": "Ani", "nik": "35010"})
+    out.close()
+    assert oct(mode(tmp_path / "bundle.rejects.csv")) == "0o600"
