@@ -2,13 +2,21 @@
 
 Both pass the same contract tests (``tests/store/test_contract.py``): every
 operation returns identical results for the same writes.
+
+Writers that decide from what is stored take turns: :meth:`Store.ingesting` is held
+by one ingest (or an analyst's merge) at a time, in any process. Entity resolution
+reads the store and then writes what it decided; two ingests doing this at once
+would each miss the people the other is about to write.
 """
 
 from __future__ import annotations
 
 import abc
+import logging
 import operator
-from collections.abc import Callable, Hashable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
@@ -18,6 +26,12 @@ from graph_api.rows import NodeRow, RelRow, check_endpoint_labels, validate_node
 from graph_api.store._merge import Status, collapse_nodes, collapse_rels, merge_node, merge_rel
 
 Direction = Literal["out", "in", "both"]
+
+log = logging.getLogger("telusur.ingest")
+#: what a second ingest says while it waits for the first (Bahasa Indonesia first)
+WAITING = "menunggu ingest lain selesai (waiting for another ingest to finish)"
+#: per thread, the stores (by ``id``) whose turn this thread holds (see ``Store.ingesting``)
+_TURNS = threading.local()
 
 
 class Counts(TypedDict):
@@ -166,6 +180,45 @@ class Store(abc.ABC):
         """Nodes per label and relationships per type, every model name present."""
 
     # -- writes ------------------------------------------------------------
+    @contextmanager
+    def ingesting(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Held by one writer at a time (an ingest, an analyst's merge), across
+        threads, processes and, on Neo4j, machines.
+
+        A second writer waits here until the first has finished or died; when it
+        has to wait, :data:`WAITING` is logged (naming the store) and ``on_wait`` is
+        called once (the Neo4j store calls it from a timer thread). A thread that
+        already holds this store's turn holds it again at once (nested use does not
+        wait for itself).
+        """
+        held: set[int] = getattr(_TURNS, "stores", set())
+        _TURNS.stores = held
+        if id(self) in held:
+            yield
+            return
+
+        def waiting() -> None:
+            log.warning("%s: %s", WAITING, self.where())
+            if on_wait is not None:
+                on_wait()
+
+        with self._turn(waiting):
+            held.add(id(self))
+            try:
+                yield
+            finally:
+                held.discard(id(self))
+
+    def _turn(self, waiting: Callable[[], None]) -> AbstractContextManager[None]:
+        """The store's lock behind :meth:`ingesting`: wait for it (calling
+        ``waiting`` once when another holds it), hold it for the block. A writer
+        that dies releases it."""
+        raise NotImplementedError(f"{type(self).__name__} has no ingest lock")
+
+    def where(self) -> str:
+        """The store, for messages to operators (a path or an address; no secret)."""
+        return self.kind
+
     def upsert(
         self,
         nodes: Iterable[NodeRow] = (),

@@ -6,10 +6,8 @@ at all. Reopening the file rebuilds exactly the same graph. Values are stored as
 JSON, never pickled. Another process (the CLI ingesting while the API serves)
 is noticed through SQLite's ``data_version`` and the graph is reloaded.
 
-Ingests take turns: :meth:`EmbeddedStore.ingesting` is a lock on a file in the
-store's folder (``fcntl.flock``), held by one ingest at a time, in any process.
-Entity resolution reads the store and then writes what it decided; two ingests
-doing this at once would each miss the people the other is about to write.
+Ingests take turns (:meth:`Store.ingesting`): here the turn is a lock on a file in
+the store's folder (``fcntl.flock``), held by one ingest at a time, in any process.
 
 The database file and the lock file are readable by their owner only (``0600``).
 """
@@ -18,7 +16,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import logging
 import os
 import sqlite3
 import threading
@@ -34,13 +31,9 @@ from graph_api.files import PRIVATE, private_sqlite
 from graph_api.rows import NodeRow, RelRow
 from graph_api.store.base import Counts, Direction, Neighbour, Store, UpsertResult, empty_counts
 
-log = logging.getLogger("telusur.ingest")
-
 DB_NAME = "telusur.sqlite"
-#: held by the ingest writing to the store (see :meth:`EmbeddedStore.ingesting`)
+#: held by the ingest writing to the store (see :meth:`Store.ingesting`)
 LOCK_NAME = "ingest.lock"
-#: what a second ingest says while it waits for the lock (Bahasa Indonesia first)
-WAITING = "menunggu ingest lain selesai (waiting for another ingest to finish)"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, labels TEXT NOT NULL, props TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS rels (
@@ -87,22 +80,15 @@ class EmbeddedStore(Store):
         self._refresh()
 
     @contextmanager
-    def ingesting(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-        """Held by one ingest at a time, across threads and processes.
-
-        A second ingest waits here until the first has finished (or died: the
-        operating system releases the lock of a killed process); ``on_wait`` is
-        called once when it has to wait, and :data:`WAITING` is logged.
-        """
+    def _turn(self, waiting: Callable[[], None]) -> Iterator[None]:
+        """``ingest.lock`` in the store's folder, ``flock``ed; the operating system
+        releases the lock of a killed process."""
         fd = os.open(self.path / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, PRIVATE)
-
-        def waiting() -> None:
-            log.warning("%s: %s", WAITING, self.path)
-            if on_wait is not None:
-                on_wait()
-
         with _flock(fd, waiting):
             yield
+
+    def where(self) -> str:
+        return str(self.path)
 
     # -- loading -------------------------------------------------------------
     def _data_version(self) -> int:

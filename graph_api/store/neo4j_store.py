@@ -12,6 +12,7 @@ relationship types in query text only ever come from the model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, LiteralString, TypeVar, cast
 
@@ -30,6 +31,7 @@ from graph_api.model import (
 )
 from graph_api.rows import NodeRow, RelRow, check_endpoint_labels
 from graph_api.store._merge import NODE_DEFAULT_LISTS, REL_DEFAULT_LISTS, Status
+from graph_api.store._neo4j_turn import LOCK_SCHEMA, holding
 from graph_api.store.base import (
     Counts,
     Direction,
@@ -172,9 +174,17 @@ class Neo4jStore(Store):
     def apply_schema(self) -> None:
         """Create the model's constraints and indexes (idempotent), and wait until
         they are online: the store's statements name them in planner hints."""
-        for stmt in schema_statements():
+        for stmt in [*schema_statements(), LOCK_SCHEMA]:
             self.run(stmt, write=True)
         self.run("CALL db.awaitIndexes($seconds)", {"seconds": 600}, timeout=660)
+
+    def _turn(self, waiting: Callable[[], None]) -> AbstractContextManager[None]:
+        """A lock held inside Neo4j by an open transaction (``_neo4j_turn.py``): the
+        writers of every machine that uses this database take turns."""
+        return holding(self._driver, database=self.database, uri=self.uri, waiting=waiting)
+
+    def where(self) -> str:
+        return f"{self.uri} ({self.database})"
 
     # -- reads -----------------------------------------------------------------
     def get_nodes(self, ids: Sequence[str]) -> dict[str, NodeRow]:

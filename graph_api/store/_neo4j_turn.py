@@ -1,0 +1,106 @@
+"""The Neo4j store's ingest lock (:meth:`graph_api.store.Store.ingesting`), held in Neo4j.
+
+The holder keeps one write transaction open for its whole turn, on a session of its
+own, in which it has MERGEd the one node ``(:TelusurIngestLock {name: 'ingest'})``.
+A uniqueness constraint on that label and property makes the MERGE take the
+constraint's index entry lock, so a second writer's same MERGE waits on the server
+until the first transaction ends. The transaction is always rolled back, never
+committed: no lock node is ever stored, so no count, statistic, export or console
+query sees one (other transactions never see an uncommitted node); only the label
+itself is known to the database, because of the constraint (``CALL db.labels()``).
+
+A holder that dies (killed, crashed, its machine switched off) releases the lock when
+the server drops its connection: a closed socket at once; a connection that simply
+goes silent once the server's Bolt keep-alive gives up on it. Nothing else that
+writes the graph touches the lock node, so the lock cannot take part in a deadlock
+with an ingest's own write transactions.
+
+The server has no "try this lock for a second" setting per transaction (a
+transaction timeout would also end the holder's turn), so the waiting message is
+given by a timer: a MERGE that has not returned after :data:`PATIENCE` seconds is
+waiting for another holder (an idle server answers it in milliseconds).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import neo4j
+from neo4j import exceptions as neo_exc
+
+from graph_api.context import current_actor
+from graph_api.errors import StoreUnavailable
+
+log = logging.getLogger("telusur.ingest")
+
+LOCK_LABEL = "TelusurIngestLock"
+#: applied with the model's schema (``Neo4jStore.apply_schema``): without it two MERGEs
+#: that both find no node would both create one, and neither would wait
+LOCK_SCHEMA = (
+    f"CREATE CONSTRAINT telusur_ingest_lock IF NOT EXISTS FOR (n:{LOCK_LABEL}) "
+    "REQUIRE n.name IS UNIQUE"
+)
+TAKE = f"MERGE (:{LOCK_LABEL} {{name: 'ingest'}})"
+#: seconds a MERGE of the lock node may take before the writer says that it waits
+PATIENCE = 1.0
+#: in ``SHOW TRANSACTIONS`` and the query log, next to the holder's user and request
+PURPOSE = {"telusur": "ingest lock (rolled back when the ingest ends)"}
+
+
+@contextmanager
+def holding(
+    driver: neo4j.Driver, *, database: str, uri: str, waiting: Callable[[], None]
+) -> Iterator[None]:
+    """Wait for the database's ingest lock and hold it for the block (see above)."""
+    session = driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS)
+    try:
+        tx = _take(session, uri, waiting)
+        try:
+            yield
+        finally:
+            _release(tx)
+    finally:
+        session.close()
+
+
+def _take(session: neo4j.Session, uri: str, waiting: Callable[[], None]) -> neo4j.Transaction:
+    timer = threading.Timer(PATIENCE, waiting)
+    timer.daemon = True
+    try:
+        # timeout 0: the transaction lasts as long as the ingest, whatever the server's
+        # default transaction timeout
+        tx = session.begin_transaction(
+            metadata={**current_actor().metadata(), **PURPOSE}, timeout=0
+        )
+        timer.start()
+        tx.run(TAKE).consume()
+    except (
+        neo_exc.ServiceUnavailable,
+        neo_exc.SessionExpired,
+        neo_exc.ConnectionPoolError,
+    ) as exc:
+        raise StoreUnavailable(f"Neo4j at {uri} is unavailable: {_one_line(exc)}") from exc
+    finally:
+        timer.cancel()
+    return tx
+
+
+def _release(tx: neo4j.Transaction) -> None:
+    """Roll the lock's transaction back, which ends the turn. A transaction the server
+    already ended (connection lost, terminated by an administrator) ended the turn
+    early: another writer may have run alongside, so it is said."""
+    try:
+        if not tx.closed():
+            tx.rollback()
+            return
+    except (neo_exc.DriverError, neo_exc.Neo4jError) as exc:
+        log.warning("ingest lock lost before the end: %s", _one_line(exc))
+        return
+    log.warning("ingest lock lost before the end: its transaction was closed")
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
