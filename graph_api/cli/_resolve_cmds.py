@@ -1,4 +1,9 @@
-"""``telusur resolve``: decide candidate matches (list, confirm, reject, decisions)."""
+"""``telusur resolve``: decide candidate matches (list, confirm, reject, decisions).
+
+A decision reads the pair and then writes (a merge moves every relationship of the
+dropped record), so it takes the store's ingest turn (:meth:`Store.ingesting`): it
+waits for a running ingest, and an ingest waits for it.
+"""
 
 from __future__ import annotations
 
@@ -61,7 +66,7 @@ def confirm_cmd(
     """Merge the two records for good (relationships, keys and sources move over)."""
     from ingest.resolve import confirm
 
-    with open_store(store) as s:
+    with open_store(store) as s, s.ingesting():
         done = confirm(s, candidate, by=_by(by), keep=keep)
     typer.echo(f"merged {done['merged']} into {done['kept']} (by {done['by']} at {done['at']})")
 
@@ -75,7 +80,7 @@ def reject_cmd(
     """Record that the two records are different people."""
     from ingest.resolve import reject
 
-    with open_store(store) as s:
+    with open_store(store) as s, s.ingesting():
         done = reject(s, candidate, by=_by(by))
     typer.echo(f"rejected {done['id']} (by {done['decided_by']} at {done['decided_at']})")
 

@@ -12,8 +12,9 @@ the first write is the store itself (gone, full). Messages name a file by its
 name in the bundle, never by its path on this machine.
 
 An ingest that writes holds the store's ingest lock for its whole run
-(:meth:`graph_api.store.EmbeddedStore.ingesting`): entity resolution decides from
-what is stored, so two ingests at once would each miss what the other is writing.
+(:meth:`graph_api.store.Store.ingesting`; on Neo4j a lock held inside the database):
+entity resolution decides from what is stored, so two ingests at once would each
+miss what the other is writing.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from pathlib import Path
 from graph_api.errors import InputError
 from graph_api.heap import Freezer
 from graph_api.store.base import Store
-from graph_api.store.embedded import EmbeddedStore
 from ingest.bundle import _entities, _records
 from ingest.bundle._candidates import link_candidates
 from ingest.bundle._context import Batch, LoadContext, Reject, RowError, required
@@ -152,19 +152,10 @@ def load_bundle(
     if report is None:
         report = IngestReport(bundle=name)
     report.bundle, report.written = name, write
-    with _alone(store) if write else contextlib.nullcontext():
+    with store.ingesting() if write else contextlib.nullcontext():
         _load(store, files, sniffs, report, rejects, write, chunk, progress)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _alone(store: Store) -> contextlib.AbstractContextManager[None]:
-    """The store's ingest lock (the embedded store's file lock), or none.
-
-    A Neo4j store has none yet: two ingests at once into one Neo4j database can
-    make two entities of one person (see docs/security.md).
-    """
-    return store.ingesting() if isinstance(store, EmbeddedStore) else contextlib.nullcontext()
 
 
 def _load(

@@ -46,10 +46,15 @@ people and organizations that point to it. Unmapped properties are kept as
 ``x_<snake_case>`` extras. Dates without a zone are read as UTC (not WIB):
 FtM is an international format. ``report.files[<name>].rows`` counts
 entities; ``rows = accepted + rejected + other schemata``.
+
+A load that writes holds the store's ingest lock for its whole run
+(:meth:`graph_api.store.Store.ingesting`), as a bundle ingest does: a bundle loaded
+at the same time resolves its people against what is stored, FtM's included.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -96,14 +101,25 @@ def load_ftm(
     -------
     IngestReport
         ``files`` holds one entry for the file, ``other_schemata`` what was skipped.
+
+    Notes
+    -----
+    With ``write`` it waits for any other ingest into the same store to finish first.
     """
     started = time.perf_counter()
     path = Path(path)
-    ctx = FtmContext(bundle=bundle)
     report = IngestReport(bundle=bundle, written=write)
     fr = report.files[path.name] = FileReport(encoding="utf-8", delimiter=None)
     run = _Run(store, report, fr, path.name, rejects, write, chunk)
+    with store.ingesting() if write else contextlib.nullcontext():
+        _passes(path, FtmContext(bundle=bundle), run)
+    report.seconds = time.perf_counter() - started
+    return report
 
+
+def _passes(path: Path, ctx: FtmContext, run: _Run) -> None:
+    """Pass 1 (things), then the addresses and positions they wait for, pass 2 (links)."""
+    report, fr = run.report, run.fr
     for line in read_lines(path):  # pass 1: things
         fr.rows += 1
         if line.entity is None:
@@ -131,8 +147,6 @@ def load_ftm(
             continue
         run.apply(ctx, line, LINK_SCHEMATA[line.entity["schema"]])
     run.flush()
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 class _Run:
