@@ -26,8 +26,7 @@ from typing import TypedDict
 from graph_api.store import EmbeddedStore, Store, open_store
 from queries._common import LABELS, parse_ts
 from queries.baselines import BASELINES
-from queries.protectors import neighbourhood, rank_protectors
-from queries.protectors._weights import weights
+from queries.protectors import neighbourhood, rank_protectors, weights
 
 METHOD = "telusur"
 

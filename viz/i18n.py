@@ -21,7 +21,8 @@ TYPES: Final[dict[str, dict[str, str]]] = {
     typ: {"id": spec.names.id, "en": spec.names.en} for typ, spec in MODEL.rels.items()
 }
 
-#: Indicator kinds (how evidence paths are coloured).
+#: Colour groups of evidence paths (``viz.styles.INDICATOR_COLORS``; a protector
+#: indicator declares its group, ``IndicatorKind.colour``), as the legend names them.
 KINDS: Final[dict[str, dict[str, str]]] = {
     "money": {"id": "uang", "en": "money"},
     "family": {"id": "keluarga", "en": "family"},
@@ -81,8 +82,8 @@ def type_name(rel_type: str, lang: Lang) -> str:
 
 
 def kind_name(kind: str, lang: Lang) -> str:
-    """An indicator kind as investigators read it."""
-    return KINDS.get(kind, {}).get(lang, kind)
+    """An evidence colour group as investigators read it."""
+    return KINDS[kind][lang]
 
 
 def text(key: str, lang: Lang, **values: object) -> str:

@@ -3,6 +3,10 @@
 ``NODE_STYLES`` and ``REL_GROUPS`` are checked against :data:`graph_api.model.MODEL`
 at import: a label or type added to the model without a style fails loudly here
 (and in ``tests/viz/test_styles.py``) instead of drawing as an unstyled grey dot.
+Likewise ``INDICATOR_COLORS`` against the colour group of every protector
+indicator (:data:`queries.protectors.KINDS`) and the groups' names in
+:data:`viz.i18n.KINDS`: an indicator whose evidence would be drawn uncoloured fails
+at import.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from dataclasses import dataclass
 from typing import Final
 
 from graph_api.model import MODEL
+from queries.protectors import KINDS as PROTECTOR_KINDS
+from viz.i18n import KINDS as GROUP_NAMES
 
 
 @dataclass(frozen=True)
@@ -60,7 +66,8 @@ GROUP_COLORS: Final[dict[str, str]] = {
     "identity": "#b0b0b0",
 }
 
-#: Strong colours of evidence paths, by indicator kind.
+#: Strong colours of evidence paths, by colour group (each protector indicator
+#: declares its group: ``IndicatorKind.colour``; official-link paths are one by kind).
 INDICATOR_COLORS: Final[dict[str, str]] = {
     "money": "#1a9850",
     "family": "#2166ac",
@@ -83,7 +90,22 @@ def _check_against_model() -> None:
         raise RuntimeError(f"relationship styles without a colour in GROUP_COLORS: {unknown}")
 
 
+
+def _check_indicator_colours() -> None:
+    groups = {k.colour: k.name for k in PROTECTOR_KINDS.values() if k.colour is not None}
+    missing = sorted(set(groups) - set(INDICATOR_COLORS))
+    if missing:
+        raise RuntimeError(
+            f"viz.styles INDICATOR_COLORS has no colour for group(s) {missing} "
+            f"(of indicator(s) {sorted(groups[g] for g in missing)})"
+        )
+    unnamed = sorted(set(INDICATOR_COLORS) ^ set(GROUP_NAMES))
+    if unnamed:
+        raise RuntimeError(f"viz.i18n KINDS out of step with INDICATOR_COLORS: {unnamed}")
+
+
 _check_against_model()
+_check_indicator_colours()
 
 
 def primary_label(labels: Iterable[str]) -> str:

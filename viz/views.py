@@ -25,21 +25,6 @@ def _same(sub: Subgraph) -> Subgraph:
     return sub
 
 
-#: indicator kind of an evidence path -> colour key understood by viz.styles
-_KIND = {
-    "money": "money",
-    "family": "family",
-    "ties": "family",
-    "phone": "phone",
-    "communication": "timing",
-    "timing": "timing",
-    "case": "case",
-    "cases": "case",
-    "organization": "organization",
-    "organizations": "organization",
-}
-
-
 def sources_info(store: Store, nodes: Iterable[NodeRow]) -> dict[str, str]:
     """Source id -> Admiralty grade (``B2``) for every source the nodes cite."""
     ids = sorted({s for n in nodes for s in n["props"].get("sources", [])})
@@ -96,6 +81,7 @@ def ring_page(
     store: Store, ring_id: str, *, top: int = 5, lang: Lang = "id", clean: Cleaner = _same
 ) -> str:
     """A ring, its top suspected protectors and their evidence paths, coloured by kind."""
+    from queries.protectors import kind as indicator
     from queries.protectors import rank_protectors
 
     title = _title(store, ring_id)
@@ -108,8 +94,8 @@ def ring_page(
         node_ids.append(p["id"])
         scores[p["id"]] = float(p["score"])
         for ind in p["indicators"]:
-            # Bridging is a summary over many paths: drawn, but not coloured as evidence.
-            kind = _KIND.get(str(ind["kind"])) if ind["kind"] != "bridging" else None
+            # the indicator's colour group (None: drawn, but not coloured as evidence)
+            kind = indicator(str(ind["kind"])).colour
             for ev in ind.get("evidence", []):
                 ns, rs = _evidence_ids(ev)
                 node_ids += ns
@@ -208,7 +194,8 @@ def official_links_page(
             node_ids += path["nodes"]
             for r in path["relationships"]:
                 rel_keys.append((r["type"], r["id"]))
-                kinds.setdefault(r["id"], _KIND.get(kind, "organization"))
+                # the path kinds of official_links are colour groups (tests/viz/test_styles)
+                kinds.setdefault(r["id"], kind)
     sub = clean(_subgraph(store, node_ids, rel_keys, official_id))
     title = _title(store, official_id)
     heading = f"Keterkaitan {title}" if lang == "id" else f"Links of {title}"

@@ -2,12 +2,11 @@
 
 ``rank_protectors(store, ring_id=...)`` extracts the ring's neighbourhood once
 (:mod:`queries.protectors._extract`, the same graph from either store; several rings
-at once with ``neighbourhoods``), scores
-every official in it on seven indicators (:mod:`queries.protectors._indicators`:
-money, tip-off calls, organizations, cases, ties, call volume, bridging), each
-discounted by the Admiralty grade of its sources, and combines them as
-``1 - prod(1 - weight * strength)`` with the weights of ``queries/protectors.toml``.
-See ``docs/detection.md``.
+at once with ``neighbourhoods``), scores every official in it on every indicator of
+the registry (:mod:`queries.protectors.indicators`: money, tip-off calls,
+organizations, cases, ties, call volume, bridging), each discounted by the Admiralty
+grade of its sources, and combines them as ``1 - prod(1 - weight * strength)`` with
+the weights of ``queries/protectors.toml``. See ``docs/detection.md``.
 """
 
 from __future__ import annotations
@@ -19,9 +18,9 @@ import networkx as nx
 
 from graph_api.errors import QueryError
 from graph_api.store import Store
-from queries._common import LABELS, iso, parse_ts
-from queries.protectors import _indicators as ind
+from queries._common import iso, parse_ts
 from queries.protectors._extract import neighbourhood, neighbourhoods
+from queries.protectors._scene import Scene
 from queries.protectors._types import (
     Evidence,
     EvidenceRel,
@@ -29,19 +28,25 @@ from queries.protectors._types import (
     Protector,
     ProtectorReport,
 )
-from queries.protectors._weights import KINDS, weights
+from queries.protectors.indicators import KINDS, IndicatorKind, kind, weights
 
 __all__ = [
     "Evidence",
     "EvidenceRel",
     "Indicator",
+    "IndicatorKind",
+    "KINDS",
     "Protector",
     "ProtectorReport",
+    "kind",
     "neighbourhood",
     "neighbourhoods",
     "rank_graph",
     "rank_protectors",
+    "weights",
 ]
+#: the registry's order of kinds: ties between equally strong indicators go by it
+_ORDER = {name: i for i, name in enumerate(KINDS)}
 
 
 def _filter_time(h: nx.MultiDiGraph, as_of: datetime) -> None:
@@ -68,24 +73,12 @@ def rank_graph(
 ) -> list[Protector]:
     """Score every official of an extracted neighbourhood (all of them, zeros included)."""
     cfg = cfg or weights()
-    s = ind.Scene.build(h, ring_id, as_of, cfg)
-    officials = sorted(
-        n for n in h.nodes if "Official" in h.nodes[n][LABELS] and n not in s.members
-    )
-    bridge = ind.betweenness(s, officials)
+    s = Scene.build(h, ring_id, as_of, cfg)
+    kind_min = float(cfg["output"]["kind_min"])
     out: list[Protector] = []
-    for o in officials:
-        items: list[Indicator] = [
-            ind.money(s, o),
-            ind.tipoff(s, o),
-            ind.organizations(s, o),
-            ind.cases(s, o),
-            ind.ties(s, o),
-            ind.comms(s, o),
-            ind.bridging(s, o, bridge.get(o, 0.0)),
-        ]
-        items = [i for i in items if i["score"] > 0]
-        items.sort(key=lambda i: (-i["score"] * i["weight"], KINDS.index(i["kind"])))
+    for o in s.officials:
+        items = [i for i in (k.compute(s, o) for k in KINDS.values()) if i["score"] > 0]
+        items.sort(key=lambda i: (-i["score"] * i["weight"], _ORDER[i["kind"]]))
         miss = 1.0
         for i in items:
             miss *= 1 - i["weight"] * i["score"]
@@ -97,7 +90,7 @@ def rank_graph(
                 "name": a.get("name"),
                 "agency": _agency(h, o, iso(as_of)),
                 "score": round(1 - miss, 4),
-                "kinds": sum(1 for i in items if i["weight"] * i["score"] >= 0.05),
+                "kinds": sum(1 for i in items if i["weight"] * i["score"] >= kind_min),
                 "indicators": items,
             }
         )

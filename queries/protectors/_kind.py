@@ -1,0 +1,118 @@
+"""What an indicator of backing declares about itself: one :class:`IndicatorKind` each.
+
+The registry (:mod:`queries.protectors.indicators`) collects them; the ranking,
+the evidence words, the graph pages' colours and legend, and the API's ranking
+cache read these declarations instead of keeping their own lists of kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import networkx as nx
+
+from graph_api.errors import QueryError
+from queries._common import LABELS, parse_ts
+from queries.protectors._scene import Scene
+from queries.protectors._types import Indicator
+
+#: an indicator's facts (``Indicator["facts"]``) in one language's plain words
+Words = Callable[[dict[str, Any]], str]
+#: the languages every evidence sentence is written in (Bahasa Indonesia first)
+LANGS = ("id", "en")
+
+
+@dataclass(frozen=True)
+class Aging:
+    """How an indicator changes as the ranking's moment moves on: a node labelled
+    ``label`` counts once its ``prop`` lies more than ``days`` (a key of the
+    indicator's section of ``protectors.toml``) days before the moment.
+
+    Beyond this, the ranking as a whole leaves out calls and transfers after the
+    moment before any indicator runs; an indicator that compares anything else with
+    the moment must declare it here, or the API's cache would reuse a report across
+    the boundary (:mod:`graph_api.web.ranking`).
+    """
+
+    label: str
+    prop: str
+    days: str
+
+    def delta(self, section: Mapping[str, Any]) -> timedelta:
+        return timedelta(days=int(section[self.days]))
+
+    def passed(self, attrs: Mapping[str, Any], as_of: datetime, delta: timedelta) -> bool:
+        """Whether a node's ``prop`` (present) lies more than ``delta`` before ``as_of``."""
+        value = attrs.get(self.prop)
+        return bool(value) and parse_ts(attrs[self.prop]) < as_of - delta
+
+    def values(self, h: nx.MultiDiGraph) -> tuple[list[datetime], bool]:
+        """Every ``prop`` of a ``label`` node of ``h``, parsed and sorted, and whether
+        all of them could be parsed."""
+        found: list[datetime] = []
+        exact = True
+        for _n, a in h.nodes(data=True):
+            if self.label in a.get(LABELS, ()) and a.get(self.prop):
+                try:
+                    found.append(parse_ts(str(a[self.prop])))
+                except QueryError:
+                    exact = False
+        return sorted(found), exact
+
+
+@dataclass(frozen=True)
+class IndicatorKind:
+    """One indicator of backing.
+
+    Parameters
+    ----------
+    name : str
+        Its kind (``Indicator["kind"]``); its weight is ``[weights] name`` of
+        ``queries/protectors.toml`` and its constants the ``[name]`` section.
+    compute : callable
+        ``compute(scene, official) -> Indicator``, a strength in [0, 1] with facts
+        and evidence paths (:meth:`Scene.result`).
+    words : mapping
+        Per language (``id`` and ``en``, both required): the facts as one sentence.
+    colour : str or None
+        The colour group its evidence paths are drawn in on graph pages (a key of
+        :data:`viz.styles.INDICATOR_COLORS`); None: drawn, but not as evidence.
+    constants : iterable of str
+        The keys of its ``[name]`` section (none: no section). The file must have
+        exactly these: a misspelt or forgotten key fails when the weights load.
+    aging : Aging or None
+        How it depends on the ranking's moment beyond the ranking-wide cut.
+    """
+
+    name: str
+    compute: Callable[[Scene, str], Indicator]
+    words: Mapping[str, Words]
+    colour: str | None
+    constants: Iterable[str] = ()
+    aging: Aging | None = None
+    keys: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not self.name.isidentifier():
+            raise ValueError(f"indicator kind {self.name!r}: not a plain name")
+        missing = [lang for lang in LANGS if lang not in self.words]
+        if missing:
+            raise ValueError(f"indicator kind {self.name!r}: no evidence words in {missing}")
+        object.__setattr__(self, "keys", frozenset(self.constants))
+        if self.aging is not None and self.aging.days not in self.keys:
+            raise ValueError(
+                f"indicator kind {self.name!r}: its aging reads [{self.name}] "
+                f"{self.aging.days}, which is not among its constants"
+            )
+
+    @property
+    def section(self) -> str | None:
+        """Its section of ``protectors.toml`` (None when it has no constants)."""
+        return self.name if self.keys else None
+
+    def describe(self, facts: dict[str, Any], lang: str = "id") -> str:
+        """The facts in plain words: English for ``en``, else Bahasa Indonesia."""
+        return self.words["en" if lang == "en" else "id"](facts)

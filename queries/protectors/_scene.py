@@ -1,0 +1,158 @@
+"""What every indicator reads: the ring's neighbourhood and what is known about the ring.
+
+An indicator (:mod:`queries.protectors.indicators`) is a pure function of the
+:class:`Scene` and one official. The scene is built once per ring and moment:
+members, ring organizations, victims, the ring's phones and accounts, the failed
+raids on the ring, recruitments and when each suspect was named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from queries._common import LABELS, parse_ts
+from queries.protectors._evidence import Grader, Key, evidence
+from queries.protectors._extract import KIN
+from queries.protectors._types import Evidence, Indicator
+
+T = TypeVar("T")
+
+#: raid outcomes that count as failed: the targets were warned
+FAILED = ("nothing_found", "escaped")
+#: case outcomes that took members to court (they weigh against a protector)
+GOOD = ("p21", "vonis", "bebas")
+
+
+def has(h: nx.MultiDiGraph, n: str, label: str) -> bool:
+    return label in h.nodes[n][LABELS]
+
+
+def out(h: nx.MultiDiGraph, n: str, *types: str) -> list[tuple[str, Key]]:
+    """``(other end, edge key)`` of ``n``'s outgoing relationships of ``types``, sorted."""
+    return sorted((v, (u, v, k)) for u, v, k in h.out_edges(n, keys=True) if k[0] in types)
+
+
+def into(h: nx.MultiDiGraph, n: str, *types: str) -> list[tuple[str, Key]]:
+    """``(other end, edge key)`` of ``n``'s incoming relationships of ``types``, sorted."""
+    return sorted((u, (u, v, k)) for u, v, k in h.in_edges(n, keys=True) if k[0] in types)
+
+
+def both(h: nx.MultiDiGraph, n: str, *types: str) -> list[tuple[str, Key]]:
+    return sorted({*out(h, n, *types), *into(h, n, *types)})
+
+
+@dataclass
+class Via:
+    """A person on the official's side: himself, a relative or an associate."""
+
+    person: str
+    relation: str
+    weight: float
+    keys: list[Key]
+
+
+@dataclass
+class Scene:
+    h: nx.MultiDiGraph
+    ring: str
+    as_of: datetime
+    cfg: dict[str, Any]
+    grader: Grader
+    members: set[str] = field(default_factory=set)
+    orgs: set[str] = field(default_factory=set)
+    victims: set[str] = field(default_factory=set)
+    #: the officials scored: every Official in the neighbourhood who is no member
+    officials: list[str] = field(default_factory=list)
+    phones: dict[str, tuple[str, Key]] = field(default_factory=dict)
+    accounts: dict[str, tuple[str, Key]] = field(default_factory=dict)
+    raids: list[tuple[str, datetime]] = field(default_factory=list)
+    recruits: dict[str, list[datetime]] = field(default_factory=dict)
+    since: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, h: nx.MultiDiGraph, ring: str, as_of: datetime, cfg: dict[str, Any]) -> Scene:
+        s = cls(h, ring, as_of, cfg, Grader(h.graph.get("sources", {}), cfg["grade"]))
+        s.members = set(h.graph.get("members", []))
+        s.orgs = set(h.graph.get("orgs", []))
+        s.officials = sorted(n for n in h.nodes if has(h, n, "Official") and n not in s.members)
+        side = s.members | s.orgs
+        for m in sorted(side):
+            for v, k in out(h, m, "USES"):
+                s.phones.setdefault(v, (m, k))
+            for v, k in out(h, m, "HOLDS"):
+                s.accounts.setdefault(v, (m, k))
+            for v, k in out(h, m, "RECRUITED"):
+                s.victims.add(v)
+                at = h.edges[k].get("since")
+                if at:
+                    s.recruits.setdefault(m, []).append(parse_ts(at))
+        events: set[str] = set()
+        for c in (n for n in h.nodes if has(h, n, "Case")):
+            s.victims |= {v for v, _ in into(h, c, "VICTIM_IN")}
+            events |= {e for e, _ in into(h, c, "ABOUT")}
+            for p, k in into(h, c, "SUSPECT_IN"):
+                at = h.edges[k].get("since")
+                if at:
+                    s.since[(p, c)] = parse_ts(at)
+        for x in side:
+            events |= {e for e, _ in out(h, x, "TARGET_OF")}
+        s.victims -= s.members
+        for e in sorted(events):
+            a = h.nodes[e]
+            if a.get("kind") == "raid" and a.get("outcome") in FAILED and a.get("at"):
+                s.raids.append((e, parse_ts(a["at"])))
+        return s
+
+    def once(self, key: str, work: Callable[[], T]) -> T:
+        """``work()``, computed once per scene (for an indicator that needs every
+        official at once, such as betweenness)."""
+        if key not in self._memo:
+            self._memo[key] = work()
+        return self._memo[key]  # type: ignore[no-any-return]
+
+    def when(self, key: Key) -> datetime | None:
+        at = self.h.edges[key].get("at")
+        return parse_ts(at) if at else None
+
+    def sphere(self, o: str) -> list[Via]:
+        """The official, and his relatives and associates who are not ring members or victims."""
+        via = self.cfg["via"]
+        found = [Via(o, "self", float(via["self"]), [])]
+        for p, k in both(self.h, o, *KIN):
+            if p == o or p in self.members or p in self.victims or not has(self.h, p, "Person"):
+                continue
+            rel = "family" if k[2][0] == "FAMILY" else "associate"
+            detail = self.h.edges[k].get("detail")
+            found.append(Via(p, f"{rel}:{detail}" if detail else rel, float(via[rel]), [k]))
+        return found
+
+    def owned(
+        self, person: str, typ: str, ring_side: dict[str, tuple[str, Key]]
+    ) -> list[tuple[str, Key]]:
+        return [(v, k) for v, k in out(self.h, person, typ) if v not in ring_side]
+
+    def evidence(self, what: str, nodes: list[str], keys: list[Key]) -> Evidence:
+        """An evidence path, graded by its weakest relationship."""
+        return evidence(self.h, self.grader, what, nodes, keys)
+
+    def result(
+        self, kind: str, score: float, facts: dict[str, Any], items: list[tuple[float, Evidence]]
+    ) -> Indicator:
+        """An indicator's outcome: its strength clamped to [0, 1], its weight, and the
+        strongest ``[output] evidence`` paths (``items`` are ``(order, path)``)."""
+        items.sort(key=lambda x: (-x[0], x[1]["nodes"], [r["id"] for r in x[1]["rels"]]))
+        keep = int(self.cfg["output"]["evidence"])
+        return {
+            "kind": kind,
+            "score": round(max(0.0, min(1.0, score)), 4),
+            "weight": float(self.cfg["weights"][kind]),
+            "facts": facts,
+            "evidence": [e for _, e in items[:keep]],
+            "evidence_total": len(items),
+        }

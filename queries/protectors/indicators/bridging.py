@@ -1,0 +1,83 @@
+"""``bridging``: betweenness between the ring and the officials over informal ties.
+
+Exact betweenness over the money, call, kin and business relationships (no
+duty relationships), from the members to the officials, relative to the
+highest. Deliberately weighted low: it is the generic link-analysis signal, and
+it also rewards honest investigators and busy phones. A summary over many
+paths: drawn on graph pages, but not coloured as evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from queries.protectors._kind import IndicatorKind
+from queries.protectors._scene import Scene
+from queries.protectors._types import Indicator
+
+# Formal duty relationships: left out of the bridging graph.
+_DUTY = frozenset(
+    {
+        "INVESTIGATES",
+        "SUPERVISES",
+        "LED",
+        "HOLDS_POST",
+        "ABOUT",
+        "TARGET_OF",
+        "SUSPECT_IN",
+        "VICTIM_IN",
+        "HANDLED_BY",
+        "PART_OF",
+        "MEMBER_OF",
+    }
+)
+
+
+def betweenness(s: Scene) -> dict[str, float]:
+    """Betweenness between ring members and officials over informal relationships only."""
+    officials = s.officials
+    g = nx.Graph()
+    g.add_nodes_from(sorted(s.h.nodes))
+    g.add_edges_from(
+        sorted(
+            {
+                (min(u, v), max(u, v))
+                for u, v, k in s.h.edges(keys=True)
+                if k[0] not in _DUTY and u != v
+            }
+        )
+    )
+    sources = sorted(s.members & set(g))
+    if not sources or not officials:
+        return {}
+    b = nx.betweenness_centrality_subset(g, sources=sources, targets=officials, normalized=False)
+    top = max((b.get(o, 0.0) for o in officials), default=0.0)
+    return {o: (b.get(o, 0.0) / top if top > 0 else 0.0) for o in officials}
+
+
+def bridging(s: Scene, o: str) -> Indicator:
+    value = s.once("bridging", lambda: betweenness(s)).get(o, 0.0)
+    return s.result("bridging", value, {"relative_betweenness": round(value, 4)}, [])
+
+
+def _id(f: dict[str, Any]) -> str:
+    return (
+        f"menjembatani jaringan dan pejabat (betweenness relatif "
+        f"{f.get('relative_betweenness')})"
+    )
+
+
+def _en(f: dict[str, Any]) -> str:
+    return (
+        f"bridges the ring and officials (relative betweenness {f.get('relative_betweenness')})"
+    )
+
+
+KIND = IndicatorKind(
+    name="bridging",
+    compute=bridging,
+    words={"id": _id, "en": _en},
+    colour=None,
+)

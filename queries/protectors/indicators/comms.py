@@ -1,0 +1,62 @@
+"""``comms``: call volume with members, outside raid windows.
+
+Strength ``(1 - exp(-n / count_scale)) * n / (n + busy_share * other calls)``:
+many calls with members count, unless the phone calls everyone (the busy PR
+officer). Calls by an official to a member after that member was named or
+arrested, in a case the official handled that went on to P21 or a verdict, are
+duty and do not count. Weak alone by design.
+
+Misses calls on phones nobody attributed.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from queries.protectors._kind import IndicatorKind
+from queries.protectors._scene import Scene
+from queries.protectors._types import Indicator
+from queries.protectors.indicators._calls import calls
+
+
+def comms(s: Scene, o: str) -> Indicator:
+    _, plain, duty, per_phone = calls(s, o)
+    n = sum(w for w, _ in plain)
+    if n <= 0:
+        return s.result("comms", 0.0, {"calls": 0, "duty_calls": duty}, [])
+    totals = s.h.graph.get("calls", {})
+    other = sum(max(0, int(totals.get(p, c)) - c) for p, c in per_phone.items())
+    cfg = s.cfg["comms"]
+    spec = n / (n + float(cfg["busy_share"]) * other)
+    score = (1 - math.exp(-n / float(cfg["count_scale"]))) * spec
+    facts = {
+        "calls": len(plain),
+        "duty_calls": duty,
+        "other_calls": other,
+        "members": len({e["nodes"][-1] for _, e in plain}),
+    }
+    return s.result("comms", score, facts, plain)
+
+
+def _id(f: dict[str, Any]) -> str:
+    return (
+        f"{f.get('calls')} panggilan dengan {f.get('members')} anggota "
+        f"({f.get('other_calls')} panggilan lain)"
+    )
+
+
+def _en(f: dict[str, Any]) -> str:
+    return (
+        f"{f.get('calls')} call(s) with {f.get('members')} member(s) "
+        f"({f.get('other_calls')} other calls)"
+    )
+
+
+KIND = IndicatorKind(
+    name="comms",
+    compute=comms,
+    words={"id": _id, "en": _en},
+    colour="phone",
+    constants=("count_scale", "busy_share"),
+)

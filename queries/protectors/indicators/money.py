@@ -1,0 +1,189 @@
+"""``money``: payments from the ring to the official's side (setoran).
+
+Catches transfers from a member's or a ring company's account to an account of
+the official, of a relative or of an associate (:meth:`Scene.sphere`), and money
+layered through a non-ring company (in from the ring, at least ``layer_share`` of
+it out to the official's side within ``layer_days``). The strength grows with the
+number of (graded) payments, where one alone stays weak, with the amount, with
+regularity (setoran) and with payments a recruiter makes right after recruiting
+someone (a village head paid per recruit).
+
+Misses cash, accounts not in the data, layering through more than one hop or
+through a person, and a relative not recorded as FAMILY.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from datetime import datetime, timedelta
+from typing import Any
+
+from queries.protectors._evidence import Key
+from queries.protectors._kind import IndicatorKind
+from queries.protectors._scene import Scene, has, into
+from queries.protectors._types import Evidence, Indicator
+
+
+def money(s: Scene, o: str) -> Indicator:
+    h, cfg = s.h, s.cfg["money"]
+    payments: list[tuple[float, float, datetime | None, str, Evidence]] = []
+    for v in s.sphere(o):
+        for acc, hk in s.owned(v.person, "HOLDS", s.accounts):
+            for src, tk in into(h, acc, "TRANSFERRED"):
+                amount = float(h.edges[tk].get("amount") or 0.0)
+                at = s.when(tk)
+                if src in s.accounts:
+                    payer, pk = s.accounts[src]
+                    route = "payment" if payer in s.members else "org_payment"
+                    nodes = [payer, src, acc, v.person, *([o] if v.person != o else [])]
+                    keys = [pk, tk, hk, *v.keys]
+                elif at is not None:
+                    layer = _layer(s, src, amount, at)
+                    if layer is None:
+                        continue
+                    route, nodes0, keys0 = layer
+                    nodes = [*nodes0, acc, v.person, *([o] if v.person != o else [])]
+                    keys = [*keys0, tk, hk, *v.keys]
+                else:
+                    continue
+                e = s.evidence(route, nodes, keys)
+                payments.append((e["grade"] * v.weight, amount, at, nodes[0], e))
+    if not payments:
+        return s.result("money", 0.0, {}, [])
+    n = sum(w for w, *_ in payments)
+    total = sum(a for _, a, *_ in payments)
+    weighted = sum(w * a for w, a, *_ in payments)
+    c = 1 - math.exp(-n / float(cfg["count_scale"]))
+    a = 1 - math.exp(-weighted / float(cfg["amount_scale"]))
+    dates = sorted({p[2] for p in payments if p[2] is not None})
+    months = {(d.year, d.month) for d in dates}
+    gaps = [(b - a_).days for a_, b in zip(dates, dates[1:], strict=False)]
+    regular = (
+        len(months) >= int(cfg["regular_months"])
+        and bool(gaps)
+        and cfg["gap_min_days"] <= statistics.median(gaps) <= cfg["gap_max_days"]
+    )
+    window = timedelta(days=int(cfg["victim_days"]))
+    tied = sum(
+        1
+        for *_, at, payer, _ in payments
+        if at is not None and any(r <= at <= r + window for r in s.recruits.get(payer, []))
+    )
+    share = tied / len(payments)
+    score = 1 - (
+        (1 - float(cfg["count_weight"]) * c)
+        * (1 - float(cfg["amount_weight"]) * a)
+        * (1 - float(cfg["regular_weight"]) * float(regular))
+        * (1 - float(cfg["recruit_weight"]) * share * c)
+    )
+    routes = sorted({e["what"] for *_, e in payments})
+    vias = sorted({e["nodes"][3] != o and e["what"] != "layered_payment" for *_, e in payments})
+    facts = {
+        "count": len(payments),
+        "amount": round(total, 2),
+        "months": len(months),
+        "regular": regular,
+        "per_recruit": tied,
+        "routes": routes,
+        "via_relative": any(vias),
+        "relations": sorted(
+            {
+                x.relation
+                for x in s.sphere(o)
+                if x.person != o and any(x.person in e["nodes"] for *_, e in payments)
+            }
+        ),
+    }
+    order = float(cfg["evidence_amount_scale"])
+    return s.result("money", score, facts, [(p[0] * (1 + p[1] / order), p[4]) for p in payments])
+
+
+def _layer(
+    s: Scene, acct: str, amount: float, at: datetime
+) -> tuple[str, list[str], list[Key]] | None:
+    """Ring account -> a non-ring organization's account -> onwards within days."""
+    h, cfg = s.h, s.cfg["money"]
+    holders = [(p, k) for p, k in into(h, acct, "HOLDS") if has(h, p, "Organization")]
+    if not holders:
+        return None
+    days = timedelta(days=int(cfg["layer_days"]))
+    for src, tk in into(h, acct, "TRANSFERRED"):
+        t0 = s.when(tk)
+        if src not in s.accounts or t0 is None:
+            continue
+        a0 = float(h.edges[tk].get("amount") or 0.0)
+        if (
+            t0 < at <= t0 + days
+            and a0 > 0
+            and amount >= float(cfg["layer_share"]) * a0
+            and amount <= a0
+        ):
+            payer, pk = s.accounts[src]
+            org, ok = holders[0]
+            return "layered_payment", [payer, src, acct], [pk, tk, (ok[0], ok[1], ok[2])]
+    return None
+
+
+def rupiah(amount: float) -> str:
+    """``Rp 180.000.000``."""
+    return "Rp " + f"{round(amount):,}".replace(",", ".")
+
+
+def _id(f: dict[str, Any]) -> str:
+    s = f"menerima {f.get('count', 0)} transfer ({rupiah(float(f.get('amount', 0)))}) "
+    s += "dari rekening anggota jaringan"
+    routes = set(f.get("routes", []))
+    if "layered_payment" in routes:
+        s += ", berlapis lewat perusahaan"
+    elif "org_payment" in routes:
+        s += ", dari perusahaan jaringan"
+    rel = ", ".join(r.split(":")[-1] for r in f.get("relations", []))
+    if rel:
+        s += f", lewat kerabat ({rel})"
+    if f.get("regular"):
+        s += f", rutin selama {f.get('months')} bulan"
+    if f.get("per_recruit"):
+        s += f", {f['per_recruit']} tepat setelah perekrutan korban"
+    return s
+
+
+def _en(f: dict[str, Any]) -> str:
+    s = f"received {f.get('count', 0)} transfer(s) ({rupiah(float(f.get('amount', 0)))}) "
+    s += "from ring accounts"
+    routes = set(f.get("routes", []))
+    if "layered_payment" in routes:
+        s += ", layered through a company"
+    elif "org_payment" in routes:
+        s += ", from a ring company"
+    rel = ", ".join(r.split(":")[-1] for r in f.get("relations", []))
+    if rel:
+        s += f", via relative ({rel})"
+    if f.get("regular"):
+        s += f", regular over {f.get('months')} months"
+    if f.get("per_recruit"):
+        s += f", {f['per_recruit']} right after a recruitment"
+    return s
+
+
+KIND = IndicatorKind(
+    name="money",
+    compute=money,
+    words={"id": _id, "en": _en},
+    colour="money",
+    constants=(
+        "count_scale",
+        "amount_scale",
+        "count_weight",
+        "amount_weight",
+        "regular_weight",
+        "recruit_weight",
+        "regular_months",
+        "gap_min_days",
+        "gap_max_days",
+        "victim_days",
+        "layer_days",
+        "layer_share",
+        "evidence_amount_scale",
+    ),
+)

@@ -1,0 +1,61 @@
+"""``organizations``: a seat in a ring company, the official's own or a relative's.
+
+The official, a relative or an associate is director, commissioner or owner
+(``board``) or employee (``employee``) of a company a member runs, each
+discounted by its grade and by who holds the seat (``[via]``).
+
+Misses nominee owners outside the family.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from queries.protectors._extract import BOARD, ORG_TIES
+from queries.protectors._kind import IndicatorKind
+from queries.protectors._scene import Scene, out
+from queries.protectors._types import Evidence, Indicator
+
+
+def organizations(s: Scene, o: str) -> Indicator:
+    cfg = s.cfg["organizations"]
+    miss = 1.0
+    items: list[tuple[float, Evidence]] = []
+    for v in s.sphere(o):
+        for org, k in out(s.h, v.person, *ORG_TIES):
+            if org not in s.orgs:
+                continue
+            base = float(cfg["board" if k[2][0] in BOARD else "employee"])
+            nodes = [*([o] if v.person != o else []), v.person, org]
+            e = s.evidence(k[2][0].lower(), nodes, [*v.keys, k])
+            w = base * e["grade"] * v.weight
+            miss *= 1 - w
+            items.append((w, e))
+    facts = {
+        "roles": sorted({e["rels"][-1]["type"] for _, e in items}),
+        "via_relative": any(e["nodes"][0] == o and len(e["nodes"]) > 2 for _, e in items),
+    }
+    return s.result("organizations", 1 - miss, facts, items)
+
+
+def _roles(f: dict[str, Any]) -> str:
+    return ", ".join(r.lower().replace("_of", "") for r in f.get("roles", []))
+
+
+def _id(f: dict[str, Any]) -> str:
+    who = "lewat kerabat" if f.get("via_relative") else "sendiri"
+    return f"memegang jabatan ({_roles(f)}) di perusahaan jaringan, {who}"
+
+
+def _en(f: dict[str, Any]) -> str:
+    who = "through a relative" if f.get("via_relative") else "himself"
+    return f"holds a role ({_roles(f)}) in a ring company, {who}"
+
+
+KIND = IndicatorKind(
+    name="organizations",
+    compute=organizations,
+    words={"id": _id, "en": _en},
+    colour="organization",
+    constants=("board", "employee"),
+)

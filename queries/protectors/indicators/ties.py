@@ -1,0 +1,54 @@
+"""``ties``: family or associate ties with members.
+
+FAMILY (``family``) or ASSOCIATE (``associate``) with a member, each discounted
+by its grade; through one of the official's relatives it counts ``relative``
+times as much. Real, but people do not choose their cousins.
+
+Misses ties nobody recorded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from queries.protectors._extract import KIN
+from queries.protectors._kind import IndicatorKind
+from queries.protectors._scene import Scene, both
+from queries.protectors._types import Evidence, Indicator
+
+
+def ties(s: Scene, o: str) -> Indicator:
+    cfg = s.cfg["ties"]
+    relative = float(cfg["relative"])
+    miss = 1.0
+    items: list[tuple[float, Evidence]] = []
+    for v in s.sphere(o):
+        if v.relation != "self" and not v.relation.startswith("family"):
+            continue
+        for m, k in both(s.h, v.person, *KIN):
+            if m not in s.members:
+                continue
+            base = float(cfg["family" if k[2][0] == "FAMILY" else "associate"])
+            nodes = [*([o] if v.person != o else []), v.person, m]
+            e = s.evidence(k[2][0].lower(), nodes, [*v.keys, k])
+            w = base * e["grade"] * (1.0 if v.person == o else relative)
+            miss *= 1 - w
+            items.append((w, e))
+    return s.result("ties", 1 - miss, {"ties": len(items)}, items)
+
+
+def _id(f: dict[str, Any]) -> str:
+    return f"{f.get('ties')} hubungan keluarga/rekan dengan anggota"
+
+
+def _en(f: dict[str, Any]) -> str:
+    return f"{f.get('ties')} family/associate tie(s) with members"
+
+
+KIND = IndicatorKind(
+    name="ties",
+    compute=ties,
+    words={"id": _id, "en": _en},
+    colour="family",
+    constants=("family", "associate", "relative"),
+)

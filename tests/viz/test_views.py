@@ -1,0 +1,77 @@
+"""Graph pages built from queries: the ring page colours every protector's evidence.
+
+Ring t:R has one member, Budi (t:M), with phone +62811. A tip-off is a call from an
+official's phone to a member's within ``[tipoff] window_hours`` (24 h) before a raid
+on the ring that found nothing; calls outside raid windows count as call volume
+(``comms``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from viz_helpers import drawn, node, rel
+
+from graph_api.rows import NodeRow, RelRow
+from graph_api.store import EmbeddedStore
+from queries.protectors import rank_protectors
+from viz.i18n import KINDS
+from viz.styles import INDICATOR_COLORS
+from viz.views import ring_page
+
+
+def ring() -> tuple[list[NodeRow], list[RelRow]]:
+    nodes = [
+        node("t:R", "Ring", name="Jaringan Timur"),
+        node("t:M", "Person", name="Budi"),
+        node("+62811", "Phone", number="+62811"),
+        node("t:T", "Person", "Official", name="Tipper"),
+        node("+62822", "Phone", number="+62822"),
+    ]
+    rels = [
+        rel("m", "MEMBER_OF", "t:M", "t:R"),
+        rel("um", "USES", "t:M", "+62811"),
+        rel("ut", "USES", "t:T", "+62822"),
+    ]
+    return nodes, rels
+
+
+def _kinds(store: EmbeddedStore) -> list[str]:
+    report = rank_protectors(store, ring_id="t:R")
+    return [i["kind"] for p in report["protectors"] for i in p["indicators"]]
+
+
+def _edge(edges: list[dict[str, Any]], start: str, end: str) -> dict[str, Any]:
+    return next(e for e in edges if {e["from"], e["to"]} == {start, end})
+
+
+def test_a_tipoff_only_protector_is_drawn_in_an_evidence_colour(
+    embedded_store: EmbeddedStore,
+) -> None:
+    """The call before the failed raid, and the phones at its ends, are drawn in the
+    tip-off's evidence colour, and the legend names it (they were drawn muted)."""
+    nodes, rels = ring()
+    nodes.append(node("t:E", "Event", kind="raid", outcome="nothing_found",
+                      at="2023-06-10T04:00:00Z"))
+    rels += [rel("tg", "TARGET_OF", "t:M", "t:E"),
+             rel("c1", "CALLED", "+62822", "+62811", at="2023-06-10T01:00:00Z")]
+    embedded_store.upsert(nodes, rels)
+    assert _kinds(embedded_store) == ["tipoff"]
+    _, edges, _ = drawn(ring_page(embedded_store, "t:R"))
+    timing = INDICATOR_COLORS["timing"]
+    assert _edge(edges, "+62822", "+62811")["color"] == timing
+    assert _edge(edges, "t:T", "+62822")["color"] == timing
+    html = ring_page(embedded_store, "t:R", lang="en")
+    assert KINDS["timing"]["en"] in html.split("Evidence paths", 1)[1]
+
+
+def test_a_protector_by_call_volume_alone_is_drawn_in_an_evidence_colour(
+    embedded_store: EmbeddedStore,
+) -> None:
+    nodes, rels = ring()
+    rels += [rel(f"c{i}", "CALLED", "+62822", "+62811", at=f"2023-03-{10 + i}T10:00:00Z")
+             for i in range(3)]
+    embedded_store.upsert(nodes, rels)
+    assert _kinds(embedded_store) == ["comms"]
+    _, edges, _ = drawn(ring_page(embedded_store, "t:R"))
+    assert _edge(edges, "+62822", "+62811")["color"] == INDICATOR_COLORS["phone"]
