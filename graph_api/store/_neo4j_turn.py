@@ -23,6 +23,7 @@ waiting for another holder (an idle server answers it in milliseconds).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -48,6 +49,11 @@ TAKE = f"MERGE (:{LOCK_LABEL} {{name: 'ingest'}})"
 PATIENCE = 1.0
 #: in ``SHOW TRANSACTIONS`` and the query log, next to the holder's user and request
 PURPOSE = {"telusur": "ingest lock (rolled back when the ingest ends)"}
+#: logged when the lock's transaction was gone before the ingest ended
+LOST = (
+    "ingest lock lost before the end: another ingest may have run alongside "
+    "(look for people duplicated by NIK)"
+)
 
 
 @contextmanager
@@ -89,17 +95,16 @@ def _take(session: neo4j.Session, uri: str, waiting: Callable[[], None]) -> neo4
 
 
 def _release(tx: neo4j.Transaction) -> None:
-    """Roll the lock's transaction back, which ends the turn. A transaction the server
-    already ended (connection lost, terminated by an administrator) ended the turn
-    early: another writer may have run alongside, so it is said."""
+    """End the turn: roll the lock's transaction back. A transaction the server had
+    already ended (its connection lost, an administrator's ``TERMINATE TRANSACTION``)
+    ended the turn early, and another writer may have run alongside: that is said."""
     try:
-        if not tx.closed():
-            tx.rollback()
-            return
+        tx.run("RETURN 1").consume()  # refused when the transaction is no longer there
+        tx.rollback()
     except (neo_exc.DriverError, neo_exc.Neo4jError) as exc:
-        log.warning("ingest lock lost before the end: %s", _one_line(exc))
-        return
-    log.warning("ingest lock lost before the end: its transaction was closed")
+        log.warning("%s: %s", LOST, _one_line(exc))
+        with contextlib.suppress(neo_exc.DriverError, neo_exc.Neo4jError):
+            tx.close()
 
 
 def _one_line(exc: BaseException) -> str:
