@@ -240,6 +240,23 @@ def test_two_kinds_outweigh_one_strong_kind(embedded_store: EmbeddedStore) -> No
     assert got["t:B"]["kinds"] == 2
 
 
+def test_an_official_between_the_ring_and_another_official_bridges(
+    embedded_store: EmbeddedStore,
+) -> None:
+    """Budi calls O1's phone; O1 is O2's brother. O1 lies on the only informal path
+    from the ring to O2 (relative betweenness 1.0: the highest); O2 on none (his
+    brother's call counts for him as call volume only)."""
+    nodes, rels = base()
+    nodes += [official("t:O1", "Satu"), official("t:O2", "Dua"), node("+62822", "Phone")]
+    rels += [rel("u1", "USES", "t:O1", "+62822"), rel("b", "FAMILY", "t:O1", "t:O2"),
+             rel("c1", "CALLED", "+62822", "+62811", at="2023-03-10T10:00:00Z")]
+    got = load(embedded_store, nodes, rels)
+    bridging = next(i for i in got["t:O1"]["indicators"] if i["kind"] == "bridging")
+    assert bridging["score"] == 1.0 and bridging["weight"] == 0.15
+    assert bridging["facts"] == {"relative_betweenness": 1.0} and bridging["evidence"] == []
+    assert [i["kind"] for i in got["t:O2"]["indicators"]] == ["comms"]
+
+
 def test_rejects_bad_top(embedded_store: EmbeddedStore) -> None:
     from graph_api.errors import QueryError
 

@@ -3,8 +3,11 @@ from __future__ import annotations
 import pytest
 
 from graph_api.model import MODEL
+from queries.officials import KINDS as LINK_KINDS
+from queries.protectors import KINDS as INDICATOR_KINDS
+from viz.i18n import KINDS as GROUP_NAMES
 from viz.i18n import LABELS, TYPES, check_lang, label_name
-from viz.styles import NODE_STYLES, REL_GROUPS, primary_label, score_color
+from viz.styles import INDICATOR_COLORS, NODE_STYLES, REL_GROUPS, primary_label, score_color
 
 
 def test_every_model_label_has_a_style_and_names() -> None:
@@ -40,3 +43,15 @@ def test_score_scale_runs_light_to_dark_and_clamps() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="fr"):
         check_lang("fr")
+
+
+def test_every_evidence_colour_group_has_a_colour_and_names() -> None:
+    """Protector indicators declare their group; official-link paths are drawn in the
+    group named by their kind (viz.views); both must be colours the legend can name."""
+    groups = {k.colour for k in INDICATOR_KINDS.values() if k.colour is not None}
+    groups |= {kind for kind, _ in LINK_KINDS}
+    assert groups <= set(INDICATOR_COLORS)
+    assert set(INDICATOR_COLORS) == set(GROUP_NAMES)
+    assert INDICATOR_KINDS["tipoff"].colour == "timing"
+    assert INDICATOR_KINDS["comms"].colour == "phone"
+    assert INDICATOR_KINDS["bridging"].colour is None
