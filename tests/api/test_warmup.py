@@ -32,9 +32,7 @@ from api_helpers import (
 
 from graph_api.store import EmbeddedStore, Store
 from graph_api.web import derived, ranking
-from graph_api.web.cache import GenerationCache
 from graph_api.web.users import UserStore
-from graph_api.web.warmup import Warmer
 from queries.protectors import rank_protectors
 
 P = "/api/v1"
@@ -354,41 +352,22 @@ def test_warm_up_off(embedded_store: EmbeddedStore, tmp_path: Path) -> None:
         assert _status(api)["state"] == "off"
 
 
-def test_the_warmer_stops_and_starts_again(embedded_store: EmbeddedStore) -> None:
+def test_the_app_warms_again_when_served_again(tmp_path: Path) -> None:
     """An app served again after a shutdown warms again (the lifespan runs twice)."""
-    import asyncio
-
-    from graph_api.web.cache import GenerationReader
-
-    build(embedded_store)
-
-    class Holder:
-        def get(self) -> Store:
-            return embedded_store
-
-        def failed(self, store: Store) -> None:
-            pass
-
-    warmer = Warmer(Holder(), GenerationCache(), GenerationReader(), interval=0.05)
-
-    async def serve_once() -> bool:
-        await warmer.start()
-        deadline = time.monotonic() + 120
-        while not warmer.ready and time.monotonic() < deadline:
-            await asyncio.sleep(0.01)
-        await warmer.stop()
-        return warmer.ready
-
-    def in_a_thread() -> bool:  # (the test thread may already run an event loop)
-        out: list[bool] = []
-        t = threading.Thread(target=lambda: out.append(asyncio.run(serve_once())))
-        t.start()
-        t.join(180)
-        return bool(out and out[0])
-
-    assert in_a_thread() and warmer.runs == 1
-    assert in_a_thread() and warmer.state == "warm" and warmer.runs == 2
-
+    # The store is where the settings say (``<state>/store``): the app lets go of its
+    # store at shutdown and opens the one its settings name when served again.
+    store = EmbeddedStore(tmp_path / "state" / "store")
+    build(store)
+    api = make_api(store, tmp_path / "state")
+    try:
+        for served in (1, 2):
+            with api.client:
+                wait_ready(api.client)
+                status = _status(api)
+                assert status["state"] == "warm" and status["runs"] == served, status
+                assert status["last"]["rings"] == 1 and status["last"]["complete"]
+    finally:
+        store.close()
 
 
 def test_serve_logs_when_ready(tmp_path: Path) -> None:
