@@ -24,13 +24,6 @@ CHECKED = ("queries", "viz", "graph_api/web", "graph_api/pages")
 #: places that may spell types: the declaration itself, and code that makes data
 #: (sample graphs) rather than reading it
 ALLOWED = {"graph_api/model.py", "viz/sample.py"}
-#: not converted yet (issue 16: the protector ranking's own lists, the ring page view)
-PENDING_FOLDERS = ("queries/protectors/",)
-PENDING = {
-    "viz/views.py",
-    "graph_api/web/victims.py",
-    "graph_api/web/routes/rings.py",
-}
 TYPES = set(MODEL.types)
 
 
@@ -81,11 +74,6 @@ def test_no_module_spells_a_type_name(path: Path) -> None:
     if rel in ALLOWED:
         return
     spelled = _spelled_in_cypher(path) if path.suffix == ".cypher" else _spelled_in_python(path)
-    if rel.startswith(PENDING_FOLDERS) and not spelled:
-        return
-    if rel in PENDING or rel.startswith(PENDING_FOLDERS):
-        assert spelled, f"{rel} spells no type any more: take it off PENDING"
-        return
     assert not spelled, (
         f"{rel} spells relationship types {spelled}: take them from graph_api.model "
         "(MODEL.meaning(...), MODEL.instruments(...), or {{types:...}} in Cypher)"

@@ -11,6 +11,7 @@ from typing import Any
 
 import queries
 from graph_api.errors import NotFound
+from graph_api.model import MODEL
 from graph_api.rows import NodeRow, RelRow, Subgraph
 from graph_api.store.base import Store
 from viz.i18n import Lang
@@ -19,6 +20,9 @@ from viz.render import render_subgraph
 #: What a caller may do to a subgraph before it is drawn (the web pages drop what a
 #: role may not see and mask victims' identifying fields).
 Cleaner = Callable[[Subgraph], Subgraph]
+
+_MEMBERSHIP = MODEL.meaning("membership")
+_HOLDS = MODEL.instruments("money")
 
 
 def _same(sub: Subgraph) -> Subgraph:
@@ -103,9 +107,9 @@ def ring_page(
                 for _, rid in rs:
                     if kind is not None:
                         kinds.setdefault(rid, kind)
-    members = [n["node"]["id"] for n in store.neighbours(ring_id, types=["MEMBER_OF"])]
+    members = [n["node"]["id"] for n in store.neighbours(ring_id, types=list(_MEMBERSHIP))]
     node_ids += members
-    sub = clean(_subgraph(store, node_ids, rel_keys + [("MEMBER_OF", "*")], ring_id))
+    sub = clean(_subgraph(store, node_ids, rel_keys + [(t, "*") for t in _MEMBERSHIP], ring_id))
     top_scores = max(scores.values(), default=1.0) or 1.0
     heading = (
         f"Dugaan pembeking jaringan {title}"
@@ -156,14 +160,14 @@ def money_trail_page(
     trails = queries.money_trail(store, source=source, target=target, to_officials=to_officials)
     node_ids = [source] + [n for t in trails for n in t["path_nodes"]]
     node_ids += [h for t in trails for hs in t["holders"] for h in hs]
-    rel_keys = [("TRANSFERRED", r["id"]) for t in trails for r in t["rels"]]
+    rel_keys = [(r["type"], r["id"]) for t in trails for r in t["rels"]]
     holds: list[tuple[str, str]] = []
     for t in trails:
         for acc, hs in zip(t["path_nodes"], t["holders"], strict=False):
             for h in hs:
                 holds.extend(
-                    ("HOLDS", n["rel"]["id"])
-                    for n in store.neighbours(acc, types=["HOLDS"], direction="in")
+                    (n["rel"]["type"], n["rel"]["id"])
+                    for n in store.neighbours(acc, types=list(_HOLDS), direction="in")
                     if n["node"]["id"] == h
                 )
     sub = clean(_subgraph(store, node_ids, rel_keys + holds, source))

@@ -18,6 +18,7 @@ from functools import cached_property
 from typing import Any, Final
 
 import queries._common as qc
+from graph_api.model import MODEL
 from graph_api.store import EmbeddedStore, Neo4jStore, Store
 from graph_api.web.strings import Strings
 
@@ -42,6 +43,10 @@ _AMOUNT = re.compile(r"^\s*(?:Rp\.?\s*)?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?\s*$", 
 MIN_DIGITS: Final = 8
 #: answers of :meth:`Victims.number` kept at most (the same dates and ids recur)
 _KEPT_NUMBERS: Final = 100_000
+
+_VICTIM = MODEL.meaning("victim")
+_PHONES = MODEL.instruments("communication")
+_ACCOUNTS = MODEL.instruments("money")
 
 
 def _digits(s: str) -> str:
@@ -256,14 +261,14 @@ def victims(store: Store) -> Victims:
             found.append((r["id"], dict(r["props"]), list(r["phones"]), list(r["accounts"])))
     elif isinstance(store, EmbeddedStore):
         with store.reading() as g:
-            named = {a for a, _b, key in g.edges(keys=True) if key[0] == "VICTIM_IN"}
+            named = {a for a, _b, key in g.edges(keys=True) if key[0] in _VICTIM}
             for p in sorted(named):
                 uses: list[str] = []
                 holds: list[list[Any]] = []
                 for _, other, key in g.out_edges(p, keys=True):
-                    if key[0] == "USES":
+                    if key[0] in _PHONES:
                         uses.append(other)
-                    elif key[0] == "HOLDS":
+                    elif key[0] in _ACCOUNTS:
                         holds.append([other, g.nodes[other].get("number")])
                 props = {k: v for k, v in g.nodes[p].items() if k != qc.LABELS}
                 found.append((p, props, uses, holds))

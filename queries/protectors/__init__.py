@@ -19,6 +19,7 @@ import networkx as nx
 from graph_api.errors import QueryError
 from graph_api.store import Store
 from queries._common import iso, parse_ts
+from queries.protectors import _rels
 from queries.protectors._extract import neighbourhood, neighbourhoods
 from queries.protectors._scene import Scene
 from queries.protectors._types import (
@@ -55,7 +56,7 @@ def _filter_time(h: nx.MultiDiGraph, as_of: datetime) -> None:
     late = [
         (u, v, k)
         for u, v, k, a in h.edges(keys=True, data=True)
-        if k[0] in ("CALLED", "TRANSFERRED") and a.get("at") and str(a["at"]) > cut
+        if k[0] in _rels.TIMED and a.get("at") and str(a["at"]) > cut
     ]
     h.remove_edges_from(late)
 
@@ -63,7 +64,7 @@ def _filter_time(h: nx.MultiDiGraph, as_of: datetime) -> None:
 def _agency(h: nx.MultiDiGraph, o: str, as_of: str) -> str | None:
     posts = []
     for _, ag, k, a in h.out_edges(o, keys=True, data=True):
-        if k[0] == "HOLDS_POST" and (not a.get("until") or str(a["until"]) >= as_of[:10]):
+        if k[0] in _rels.POSTS and (not a.get("until") or str(a["until"]) >= as_of[:10]):
             posts.append((str(a.get("since") or ""), str(h.nodes[ag].get("name") or ag)))
     return max(posts)[1] if posts else None
 

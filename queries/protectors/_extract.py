@@ -46,10 +46,11 @@ from graph_api.rows import NodeRow
 from graph_api.store import Neo4jStore, Store
 from queries._common import LABELS, RID, TYPE, backend, node_from_neo4j, reading
 from queries._loader import NamedQuery, load
+from queries.protectors import _rels as R
 
-BOARD = ("DIRECTOR_OF", "OWNER_OF", "COMMISSIONER_OF")
-ORG_TIES = (*BOARD, "EMPLOYEE_OF")
-KIN = ("FAMILY", "ASSOCIATE")
+BOARD = R.BOARD
+ORG_TIES = R.ORG_TIES
+KIN = R.KIN
 #: (rel id, type, start, end, rel props, other node id, its labels, its props)
 Row = tuple[str, str, str, str, dict[str, Any], str, frozenset[str], dict[str, Any]]
 T = TypeVar("T")
@@ -372,9 +373,11 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
     h = x.h
     if ring_id not in h or "Ring" not in h.nodes[ring_id][LABELS]:
         return h
-    members = yield from x.expand([ring_id], ("MEMBER_OF",), "in")
+    members = yield from x.expand([ring_id], R.MEMBERSHIP, "in")
     reached = yield from x.expand(
-        members, ("USES", "HOLDS", *ORG_TIES, "SUSPECT_IN", "TARGET_OF", "RECRUITED"), "out"
+        members,
+        (*R.USES, *R.HOLDS, *ORG_TIES, *R.SUSPECT, *R.EVENT_TARGET, *R.RECRUITED),
+        "out",
     )
     yield from x.expand(members, KIN, "both", kin_cap)
     orgs = having(h, members, "Organization") | {
@@ -383,49 +386,47 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
         for _, v, k in h.out_edges(m, keys=True)
         if k[0] in BOARD and "Organization" in h.nodes[v][LABELS]
     }
-    yield from x.expand(orgs, ("HOLDS", "USES", "TARGET_OF"), "out")
+    yield from x.expand(orgs, (*R.HOLDS, *R.USES, *R.EVENT_TARGET), "out")
     yield from x.expand(orgs, ORG_TIES, "in")
     cases = having(h, reached, "Case")
-    yield from x.expand(
-        cases, ("INVESTIGATES", "SUPERVISES", "SUSPECT_IN", "ABOUT", "VICTIM_IN"), "in"
-    )
+    yield from x.expand(cases, (*R.DUTY, *R.SUSPECT, *R.EVENT_CASE, *R.VICTIM), "in")
     events = having(h, h.nodes, "Event")
-    yield from x.expand(events, ("LED", "TARGET_OF"), "in")
+    yield from x.expand(events, (*R.EVENT_LEADER, *R.EVENT_TARGET), "in")
     side = members | orgs
     phones = {
         v
         for s in side
         for _, v, k in h.out_edges(s, keys=True)
-        if k[0] == "USES" and "Phone" in h.nodes[v][LABELS]
+        if k[0] in R.USES and "Phone" in h.nodes[v][LABELS]
     }
     accounts = {
         v
         for s in side
         for _, v, k in h.out_edges(s, keys=True)
-        if k[0] == "HOLDS" and "Account" in h.nodes[v][LABELS]
+        if k[0] in R.HOLDS and "Account" in h.nodes[v][LABELS]
     }
-    other_phones = (yield from x.expand(phones, ("CALLED",), "both")) - phones
-    other_accounts = (yield from x.expand(accounts, ("TRANSFERRED",), "both")) - accounts
-    yield from x.expand(other_phones, ("USES",), "in", 20)
-    yield from x.expand(other_accounts, ("HOLDS",), "in", 20)
+    other_phones = (yield from x.expand(phones, R.CALLS, "both")) - phones
+    other_accounts = (yield from x.expand(accounts, R.MONEY, "both")) - accounts
+    yield from x.expand(other_phones, R.USES, "in", 20)
+    yield from x.expand(other_accounts, R.HOLDS, "in", 20)
     middlemen = {
         a
         for a in other_accounts
         if any(
             "Organization" in h.nodes[p][LABELS]
             for p, _, k in h.in_edges(a, keys=True)
-            if k[0] == "HOLDS"
+            if k[0] in R.HOLDS
         )
-        and any(u in accounts for u, _, k in h.in_edges(a, keys=True) if k[0] == "TRANSFERRED")
+        and any(u in accounts for u, _, k in h.in_edges(a, keys=True) if k[0] in R.MONEY)
     }
-    layered = (yield from x.expand(middlemen, ("TRANSFERRED",), "out")) - accounts - other_accounts
-    yield from x.expand(layered, ("HOLDS",), "in", 20)
+    layered = (yield from x.expand(middlemen, R.MONEY, "out")) - accounts - other_accounts
+    yield from x.expand(layered, R.HOLDS, "in", 20)
     people = having(h, h.nodes, "Person") - members
     yield from x.expand(people, KIN, "both", kin_cap)
     officials = having(h, h.nodes, "Official")
-    yield from x.expand(officials, ("HOLDS_POST",), "out")
+    yield from x.expand(officials, R.POSTS, "out")
     outside = sorted(having(h, h.nodes, "Phone") - phones)
-    h.graph["calls"] = (yield from x.degrees(outside, ("CALLED",), "both")) if outside else {}
+    h.graph["calls"] = (yield from x.degrees(outside, R.CALLS, "both")) if outside else {}
     h.graph["members"] = sorted(members)
     h.graph["orgs"] = sorted(orgs)
     sources = {s for _, _, a in h.edges(data=True) for s in a.get("sources") or ()}

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from queries._common import LABELS, parse_ts
+from queries.protectors import _rels as R
 from queries.protectors._evidence import Grader, Key, evidence
 from queries.protectors._extract import KIN
 from queries.protectors._types import Evidence, Indicator
@@ -83,25 +84,25 @@ class Scene:
         s.officials = sorted(n for n in h.nodes if has(h, n, "Official") and n not in s.members)
         side = s.members | s.orgs
         for m in sorted(side):
-            for v, k in out(h, m, "USES"):
+            for v, k in out(h, m, *R.USES):
                 s.phones.setdefault(v, (m, k))
-            for v, k in out(h, m, "HOLDS"):
+            for v, k in out(h, m, *R.HOLDS):
                 s.accounts.setdefault(v, (m, k))
-            for v, k in out(h, m, "RECRUITED"):
+            for v, k in out(h, m, *R.RECRUITED):
                 s.victims.add(v)
                 at = h.edges[k].get("since")
                 if at:
                     s.recruits.setdefault(m, []).append(parse_ts(at))
         events: set[str] = set()
         for c in (n for n in h.nodes if has(h, n, "Case")):
-            s.victims |= {v for v, _ in into(h, c, "VICTIM_IN")}
-            events |= {e for e, _ in into(h, c, "ABOUT")}
-            for p, k in into(h, c, "SUSPECT_IN"):
+            s.victims |= {v for v, _ in into(h, c, *R.VICTIM)}
+            events |= {e for e, _ in into(h, c, *R.EVENT_CASE)}
+            for p, k in into(h, c, *R.SUSPECT):
                 at = h.edges[k].get("since")
                 if at:
                     s.since[(p, c)] = parse_ts(at)
         for x in side:
-            events |= {e for e, _ in out(h, x, "TARGET_OF")}
+            events |= {e for e, _ in out(h, x, *R.EVENT_TARGET)}
         s.victims -= s.members
         for e in sorted(events):
             a = h.nodes[e]
@@ -127,15 +128,16 @@ class Scene:
         for p, k in both(self.h, o, *KIN):
             if p == o or p in self.members or p in self.victims or not has(self.h, p, "Person"):
                 continue
-            rel = "family" if k[2][0] == "FAMILY" else "associate"
+            rel = R.key_of(k[2][0])  # family or associate: its weight in [via]
             detail = self.h.edges[k].get("detail")
             found.append(Via(p, f"{rel}:{detail}" if detail else rel, float(via[rel]), [k]))
         return found
 
     def owned(
-        self, person: str, typ: str, ring_side: dict[str, tuple[str, Key]]
+        self, person: str, types: tuple[str, ...], ring_side: dict[str, tuple[str, Key]]
     ) -> list[tuple[str, Key]]:
-        return [(v, k) for v, k in out(self.h, person, typ) if v not in ring_side]
+        """``person``'s instruments over ``types`` that are not the ring's own."""
+        return [(v, k) for v, k in out(self.h, person, *types) if v not in ring_side]
 
     def evidence(self, what: str, nodes: list[str], keys: list[Key]) -> Evidence:
         """An evidence path, graded by its weakest relationship."""

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 import queries
 from graph_api.errors import NotFound
+from graph_api.model import MODEL
 from graph_api.store import Store
 from graph_api.web.deps import Ctx, Cursor, Limit, Reader
 from graph_api.web.routes._common import ALL, EntityId, problems
@@ -22,6 +23,8 @@ AsOf = Annotated[
         examples=["2024-01-01T00:00:00Z"],
     ),
 ]
+
+MEMBERSHIP = MODEL.meaning("membership")
 
 
 def _ring(ctx: Ctx, ring_id: str) -> str:
@@ -104,7 +107,10 @@ def ring(ctx: Reader, id: EntityId) -> Any:
 
     def members(s: Store) -> list[str]:
         return sorted(
-            {nb["node"]["id"] for nb in s.neighbours(ring_id, types=["MEMBER_OF"], direction="in")}
+            {
+                nb["node"]["id"]
+                for nb in s.neighbours(ring_id, types=list(MEMBERSHIP), direction="in")
+            }
         )
 
     summary = next((r for r in ctx.rings() if r["id"] == ring_id), None)

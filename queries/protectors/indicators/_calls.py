@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from queries._common import parse_ts
+from queries.protectors import _rels as R
 from queries.protectors._scene import GOOD, Scene, both, into, out
 from queries.protectors._types import Evidence
 
@@ -16,20 +17,20 @@ TipCall = tuple[float, str, datetime, Evidence]
 def _duty(s: Scene, o: str, member: str, at: datetime) -> bool:
     """Official ``o`` handled a case against ``member`` that went on, and he was named."""
     h = s.h
-    for c, _ in out(h, o, "INVESTIGATES", "SUPERVISES"):
+    for c, _ in out(h, o, *R.DUTY):
         if (
             h.nodes[c].get("status") in GOOD
             and (member, c) in s.since
             and s.since[(member, c)] <= at
         ):
             return True
-    for e, _ in out(h, o, "LED"):
+    for e, _ in out(h, o, *R.EVENT_LEADER):
         ev = h.nodes[e]
         if (
             ev.get("outcome") == "found"
             and ev.get("at")
             and parse_ts(ev["at"]) <= at
-            and any(t == member for t, _ in into(h, e, "TARGET_OF"))
+            and any(t == member for t, _ in into(h, e, *R.EVENT_TARGET))
         ):
             return True
     return False
@@ -46,8 +47,8 @@ def calls(
     duty = 0
     per_phone: dict[str, int] = {}
     for v in s.sphere(o):
-        for ph, uk in s.owned(v.person, "USES", s.phones):
-            for rp, ck in both(h, ph, "CALLED"):
+        for ph, uk in s.owned(v.person, R.USES, s.phones):
+            for rp, ck in both(h, ph, *R.CALLS):
                 if rp not in s.phones:
                     continue
                 per_phone[ph] = per_phone.get(ph, 0) + 1

@@ -13,25 +13,17 @@ from typing import Any
 
 import networkx as nx
 
+from queries.protectors import _rels as R
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene
 from queries.protectors._types import Indicator
 
 # Formal duty relationships: left out of the bridging graph.
 _DUTY = frozenset(
-    {
-        "INVESTIGATES",
-        "SUPERVISES",
-        "LED",
-        "HOLDS_POST",
-        "ABOUT",
-        "TARGET_OF",
-        "SUSPECT_IN",
-        "VICTIM_IN",
-        "HANDLED_BY",
-        "PART_OF",
-        "MEMBER_OF",
-    }
+    (
+        *R.DUTY, *R.EVENT_LEADER, *R.POSTS, *R.EVENT_CASE, *R.EVENT_TARGET, *R.SUSPECT,
+        *R.VICTIM, *R.CASE_AGENCY, *R.HIERARCHY, *R.MEMBERSHIP,
+    )
 )
 
 

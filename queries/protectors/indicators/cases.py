@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from queries._common import parse_ts
+from queries.protectors import _rels as R
 from queries.protectors._kind import Aging, IndicatorKind
 from queries.protectors._scene import GOOD, Scene, has, into, out
 from queries.protectors._types import Evidence, Indicator
@@ -33,15 +34,15 @@ def cases(s: Scene, o: str) -> Indicator:
     bad = good = 0.0
     items: list[tuple[float, Evidence]] = []
     facts: dict[str, int] = {}
-    for c, k in out(h, o, "INVESTIGATES", "SUPERVISES"):
+    for c, k in out(h, o, *R.DUTY):
         if not has(h, c, "Case"):
             continue
         named = sorted((t, m) for (m, cc), t in s.since.items() if cc == c and m in s.members)
-        if not any(m in s.members for m, _ in into(h, c, "SUSPECT_IN")):
+        if not any(m in s.members for m, _ in into(h, c, *R.SUSPECT)):
             continue
         a = h.nodes[c]
         status = a.get("status")
-        role = float(cfg["investigates" if k[2][0] == "INVESTIGATES" else "supervises"])
+        role = float(cfg[R.key_of(k[2][0])])  # investigates or supervises
         reason = None
         if status == "sp3":
             quick = bool(
@@ -63,7 +64,7 @@ def cases(s: Scene, o: str) -> Indicator:
         if reason is None:
             continue
         facts[reason] = facts.get(reason, 0) + 1
-        sk = [key for m, key in into(h, c, "SUSPECT_IN") if m in s.members][:1]
+        sk = [key for m, key in into(h, c, *R.SUSPECT) if m in s.members][:1]
         suspect = [sk[0][0]] if sk else []
         e = s.evidence(f"case_{reason}", [o, c, *suspect], [k, *sk])
         items.append(((role * w) * (1 if reason not in GOOD else -1), e))

@@ -19,6 +19,7 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
+from queries.protectors import _rels as R
 from queries.protectors._evidence import Key
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene, has, into
@@ -29,8 +30,8 @@ def money(s: Scene, o: str) -> Indicator:
     h, cfg = s.h, s.cfg["money"]
     payments: list[tuple[float, float, datetime | None, str, Evidence]] = []
     for v in s.sphere(o):
-        for acc, hk in s.owned(v.person, "HOLDS", s.accounts):
-            for src, tk in into(h, acc, "TRANSFERRED"):
+        for acc, hk in s.owned(v.person, R.HOLDS, s.accounts):
+            for src, tk in into(h, acc, *R.MONEY):
                 amount = float(h.edges[tk].get("amount") or 0.0)
                 at = s.when(tk)
                 if src in s.accounts:
@@ -104,11 +105,11 @@ def _layer(
 ) -> tuple[str, list[str], list[Key]] | None:
     """Ring account -> a non-ring organization's account -> onwards within days."""
     h, cfg = s.h, s.cfg["money"]
-    holders = [(p, k) for p, k in into(h, acct, "HOLDS") if has(h, p, "Organization")]
+    holders = [(p, k) for p, k in into(h, acct, *R.HOLDS) if has(h, p, "Organization")]
     if not holders:
         return None
     days = timedelta(days=int(cfg["layer_days"]))
-    for src, tk in into(h, acct, "TRANSFERRED"):
+    for src, tk in into(h, acct, *R.MONEY):
         t0 = s.when(tk)
         if src not in s.accounts or t0 is None:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from queries.protectors import _rels as R
 from queries.protectors._extract import KIN
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene, both
@@ -28,7 +29,7 @@ def ties(s: Scene, o: str) -> Indicator:
         for m, k in both(s.h, v.person, *KIN):
             if m not in s.members:
                 continue
-            base = float(cfg["family" if k[2][0] == "FAMILY" else "associate"])
+            base = float(cfg[R.key_of(k[2][0])])  # family or associate
             nodes = [*([o] if v.person != o else []), v.person, m]
             e = s.evidence(k[2][0].lower(), nodes, [*v.keys, k])
             w = base * e["grade"] * (1.0 if v.person == o else relative)
