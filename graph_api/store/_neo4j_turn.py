@@ -9,11 +9,17 @@ committed: no lock node is ever stored, so no count, statistic, export or consol
 query sees one (other transactions never see an uncommitted node); only the label
 itself is known to the database, because of the constraint (``CALL db.labels()``).
 
-A holder that dies (killed, crashed, its machine switched off) releases the lock when
-the server drops its connection: a closed socket at once; a connection that simply
-goes silent once the server's Bolt keep-alive gives up on it. Nothing else that
-writes the graph touches the lock node, so the lock cannot take part in a deadlock
-with an ingest's own write transactions.
+A holder that dies (killed, crashed) releases the lock when the server drops its
+connection: a closed socket at once. A holder whose host vanished without closing it
+keeps the lock until the server's TCP stack gives the connection up, or until an
+administrator ends its transaction (``TERMINATE TRANSACTIONS``; :data:`PURPOSE` tags it
+in ``SHOW TRANSACTIONS``). Nothing else that writes the graph touches the lock node,
+so the lock cannot take part in a deadlock with an ingest's own write transactions.
+
+While held, the transaction is touched every :data:`HEARTBEAT` seconds (``RETURN 1``):
+an idle connection is what firewalls, NAT and hosted servers close first, and a lock
+lost on the way (its connection dropped, its transaction terminated) is then said
+when it happens, not only at the end; the ingest itself goes on (it can be run again).
 
 The server has no "try this lock for a second" setting per transaction (a
 transaction timeout would also end the holder's turn), so the waiting message is
@@ -49,6 +55,8 @@ TAKE = f"MERGE (:{LOCK_LABEL} {{name: 'ingest'}})"
 PATIENCE = 1.0
 #: in ``SHOW TRANSACTIONS`` and the query log, next to the holder's user and request
 PURPOSE = {"telusur": "ingest lock (rolled back when the ingest ends)"}
+#: seconds between two touches of the held lock's transaction
+HEARTBEAT = 60.0
 #: logged when the lock's transaction was gone before the ingest ended
 LOST = (
     "ingest lock lost before the end: another ingest may have run alongside "
@@ -64,12 +72,36 @@ def holding(
     session = driver.session(database=database, default_access_mode=neo4j.WRITE_ACCESS)
     try:
         tx = _take(session, uri, waiting)
+        beat = _Heartbeat(tx)
+        beat.start()
         try:
             yield
         finally:
-            _release(tx)
+            beat.stop.set()
+            beat.join()  # from here on, this thread alone uses the transaction
+            _release(tx, lost=beat.lost)
     finally:
         session.close()
+
+
+class _Heartbeat(threading.Thread):
+    """Touches the lock's transaction every :data:`HEARTBEAT` seconds until ``stop``;
+    ``lost`` once it found the transaction gone (said at once)."""
+
+    def __init__(self, tx: neo4j.Transaction) -> None:
+        super().__init__(name="telusur-ingest-lock", daemon=True)
+        self.tx = tx
+        self.stop = threading.Event()
+        self.lost = False
+
+    def run(self) -> None:
+        while not self.stop.wait(HEARTBEAT):
+            try:
+                self.tx.run("RETURN 1").consume()
+            except (neo_exc.DriverError, neo_exc.Neo4jError) as exc:
+                log.warning("%s: %s", LOST, _one_line(exc))
+                self.lost = True
+                return
 
 
 def _take(session: neo4j.Session, uri: str, waiting: Callable[[], None]) -> neo4j.Transaction:
@@ -94,17 +126,20 @@ def _take(session: neo4j.Session, uri: str, waiting: Callable[[], None]) -> neo4
     return tx
 
 
-def _release(tx: neo4j.Transaction) -> None:
+def _release(tx: neo4j.Transaction, *, lost: bool) -> None:
     """End the turn: roll the lock's transaction back. A transaction the server had
-    already ended (its connection lost, an administrator's ``TERMINATE TRANSACTION``)
-    ended the turn early, and another writer may have run alongside: that is said."""
+    already ended (its connection lost, an administrator's ``TERMINATE TRANSACTIONS``)
+    ended the turn early, and another writer may have run alongside: that is said
+    (once: the heartbeat may have said it already)."""
     try:
-        tx.run("RETURN 1").consume()  # refused when the transaction is no longer there
-        tx.rollback()
+        if not lost:
+            tx.run("RETURN 1").consume()  # refused when the transaction is no longer there
+            tx.rollback()
+            return
     except (neo_exc.DriverError, neo_exc.Neo4jError) as exc:
         log.warning("%s: %s", LOST, _one_line(exc))
-        with contextlib.suppress(neo_exc.DriverError, neo_exc.Neo4jError):
-            tx.close()
+    with contextlib.suppress(neo_exc.DriverError, neo_exc.Neo4jError):
+        tx.close()
 
 
 def _one_line(exc: BaseException) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph_api.rows import NodeRow
-from graph_api.store import EmbeddedStore, Neo4jStore, Store, open_store
+from graph_api.store import EmbeddedStore, Neo4jStore, Store, _neo4j_turn, open_store
 from graph_api.store._neo4j_turn import LOCK_LABEL, LOST
 from graph_api.store.base import WAITING
 
@@ -91,22 +91,51 @@ def test_the_turn_leaves_nothing_behind(store: Store, other: Store) -> None:
         assert other.run("MATCH (n) RETURN count(n) AS c") == [{"c": 1}]
 
 
+class Said(logging.Handler):
+    """Sets ``event`` when a record starting with ``prefix`` is logged."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+        self.event = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith(self.prefix):
+            self.event.set()
+
+
 @pytest.mark.neo4j
+@pytest.mark.parametrize("noticed", ["by the heartbeat", "at the end"])
 def test_a_terminated_lock_lets_the_next_writer_in_and_is_reported(
-    neo4j_store: Neo4jStore, caplog: pytest.LogCaptureFixture
+    noticed: str,
+    neo4j_store: Neo4jStore,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An administrator can end a stuck holder's lock (``TERMINATE TRANSACTIONS``, the
     lock's transaction is tagged in ``SHOW TRANSACTIONS``); the next writer then goes
-    in, and the holder says at its end that it lost the lock on the way."""
-    with contextlib.closing(open_store(neo4j_store.uri)) as admin:
-        assert isinstance(admin, Neo4jStore)
-        with neo4j_store.ingesting():
-            found = admin.run("SHOW TRANSACTIONS YIELD transactionId, metaData RETURN *")
-            [tx] = [r["transactionId"] for r in found if "telusur" in r["metaData"]]
-            admin.run("TERMINATE TRANSACTIONS $ids", {"ids": [tx]})
-            waiter = Waiter(admin)
-            waiter.start()
-            waiter.join(timeout=60)
-            assert waiter.entered.is_set() and waiter.error is None
-        lost = [r for r in caplog.records if r.getMessage().startswith(LOST)]
-        assert [r.levelno for r in lost] == [logging.WARNING]
+    in, and the holder says once that it lost the lock: when its heartbeat finds the
+    transaction gone, else at its end."""
+    if noticed == "by the heartbeat":
+        monkeypatch.setattr(_neo4j_turn, "HEARTBEAT", 0.05)
+    said = Said(LOST)
+    logging.getLogger("telusur.ingest").addHandler(said)
+    try:
+        with contextlib.closing(open_store(neo4j_store.uri)) as admin:
+            assert isinstance(admin, Neo4jStore)
+            with neo4j_store.ingesting():
+                found = admin.run("SHOW TRANSACTIONS YIELD transactionId, metaData RETURN *")
+                [tx] = [r["transactionId"] for r in found if "telusur" in r["metaData"]]
+                admin.run("TERMINATE TRANSACTIONS $ids", {"ids": [tx]})
+                waiter = Waiter(admin)
+                waiter.start()
+                waiter.join(timeout=60)
+                assert waiter.entered.is_set() and waiter.error is None
+                if noticed == "by the heartbeat":
+                    assert said.event.wait(timeout=60)  # while the ingest still runs
+                else:
+                    assert not said.event.is_set()
+    finally:
+        logging.getLogger("telusur.ingest").removeHandler(said)
+    lost = [r for r in caplog.records if r.getMessage().startswith(LOST)]
+    assert [r.levelno for r in lost] == [logging.WARNING]
