@@ -5,9 +5,9 @@ can flagged officials be told apart by counts, truncation figures or errors?
         --reader reskrim:PASSWORD --propam propam:PASSWORD --officials officials.csv
 
 It reads every official's neighbourhood at hops 1 and 2 with cap 1 (what reports the
-count of what was left out) as the reader, has Propam flag ``--flag`` of them, reads everything again and
-prints how many officials' answers changed (the flagged officials a count-scan would
-find). Only talks to the URL given (keep it on this machine); bounded by the list.
+count of what was left out) as the reader, has Propam flag ``--flag`` of them, reads
+everything again and prints how many officials' answers changed (the flagged officials a
+count-scan would find). Only talks to the URL given (keep it on this machine); bounded by the list.
 """
 
 from __future__ import annotations
