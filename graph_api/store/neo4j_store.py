@@ -49,6 +49,26 @@ DEFAULT_CHUNK = 5_000
 #: Transactions a loader may have open at once (``bench/ingest.py``: two writers on
 #: two cores beat one; batches that touch the same ids still run one after the other).
 DEFAULT_WRITERS = 2
+#: How quickly a Neo4j that went away is noticed (the service answers 503 instead of
+#: holding the request; docs/security.md, Hardening). Seconds to open a connection
+#: (TCP, TLS and the Bolt handshake: a host that accepts and never answers) ...
+CONNECT_TIMEOUT = 3.0
+#: ... to get one from the pool, opening it included (a pool full of dead ones) ...
+ACQUIRE_TIMEOUT = 3.0
+#: ... for a read to keep retrying, counted from its first failure (so a read on a host
+#: that stopped answering fails after two attempts, about 7 s; the driver's 30 s
+#: default is kept for writes: a batch of an ingest retries through deadlocks and a
+#: cluster's leader switch) ...
+READ_RETRY = 1.0
+#: ... and the idle time after which a pooled connection is checked (one RESET, under
+#: the acquisition deadline) before a transaction uses it.
+LIVENESS_CHECK = 2.0
+#: The driver's errors that mean "the database cannot be reached now".
+UNREACHABLE = (
+    neo_exc.ServiceUnavailable,
+    neo_exc.SessionExpired,
+    neo_exc.ConnectionPoolError,
+)
 
 
 def _q(text: str) -> LiteralString:
@@ -85,7 +105,9 @@ class Neo4jStore(Store):
             self._driver = GraphDatabase.driver(
                 uri,
                 auth=auth,
-                connection_acquisition_timeout=20.0,
+                connection_timeout=CONNECT_TIMEOUT,
+                connection_acquisition_timeout=ACQUIRE_TIMEOUT,
+                liveness_check_timeout=LIVENESS_CHECK,
                 max_connection_pool_size=50,
                 # "property does not exist" notices are expected on a fresh or partial
                 # database (a label's first ingest); they only flooded operators' logs.
@@ -101,7 +123,7 @@ class Neo4jStore(Store):
         except neo_exc.AuthError as exc:
             self._driver.close()
             raise StoreUnavailable(f"Neo4j at {uri} refused the credentials") from exc
-        except (neo_exc.ServiceUnavailable, neo_exc.SessionExpired, OSError) as exc:
+        except (*UNREACHABLE, OSError) as exc:
             self._driver.close()
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {_one_line(exc)}") from exc
         except neo_exc.ClientError as exc:
@@ -139,15 +161,24 @@ class Neo4jStore(Store):
             timeout=timeout if timeout is not None else self._timeout(write),
         )(work)
         try:
-            with self._driver.session(
-                database=self.database,
-                default_access_mode=neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS,
-            ) as session:
+            with self._session(write) as session:
                 if write:
                     return session.execute_write(work)
                 return session.execute_read(work)
-        except (neo_exc.ServiceUnavailable, neo_exc.SessionExpired) as exc:
+        except UNREACHABLE as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}") from exc
+
+    def _session(self, write: bool) -> neo4j.Session:
+        """A session on our database; reads give up retrying after ``READ_RETRY`` s."""
+        if write:
+            return self._driver.session(
+                database=self.database, default_access_mode=neo4j.WRITE_ACCESS
+            )
+        return self._driver.session(
+            database=self.database,
+            default_access_mode=neo4j.READ_ACCESS,
+            max_transaction_retry_time=READ_RETRY,
+        )
 
     @property
     def generation(self) -> str:
@@ -160,12 +191,10 @@ class Neo4jStore(Store):
         bookmarks; that only costs a cache miss, never a stale answer.
         """
         try:
-            with self._driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
-            ) as session:
+            with self._session(write=False) as session:
                 session.execute_read(lambda tx: tx.run("RETURN 1").consume())
                 return "|".join(sorted(session.last_bookmarks().raw_values))
-        except (neo_exc.ServiceUnavailable, neo_exc.SessionExpired) as exc:
+        except UNREACHABLE as exc:
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}") from exc
 
     def _timeout(self, write: bool) -> float:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from graph_api.context import Actor, acting_as
 from graph_api.errors import StoreUnavailable
 from graph_api.store import Store, open_store
 from graph_api.web import flags
@@ -30,34 +34,70 @@ class StoreHolder:
     A store that raised :class:`StoreUnavailable` is dropped (when we opened it)
     so that the next request opens a fresh one: a dead driver is never cached,
     and a store that comes back is used without restarting the service.
+
+    For ``pause`` seconds after a failure (or a failed open), :meth:`get` raises
+    :class:`StoreUnavailable` at once without trying (a circuit breaker): while the
+    store is away, requests answer 503 immediately instead of each waiting for the
+    driver's timeouts, and the store is tried again by the first request after the
+    pause (the others wait for that one attempt, bounded by the driver's connect
+    timeout, ``graph_api.store.neo4j_store.CONNECT_TIMEOUT``).
     """
+
+    #: seconds a failure keeps the store closed to requests
+    PAUSE = 2.0
 
     def __init__(
         self,
         uri: str,
         store: Store | None = None,
         on_open: Callable[[Store], None] | None = None,
+        *,
+        pause: float = PAUSE,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.uri = uri
         self._store = store
         self._owned = store is None
         self._lock = threading.Lock()
+        self.pause = pause
+        self._clock = clock
+        #: the store is not tried before this moment (``clock()``); 0: no failure
+        self._down_until = 0.0
+        self._why = ""
+        #: readiness checks run here, never on the request threads (see ``check_within``)
+        self._prober: ThreadPoolExecutor | None = None
+        self._probe: Future[Store] | None = None
         #: run once on the first store this holder hands out (and after each reopen)
         self._on_open = on_open
         self._opened: Store | None = None
 
     def get(self) -> Store:
         with self._lock:
+            wait = self._down_until - self._clock()
+            if wait > 0:
+                raise StoreUnavailable(f"{self._why} (tried again in {wait:.1f} s)")
             if self._store is None:
-                self._store = open_store(self.uri)
+                try:
+                    self._store = open_store(self.uri)
+                except StoreUnavailable as exc:
+                    self._trip(str(exc))
+                    raise
                 log.info("store opened: %s", self._store.kind)
             if self._on_open is not None and self._opened is not self._store:
                 self._on_open(self._store)
                 self._opened = self._store
             return self._store
 
-    def failed(self, store: Store) -> None:
+    def _trip(self, why: str) -> None:
+        """Keep the store closed to requests for ``pause`` seconds (under ``_lock``)."""
+        self._down_until = self._clock() + self.pause
+        self._why = why or "the store is unavailable"
+
+    def failed(self, store: Store, why: str = "") -> None:
+        """``store`` raised :class:`StoreUnavailable`: drop it, pause (see the class)."""
         with self._lock:
+            if self._store is store:
+                self._trip(why)
             if self._owned and self._store is store:
                 self._store = None
                 try:
@@ -65,11 +105,43 @@ class StoreHolder:
                 except Exception:  # noqa: BLE001 - closing a dead driver may fail too
                     log.debug("closing the failed store raised", exc_info=True)
 
+    def check(self) -> Store:
+        """The store, once it answered one cheap read (readiness); else
+        :class:`StoreUnavailable`."""
+        store = self.get()
+        with acting_as(Actor(user="-", role="-", request_id="readyz")):
+            try:
+                store.counts()
+            except StoreUnavailable as exc:
+                self.failed(store, str(exc))
+                raise
+        return store
+
+    async def check_within(self, seconds: float) -> Store:
+        """:meth:`check`, waited for at most ``seconds``, on a thread of its own: never on
+        the threads of the requests, which may all be waiting for the store. One check
+        runs at a time; callers meanwhile wait for the same one."""
+        with self._lock:
+            if self._prober is None:
+                self._prober = ThreadPoolExecutor(1, thread_name_prefix="telusur-ready")
+            if self._probe is None or self._probe.done():
+                self._probe = self._prober.submit(self.check)
+                # a check that ends after everyone stopped waiting: nobody needs its error
+                self._probe.add_done_callback(lambda f: f.cancelled() or f.exception())
+            probe = self._probe
+        try:
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(probe)), seconds)
+        except TimeoutError:
+            raise StoreUnavailable(f"the store did not answer within {seconds:g} s") from None
+
     def close(self) -> None:
         with self._lock:
             if self._owned and self._store is not None:
                 self._store.close()
             self._store = None
+            if self._prober is not None:
+                self._prober.shutdown(wait=False)
+                self._prober = None
 
 
 @dataclass

@@ -1,8 +1,16 @@
-"""A real Neo4j stopped under the running API gives 503; started again, 200 without a restart.
+"""A store that goes away: 503 at once, liveness never waits for it, recovery without a restart.
 
-The launcher picks a fresh port and data folder on every ``start``, so this test
-runs the launcher's Java class itself (``target/classpath.txt``) with a fixed
-port and data folder, stops it with SIGTERM and starts it again on both.
+* A Neo4j address nobody listens on, or a listener that accepts and never answers
+  (:class:`netfaults.Blackhole`): 60 concurrent requests all answer 503, ``/healthz``
+  answers 200 meanwhile and ``/readyz`` 503.
+* A running API whose Neo4j stops answering (:class:`netfaults.Proxy` cut in front of
+  the real server of ``NEO4J_URI``): 503, then 200 again once it answers.
+* A real Neo4j stopped with SIGTERM and started again (the launcher's Java class, run
+  with a fixed port and data folder so that it can start again on both).
+
+Times are never asserted: each test has a generous ``pytest-timeout`` instead (a store
+that made every request wait for the driver's 20-30 s timeouts one after the other,
+as before, runs far past it).
 """
 
 from __future__ import annotations
@@ -11,14 +19,22 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import httpx
 import pytest
+import uvicorn
 from api_helpers import PASSWORD, Api, TestClient, build, free_port, settings, wait_ready
+from netfaults import Proxy, blackhole
 
-from graph_api.store import open_store
+from graph_api.store import Store, open_store
 from graph_api.web import create_app
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "neo4j-test-server"
@@ -147,3 +163,110 @@ def _outage(api: Api, app: object, server: Server) -> None:
     assert api.client.get("/readyz").status_code == 200
     # ... and warms the caches again for the store that came back, by itself
     _wait_warmup(api, "warm")
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """The app behind a real uvicorn on loopback (real concurrency: the thread pool)."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        assert thread.is_alive(), "the app did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=60)
+
+
+@pytest.mark.timeout(150, method="thread")  # a hung request: the whole run stops, loudly
+@pytest.mark.parametrize("fault", ["refused", "no answer"])
+def test_unreachable_store_answers_503_and_liveness_never_waits(
+    tmp_path: Path, fault: str
+) -> None:
+    with blackhole() as hole:
+        port = free_port() if fault == "refused" else hole.port
+        app = create_app(settings(tmp_path / "state", store=f"bolt://127.0.0.1:{port}"))
+        app.state.services.users.add("reskrim1", role="reskrim", password=PASSWORD)
+        login = {"username": "reskrim1", "password": PASSWORD}
+        with serving(app) as url, httpx.Client(base_url=url, timeout=None) as http:
+            token = http.post("/api/v1/auth/token", data=login).json()["access_token"]
+            auth = {"Authorization": f"Bearer {token}"}
+            page = http.post("/masuk", data=login, follow_redirects=False)
+            assert page.status_code == 303
+            pool = ThreadPoolExecutor(60)
+            try:
+                # more requests than the server's worker threads (40): all of them wait
+                # for the store at once
+                asked = [
+                    pool.submit(http.get, f"/api/v1/entities/t:M{i % 2 + 1}", headers=auth)
+                    for i in range(60)
+                ]
+                if fault == "no answer":
+                    while hole.accepted == 0 and not asked[0].done():
+                        time.sleep(0.05)  # until a request is waiting for the store
+                assert http.get("/healthz").status_code == 200
+                assert http.get("/api/v1/healthz").status_code == 200
+                ready = http.get("/readyz")
+                answers = [f.result() for f in asked]
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
+            assert ready.status_code == 503
+            assert [r.status_code for r in answers] == [503] * 60
+            assert all(r.headers["content-type"] == "application/problem+json" for r in answers)
+            assert all("Traceback" not in r.text for r in answers)
+            shown = http.get("/entitas/t:M1")  # the page says so too, as a page
+            assert shown.status_code == 503
+            assert shown.headers["content-type"].startswith("text/html")
+            assert http.get("/healthz").status_code == 200
+
+
+def _through(uri: str, port: int) -> str:
+    """``uri`` with its host and port replaced by 127.0.0.1:``port``."""
+    parts = urlsplit(uri)
+    auth = parts.netloc.rpartition("@")[0]
+    return urlunsplit(parts._replace(netloc=(auth + "@" if auth else "") + f"127.0.0.1:{port}"))
+
+
+@pytest.mark.neo4j
+@pytest.mark.timeout(120, method="thread")
+def test_neo4j_that_stops_answering_under_a_running_api(
+    neo4j_store: Store, neo4j_uri: str, tmp_path: Path
+) -> None:
+    build(neo4j_store)
+    target = urlsplit(neo4j_uri)
+    proxy = Proxy((target.hostname or "127.0.0.1", target.port or 7687))
+    app = create_app(settings(tmp_path / "state", store=_through(neo4j_uri, proxy.port)))
+    try:
+        with TestClient(app, raise_server_exceptions=False) as client:
+            api = Api(client, None)  # type: ignore[arg-type]
+            app.state.services.users.add("reskrim1", role="reskrim", password=PASSWORD)
+            login = {"username": "reskrim1", "password": PASSWORD}
+            api.tokens["reskrim"] = client.post("/api/v1/auth/token", data=login).json()[
+                "access_token"
+            ]
+            assert api.get(f"{P}/entities/t:M1", "reskrim").status_code == 200
+            wait_ready(client)
+            proxy.cut()  # every connection dropped; new ones are never answered
+            for _ in range(4):
+                for url in (f"{P}/entities/t:M1", f"{P}/rings", f"{P}/entities/search?q=Budi"):
+                    r = api.get(url, "reskrim")
+                    assert r.status_code == 503, (url, r.text)
+                    assert r.headers["content-type"] == "application/problem+json"
+                assert client.get("/healthz").status_code == 200
+                assert client.get("/readyz").status_code == 503
+            proxy.mend()
+            deadline = time.monotonic() + 60
+            while (r := api.get(f"{P}/entities/t:M1", "reskrim")).status_code != 200:
+                assert r.status_code == 503, r.text
+                assert time.monotonic() < deadline, "no recovery after the store came back"
+                time.sleep(0.2)
+            assert r.json()["id"] == "t:M1"
+            wait_ready(client)
+    finally:
+        proxy.close()

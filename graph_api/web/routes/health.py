@@ -4,6 +4,11 @@ Ready means: the store answers, and the first background warm-up since the start
 has finished (:mod:`graph_api.web.warmup`), so that the first requests do not all
 wait for every ring's ranking at once. A load balancer (or a user) should send
 traffic only after ``/readyz`` answers 200.
+
+Both run on the event loop, never on the worker threads that requests use: when every
+one of those is waiting for a store that went away, ``/healthz`` still answers at once,
+and ``/readyz`` checks the store on a thread of its own and answers 503 when that check
+takes more than :data:`READY_TIMEOUT` seconds.
 """
 
 from __future__ import annotations
@@ -12,8 +17,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
-from graph_api.context import Actor, acting_as
-from graph_api.errors import StoreUnavailable
 from graph_api.web.deps import ServicesDep
 from graph_api.web.problems import Problem, language
 from graph_api.web.routes._common import problems
@@ -21,6 +24,8 @@ from graph_api.web.schemas import Health
 from graph_api.web.schemas import Problem as ProblemBody
 
 router = APIRouter(tags=["health"])
+#: seconds ``/readyz`` waits for the store's answer before it says "not ready"
+READY_TIMEOUT = 3.0
 #: (title, detail) while the first warm-up runs: Bahasa Indonesia, English
 WARMING = {
     "id": (
@@ -41,8 +46,8 @@ Lang = Annotated[
 
 
 @router.get("/healthz", response_model=Health)
-def healthz() -> Health:
-    """Liveness: the process answers (nothing else is checked)."""
+async def healthz() -> Health:
+    """Liveness: the process answers (nothing else is checked, nothing is waited for)."""
     return Health(status="ok")
 
 
@@ -57,15 +62,10 @@ NOT_READY_DOC: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/readyz", response_model=Health, responses={**problems(503), **NOT_READY_DOC})
-def readyz(request: Request, services: ServicesDep, lang: Lang = None) -> Health:
-    """Readiness: the store answers and the first warm-up has finished (else 503)."""
-    store = services.stores.get()
-    with acting_as(Actor(user="-", role="-", request_id="readyz")):
-        try:
-            store.counts()
-        except StoreUnavailable:
-            services.stores.failed(store)
-            raise
+async def readyz(request: Request, services: ServicesDep, lang: Lang = None) -> Health:
+    """Readiness: the store answers within a few seconds and the first warm-up has
+    finished (else 503)."""
+    store = await services.stores.check_within(READY_TIMEOUT)
     warmer = services.warmer
     if not warmer.ready:
         title, detail = WARMING[language(request, lang)]
