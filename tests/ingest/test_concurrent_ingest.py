@@ -219,15 +219,19 @@ def test_sequential_references_are_sound(
 
 #: ten repetitions per store; the default run (``-m "not slow"``) does two on the
 #: embedded store and one on Neo4j
-REPEATS = [pytest.param(i, marks=pytest.mark.slow) if i >= 2 else i for i in range(10)]
+REPEATS = [
+    pytest.param("embedded", i, marks=[pytest.mark.slow] if i >= 2 else [])
+    for i in range(10)
+] + [
+    pytest.param("neo4j", i, marks=[pytest.mark.neo4j, *([pytest.mark.slow] if i >= 1 else [])])
+    for i in range(10)
+]
 
 
-@pytest.mark.parametrize("repeat", REPEATS)
+@pytest.mark.parametrize(("target", "repeat"), REPEATS, indirect=["target"])
 def test_two_concurrent_ingests_give_a_sequential_graph(
     repeat: int, target: Target, folder: Path, tmp_path: Path
 ) -> None:
-    if target.kind == "neo4j" and repeat == 1:
-        pytest.skip("the default run does one repetition on Neo4j (the others are -m slow)")
     refs = sequential(target, folder, tmp_path)
     at_once(target, {"a": folder, "b": folder}, tmp_path)
     got = target.rows()
