@@ -60,7 +60,7 @@ _BENCH = Path(__file__).resolve().parent
 sys.path[:] = [str(_BENCH.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _BENCH]
 
 from bench._common import md_table, neo4j_server, percentile, report_machine  # noqa: E402
-from graph_api.store import open_store  # noqa: E402
+from graph.store import open_store  # noqa: E402
 from graph_api.web.security import create_token  # noqa: E402
 from graph_api.web.settings import weak_secret  # noqa: E402
 from graph_api.web.users import UserStore  # noqa: E402

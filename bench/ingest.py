@@ -72,8 +72,8 @@ from bench._common import (  # noqa: E402
     proc_peak_rss_mib,
     report_machine,
 )
-from graph_api.rows import RelRow  # noqa: E402
-from graph_api.store import EmbeddedStore, Neo4jStore, Store  # noqa: E402
+from graph.rows import RelRow  # noqa: E402
+from graph.store import EmbeddedStore, Neo4jStore, Store  # noqa: E402
 
 REL_FILES = ("transfers.csv", "calls.csv")
 #: Columns of the exported relationships, per type; ``sources`` is joined by "|".

@@ -44,7 +44,7 @@ def _repeat(src: Path, dst: Path, times: int) -> None:
 
 
 def _ingest(folder: str, uri: str) -> dict[str, float]:
-    from graph_api.store import open_store
+    from graph.store import open_store
     from ingest import ingest_path
 
     store = open_store(uri)

@@ -37,10 +37,10 @@ sys.path[:] = [str(_BENCH.parent)] + [p for p in sys.path if Path(p or ".").reso
 
 import queries as q  # noqa: E402
 from bench._common import md_table, neo4j_server, percentile, report_machine  # noqa: E402
-from graph_api.rows import NodeRow, RelRow  # noqa: E402
-from graph_api.store import EmbeddedStore, Neo4jStore, Store  # noqa: E402
+from graph.normalize import NormalizeError, normalize_phone  # noqa: E402
+from graph.rows import NodeRow, RelRow  # noqa: E402
+from graph.store import EmbeddedStore, Neo4jStore, Store  # noqa: E402
 from ingest import ingest_path  # noqa: E402
-from ingest.normalize import NormalizeError, normalize_phone  # noqa: E402
 from queries.protectors import rank_protectors  # noqa: E402
 
 BUNDLE = "bench"

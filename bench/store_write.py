@@ -41,10 +41,10 @@ from pathlib import Path
 
 from neo4j.exceptions import Neo4jError
 
-from graph_api.errors import TelusurError
-from graph_api.model import ENTITY_LABEL
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import EmbeddedStore, Neo4jStore, Store, open_store
+from graph.errors import TelusurError
+from graph.model import ENTITY_LABEL
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore, Neo4jStore, Store, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 LAUNCHER = ROOT / "tools" / "neo4j-test-server" / "neo4j-test-server"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from graph_api.errors import InputError
-from graph_api.store.base import Store
+from graph.errors import InputError
+from graph.store.base import Store
 from ingest.report import IngestReport, RejectsWriter
 
 FTM_SUFFIXES = (".ftm.json", ".ijson", ".jsonl", ".ftm.jsonl")

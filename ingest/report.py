@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from graph_api.files import private_file
-from graph_api.store.base import UpsertResult
+from graph.files import private_file
+from graph.store.base import UpsertResult
 
 
 @dataclass

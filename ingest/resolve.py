@@ -15,10 +15,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any, TypedDict
 
-from graph_api.errors import NotFound, QueryError
-from graph_api.model import GROWING_LISTS
-from graph_api.rows import NodeRow, RelRow, merge_lists
-from graph_api.store.base import Store
+from graph.errors import NotFound, QueryError
+from graph.model import GROWING_LISTS
+from graph.rows import NodeRow, RelRow, merge_lists
+from graph.store.base import Store
 
 CANDIDATE = "POSSIBLY_SAME_AS"
 

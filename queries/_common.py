@@ -14,10 +14,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph_api.errors import QueryError
-from graph_api.model import ENTITY_LABEL, MODEL
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import EmbeddedStore, Neo4jStore, Store
+from graph.errors import QueryError
+from graph.model import ENTITY_LABEL, MODEL
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore, Neo4jStore, Store
 from queries._loader import get
 
 LABELS = "_labels"

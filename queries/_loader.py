@@ -12,7 +12,7 @@ Every query in a file starts with a header block of ``//`` comments::
 
 The text runs until the next ``// name:`` line. At load, the ``$parameters`` used
 in the text (comments left out) must equal the declared ``params``; any problem
-raises :class:`graph_api.errors.QueryError` naming the query, the file and the line.
+raises :class:`graph.errors.QueryError` naming the query, the file and the line.
 
 Relationship types are named by what they mean, never spelled: ``{{types:money}}``
 becomes the types the model declares with that meaning, joined for a pattern
@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
-from graph_api.errors import QueryError
+from graph.errors import QueryError
 
 Mode = Literal["read", "write"]
 
@@ -44,7 +44,7 @@ _TYPES = re.compile(r"\{\{(types|list):([a-z_/,]+)\}\}")
 
 def _types_of(words: str) -> tuple[str, ...]:
     """The model's types for comma-separated meanings (``instrument/money``: a channel)."""
-    from graph_api.model import MODEL
+    from graph.model import MODEL
 
     out: list[str] = []
     for word in words.split(","):

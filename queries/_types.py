@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from graph_api.rows import RelRow, Subgraph
+from graph.rows import RelRow, Subgraph
 
 
 class SearchHit(TypedDict):

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
-from graph_api.model import MODEL
+from graph.model import MODEL
 from queries._common import LABELS
 
 Baseline = Callable[[nx.MultiDiGraph, str, list[str]], dict[str, float]]

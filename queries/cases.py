@@ -15,9 +15,9 @@ from typing import Any
 
 import networkx as nx
 
-from graph_api.errors import QueryError
-from graph_api.model import MODEL
-from graph_api.store import Store
+from graph.errors import QueryError
+from graph.model import MODEL
+from graph.store import Store
 from queries._common import (
     LABELS,
     backend,

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graph_api.model import MODEL
-from graph_api.rows import NodeRow, RelRow, Subgraph
-from graph_api.store import Store
+from graph.model import MODEL
+from graph.rows import NodeRow, RelRow, Subgraph
+from graph.store import Store
 from queries._common import (
     LABELS,
     backend,

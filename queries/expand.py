@@ -26,8 +26,8 @@ from collections.abc import Callable, Sequence
 
 import networkx as nx
 
-from graph_api.model import MODEL
-from graph_api.store import Store
+from graph.model import MODEL
+from graph.store import Store
 from queries._common import LABELS, backend, caption, check_range, incident, reading, run
 from queries._types import MemberLink, RingCandidate, RingExpansion
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph_api.model import MODEL
-from graph_api.store import Store
+from graph.model import MODEL
+from graph.store import Store
 from queries._common import (
     LABELS,
     backend,

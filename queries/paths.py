@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator, Sequence
 
 import networkx as nx
 
-from graph_api.errors import QueryError
-from graph_api.model import MODEL
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import Store
+from graph.errors import QueryError
+from graph.model import MODEL
+from graph.rows import NodeRow, RelRow
+from graph.store import Store
 from queries._common import (
     backend,
     check_range,

@@ -6,7 +6,7 @@ then by id; then name hits by score (descending) then id. The name score is
 computed in Python for both stores, so they rank alike.
 
 Name matching. The query and every name field (``name_norm``, and ``name`` and
-each alias folded with :func:`ingest.normalize.normalize_name`) are split into
+each alias folded with :func:`graph.normalize.normalize_name`) are split into
 tokens. A node is a name hit when some query token is within the allowed number
 of edits of some name token (optimal string alignment distance: 0 edits for
 tokens of up to 3 characters, 1 up to 6, else 2), which is what the Lucene fuzzy
@@ -25,10 +25,10 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from graph_api.errors import QueryError
-from graph_api.model import MODEL
-from graph_api.store import Store
-from ingest.normalize import NormalizeError, normalize_name, normalize_phone
+from graph.errors import QueryError
+from graph.model import MODEL
+from graph.normalize import NormalizeError, normalize_name, normalize_phone
+from graph.store import Store
 from queries._common import LABELS, backend, caption, node_from_neo4j, reading, run
 from queries._types import SearchHit
 

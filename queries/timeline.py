@@ -15,8 +15,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph_api.model import MODEL
-from graph_api.store import Store
+from graph.model import MODEL
+from graph.store import Store
 from queries._common import LABELS, backend, check_range, incident, reading, run
 from queries._types import TimelineItem
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from graph_api.store import EmbeddedStore, Neo4jStore, Store, open_store
+from graph.store import EmbeddedStore, Neo4jStore, Store, open_store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_DATA = Path(os.environ.get("TELUSUR_SHARED_DATA", SHARED / "data"))

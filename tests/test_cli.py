@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.model import MODEL
 from graph_api import __version__
-from graph_api.model import MODEL
 from viz import external_references
 
 CLI = [sys.executable, "-c", "from graph_api.cli import main; main()"]

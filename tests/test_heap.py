@@ -1,4 +1,4 @@
-"""``graph_api.heap.Freezer``: what the API's warm-up and the loader use to keep their
+"""``graph.heap.Freezer``: what the API's warm-up and the loader use to keep their
 long-lived objects out of the cyclic collector's way.
 
 Objects in a reference cycle (only the cyclic collector frees them) are watched through
@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from graph_api.heap import Freezer
+from graph.heap import Freezer
 
 
 class _Cycle:

@@ -1,7 +1,7 @@
 """The model declares what each relationship type means; nothing else spells a type.
 
 Queries, the ranking cache, pages and graph pages take their lists of types from
-:mod:`graph_api.model` (``MODEL.meaning(...)``, ``MODEL.instruments(...)``,
+:mod:`graph.model` (``MODEL.meaning(...)``, ``MODEL.instruments(...)``,
 ``{{types:...}}`` in Cypher), so a new type with a declared meaning is picked up
 everywhere at once. This test fails when a module spells a type name instead.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.model import MODEL
+from graph.model import MODEL
 from queries._loader import expand_types
 from viz.styles import GROUP_COLORS
 
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHECKED = ("queries", "viz", "graph_api/web", "graph_api/pages")
 #: places that may spell types: the declaration itself, and code that makes data
 #: (sample graphs) rather than reading it
-ALLOWED = {"graph_api/model.py", "viz/sample.py"}
+ALLOWED = {"graph/model.py", "viz/sample.py"}
 TYPES = set(MODEL.types)
 
 
@@ -75,7 +75,7 @@ def test_no_module_spells_a_type_name(path: Path) -> None:
         return
     spelled = _spelled_in_cypher(path) if path.suffix == ".cypher" else _spelled_in_python(path)
     assert not spelled, (
-        f"{rel} spells relationship types {spelled}: take them from graph_api.model "
+        f"{rel} spells relationship types {spelled}: take them from graph.model "
         "(MODEL.meaning(...), MODEL.instruments(...), or {{types:...}} in Cypher)"
     )
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from graph_api.model import MODEL
-from graph_api.rows import RelRow
+from graph.model import MODEL
+from graph.rows import RelRow
 
 #: Types bundled regardless of direction besides the model's symmetric ones.
 UNDIRECTED_BUNDLES = frozenset(MODEL.meaning("communication"))

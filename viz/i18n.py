@@ -1,19 +1,19 @@
 """Words on graph pages, in Bahasa Indonesia (the default) and English.
 
 Label and relationship-type names are declared with the label or type in
-:mod:`graph_api.model` (``names``); a test fails when one of them is empty.
+:mod:`graph.model` (``names``); a test fails when one of them is empty.
 """
 
 from __future__ import annotations
 
 from typing import Final, Literal
 
-from graph_api.model import MODEL
+from graph.model import MODEL
 
 Lang = Literal["id", "en"]
 LANGS: Final = ("id", "en")
 
-#: Display names of labels and types, declared with them in :mod:`graph_api.model`.
+#: Display names of labels and types, declared with them in :mod:`graph.model`.
 LABELS: Final[dict[str, dict[str, str]]] = {
     label: {"id": spec.names.id, "en": spec.names.en} for label, spec in MODEL.nodes.items()
 }

@@ -18,8 +18,8 @@ import jinja2
 from markupsafe import Markup
 from pyvis.network import Network
 
-from graph_api.model import MODEL
-from graph_api.rows import NodeRow, Subgraph
+from graph.model import MODEL
+from graph.rows import NodeRow, Subgraph
 from viz.aggregate import Bundle, bundle
 from viz.cap import cap_nodes
 from viz.i18n import Lang, check_lang, text

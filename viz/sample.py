@@ -10,7 +10,7 @@ import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
-from graph_api.rows import NodeRow, RelRow, Subgraph
+from graph.rows import NodeRow, RelRow, Subgraph
 
 _MIX = (  # label, share of nodes
     ("Official", 0.06),

@@ -1,6 +1,6 @@
 """How each label and relationship type looks, keyed by the model.
 
-``NODE_STYLES`` and ``REL_GROUPS`` are checked against :data:`graph_api.model.MODEL`
+``NODE_STYLES`` and ``REL_GROUPS`` are checked against :data:`graph.model.MODEL`
 at import: a label or type added to the model without a style fails loudly here
 (and in ``tests/viz/test_styles.py``) instead of drawing as an unstyled grey dot.
 Likewise ``INDICATOR_COLORS`` against the colour group of every protector
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from graph_api.model import MODEL
+from graph.model import MODEL
 from queries.protectors import KINDS as PROTECTOR_KINDS
 from viz.i18n import KINDS as GROUP_NAMES
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
-from graph_api.model import MODEL, Prop
-from graph_api.rows import NodeRow, RelRow
+from graph.model import MODEL, Prop
+from graph.rows import NodeRow, RelRow
 from viz.aggregate import Bundle
 from viz.formats import duration, group_digits, money, plain_date, wib_date, wib_datetime
 from viz.i18n import Lang, label_name, text, type_name

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import queries
-from graph_api.errors import NotFound
-from graph_api.model import MODEL
-from graph_api.rows import NodeRow, RelRow, Subgraph
-from graph_api.store.base import Store
+from graph.errors import NotFound
+from graph.model import MODEL
+from graph.rows import NodeRow, RelRow, Subgraph
+from graph.store.base import Store
 from viz.i18n import Lang
 from viz.render import render_subgraph
 

@@ -6,6 +6,7 @@ import logging
 import os
 import sys
 
+from graph.errors import ConfigError, InputError, StoreUnavailable, TelusurError
 from graph_api.cli import (  # noqa: F401  (registers commands)
     _analysis_cmds,
     _audit_cmds,
@@ -17,7 +18,6 @@ from graph_api.cli import (  # noqa: F401  (registers commands)
     _web_cmds,
 )
 from graph_api.cli._app import app
-from graph_api.errors import ConfigError, InputError, StoreUnavailable, TelusurError
 
 
 def main() -> None:

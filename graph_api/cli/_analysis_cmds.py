@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from graph.store import open_store
 from graph_api.cli._app import JsonOpt, StoreOpt, app
-from graph_api.store import open_store
 from queries.protectors.words import describe
 
 LangOpt = Annotated[str, typer.Option("--lang", help="id (Bahasa Indonesia) or en.")]
@@ -62,7 +62,7 @@ def evaluate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Score the protector ranking and the baselines against truth.json."""
-    from queries.evaluate import evaluate
+    from graph_api.evaluation import evaluate
 
     report = evaluate(bundle_dir, as_of=as_of)
     if as_json:

@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
+from graph.errors import InputError
 from graph_api.cli._app import JsonOpt, StoreOpt, app
 from graph_api.cli._web_cmds import StateOpt, _state
-from graph_api.errors import InputError
 from graph_api.web.audit import TRAILS, AuditLog, Head, Verdict, archive_unkeyed
 from graph_api.web.settings import weak_secret
 

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 
 import typer
 
+from graph.errors import ConfigError
+from graph.store import open_store
 from graph_api.cli._app import StoreOpt, app
-from graph_api.errors import ConfigError
-from graph_api.store import open_store
 
 LangOpt = Annotated[str, typer.Option("--lang", help="Page language: id (default) or en")]
 

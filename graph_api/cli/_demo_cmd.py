@@ -16,7 +16,7 @@ DEMO_ROLES = ("reskrim", "propam", "analyst", "admin")
 
 def prepare_demo(folder: Path, *, seed: int, scale: float) -> dict[str, str]:
     """Fresh embedded store with a synthetic bundle and one user per role; their passwords."""
-    from graph_api.store import EmbeddedStore
+    from graph.store import EmbeddedStore
     from graph_api.web.users import UserStore
     from ingest import ingest_path
     from ingest.synth import generate

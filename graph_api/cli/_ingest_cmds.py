@@ -19,8 +19,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from graph.store import open_store
 from graph_api.cli._app import JsonOpt, StoreOpt, app
-from graph_api.store import open_store
 from ingest import ingest_path
 from ingest.report import IngestReport
 

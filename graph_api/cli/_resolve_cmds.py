@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from graph.store import open_store
 from graph_api.cli._app import JsonOpt, StoreOpt, app
-from graph_api.store import open_store
 
 resolve_app = typer.Typer(help="Decide candidate matches (POSSIBLY_SAME_AS).", no_args_is_help=True)
 app.add_typer(resolve_app, name="resolve")

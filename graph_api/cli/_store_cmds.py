@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from graph.store import open_store
 from graph_api.cli._app import JsonOpt, StoreOpt, app
-from graph_api.store import open_store
 
 store_app = typer.Typer(help="Inspect the store.", no_args_is_help=True)
 app.add_typer(store_app, name="store")

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
+from graph.errors import InputError
 from graph_api.cli._app import JsonOpt, StoreOpt, app
-from graph_api.errors import InputError
 from graph_api.web.security import ROLES
 from graph_api.web.settings import state_dir
 from graph_api.web.users import UserStore
@@ -32,7 +32,7 @@ StateOpt = Annotated[
 def _state(store: str | None, state: str | None) -> str:
     from pathlib import Path
 
-    from graph_api.store import store_uri
+    from graph.store import store_uri
 
     env = dict(os.environ)
     if state:

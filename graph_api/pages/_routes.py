@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import queries
-from graph_api.errors import InputError, NotFound, StoreUnavailable
+from graph.errors import InputError, NotFound, StoreUnavailable
 from graph_api.pages._i18n import translator
 from graph_api.pages._rules import rule_for, start_page
 from graph_api.pages._session import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Literal, TypedDict, cast
 
 import queries
-from graph_api.errors import NotFound
-from graph_api.rows import Subgraph
+from graph.errors import NotFound
+from graph.rows import Subgraph
 from graph_api.web.deps import Ctx
 from queries.protectors.words import describe, rupiah
 from viz.formats import plain_date, wib_datetime

@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from graph.store import Store
 from graph_api import __version__, pages
-from graph_api.store import Store
 from graph_api.web import docs, problems
 from graph_api.web.middleware import GuardMiddleware
 from graph_api.web.routes import api_router, health

@@ -41,8 +41,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graph_api.errors import ConfigError, InputError
-from graph_api.files import COMPANIONS, private_sqlite
+from graph.errors import ConfigError, InputError
+from graph.files import COMPANIONS, private_sqlite
 from graph_api.web.locks import ProcessLock
 
 log = logging.getLogger("telusur.web")

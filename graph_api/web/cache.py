@@ -34,7 +34,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from graph_api.store import Store
+from graph.store import Store
 
 T = TypeVar("T")
 DEFAULT_ENTRIES = 256

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graph_api.model import MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
+from graph.model import MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
 
 MAX_QUERY = 10_000
 

@@ -17,9 +17,9 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 
-from graph_api.context import Actor, acting_as
-from graph_api.errors import NotFound, StoreUnavailable
-from graph_api.store import Store
+from graph.context import Actor, acting_as
+from graph.errors import NotFound, StoreUnavailable
+from graph.store import Store
 from graph_api.web import derived as kept
 from graph_api.web import ranking
 from graph_api.web.flags import FlagBook

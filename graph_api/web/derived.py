@@ -14,7 +14,7 @@ from collections.abc import Hashable, Sequence
 from datetime import datetime
 
 import queries
-from graph_api.store import Store
+from graph.store import Store
 from graph_api.web import ranking
 from graph_api.web.cache import GenerationCache
 from graph_api.web.masking import Victims, victims

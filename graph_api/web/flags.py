@@ -22,10 +22,10 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import Any, Literal, TypedDict
 
-from graph_api.errors import ConfigError, InputError, NotFound
-from graph_api.model import MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
-from graph_api.rows import NodeRow
-from graph_api.store import EmbeddedStore, Neo4jStore, Store
+from graph.errors import ConfigError, InputError, NotFound
+from graph.model import MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
+from graph.rows import NodeRow
+from graph.store import EmbeddedStore, Neo4jStore, Store
 
 Status = Literal["open", "under_review", "substantiated", "cleared"]
 NEXT: dict[str, tuple[str, ...]] = {

@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from graph_api.model import PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
+from graph.model import PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
 from graph_api.web.strings import Strings
 from graph_api.web.victims import NUMBER, Victims, victims
 

@@ -23,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from graph_api.errors import (
+from graph.errors import (
     ConfigError,
     InputError,
     NotFound,

@@ -40,8 +40,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph_api.model import MODEL
-from graph_api.store import Store
+from graph.model import MODEL
+from graph.store import Store
 from graph_api.web.masking import Strings
 from queries._common import iso, parse_ts
 from queries.protectors import KINDS, _filter_time, neighbourhoods, rank_graph, weights

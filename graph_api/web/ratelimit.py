@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from graph_api.files import private_sqlite
+from graph.files import private_sqlite
 
 
 class Limiter(Protocol):
@@ -75,7 +75,7 @@ class SharedRateLimiter:
         self._clock = clock
         self._lock = threading.Lock()
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = private_sqlite(  # 0600: user names (graph_api.files)
+        self._db = private_sqlite(  # 0600: user names (graph.files)
             path, check_same_thread=False, isolation_level=None, timeout=30
         )
         self._db.execute("PRAGMA journal_mode=WAL")

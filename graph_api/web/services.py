@@ -11,9 +11,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from graph_api.context import Actor, acting_as
-from graph_api.errors import StoreUnavailable
-from graph_api.store import Store, open_store
+from graph.context import Actor, acting_as
+from graph.errors import StoreUnavailable
+from graph.store import Store, open_store
 from graph_api.web import flags
 from graph_api.web.audit import AuditLog, open_trail, propam_activity
 from graph_api.web.cache import GenerationCache, GenerationReader
@@ -40,7 +40,7 @@ class StoreHolder:
     store is away, requests answer 503 immediately instead of each waiting for the
     driver's timeouts, and the store is tried again by the first request after the
     pause (the others wait for that one attempt, bounded by the driver's connect
-    timeout, ``graph_api.store.neo4j_store.CONNECT_TIMEOUT``).
+    timeout, ``graph.store.neo4j_store.CONNECT_TIMEOUT``).
     """
 
     #: seconds a failure keeps the store closed to requests

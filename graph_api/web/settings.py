@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from graph_api.errors import ConfigError
-from graph_api.store import store_uri
+from graph.errors import ConfigError
+from graph.store import store_uri
 
 log = logging.getLogger("telusur.web")
 

@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
 
-from graph_api.errors import InputError
+from graph.errors import InputError
 
 CHUNK = 64 * 1024
 #: the longest file or folder name most file systems take, in bytes

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from graph_api.errors import InputError, NotFound
-from graph_api.files import private_sqlite
+from graph.errors import InputError, NotFound
+from graph.files import private_sqlite
 from graph_api.web import passwords
 from graph_api.web.security import ROLES, hash_password, verify_password
 
@@ -63,7 +63,7 @@ class UserStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        # 0600: password hashes (graph_api.files)
+        # 0600: password hashes (graph.files)
         self._db = private_sqlite(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)

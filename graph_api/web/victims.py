@@ -18,8 +18,8 @@ from functools import cached_property
 from typing import Any, Final
 
 import queries._common as qc
-from graph_api.model import MODEL
-from graph_api.store import EmbeddedStore, Neo4jStore, Store
+from graph.model import MODEL
+from graph.store import EmbeddedStore, Neo4jStore, Store
 from graph_api.web.strings import Strings
 
 __all__ = ["MIN_DIGITS", "Victims", "phone_needle", "victims"]

@@ -51,10 +51,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
-from graph_api.context import Actor, acting_as
-from graph_api.errors import StoreUnavailable
-from graph_api.heap import Freezer
-from graph_api.store import Store
+from graph.context import Actor, acting_as
+from graph.errors import StoreUnavailable
+from graph.heap import Freezer
+from graph.store import Store
 from graph_api.web import derived, ranking
 from graph_api.web.cache import GenerationCache, GenerationReader
 

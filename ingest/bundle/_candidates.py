@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from graph.normalize import name_similarity, normalize_name
 from ingest.bundle._context import LoadContext
-from ingest.normalize import name_similarity, normalize_name
 
 if TYPE_CHECKING:
     from ingest.report import IngestReport

@@ -6,11 +6,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store.base import Store
+from graph.normalize import EXTRA_KEY, NormalizeError, parse_to_iso
+from graph.rows import NodeRow, RelRow
+from graph.store.base import Store
 from ingest.bundle._seen import SeenIndex
 from ingest.bundle.spec import FileSpec
-from ingest.normalize import EXTRA_KEY, NormalizeError, parse_to_iso
 
 
 class RowError(Exception):

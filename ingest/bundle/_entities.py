@@ -3,6 +3,13 @@ accounts, rings. Each takes a chunk of rows and fills a :class:`Batch`."""
 
 from __future__ import annotations
 
+from graph.normalize import (
+    NormalizeError,
+    check_nik,
+    normalize_name,
+    normalize_phone,
+    split_multi,
+)
 from ingest.bundle._context import (
     Batch,
     LoadContext,
@@ -21,13 +28,6 @@ from ingest.bundle._context import (
 )
 from ingest.bundle._resolve import Resolver, account_number, bank_key
 from ingest.bundle.spec import BY_NAME, FileSpec
-from ingest.normalize import (
-    NormalizeError,
-    check_nik,
-    normalize_name,
-    normalize_phone,
-    split_multi,
-)
 
 
 def _phones(row: dict[str, str]) -> list[str]:

@@ -9,7 +9,15 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from graph_api.rows import RelRow
+from graph.normalize import (
+    EXTRA_KEY,
+    NormalizeError,
+    amount_to_float,
+    normalize_phone,
+    parse_amount,
+    parse_currency,
+)
+from graph.rows import RelRow
 from ingest.bundle._context import (
     Batch,
     LoadContext,
@@ -27,14 +35,6 @@ from ingest.bundle._context import (
     when,
 )
 from ingest.bundle.spec import BY_NAME, FAMILY_DETAILS, MEMBER_ROLES, RELATION_TYPES, FileSpec
-from ingest.normalize import (
-    EXTRA_KEY,
-    NormalizeError,
-    amount_to_float,
-    normalize_phone,
-    parse_amount,
-    parse_currency,
-)
 
 
 def _digest(*parts: str) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from graph_api.model import GROWING_LISTS
-from graph_api.rows import NodeRow
+from graph.model import GROWING_LISTS
+from graph.rows import NodeRow
 from ingest.bundle._context import LoadContext
 
 #: identifier kind -> (label, property) where the store keeps it

@@ -41,8 +41,8 @@ import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store.base import (
+from graph.rows import NodeRow, RelRow
+from graph.store.base import (
     Counts,
     Direction,
     Neighbour,

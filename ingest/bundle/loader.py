@@ -12,7 +12,7 @@ the first write is the store itself (gone, full). Messages name a file by its
 name in the bundle, never by its path on this machine.
 
 An ingest that writes holds the store's ingest lock for its whole run
-(:meth:`graph_api.store.Store.ingesting`; on Neo4j a lock held inside the database):
+(:meth:`graph.store.Store.ingesting`; on Neo4j a lock held inside the database):
 entity resolution decides from what is stored, so two ingests at once would each
 miss what the other is writing.
 """
@@ -26,15 +26,15 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from graph_api.errors import InputError
-from graph_api.heap import Freezer
-from graph_api.store.base import Store
+from graph.errors import InputError
+from graph.heap import Freezer
+from graph.normalize import NormalizeError, SniffResult, header, read_rows, sniff_file
+from graph.store.base import Store
 from ingest.bundle import _entities, _records
 from ingest.bundle._candidates import link_candidates
 from ingest.bundle._context import Batch, LoadContext, Reject, RowError, required
 from ingest.bundle._writer import SyncedStore, WriteBehind
 from ingest.bundle.spec import BY_NAME, FILES, FileSpec
-from ingest.normalize import NormalizeError, SniffResult, header, read_rows, sniff_file
 from ingest.report import FileReport, IngestReport, RejectsWriter
 
 Handler = Callable[[LoadContext, list[tuple[int, dict[str, str]]], Batch, Reject], int]

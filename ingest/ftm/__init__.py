@@ -48,7 +48,7 @@ FtM is an international format. ``report.files[<name>].rows`` counts
 entities; ``rows = accepted + rejected + other schemata``.
 
 A load that writes holds the store's ingest lock for its whole run
-(:meth:`graph_api.store.Store.ingesting`), as a bundle ingest does: a bundle loaded
+(:meth:`graph.store.Store.ingesting`), as a bundle ingest does: a bundle loaded
 at the same time resolves its people against what is stored, FtM's included.
 """
 
@@ -59,7 +59,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from graph_api.store.base import Store
+from graph.store.base import Store
 from ingest.ftm._context import Batch, EntityError, FtmContext
 from ingest.ftm._links import LINK_SCHEMATA, position_links
 from ingest.ftm._nodes import NODE_SCHEMATA, address_text, map_node

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph_api.errors import ValidationError
-from graph_api.rows import NodeRow, RelRow, check_endpoint_labels, validate_node, validate_rel
+from graph.errors import ValidationError
+from graph.rows import NodeRow, RelRow, check_endpoint_labels, validate_node, validate_rel
 
 
 class EntityError(Exception):

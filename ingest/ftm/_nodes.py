@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from graph.normalize import NormalizeError, check_nik, normalize_name, normalize_phone
 from ingest.ftm._context import Batch, EntityError, FtmContext, Known
 from ingest.ftm._values import FtmEntity, extras, first, ftm_date, values
-from ingest.normalize import NormalizeError, check_nik, normalize_name, normalize_phone
 
 ORGANIZATION_KINDS = {"Company": "company", "Organization": None, "LegalEntity": None}
 

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypedDict
 
-from ingest.normalize import NormalizeError, parse_amount, parse_to_iso
+from graph.normalize import NormalizeError, parse_amount, parse_to_iso
 
 
 class FtmEntity(TypedDict):

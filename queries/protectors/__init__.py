@@ -16,8 +16,8 @@ from typing import Any
 
 import networkx as nx
 
-from graph_api.errors import QueryError
-from graph_api.store import Store
+from graph.errors import QueryError
+from graph.store import Store
 from queries._common import iso, parse_ts
 from queries.protectors import _rels
 from queries.protectors._extract import neighbourhood, neighbourhoods

@@ -41,9 +41,9 @@ from typing import Any, TypeAlias, TypeVar
 
 import networkx as nx
 
-from graph_api.model import ENTITY_LABEL
-from graph_api.rows import NodeRow
-from graph_api.store import Neo4jStore, Store
+from graph.model import ENTITY_LABEL
+from graph.rows import NodeRow
+from graph.store import Neo4jStore, Store
 from queries._common import LABELS, RID, TYPE, backend, node_from_neo4j, reading
 from queries._loader import NamedQuery, load
 from queries.protectors import _rels as R

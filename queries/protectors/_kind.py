@@ -14,7 +14,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph_api.errors import QueryError
+from graph.errors import QueryError
 from queries._common import LABELS, parse_ts
 from queries.protectors._scene import Scene
 from queries.protectors._types import Indicator

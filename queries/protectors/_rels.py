@@ -1,6 +1,6 @@
 """The relationship types the protector ranking reads, by what they mean in the model.
 
-Every list here is derived from :mod:`graph_api.model` (``RelSpec.meaning``), so a new
+Every list here is derived from :mod:`graph.model` (``RelSpec.meaning``), so a new
 type declared with one of these meanings is read by the extraction and the indicators
 at once (a cash hand-over declared ``meaning="money"`` is money like a transfer).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from graph_api.model import MODEL
+from graph.model import MODEL
 
 _M = MODEL.meaning
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import EmbeddedStore, Neo4jStore, Store, open_store
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore, Neo4jStore, Store, open_store
 from graph_api.web import Settings, create_app
 
 with warnings.catch_warnings():  # starlette asks for httpx2; httpx is what is installed

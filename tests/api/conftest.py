@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.store import Store
+from graph.store import Store
 
 # tests here import their shared builders as ``api_helpers`` (importlib import mode)
 sys.path.insert(0, str(Path(__file__).parent))

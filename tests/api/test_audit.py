@@ -13,8 +13,8 @@ import pytest
 from api_helpers import Api, settings
 from typer.testing import CliRunner
 
+from graph.errors import ConfigError
 from graph_api.cli import app as cli
-from graph_api.errors import ConfigError
 from graph_api.web import Settings, create_app
 from graph_api.web.audit import AuditKeyError, AuditLog, open_trail
 

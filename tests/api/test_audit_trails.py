@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from api_helpers import PASSWORD, Api, build, make_api
 
-from graph_api.store import EmbeddedStore, Store
+from graph.store import EmbeddedStore, Store
 from graph_api.web.audit import AuditLog
 from graph_api.web.users import UserStore
 from ingest.synth import generate

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from api_helpers import Api, build, make_api, settings, wait_ready
 
-from graph_api.errors import ConfigError
-from graph_api.store import Neo4jStore, Store
+from graph.errors import ConfigError
+from graph.store import Neo4jStore, Store
 from graph_api.web import flags
 from graph_api.web.app import create_app
 from graph_api.web.routes.cypher import run_console

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from api_helpers import Api
 
-from graph_api.store import Neo4jStore
+from graph.store import Neo4jStore
 from graph_api.web.cypher_guard import Refused, check
 from graph_api.web.problems import Problem
 from graph_api.web.routes.cypher import run_console

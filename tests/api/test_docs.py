@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 from api_helpers import Api, build, free_port, settings
 
-from graph_api.store import EmbeddedStore
+from graph.store import EmbeddedStore
 from graph_api.web import create_app
 from graph_api.web.docs import FILES, swagger_ui_dir
 

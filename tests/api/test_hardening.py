@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from api_helpers import PASSWORD, Api, build, make_api
 
-from graph_api.errors import ConfigError
-from graph_api.store import EmbeddedStore
+from graph.errors import ConfigError
+from graph.store import EmbeddedStore
 from graph_api.web import Settings
 
 P = "/api/v1"

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from api_helpers import make_api
 
-from graph_api.errors import InputError
-from graph_api.store import EmbeddedStore, Store
-from graph_api.store.embedded import DB_NAME
+from graph.errors import InputError
+from graph.store import EmbeddedStore, Store
+from graph.store.embedded import DB_NAME
 from graph_api.web.unzip import safe_extract
 from graph_api.web.uploads import upload_folder
 from ingest import ingest_path

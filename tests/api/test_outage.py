@@ -34,7 +34,7 @@ import uvicorn
 from api_helpers import PASSWORD, Api, TestClient, build, free_port, settings, wait_ready
 from netfaults import Proxy, blackhole
 
-from graph_api.store import Store, open_store
+from graph.store import Store, open_store
 from graph_api.web import create_app
 
 TOOL = Path(__file__).resolve().parents[2] / "tools" / "neo4j-test-server"

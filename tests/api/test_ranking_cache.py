@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from api_helpers import Api, another_connection, build, make_api, node, rel, wait_ready
 
-from graph_api.store import EmbeddedStore, Store
+from graph.store import EmbeddedStore, Store
 from graph_api.web import ranking
 from graph_api.web.cache import GenerationCache
 from ingest import ingest_path

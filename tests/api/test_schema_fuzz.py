@@ -20,7 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from graph_api.store import EmbeddedStore, Neo4jStore
+from graph.store import EmbeddedStore, Neo4jStore
 
 _TMP = Path(tempfile.mkdtemp(prefix="telusur-fuzz-"))
 _STORE = EmbeddedStore(_TMP / "store")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from api_helpers import PASSWORD, TestClient, build, settings
 
-from graph_api.errors import InputError
-from graph_api.store import EmbeddedStore
+from graph.errors import InputError
+from graph.store import EmbeddedStore
 from graph_api.web import create_app
 from graph_api.web.users import UserStore
 

@@ -30,7 +30,7 @@ from api_helpers import (
 )
 from victim_probe import Probe, victims_of
 
-from graph_api.store import Store
+from graph.store import Store
 from graph_api.web.masking import MASK, Redactor, Strings, Victims, dumps, victims
 from ingest import ingest_path
 from ingest.synth import generate

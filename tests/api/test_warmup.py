@@ -30,7 +30,7 @@ from api_helpers import (
     wait_ready,
 )
 
-from graph_api.store import EmbeddedStore, Store
+from graph.store import EmbeddedStore, Store
 from graph_api.web import derived, ranking
 from graph_api.web.users import UserStore
 from queries.protectors import rank_protectors

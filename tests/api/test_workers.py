@@ -16,7 +16,7 @@ import httpx
 import pytest
 from api_helpers import PASSWORD, build, free_port, make_api
 
-from graph_api.store import EmbeddedStore
+from graph.store import EmbeddedStore
 from graph_api.web import create_app
 from graph_api.web.audit import AuditLog
 from graph_api.web.cache import GenerationReader

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from graph_api.store import EmbeddedStore, Neo4jStore, Store
+from graph.store import EmbeddedStore, Neo4jStore, Store
 from queries._common import LABELS
 
 P = "/api/v1"

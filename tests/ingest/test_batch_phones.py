@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.store import EmbeddedStore
+from graph.store import EmbeddedStore
 from ingest.bundle._context import Batch, LoadContext, RowError, each
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from graph_api.store import Store
+from graph.store import Store
 from ingest import ingest_path
 from ingest.report import IngestReport
 

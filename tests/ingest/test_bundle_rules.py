@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from graph_api.errors import InputError
-from graph_api.store import Store
+from graph.errors import InputError
+from graph.store import Store
 from ingest import ingest_path
 from ingest.report import IngestReport
 

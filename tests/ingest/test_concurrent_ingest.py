@@ -24,9 +24,9 @@ from typing import Any
 
 import pytest
 
-from graph_api.store import Neo4jStore, Store, open_store
-from graph_api.store.base import WAITING
-from graph_api.store.embedded import DB_NAME
+from graph.store import Neo4jStore, Store, open_store
+from graph.store.base import WAITING
+from graph.store.embedded import DB_NAME
 from ingest import ingest_path
 from ingest.synth import generate
 
@@ -38,7 +38,7 @@ CLI = [sys.executable, "-c", "from graph_api.cli import main; main()"]
 RUNNER = """
 import sys
 from pathlib import Path
-from graph_api.store import open_store
+from graph.store import open_store
 from ingest import ingest_path
 path, uri, bundle, rejects = sys.argv[1:]
 with open_store(uri) as s:
@@ -49,7 +49,7 @@ with open_store(uri) as s:
 #: A process that takes the store's ingest turn, says "held" and keeps it until killed.
 HOLDER = """
 import sys
-from graph_api.store import open_store
+from graph.store import open_store
 with open_store(sys.argv[1]) as s, s.ingesting():
     print("held", flush=True)
     sys.stdin.readline()

@@ -14,7 +14,7 @@ from types import ModuleType
 
 import pytest
 
-from graph_api.store import EmbeddedStore, Store
+from graph.store import EmbeddedStore, Store
 from ingest import ingest_path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -163,7 +163,7 @@ def test_pole_outcomes_all_mapped(shared_data: Path) -> None:
 
 
 def test_pole_phones_are_fictional_and_valid() -> None:
-    from ingest.normalize import normalize_phone
+    from graph.normalize import normalize_phone
 
     pole = _module("pole_to_bundle")
     numbers = pole.fiction_numbers([{":ID": str(i)} for i in range(1000)])

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from graph_api.store import EmbeddedStore, Store
+from graph.store import EmbeddedStore, Store
 from ingest.ftm import load_ftm
 from ingest.report import RejectsWriter
 

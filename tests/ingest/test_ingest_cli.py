@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.store import EmbeddedStore
+from graph.store import EmbeddedStore
 
 MAIN = "from graph_api.cli import main; main()"
 SOURCES = "source_id,kind\nS1,bap\n"

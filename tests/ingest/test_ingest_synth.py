@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from graph_api.store import EmbeddedStore, Neo4jStore, Store
-from graph_api.store.embedded import DB_NAME
+from graph.store import EmbeddedStore, Neo4jStore, Store
+from graph.store.embedded import DB_NAME
 from ingest import ingest_path
 from ingest.synth import generate
 

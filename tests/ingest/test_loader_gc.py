@@ -2,7 +2,7 @@
 garbage cycles are still freed before the load ends, and afterwards the collector sees
 the heap again, unless someone else had hidden it before.
 
-``load_bundle`` freezes what is alive after every chunk (``graph_api.heap``), so the
+``load_bundle`` freezes what is alive after every chunk (``graph.heap``), so the
 full collections the rows' allocations trigger do not rescan the whole heap each time
 (``docs/performance.md``, "Heap frozen while loading"). Each test watches an object in
 a reference cycle (only the cyclic collector frees it) through a weak reference: a
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.store import EmbeddedStore
+from graph.store import EmbeddedStore
 from ingest import ingest_path
 from ingest.synth import generate
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from graph_api.store import Store
+from graph.store import Store
 from ingest.bundle._records import _row_digest
 from ingest.bundle.loader import load_bundle
 

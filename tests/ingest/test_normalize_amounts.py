@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.normalize import (
+from graph.normalize import (
     NormalizeError,
     amount_to_float,
     amounts,

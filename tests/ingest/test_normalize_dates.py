@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from ingest.normalize import (
+from graph.normalize import (
     NormalizeError,
     dates,
     parse_date,

@@ -6,7 +6,7 @@ import doctest
 
 import pytest
 
-from ingest.normalize import name_similarity, names, normalize_name
+from graph.normalize import name_similarity, names, normalize_name
 
 
 @pytest.mark.parametrize(

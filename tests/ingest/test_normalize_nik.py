@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from ingest.normalize import NikCheck, check_nik, nik
+from graph.normalize import NikCheck, check_nik, nik
 
 TODAY = date(2024, 1, 1)
 

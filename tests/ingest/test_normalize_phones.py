@@ -6,8 +6,8 @@ import doctest
 
 import pytest
 
-import ingest.normalize
-from ingest.normalize import NormalizeError, normalize_phone, phones, split_multi
+import graph.normalize
+from graph.normalize import NormalizeError, normalize_phone, phones, split_multi
 
 
 @pytest.mark.parametrize(
@@ -87,9 +87,9 @@ def test_docstring_examples() -> None:
 
 
 def test_package_all_is_sorted_and_importable() -> None:
-    names = ingest.normalize.__all__
+    names = graph.normalize.__all__
     assert names == sorted(names)
-    assert all(hasattr(ingest.normalize, name) for name in names)
+    assert all(hasattr(graph.normalize, name) for name in names)
 
 
 def _spellings(seed: int, count: int) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.normalize import (
+from graph.normalize import (
     EXTRA_KEY,
     NormalizeError,
     SniffResult,
@@ -260,7 +260,7 @@ def test_full_width_records_read_as_padded_ones(tmp_path: Path) -> None:
     must give the same for every width."""
     import csv as _csv
 
-    from ingest.normalize import textio
+    from graph.normalize import textio
 
     lines = ["a;b;c", " 1 ;2;3", "4;5", "6;7;8;9", "x ; y ;z;", ";;;q", "7;8;9;;"]
     path = write(tmp_path, "\n".join(lines).encode() + b"\n")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.errors import NotFound, QueryError
-from graph_api.store import Store
+from graph.errors import NotFound, QueryError
+from graph.store import Store
 from ingest import ingest_path
 from ingest.resolve import candidates, confirm, decisions, reject
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.store import EmbeddedStore
-from graph_api.store.embedded import DB_NAME, LOCK_NAME
+from graph.store import EmbeddedStore
+from graph.store.embedded import DB_NAME, LOCK_NAME
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import contextlib
 
 import pytest
 
-from graph_api.errors import MissingEndpoint
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import Store
-from graph_api.store.base import UpsertResult
+from graph.errors import MissingEndpoint
+from graph.rows import NodeRow, RelRow
+from graph.store import Store
+from graph.store.base import UpsertResult
 from ingest.bundle._writer import SyncedStore, WriteBehind
 
 writers = pytest.mark.parametrize("writers", [1, 2], ids=["1-writer", "2-writers"])

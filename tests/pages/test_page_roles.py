@@ -15,8 +15,8 @@ from api_helpers import ROLES, V1_ADDRESS, V1_NIK, build, make_api
 from page_helpers import Pages, signed_in
 from starlette.routing import Route
 
+from graph.store import EmbeddedStore
 from graph_api.pages._rules import RULES, rule_for
-from graph_api.store import EmbeddedStore
 from graph_api.web.deps import READERS
 
 #: investigation data of the tiny graph: never on a page answered to a refused role

@@ -11,8 +11,8 @@ import pytest
 from api_helpers import PASSWORD, Api, TestClient, build, make_api, settings
 from page_helpers import Pages, signed_in
 
+from graph.store import EmbeddedStore
 from graph_api.pages._session import COOKIE
-from graph_api.store import EmbeddedStore
 from graph_api.web import create_app
 
 

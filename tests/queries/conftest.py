@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import Store
+from graph.rows import NodeRow, RelRow
+from graph.store import Store
 
 P_M1, P_M2, P_O1, P_O2, P_F1, P_X1 = (
     "+6281234567890", "+6281234567891", "+6281300000001", "+6281300000002",

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from graph_api.evaluation import evaluate
 from ingest.synth import generate
-from queries.evaluate import evaluate, mean, metrics
+from queries.evaluate import mean, metrics
 
 
 def test_metrics_on_a_hand_made_ranking() -> None:

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import EmbeddedStore
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore
 from queries._common import parse_ts
 from queries.protectors import KINDS, neighbourhood, rank_graph, weights
 from queries.protectors._kind import IndicatorKind

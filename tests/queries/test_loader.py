@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.errors import QueryError
+from graph.errors import QueryError
 from queries import _loader, all_queries, get
 
 

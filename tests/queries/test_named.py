@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import queries
-from graph_api.errors import QueryError
-from graph_api.store import Store
+from graph.errors import QueryError
+from graph.store import Store
 from queries._types import Path, Trail
 
 from .conftest import P_F1, P_M1, P_M2, P_O1, P_X1, node, rel

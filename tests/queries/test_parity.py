@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import queries
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import EmbeddedStore, Neo4jStore, Store
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore, Neo4jStore, Store
 
 pytestmark = pytest.mark.neo4j
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import EmbeddedStore, Store
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore, Store
 from ingest import ingest_path
 from ingest.synth import generate
 from queries import tipoffs
@@ -258,7 +258,7 @@ def test_an_official_between_the_ring_and_another_official_bridges(
 
 
 def test_rejects_bad_top(embedded_store: EmbeddedStore) -> None:
-    from graph_api.errors import QueryError
+    from graph.errors import QueryError
 
     with pytest.raises(QueryError):
         rank_protectors(embedded_store, ring_id="t:R", top=0)

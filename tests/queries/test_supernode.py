@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import queries
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import Store
+from graph.rows import NodeRow, RelRow
+from graph.store import Store
 
 
 def _n(nid: str, *labels: str, **props: Any) -> NodeRow:

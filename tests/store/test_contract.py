@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from graph_api.errors import MissingEndpoint, ValidationError
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import EmbeddedStore, Store, open_store
+from graph.errors import MissingEndpoint, ValidationError
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore, Store, open_store
 
 
 def person(pid: str, name: str, **props: Any) -> NodeRow:

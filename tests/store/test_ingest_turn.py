@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from graph_api.rows import NodeRow
-from graph_api.store import EmbeddedStore, Neo4jStore, Store, _neo4j_turn, open_store
-from graph_api.store._neo4j_turn import LOCK_LABEL, LOST
-from graph_api.store.base import WAITING
+from graph.rows import NodeRow
+from graph.store import EmbeddedStore, Neo4jStore, Store, _neo4j_turn, open_store
+from graph.store._neo4j_turn import LOCK_LABEL, LOST
+from graph.store.base import WAITING
 
 NODE: NodeRow = {"id": "p1", "labels": ["Person"], "props": {"name": "Sri"}}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph_api.store.neo4j_store import _Rows
+from graph.store.neo4j_store import _Rows
 
 
 def _rows(n: int) -> list[dict[str, Any]]:
@@ -71,7 +71,7 @@ def test_statement_rows_are_emptied_once_written(neo4j_store: Any, monkeypatch: 
 
 
 def test_relationship_columns_chunk_every_field_alike() -> None:
-    from graph_api.store.neo4j_store import _Columns
+    from graph.store.neo4j_store import _Columns
 
     rows = [
         {"id": f"t{i}", "type": "TRANSFERRED", "start": "a", "end": "b",
@@ -92,7 +92,7 @@ def test_relationship_columns_chunk_every_field_alike() -> None:
 
 
 def test_node_columns_have_no_ends() -> None:
-    from graph_api.store.neo4j_store import _Columns
+    from graph.store.neo4j_store import _Columns
 
     nodes = [
         {"id": "p1", "labels": ["Person"], "props": {"name": "A", "keys": ["k", "k"]}},
@@ -104,7 +104,7 @@ def test_node_columns_have_no_ends() -> None:
 
 
 def test_rare_properties_travel_as_one_map_per_row() -> None:
-    from graph_api.store.neo4j_store import MAX_COLUMNS, _Columns
+    from graph.store.neo4j_store import MAX_COLUMNS, _Columns
 
     nodes = [
         {"id": f"p{i}", "labels": ["Person"],

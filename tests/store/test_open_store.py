@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph_api.errors import ConfigError
-from graph_api.store import EmbeddedStore, Neo4jStore, open_store
+from graph.errors import ConfigError
+from graph.store import EmbeddedStore, Neo4jStore, open_store
 
 
 @pytest.mark.parametrize("value", ["0", "two", "-1", "1.5"])

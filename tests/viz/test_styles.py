@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph_api.model import MODEL
+from graph.model import MODEL
 from queries.officials import KINDS as LINK_KINDS
 from queries.protectors import KINDS as INDICATOR_KINDS
 from viz.i18n import KINDS as GROUP_NAMES

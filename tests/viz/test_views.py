@@ -12,8 +12,8 @@ from typing import Any
 
 from viz_helpers import drawn, node, rel
 
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store import EmbeddedStore
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore
 from queries.protectors import rank_protectors
 from viz.i18n import KINDS
 from viz.styles import INDICATOR_COLORS

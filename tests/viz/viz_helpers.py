@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from graph_api.rows import NodeRow, RelRow, Subgraph
+from graph.rows import NodeRow, RelRow, Subgraph
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 

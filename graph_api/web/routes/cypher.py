@@ -9,8 +9,8 @@ from neo4j import ManagedTransaction
 from neo4j import exceptions as neo_exc
 from neo4j.graph import Node, Path, Relationship
 
-from graph_api.model import ENTITY_LABEL
-from graph_api.store import Neo4jStore, Store
+from graph.model import ENTITY_LABEL
+from graph.store import Neo4jStore, Store
 from graph_api.web import cypher_guard
 from graph_api.web.deps import AnalystCtx
 from graph_api.web.problems import Problem

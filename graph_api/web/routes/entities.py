@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 import queries
-from graph_api.errors import NotFound
-from graph_api.model import MODEL
+from graph.errors import NotFound
+from graph.model import MODEL
 from graph_api.web.deps import Cursor, Limit, Reader
 from graph_api.web.routes._common import ALL, EntityId
 from graph_api.web.schemas import EntityPublic, Neighbourhood, Page, SearchHit

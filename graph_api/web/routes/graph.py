@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 import queries
-from graph_api.errors import NotFound
+from graph.errors import NotFound
 from graph_api.web.deps import Ctx, Cursor, Limit, Reader
 from graph_api.web.routes._common import ALL
 from graph_api.web.schemas import Page, PathPublic

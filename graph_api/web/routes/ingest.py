@@ -25,8 +25,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
-from graph_api.errors import TelusurError
-from graph_api.store.base import Store
+from graph.errors import TelusurError
+from graph.store.base import Store
 from graph_api.web.deps import IngestCtx
 from graph_api.web.problems import STATUS, Problem, language, problem_response
 from graph_api.web.routes._common import problems

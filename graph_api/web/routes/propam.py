@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, status
 
 import queries
-from graph_api.errors import NotFound
+from graph.errors import NotFound
 from graph_api.web.deps import Cursor, Limit, PropamCtx
 from graph_api.web.routes._common import ALL, EntityId
 from graph_api.web.schemas import FlagCreate, FlagPublic, FlagUpdate, Page

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 import queries
-from graph_api.errors import NotFound
-from graph_api.model import MODEL
-from graph_api.store import Store
+from graph.errors import NotFound
+from graph.model import MODEL
+from graph.store import Store
 from graph_api.web.deps import Ctx, Cursor, Limit, Reader
 from graph_api.web.routes._common import ALL, EntityId, problems
 from graph_api.web.schemas import Page, RingPublic, RingSummary

@@ -5,13 +5,13 @@ reason for the rejects report, except :func:`check_nik`, which reports an
 invalid NIK in its result because a bad NIK is flagged, not rejected.
 """
 
-from ingest.normalize.amounts import amount_to_float, parse_amount, parse_currency
-from ingest.normalize.dates import parse_date, parse_datetime, parse_to_iso, to_iso_utc
-from ingest.normalize.errors import NormalizeError
-from ingest.normalize.names import name_similarity, normalize_name
-from ingest.normalize.nik import NikCheck, check_nik
-from ingest.normalize.phones import normalize_phone, split_multi
-from ingest.normalize.textio import EXTRA_KEY, SniffResult, header, read_rows, sniff_file
+from graph.normalize.amounts import amount_to_float, parse_amount, parse_currency
+from graph.normalize.dates import parse_date, parse_datetime, parse_to_iso, to_iso_utc
+from graph.normalize.errors import NormalizeError
+from graph.normalize.names import name_similarity, normalize_name
+from graph.normalize.nik import NikCheck, check_nik
+from graph.normalize.phones import normalize_phone, split_multi
+from graph.normalize.textio import EXTRA_KEY, SniffResult, header, read_rows, sniff_file
 
 __all__ = [
     "EXTRA_KEY",

@@ -19,7 +19,7 @@ from collections.abc import Callable
 
 import phonenumbers
 
-from ingest.normalize.errors import NormalizeError
+from graph.normalize.errors import NormalizeError
 
 __all__ = ["normalize_phone", "split_multi"]
 

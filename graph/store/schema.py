@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph_api.model import ENTITY_LABEL, MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
+from graph.model import ENTITY_LABEL, MODEL, PROPAM_ONLY_LABELS, PROPAM_ONLY_TYPES
 
 
 def schema_statements() -> list[str]:

@@ -15,10 +15,10 @@ import os
 from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from graph_api.errors import ConfigError
-from graph_api.store.base import Counts, Neighbour, Store, UpsertResult
-from graph_api.store.embedded import EmbeddedStore
-from graph_api.store.neo4j_store import DEFAULT_WRITERS, Neo4jStore
+from graph.errors import ConfigError
+from graph.store.base import Counts, Neighbour, Store, UpsertResult
+from graph.store.embedded import EmbeddedStore
+from graph.store.neo4j_store import DEFAULT_WRITERS, Neo4jStore
 
 DEFAULT_STORE = "embedded:./telusur-data"
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")

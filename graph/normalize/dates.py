@@ -30,7 +30,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
-from ingest.normalize.errors import NormalizeError
+from graph.normalize.errors import NormalizeError
 
 __all__ = ["parse_date", "parse_datetime", "parse_to_iso", "to_iso_utc"]
 

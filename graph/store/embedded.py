@@ -26,10 +26,10 @@ from typing import Any
 
 import networkx as nx
 
-from graph_api.errors import StoreUnavailable
-from graph_api.files import PRIVATE, private_sqlite
-from graph_api.rows import NodeRow, RelRow
-from graph_api.store.base import Counts, Direction, Neighbour, Store, UpsertResult, empty_counts
+from graph.errors import StoreUnavailable
+from graph.files import PRIVATE, private_sqlite
+from graph.rows import NodeRow, RelRow
+from graph.store.base import Counts, Direction, Neighbour, Store, UpsertResult, empty_counts
 
 DB_NAME = "telusur.sqlite"
 #: held by the ingest writing to the store (see :meth:`Store.ingesting`)

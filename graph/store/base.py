@@ -20,10 +20,10 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
-from graph_api.errors import MissingEndpoint
-from graph_api.model import MODEL
-from graph_api.rows import NodeRow, RelRow, check_endpoint_labels, validate_node, validate_rel
-from graph_api.store._merge import Status, collapse_nodes, collapse_rels, merge_node, merge_rel
+from graph.errors import MissingEndpoint
+from graph.model import MODEL
+from graph.rows import NodeRow, RelRow, check_endpoint_labels, validate_node, validate_rel
+from graph.store._merge import Status, collapse_nodes, collapse_rels, merge_node, merge_rel
 
 Direction = Literal["out", "in", "both"]
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from ingest.normalize.errors import NormalizeError
+from graph.normalize.errors import NormalizeError
 
 __all__ = ["EXTRA_KEY", "SniffResult", "header", "read_rows", "sniff_file"]
 

@@ -7,8 +7,8 @@ import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypedDict
 
-from graph_api.errors import ValidationError
-from graph_api.model import EXTRA_PREFIX, MODEL, NODE_BASE, REL_BASE, Prop
+from graph.errors import ValidationError
+from graph.model import EXTRA_PREFIX, MODEL, NODE_BASE, REL_BASE, Prop
 
 Value = str | int | float | bool | list[str] | list[int] | list[float] | None
 

@@ -20,19 +20,19 @@ import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo_exc
 
-from graph_api.context import current_actor
-from graph_api.errors import MissingEndpoint, StoreUnavailable
-from graph_api.model import (
+from graph.context import current_actor
+from graph.errors import MissingEndpoint, StoreUnavailable
+from graph.model import (
     ENTITY_LABEL,
     GROWING_LISTS,
     MODEL,
     PROPAM_ONLY_LABELS,
     PROPAM_ONLY_TYPES,
 )
-from graph_api.rows import NodeRow, RelRow, check_endpoint_labels
-from graph_api.store._merge import NODE_DEFAULT_LISTS, REL_DEFAULT_LISTS, Status
-from graph_api.store._neo4j_turn import LOCK_SCHEMA, holding
-from graph_api.store.base import (
+from graph.rows import NodeRow, RelRow, check_endpoint_labels
+from graph.store._merge import NODE_DEFAULT_LISTS, REL_DEFAULT_LISTS, Status
+from graph.store._neo4j_turn import LOCK_SCHEMA, holding
+from graph.store.base import (
     Counts,
     Direction,
     Neighbour,
@@ -41,7 +41,7 @@ from graph_api.store.base import (
     UpsertResult,
     empty_counts,
 )
-from graph_api.store.schema import schema_statements
+from graph.store.schema import schema_statements
 
 T = TypeVar("T")
 #: Rows per UNWIND statement inside one transaction (chosen by bench/store_write.py).
@@ -604,7 +604,7 @@ def _seek(var: str, label_or_type: str) -> str:
     empty (cached, then used on 40,000 relationships). ``USING INDEX`` alone
     is not enough: an index *scan* satisfies it.
 
-    Propam-only types have no constraint (``graph_api.store.schema``) and few
+    Propam-only types have no constraint (``graph.store.schema``) and few
     relationships, so no hint.
     """
     if label_or_type in PROPAM_ONLY_TYPES or label_or_type in PROPAM_ONLY_LABELS:

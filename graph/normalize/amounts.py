@@ -35,7 +35,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
-from ingest.normalize.errors import NormalizeError
+from graph.normalize.errors import NormalizeError
 
 __all__ = ["amount_to_float", "parse_amount", "parse_currency"]
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from graph_api.model import GROWING_LISTS
-from graph_api.rows import NodeRow, RelRow, merge_lists
+from graph.model import GROWING_LISTS
+from graph.rows import NodeRow, RelRow, merge_lists
 
 Status = Literal["created", "updated", "unchanged"]
 #: Lists every stored node / relationship has, empty when nothing was given.

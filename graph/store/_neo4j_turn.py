@@ -1,4 +1,4 @@
-"""The Neo4j store's ingest lock (:meth:`graph_api.store.Store.ingesting`), held in Neo4j.
+"""The Neo4j store's ingest lock (:meth:`graph.store.Store.ingesting`), held in Neo4j.
 
 The holder keeps one write transaction open for its whole turn, on a session of its
 own, in which it has MERGEd the one node ``(:TelusurIngestLock {name: 'ingest'})``.
@@ -38,8 +38,8 @@ from contextlib import contextmanager
 import neo4j
 from neo4j import exceptions as neo_exc
 
-from graph_api.context import current_actor
-from graph_api.errors import StoreUnavailable
+from graph.context import current_actor
+from graph.errors import StoreUnavailable
 
 log = logging.getLogger("telusur.ingest")
 
