@@ -138,7 +138,8 @@ class StoreHolder:
         with self._lock:
             if self._owned and self._store is not None:
                 self._store.close()
-            self._store = None
+                self._store = None
+            # a store handed in (tests, the demo) is its owner's: kept for a next start
             if self._prober is not None:
                 self._prober.shutdown(wait=False)
                 self._prober = None
