@@ -14,13 +14,13 @@ Phases (each a timed run of ``--requests`` per client):
 * ``ready``: as a load balancer would, the clients start once ``/readyz`` answers
   200, i.e. once the service's background warm-up (every ring's ranking) finished;
   the time from the start of the process to that moment is the ``warm-up s`` column.
-* ``after write``: the same service, warm; one write (a Propam flag through
-  ``POST /flags``) and the clients start at once: what users see right after data
-  changes (every kept answer belongs to the old generation). ``--writes N`` repeats
-  it N times (waiting for the warm-up in between) and pools the latencies.
-  ``--write-kind ingest`` writes instead through ``POST /ingest`` a new payment from
-  a member of the first ring to one of its officials: that ring's group of rankings
-  changes and is ranked again (a flag changes no ranking: only checked).
+* ``after write``: the same service, warm; one write (through ``POST /ingest``, a new
+  payment from a member of the first ring to one of its officials: that ring's group of
+  rankings changes and is ranked again) and the clients start at once: what users see
+  right after data changes (every kept answer belongs to the old generation).
+  ``--writes N`` repeats it N times (waiting for the warm-up in between) and pools the
+  latencies. ``--write-kind flag`` writes a Propam flag instead, which since flags live
+  in the Propam store changes nothing the investigation store's answers depend on.
 * ``cold`` (``--cold``): a fresh service, hammered without waiting for readiness: as
   soon as ``/healthz`` answers, two clients send 4 requests each (not counted; they
   open the store), then the timed run starts (what this benchmark measured before the
@@ -316,7 +316,7 @@ def _timed(name: str, url: str, tokens: list[str], rings: list[str], people: lis
 def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests: int,
                 limit_s: float, *, skip_ingest: bool = False, workers: int | None = None,
                 warm: bool = False, cold: bool = False, writes: int = 1,
-                write_kind: str = "flag") -> tuple[list[list[object]], list[str]]:
+                write_kind: str = "ingest") -> tuple[list[list[object]], list[str]]:
     state = Path(tempfile.mkdtemp(prefix="telusur-bench-api-"))
     with open_store(store_uri) as store:
         ingest_s = float("nan")
@@ -461,10 +461,11 @@ def main() -> None:
     ap.add_argument("--writes", type=int, default=1,
                     help="rounds of the phase right after a write (one flag, then the clients; "
                     "latencies pooled, load averaged); 0 skips it")
-    ap.add_argument("--write-kind", choices=("flag", "ingest"), default="flag",
-                    help="the write before each 'after write' round: a Propam flag (no "
-                    "ranking changes), or POST /ingest of a new payment from one ring's member "
-                    "to one of its officials (that ring's rankings change)")
+    ap.add_argument("--write-kind", choices=("flag", "ingest"), default="ingest",
+                    help="the write before each 'after write' round: POST /ingest of a new "
+                    "payment from one ring's member to one of its officials (that ring's "
+                    "rankings change), or a Propam flag (kept in the Propam store: no "
+                    "investigation answer changes)")
     ap.add_argument("--data", default=None,
                     help="folder for the bundle and the embedded store (kept; default: a temp dir)")
     args = ap.parse_args()
