@@ -15,7 +15,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN groupadd --system --gid 10001 telusur \
-    && useradd --system --uid 10001 --gid telusur --home-dir /app --create-home telusur
+    && useradd --system --uid 10001 --gid telusur --home-dir /app --create-home telusur \
+    && install -d -o telusur -g telusur -m 0700 /var/lib/telusur
+# users, the audit trails and Propam's store (flags): a volume in docker-compose.yml
+ENV TELUSUR_STATE_DIR=/var/lib/telusur
 COPY --from=build /wheels /wheels
 RUN pip install --no-index --find-links /wheels telusur && rm -rf /wheels
 WORKDIR /app

@@ -106,6 +106,17 @@ def test_neo4j_data_is_a_named_volume(compose: dict[str, Any]) -> None:
     assert data and data[0] in compose["volumes"], mounts
 
 
+def test_the_api_state_is_a_named_volume(compose: dict[str, Any]) -> None:
+    """Users, the audit trails and Propam's store (flags live there, not in Neo4j)
+    outlive the API container."""
+    state = re.search(r"^ENV TELUSUR_STATE_DIR=(\S+)$", DOCKERFILE.read_text(encoding="utf-8"),
+                      re.M)
+    assert state, "the image names its state folder"
+    mounts = compose["services"]["api"]["volumes"]
+    named = [m.split(":")[0] for m in mounts if m.split(":")[1] == state.group(1)]
+    assert named and named[0] in compose["volumes"], mounts
+
+
 def test_dockerfile_runs_the_api_as_a_non_root_user() -> None:
     text = DOCKERFILE.read_text(encoding="utf-8")
     assert re.findall(r"^FROM (\S+)", text, re.M)[-1] == "python:3.11-slim"
