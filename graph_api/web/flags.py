@@ -20,6 +20,7 @@ import threading
 import uuid
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal, TypedDict
 
 from graph.errors import ConfigError, InputError, NotFound
@@ -203,8 +204,6 @@ def same_store(graph_uri: str, propam_uri: str) -> bool:
 
     def norm(uri: str) -> str:
         if uri.startswith("embedded:"):
-            from pathlib import Path
-
             return "embedded:" + str(Path(uri[len("embedded:") :]).resolve())
         return uri.rstrip("/")
 
