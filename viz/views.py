@@ -14,6 +14,7 @@ from graph.errors import NotFound
 from graph.model import MODEL
 from graph.rows import NodeRow, RelRow, Subgraph
 from graph.store.base import Store
+from queries.protectors import ProtectorReport
 from viz.i18n import Lang
 from viz.render import render_subgraph
 
@@ -82,14 +83,25 @@ def _evidence_ids(evidence: Any) -> tuple[list[str], list[tuple[str, str]]]:
 
 
 def ring_page(
-    store: Store, ring_id: str, *, top: int = 5, lang: Lang = "id", clean: Cleaner = _same
+    store: Store,
+    ring_id: str,
+    *,
+    report: ProtectorReport | None = None,
+    top: int = 5,
+    lang: Lang = "id",
+    clean: Cleaner = _same,
 ) -> str:
-    """A ring, its top suspected protectors and their evidence paths, coloured by kind."""
+    """A ring, its top suspected protectors and their evidence paths, coloured by kind.
+
+    ``report`` is the ring's protector report as the caller's
+    :class:`queries.protectors.Rankings` keeps it (the service's); by default it is
+    ranked here once."""
+    from queries.protectors import Rankings
     from queries.protectors import kind as indicator
-    from queries.protectors import rank_protectors
 
     title = _title(store, ring_id)
-    report: Any = rank_protectors(store, ring_id=ring_id, top=top)
+    if report is None:
+        report = Rankings.one_shot().get(store, ring_id, top=top)
     node_ids: list[str] = [ring_id]
     rel_keys: list[tuple[str, str]] = []
     kinds: dict[str, str] = {}

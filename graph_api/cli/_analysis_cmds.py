@@ -27,10 +27,10 @@ def protectors(
     lang: LangOpt = "id",
 ) -> None:
     """Rank the officials most likely protecting a ring (beking), with evidence."""
-    from queries.protectors import rank_protectors
+    from queries.protectors import Rankings
 
     with open_store(store) as s:
-        report = rank_protectors(s, ring_id=ring_id, top=top, as_of=as_of)
+        report = Rankings.one_shot().get(s, ring_id, top=top, as_of=as_of)
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return

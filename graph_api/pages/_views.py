@@ -131,7 +131,10 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
         return _clean_subgraph(ctx, sub)
 
     if kind == "jaringan":
-        html: str = ctx.call(views.ring_page, stored, lang=store_lang, clean=clean)
+        report, _ = ctx.protectors(stored, top=5)
+        html: str = ctx.call(
+            views.ring_page, stored, report=report, lang=store_lang, clean=clean
+        )
         return html
     if kind == "aliran":
         html = ctx.call(

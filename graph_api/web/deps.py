@@ -9,9 +9,8 @@ a worker thread.
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Query, Request
@@ -20,13 +19,12 @@ from fastapi.security import OAuth2PasswordBearer
 from graph.context import Actor, acting_as
 from graph.errors import NotFound, StoreUnavailable
 from graph.store import Store
-from graph_api.web import derived as kept
-from graph_api.web import ranking
 from graph_api.web.flags import FlagBook
-from graph_api.web.masking import Redactor, Strings, Victims, dumps
+from graph_api.web.masking import Redactor, Strings, Victims, dumps, victims
 from graph_api.web.problems import Problem
 from graph_api.web.services import Services
 from graph_api.web.users import User
+from graph_api.web.victims import VICTIMS
 from queries._types import RingSummary
 
 T = TypeVar("T")
@@ -164,68 +162,27 @@ class Ctx:
         return frozenset(r["id"] for r in self.rings())
 
     def rings(self) -> tuple[RingSummary, ...]:
-        """Every ring with its number of members (``queries.rings``), cached."""
-        return self.derived(kept.RINGS, kept.rings)
+        """Every ring with its number of members (``queries.rings``), kept."""
+        store = self.services.stores.get()
+        gen = self.generation(store)
+        return self._on(store, lambda s: self.services.rankings.rings(s, gen))
 
     def protectors(
         self, ring_id: str, *, top: int | None, as_of: str | None = None
     ) -> tuple[dict[str, Any], Strings]:
-        """The protector report of ``ring_id`` as ``rank_protectors`` gives it, from the
-        cache when nothing was written since and the moment decides alike
-        (:mod:`graph_api.web.ranking`), with every string it may contain. Not cleaned:
-        pass both to :meth:`show`."""
-        when = ranking.moment(as_of)
-        first = self.derived(
-            kept.protectors_key(ring_id),
-            lambda s: self._rank_first(s, ring_id, when, now=as_of is None),
+        """The protector report of ``ring_id`` as ``rank_protectors`` gives it, kept until
+        the store changes (:class:`queries.protectors.Rankings`), with every string it
+        may contain. Not cleaned: pass both to :meth:`show`."""
+        store = self.services.stores.get()
+        gen = self.generation(store)
+        report, found = self._on(
+            store,
+            lambda s: self.services.rankings.lookup(
+                s, ring_id, as_of=as_of, top=top, generation=gen
+            ),
         )
-        sig = first.facts.signature(when)
-        found = (
-            first
-            if sig == first.signature
-            else self.derived(
-                kept.protectors_key(ring_id, sig),
-                lambda s: self._rank(s, [ring_id], when)[ring_id],
-            )
-        )
-        report = dict(ranking.view(found.report, when, top))
         stamp = Strings.of(report["as_of"])  # the one string the view adds
-        return report, Strings.join(found.strings, stamp)
-
-    def _rank_first(
-        self, store: Store, ring_id: str, when: datetime, *, now: bool
-    ) -> ranking.Ranked:
-        """The first ranking kept for ``ring_id`` at this generation. Asked "as of now",
-        the ring's whole group (:func:`graph_api.web.derived.batches`, the same groups
-        as the warm-up's) is ranked in one go, or joined when a request or the warm-up
-        is ranking it: after a write, requests for the rings of one group share one
-        extraction instead of one each."""
-        if now:
-            batch = next(
-                (b for b in kept.batches([r["id"] for r in self.rings()],
-                                         self.services.warmer.max_rings)
-                 if ring_id in b),
-                None,
-            )
-            if batch is not None:
-                group = batch
-                return self.derived(
-                    kept.batch_key(group), lambda s: self._rank_group(s, group, when)
-                ).rankings[ring_id]
-        return self._rank(store, [ring_id], when)[ring_id]
-
-    def _rank_group(self, store: Store, batch: tuple[str, ...], when: datetime) -> ranking.Group:
-        """A group's rankings (or the earlier ones, checked unchanged) in a ranking slot."""
-        with self.services.rank_slots:
-            return kept.rank_group(self.services.cache, store, batch, when)
-
-    def _rank(
-        self, store: Store, ring_ids: Sequence[str], when: datetime
-    ) -> dict[str, ranking.Ranked]:
-        """Rankings, once one of the service's ranking slots is free (a few at a time:
-        many at once only slow each other down on the same cores)."""
-        with self.services.rank_slots:
-            return ranking.rank_many(store, ring_ids, when)
+        return dict(report), Strings.join(found.extra, stamp)
 
     def redactor(self) -> Redactor:
         cached: Redactor | None = getattr(self.request.state, "redactor", None)
@@ -235,7 +192,7 @@ class Ctx:
         # Flags live in the Propam store, so the investigation store holds no id to hide;
         # the Redactor still drops Propam-only labels and types (defence in depth).
         hidden: frozenset[str] = frozenset()
-        vics = self.derived(kept.VICTIMS, kept.victim_set) if role == "reskrim" else Victims()
+        vics = self.derived(VICTIMS, victims) if role == "reskrim" else Victims()
         red = Redactor(
             role=role, hidden=hidden, victims=vics, key=self.services.mask_key,
             user=self.user.name,

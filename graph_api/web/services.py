@@ -11,19 +11,21 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from graph.cache import GenerationCache, GenerationReader
 from graph.context import Actor, acting_as
 from graph.errors import StoreUnavailable
 from graph.store import Store, open_store
 from graph_api.web import flags
 from graph_api.web.audit import AuditLog, open_trail, propam_activity
-from graph_api.web.cache import GenerationCache, GenerationReader
 from graph_api.web.locks import ProcessLock
+from graph_api.web.masking import Strings
 from graph_api.web.ratelimit import Limiter, RateLimiter, SharedRateLimiter
 from graph_api.web.security import TokenCache
 from graph_api.web.settings import Settings
 from graph_api.web.uploads import clean_uploads
 from graph_api.web.users import UserStore
 from graph_api.web.warmup import Warmer
+from queries.protectors import Layers, Rankings
 
 log = logging.getLogger("telusur.web")
 
@@ -162,26 +164,27 @@ class Services:
     flag_lock: ProcessLock
     #: bearer tokens already verified (with this service's secret)
     tokens: TokenCache
-    #: whole-graph results (rankings, flag ids, victims) until the store changes
+    #: whole-graph results (rankings, the ring list, victims) until the store changes
     cache: GenerationCache = field(default_factory=GenerationCache)
     #: store generations, one read shared by concurrent requests
     generations: GenerationReader = field(default_factory=GenerationReader)
     mask_key: bytes = field(default=b"", repr=False)
-    #: protector rankings computed at the same time, at most (requests and warm-up)
-    rank_slots: threading.BoundedSemaphore = field(init=False)
+    #: protector rankings, kept in ``cache`` (requests, pages and the warm-up ask it)
+    rankings: Rankings = field(init=False)
     #: keeps ``cache`` filled for the current generation in the background (readiness)
     warmer: Warmer = field(init=False)
 
     def __post_init__(self) -> None:
         s = self.settings
-        self.rank_slots = threading.BoundedSemaphore(s.rank_concurrency)
-        self.warmer = Warmer(
-            self.stores,
+        self.rankings = Rankings(
             self.cache,
-            self.generations,
-            interval=s.warm_interval,
+            layers=Layers.parse(s.ranking_off),
             max_rings=max(1, s.cache_entries // 2),
-            slots=self.rank_slots,
+            slots=threading.BoundedSemaphore(s.rank_concurrency),
+            annotate=Strings.of,
+        )
+        self.warmer = Warmer(
+            self.stores, self.rankings, self.generations, interval=s.warm_interval
         )
 
     @classmethod

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 
 from graph.errors import ConfigError
 from graph.store import store_uri
+from queries.protectors import Layers
 
 log = logging.getLogger("telusur.web")
 
@@ -97,6 +98,10 @@ class Settings(BaseModel):
     #: protector rankings computed at the same time (by requests and the warm-up); the
     #: others wait their turn: on two cores many at once only slow each other down
     rank_concurrency: int = Field(default=2, ge=1, le=64)
+    #: layers of the protector cache switched off (``TELUSUR_RANKING_OFF``: a comma list
+    #: of ``groups``, ``check``, ``moments``, ``collector``; to measure what each buys,
+    #: :class:`queries.protectors.Layers`)
+    ranking_off: str = ""
     #: worker processes serving this app (``telusur serve --workers``): with more than
     #: one the rate limits live in a file they share (``limits.sqlite``)
     workers: int = Field(default=1, ge=1)
@@ -178,6 +183,7 @@ class Settings(BaseModel):
             workers=int(env.get("TELUSUR_WORKERS") or 1),
             warm_interval=_seconds(env, "TELUSUR_WARM_INTERVAL", 1.0),
             rank_concurrency=int(_seconds(env, "TELUSUR_RANK_CONCURRENCY", 2)),
+            ranking_off=env.get("TELUSUR_RANKING_OFF", ""),
         )
 
     def model_post_init(self, _context: object) -> None:
@@ -188,6 +194,10 @@ class Settings(BaseModel):
             if not self.dev:
                 raise ConfigError(why)
             self.audit_key = secrets.token_urlsafe(48)  # development: thrown away
+        try:
+            Layers.parse(self.ranking_off)
+        except ValueError as exc:
+            raise ConfigError(f"TELUSUR_RANKING_OFF: {exc}") from None
         try:
             self._proxies = tuple(ip_network(p, strict=False) for p in self.trusted_proxies)
         except ValueError as exc:

@@ -41,6 +41,8 @@ _DATE = re.compile(r"^\s*\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}(?:[T ][\d:.]+Z?)?\s*$")
 _AMOUNT = re.compile(r"^\s*(?:Rp\.?\s*)?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?\s*$", re.I)
 #: numbers shorter than this are not identifiers (and would match dates and amounts)
 MIN_DIGITS: Final = 8
+#: the key of the victim set in the service's generation cache (requests and warm-up)
+VICTIMS: Final = ("victims",)
 #: answers of :meth:`Victims.number` kept at most (the same dates and ids recur)
 _KEPT_NUMBERS: Final = 100_000
 

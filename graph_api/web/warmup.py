@@ -3,24 +3,22 @@
 Without it the first request for each ring after a start or a write pays for that
 ring's protector ranking, and right after a start most rings are ranked at once
 while the clients wait. The :class:`Warmer` is one asyncio task of the service
-(started and stopped with the app) that keeps the cache
-(:class:`graph_api.web.cache.GenerationCache`) filled for the store's current
-generation:
+(started and stopped with the app) that keeps the protector rankings
+(:class:`queries.protectors.Rankings`, kept in a :class:`graph.cache.GenerationCache`)
+filled for the store's current generation:
 
 * **When.** At start-up, and whenever the generation changes: it reads the
   generation every ``interval`` seconds (one round trip on Neo4j, shared with
-  requests through :class:`graph_api.web.cache.GenerationReader`), and a request
+  requests through :class:`graph.cache.GenerationReader`), and a request
   that reads a generation other than the one warmed wakes it at once
   (:meth:`Warmer.seen`), as does a write by this service (:meth:`Warmer.wrote`).
 * **What.** The ring list, each ring's protector ranking "as of now" (at most
-  ``max_rings`` of them, in the ring list's order; the cache must keep room for the
-  rest) a group of rings at a time (:func:`graph_api.web.derived.batches`: one
-  extraction for the group, or a check that the group kept at the previous generation
-  still holds), then the victims, with the same keys, groups and
-  functions as the requests (:mod:`graph_api.web.derived`).
+  ``Rankings.max_rings`` of them, in the ring list's order; the cache must keep room
+  for the rest) a group of rings at a time (``Rankings.warm``: one extraction for the
+  group, or a check that the group kept at the previous generation still holds), then
+  the victims, with the same keys and groups as the requests.
   While the generation stays the same it also ranks again, ahead of the requests,
-  any ring whose "now" crossed a time boundary of its ranking
-  (:mod:`graph_api.web.ranking`).
+  any ring whose "now" crossed a time boundary of its ranking (``Rankings.crossed``).
 * **How.** One step at a time in a thread of its own (the store work blocks), one
   group of rings after another, back to the event loop between steps, so requests
   are served all along and at most one ranking of the warm-up runs at any moment. A
@@ -43,7 +41,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-import threading
 import time
 from collections.abc import Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
@@ -51,12 +48,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from graph.cache import GenerationReader
 from graph.context import Actor, acting_as
 from graph.errors import StoreUnavailable
 from graph.heap import Freezer
 from graph.store import Store
-from graph_api.web import derived, ranking
-from graph_api.web.cache import GenerationCache, GenerationReader
+from graph_api.web.victims import VICTIMS, victims
+from queries.protectors import Rankings
 
 log = logging.getLogger("telusur.web")
 T = TypeVar("T")
@@ -96,21 +94,17 @@ class Warmer:
     def __init__(
         self,
         stores: Holder,
-        cache: GenerationCache,
+        rankings: Rankings,
         generations: GenerationReader,
         *,
         interval: float = 1.0,
-        max_rings: int = 128,
-        slots: threading.BoundedSemaphore | None = None,
     ) -> None:
         self.stores = stores
-        self.cache = cache
+        self.rankings = rankings
+        self.cache = rankings.cache
         self.generations = generations
         #: seconds between generation checks; 0 turns the warm-up off
         self.interval = interval
-        self.max_rings = max_rings
-        #: shared with the requests: rankings computed at the same time, at most
-        self.slots = slots or threading.BoundedSemaphore(1)
         #: True once the first warm-up since the start finished (or when it is off)
         self.ready = interval <= 0
         #: "starting", "warming", "warm", "store unavailable", "failed", "off"
@@ -187,12 +181,12 @@ class Warmer:
     def status(self) -> dict[str, Any]:
         """For admins (``GET /api/v1/cache``): the state, the last run, the cache counters."""
         warming = self._target[1] if self.state == "warming" else None
-        stats = self.cache.stats
+        stats, kept = self.cache.stats, self.rankings.stats
         return {
             "state": self.state,
             "ready": self.ready,
             "interval_s": self.interval,
-            "max_rings": self.max_rings,
+            "max_rings": self.rankings.max_rings,
             "first_warmup_s": self.first_seconds,
             "runs": self.runs,
             "warming_generation": None if warming is None else str(warming),
@@ -203,9 +197,9 @@ class Warmer:
                 "misses": stats.misses,
                 "joined": stats.joined,
                 "evicted": stats.evicted,
-                "groups_checked": stats.checked,
-                "groups_carried": stats.carried,
-                "rings_kept": stats.kept,
+                "groups_checked": kept.checked,
+                "groups_carried": kept.carried,
+                "rings_kept": kept.kept,
             },
         }
 
@@ -253,15 +247,14 @@ class Warmer:
         if self._wake is not None:
             self._wake.clear()
         self._nudged = False
-        cache = self.cache
-        rings = await self._on(store, lambda s: cache.get(s, gen, derived.RINGS,
-                                                          lambda: derived.rings(s)))
-        ring_ids = tuple(r["id"] for r in rings)[: self.max_rings]
-        if len(rings) > self.max_rings:
-            log.info("warm-up: %d rings, ranking the first %d", len(rings), self.max_rings)
+        rankings = self.rankings
+        rings = await self._on(store, lambda s: rankings.rings(s, gen))
+        ring_ids = tuple(r["id"] for r in rings)[: rankings.max_rings]
+        if len(rings) > rankings.max_rings:
+            log.info("warm-up: %d rings, ranking the first %d", len(rings), rankings.max_rings)
         done = ranked = failed = 0
         checked = time.monotonic()
-        for batch in derived.batches(ring_ids, self.max_rings):
+        for group in rankings.groups(ring_ids):
             # overtaken? (a request saw a newer generation, or one interval went by)
             if self._wake is not None and self._wake.is_set():
                 return self._record(gen, started_at, t0, done, ranked, failed, complete=False)
@@ -270,23 +263,23 @@ class Warmer:
                 if await self._generation(store) != gen:
                     return self._record(gen, started_at, t0, done, ranked, failed,
                                         complete=False)
-            if all(cache.peek(store, gen, derived.protectors_key(r)) is not None
-                   for r in batch):
-                done += len(batch)
+            if all(rankings.is_kept(store, gen, r) for r in group):
+                done += len(group)
                 continue
             try:
-                ranked += await self._rank_batch(store, gen, batch, ranking.moment(None))
+                ranked += await self._on(store, functools.partial(rankings.warm,
+                                                                  generation=gen, group=group))
             except StoreUnavailable:
                 raise
             except Exception:  # noqa: BLE001 - one group must not keep the others cold
-                failed += len(batch)
-                log.warning("warm-up: ranking %s failed", ", ".join(batch), exc_info=True)
+                failed += len(group)
+                log.warning("warm-up: ranking %s failed", ", ".join(group), exc_info=True)
                 continue
-            done += len(batch)
+            done += len(group)
         # after the rankings: a request needs these first, and computes them itself
         # meanwhile, at the same time as the warm-up's rankings instead of before them
-        await self._on(store, lambda s: cache.get(s, gen, derived.VICTIMS,
-                                                  lambda: derived.victim_set(s)))
+        await self._on(store, lambda s: self.cache.get(s, gen, VICTIMS,
+                                                       lambda: victims(s)))
         self._ring_ids = ring_ids
         self._warmed = (store, gen)
         await self._blocking(HEAP.settle)
@@ -317,53 +310,8 @@ class Warmer:
         """Rank again, ahead of the requests, each warmed ring whose "now" has crossed a
         time boundary of its kept ranking (a case became stalled, a post ended)."""
         for ring_id in self._ring_ids:
-            first = self.cache.peek(store, gen, derived.protectors_key(ring_id))
-            if not isinstance(first, ranking.Ranked):
-                continue
-            when = ranking.moment(None)
-            sig = first.facts.signature(when)
-            key = derived.protectors_key(ring_id, sig)
-            if sig == first.signature or self.cache.peek(store, gen, key) is not None:
-                continue
-            await self._rank(store, gen, ring_id, key, when)  # the moment of ``sig``
-
-    async def _rank(
-        self, store: Store, gen: Hashable, ring_id: str, key: Hashable, when: datetime
-    ) -> None:
-        """``ring_id`` ranked as of ``when``, kept under ``key`` at ``gen`` (or joined,
-        when a request is ranking it at this moment)."""
-
-        def compute(s: Store) -> ranking.Ranked:
-            def rank() -> ranking.Ranked:
-                with self.slots:
-                    return ranking.rank_many(s, [ring_id], when)[ring_id]
-
-            return self.cache.get(s, gen, key, rank)
-
-        await self._on(store, compute)
-
-    async def _rank_batch(
-        self, store: Store, gen: Hashable, batch: tuple[str, ...], when: datetime
-    ) -> int:
-        """The group ``batch`` ranked in one go as of ``when`` (or joined, when a request
-        is ranking it), each ring's ranking kept under its own key at ``gen`` as the
-        requests would keep it; how many rankings this computed itself."""
-        computed: list[int] = []
-
-        def compute(s: Store) -> None:
-            def rank() -> ranking.Group:
-                with self.slots:
-                    done = derived.rank_group(self.cache, s, batch, when)
-                    computed.append(0 if done.carried else len(batch))
-                    return done
-
-            group = self.cache.get(s, gen, derived.batch_key(batch), rank).rankings
-            for ring_id in batch:
-                self.cache.get(s, gen, derived.protectors_key(ring_id),
-                               functools.partial(group.__getitem__, ring_id))
-
-        await self._on(store, compute)
-        return sum(computed)
+            await self._on(store, functools.partial(self.rankings.crossed,
+                                                    generation=gen, ring_id=ring_id))
 
     # -- the thread ------------------------------------------------------------------
     async def _generation(self, store: Store) -> Hashable:

@@ -24,7 +24,7 @@ is ranked again, the round trips and the driver's per-record work were most of i
 its answer (a :data:`Transcript`); :func:`unchanged` asks the same calls again and
 says whether every answer is still the same, in which case an extraction now would
 build the same graphs (what the API uses to keep a ranking across a write that did
-not touch it, :mod:`graph_api.web.ranking`).
+not touch it, :mod:`queries.protectors.rankings`).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ class Aging:
     Beyond this, the ranking as a whole leaves out calls and transfers after the
     moment before any indicator runs; an indicator that compares anything else with
     the moment must declare it here, or the API's cache would reuse a report across
-    the boundary (:mod:`graph_api.web.ranking`).
+    the boundary (:mod:`queries.protectors.rankings`).
     """
 
     label: str

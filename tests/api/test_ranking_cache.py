@@ -19,12 +19,11 @@ import pytest
 from api_helpers import Api, another_connection, build, make_api, node, rel, wait_ready
 
 from graph.store import EmbeddedStore, Store
-from graph_api.web import ranking
-from graph_api.web.cache import GenerationCache
+from graph.cache import GenerationCache
 from ingest import ingest_path
 from ingest.synth import generate
 from queries._common import iso, parse_ts
-from queries.protectors import rank_protectors
+from queries.protectors import Rankings, rank_protectors
 
 P = "/api/v1"
 
@@ -134,7 +133,7 @@ def test_cached_report_is_rank_protectors(store: Store, small_bundle: Path, tmp_
         for when in ("2024-06-01T00:00:00Z", "2030-01-01T00:00:00Z"):
             for ring in rings:
                 direct = rank_protectors(store, ring_id=ring, as_of=when)
-                assert ranking.rank(store, ring, parse_ts(when)).report == direct
+                assert Rankings.one_shot().get(store, ring, as_of=when) == direct
                 for top in (1, 50):
                     r = api.get(f"{P}/rings/{ring}/protectors?as_of={when}&top={top}", "propam")
                     assert r.status_code == 200, r.text
@@ -175,7 +174,7 @@ MOMENTS = (
 
 def test_reused_only_within_a_time_boundary(store: Store, tmp_path: Path) -> None:
     _timed_graph(store)
-    facts = ranking.rank(store, "t:R1", parse_ts(MOMENTS[0][0])).facts
+    facts = Rankings.one_shot().lookup(store, "t:R1", as_of=MOMENTS[0][0])[1].facts
     api = make_api(store, tmp_path / "state")
     with api.client:
         reports = []

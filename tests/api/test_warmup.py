@@ -31,9 +31,8 @@ from api_helpers import (
 )
 
 from graph.store import EmbeddedStore, Store
-from graph_api.web import derived, ranking
 from graph_api.web.users import UserStore
-from queries.protectors import rank_protectors
+from queries.protectors import Layers, Rankings, rank_protectors
 
 P = "/api/v1"
 
@@ -82,16 +81,16 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     g = Gate()
-    real = ranking.rank_group
+    real = Rankings._compute
 
-    def held(store: Store, ring_ids: Any, when: Any, previous: Any = None) -> ranking.Group:
-        out = real(store, ring_ids, when, previous)
+    def held(self: Rankings, store: Store, ring_ids: Any, when: Any, previous: Any = None) -> Any:
+        out = real(self, store, ring_ids, when, previous)
         if _in_warmup_thread():
             g.computed.set()
             g.release.wait(120)
         return out
 
-    monkeypatch.setattr(ranking, "rank_group", held)
+    monkeypatch.setattr(Rankings, "_compute", held)
     yield g
     g.set()
 
@@ -133,15 +132,17 @@ def test_a_request_joins_the_ranking_the_warm_up_is_computing(
 ) -> None:
     build(embedded_store)
     calls: list[str] = []
-    held = ranking.rank_group
+    held = Rankings._compute
 
-    def counted(store: Store, ring_ids: Any, when: Any, previous: Any = None) -> ranking.Group:
+    def counted(
+        self: Rankings, store: Store, ring_ids: Any, when: Any, previous: Any = None
+    ) -> Any:
         calls.append(threading.current_thread().name)
-        return held(store, ring_ids, when, previous)
+        return held(self, store, ring_ids, when, previous)
 
     api = make_api(embedded_store, tmp_path / "state")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ranking, "rank_group", counted)
+        mp.setattr(Rankings, "_compute", counted)
         with api.client:
             _until(gate.computed.is_set, "the warm-up to rank t:R1")
             answers: list[Any] = []
@@ -238,20 +239,20 @@ def test_rankings_wait_for_a_free_slot(
     running: list[Any] = []
     most = [0]
     lock = threading.Lock()
-    real = ranking.rank_group
+    real = Rankings._rank  # inside the slot
 
-    def held(store: Store, ring_ids: Any, when: Any, previous: Any = None) -> ranking.Group:
+    def held(self: Rankings, store: Store, ring_ids: Any, when: Any) -> Any:
         with lock:
             running.append(ring_ids)
             most[0] = max(most[0], len(running))
         try:
             release.wait(120)
-            return real(store, ring_ids, when, previous)
+            return real(self, store, ring_ids, when)
         finally:
             with lock:
                 running.remove(ring_ids)
 
-    monkeypatch.setattr(ranking, "rank_group", held)
+    monkeypatch.setattr(Rankings, "_rank", held)
     api = make_api(embedded_store, tmp_path / "state", warm_interval=0, rank_concurrency=1)
     with api.client:
         answers: list[int] = []
@@ -284,13 +285,15 @@ def _rings(store: Store, n: int) -> list[str]:
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[str, ...]]]:
     """Every ranking of a group (also of one ring, also one carried over): (thread, rings)."""
     calls: list[tuple[str, tuple[str, ...]]] = []
-    real = ranking.rank_group
+    real = Rankings._compute
 
-    def counted(store: Store, ring_ids: Any, when: Any, previous: Any = None) -> ranking.Group:
+    def counted(
+        self: Rankings, store: Store, ring_ids: Any, when: Any, previous: Any = None
+    ) -> Any:
         calls.append((threading.current_thread().name, tuple(ring_ids)))
-        return real(store, ring_ids, when, previous)
+        return real(self, store, ring_ids, when, previous)
 
-    monkeypatch.setattr(ranking, "rank_group", counted)
+    monkeypatch.setattr(Rankings, "_compute", counted)
     return calls
 
 
@@ -327,9 +330,9 @@ def test_the_warm_up_ranks_a_group_at_a_time(
     store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rings = _rings(store, 5)
-    monkeypatch.setattr(derived, "BATCH", 2)
     calls = _counting(monkeypatch)
     api = make_api(store, tmp_path / "state")
+    api.client.app.state.services.rankings.layers = Layers(group=2)  # type: ignore[attr-defined]
     with api.client:
         wait_ready(api.client)
         status = _status(api)["last"]

@@ -19,7 +19,7 @@ from api_helpers import PASSWORD, build, free_port, make_api
 from graph.store import EmbeddedStore
 from graph_api.web import create_app
 from graph_api.web.audit import AuditLog
-from graph_api.web.cache import GenerationReader
+from graph.cache import GenerationReader
 from graph_api.web.locks import ProcessLock
 from graph_api.web.ratelimit import SharedRateLimiter
 from graph_api.web.users import UserStore

@@ -1,16 +1,16 @@
 """Results derived from the whole graph, kept until anyone writes to the store.
 
-A protector ranking, the ids of every Propam flag, the victims to mask: each is
-expensive to derive and the same for every request until the graph changes. The
-:class:`GenerationCache` keeps them keyed by ``Store.generation`` (a value that
-changes whenever anything commits, in this process or another one such as a CLI
-ingest), so an entry is only ever used while nothing was written since it was
-computed. There is no time-to-live: equal generation means equal graph.
+A protector ranking, the ring list, the victims to mask: each is expensive to derive
+and the same for every request until the graph changes. The :class:`GenerationCache`
+keeps them keyed by ``Store.generation`` (a value that changes whenever anything
+commits, in this process or another one such as a CLI ingest), so an entry is only
+ever used while nothing was written since it was computed. There is no time-to-live:
+equal generation means equal graph.
 
 * **Role-independent.** Only what every role would compute identically is cached;
-  the role's view (Propam material dropped, victims masked) is applied to each
-  response after the cache (:class:`graph_api.web.masking.Redactor`), so the
-  cache can never carry one role's data to another.
+  the service applies the role's view (victims masked) to each response after the
+  cache (``graph_api.web.masking.Redactor``), so the cache can never carry one
+  role's data to another.
 * **Single-flight.** Concurrent misses for the same key and generation compute
   once; the others wait for that result (or its exception, which is not kept).
 * **Bounded.** At most ``max_entries`` keys per store, least recently used out
@@ -61,11 +61,6 @@ class CacheStats:
     #: requests that waited for another thread's computation of the same key
     joined: int = 0
     evicted: int = 0
-    #: earlier results checked against the store (``last``), and of those still valid
-    checked: int = 0
-    carried: int = 0
-    #: rings whose ranking was kept while others of their group were ranked again
-    kept: int = 0
 
 
 class GenerationCache:
@@ -138,19 +133,11 @@ class GenerationCache:
     def last(self, store: Store, key: Hashable) -> Any:
         """The value kept for ``key`` at whatever generation (or ``None``): never an
         answer by itself, only a candidate for a computation that checks it against the
-        store (:func:`graph_api.web.derived.rank_group`). Counts nothing."""
+        store (:meth:`queries.protectors.Rankings`, a kept group checked). Counts nothing."""
         with self._lock:
             shelf = self._shelves.get(store)
             hit = shelf.entries.get(key) if shelf is not None else None
             return hit[1] if hit is not None else None
-
-    def checked(self, *, carried: bool, kept: int = 0) -> None:
-        """Count one check of a :meth:`last` value against the store, and its outcome
-        (carried over whole, or ``kept`` of its parts)."""
-        with self._lock:
-            self.stats.checked += 1
-            self.stats.carried += carried
-            self.stats.kept += kept
 
     def clear(self) -> None:
         with self._lock:

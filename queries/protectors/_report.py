@@ -1,0 +1,84 @@
+"""A protector report from a ring's extracted neighbourhood: the scoring, once.
+
+:func:`queries.protectors.rank_protectors` and :class:`queries.protectors.Rankings`
+both build their report here, so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import networkx as nx
+
+from queries._common import iso
+from queries.protectors import _rels
+from queries.protectors._scene import Scene
+from queries.protectors._types import Protector, ProtectorReport
+from queries.protectors.indicators import KINDS, weights
+
+#: the registry's order of kinds: ties between equally strong indicators go by it
+_ORDER = {name: i for i, name in enumerate(KINDS)}
+
+
+def filter_time(h: nx.MultiDiGraph, as_of: datetime) -> None:
+    """Drop calls and transfers after ``as_of`` (the graph as it was known then)."""
+    cut = iso(as_of)
+    late = [
+        (u, v, k)
+        for u, v, k, a in h.edges(keys=True, data=True)
+        if k[0] in _rels.TIMED and a.get("at") and str(a["at"]) > cut
+    ]
+    h.remove_edges_from(late)
+
+
+def _agency(h: nx.MultiDiGraph, o: str, as_of: str) -> str | None:
+    posts = []
+    for _, ag, k, a in h.out_edges(o, keys=True, data=True):
+        if k[0] in _rels.POSTS and (not a.get("until") or str(a["until"]) >= as_of[:10]):
+            posts.append((str(a.get("since") or ""), str(h.nodes[ag].get("name") or ag)))
+    return max(posts)[1] if posts else None
+
+
+def rank_graph(
+    h: nx.MultiDiGraph, ring_id: str, *, as_of: datetime, cfg: dict[str, Any] | None = None
+) -> list[Protector]:
+    """Score every official of an extracted neighbourhood (all of them, zeros included)."""
+    cfg = cfg or weights()
+    s = Scene.build(h, ring_id, as_of, cfg)
+    kind_min = float(cfg["output"]["kind_min"])
+    out: list[Protector] = []
+    for o in s.officials:
+        items = [i for i in (k.compute(s, o) for k in KINDS.values()) if i["score"] > 0]
+        items.sort(key=lambda i: (-i["score"] * i["weight"], _ORDER[i["kind"]]))
+        miss = 1.0
+        for i in items:
+            miss *= 1 - i["weight"] * i["score"]
+        a = h.nodes[o]
+        out.append(
+            {
+                "id": o,
+                "keys": sorted(a.get("keys") or []),
+                "name": a.get("name"),
+                "agency": _agency(h, o, iso(as_of)),
+                "score": round(1 - miss, 4),
+                "kinds": sum(1 for i in items if i["weight"] * i["score"] >= kind_min),
+                "indicators": items,
+            }
+        )
+    out.sort(key=lambda p: (-p["score"], p["id"]))
+    return out
+
+
+def report_of(
+    h: nx.MultiDiGraph, ring_id: str, when: datetime, cfg: dict[str, Any]
+) -> ProtectorReport:
+    """The whole report (every official above 0) of a neighbourhood already cut at ``when``."""
+    ranked = rank_graph(h, ring_id, as_of=when, cfg=cfg)
+    return {
+        "ring": ring_id,
+        "as_of": iso(when),
+        "scored": len(ranked),
+        "capped": sorted(set(h.graph.get("capped", []))),
+        "protectors": [p for p in ranked if p["score"] > 0],
+    }
