@@ -1,17 +1,28 @@
-"""Words on graph pages, in Bahasa Indonesia (the default) and English.
+"""Names on graph pages, in Bahasa Indonesia (the default) and English.
 
 Label and relationship-type names are declared with the label or type in
-:mod:`graph.model` (``names``); a test fails when one of them is empty.
+:mod:`graph.model` (``names``); a test fails when one of them is empty. Every other
+word of a graph page is a message of the one catalogue (:mod:`graph.text`).
 """
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final
 
 from graph.model import MODEL
+from graph.text import LANGS, N_, Lang, gettext
 
-Lang = Literal["id", "en"]
-LANGS: Final = ("id", "en")
+__all__ = [
+    "KINDS",
+    "LABELS",
+    "LANGS",
+    "TYPES",
+    "Lang",
+    "check_lang",
+    "kind_name",
+    "label_name",
+    "type_name",
+]
 
 #: Display names of labels and types, declared with them in :mod:`graph.model`.
 LABELS: Final[dict[str, dict[str, str]]] = {
@@ -23,42 +34,13 @@ TYPES: Final[dict[str, dict[str, str]]] = {
 
 #: Colour groups of evidence paths (``viz.styles.INDICATOR_COLORS``; a protector
 #: indicator declares its group, ``IndicatorKind.colour``), as the legend names them.
-KINDS: Final[dict[str, dict[str, str]]] = {
-    "money": {"id": "uang", "en": "money"},
-    "family": {"id": "keluarga", "en": "family"},
-    "phone": {"id": "telepon", "en": "phone"},
-    "case": {"id": "perkara", "en": "case"},
-    "organization": {"id": "organisasi", "en": "organization"},
-    "timing": {"id": "waktu", "en": "timing"},
-}
-
-#: Other words; ``{n}`` is a count.
-TEXT: Final[dict[str, dict[str, str]]] = {
-    "calls": {"id": "{n} panggilan", "en": "{n} calls"},
-    "more": {"id": "{n} lainnya", "en": "{n} more"},
-    "more_lines": {"id": "… {n} lainnya", "en": "… {n} more"},
-    "more_tip": {
-        "id": "{n} tetangga tidak ditampilkan (batas {max} simpul)",
-        "en": "{n} neighbours not shown (limit {max} nodes)",
-    },
-    "legend": {"id": "Keterangan", "en": "Legend"},
-    "labels": {"id": "Jenis simpul", "en": "Node kinds"},
-    "indicators": {"id": "Jalur bukti", "en": "Evidence paths"},
-    "score": {"id": "Skor pelindung", "en": "Protector score"},
-    "focus": {"id": "Fokus", "en": "Focus"},
-    "sources": {"id": "Sumber", "en": "Sources"},
-    "details": {"id": "Rincian", "en": "Details"},
-    "details_hint": {
-        "id": "Klik simpul atau garis untuk melihat rinciannya.",
-        "en": "Click a node or line to see its details.",
-    },
-    "shown": {"id": "{n} simpul, {e} garis ditampilkan", "en": "{n} nodes, {e} lines shown"},
-    "cut": {
-        "id": "{n} simpul tidak ditampilkan (batas {max})",
-        "en": "{n} nodes not shown (limit {max})",
-    },
-    "times": {"id": "waktu", "en": "at"},
-    "duration": {"id": "durasi", "en": "duration"},
+KINDS: Final[dict[str, str]] = {
+    "money": N_("money"),
+    "family": N_("family"),
+    "phone": N_("phone"),
+    "case": N_("case"),
+    "organization": N_("organization"),
+    "timing": N_("timing"),
 }
 
 
@@ -83,9 +65,4 @@ def type_name(rel_type: str, lang: Lang) -> str:
 
 def kind_name(kind: str, lang: Lang) -> str:
     """An evidence colour group as investigators read it."""
-    return KINDS[kind][lang]
-
-
-def text(key: str, lang: Lang, **values: object) -> str:
-    """A page phrase with ``values`` filled in."""
-    return TEXT[key][lang].format(**values)
+    return gettext(KINDS[kind], lang)

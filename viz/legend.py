@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from viz.i18n import Lang, kind_name, label_name, text
+from graph.text import gettext
+from viz.i18n import Lang, kind_name, label_name
 from viz.styles import FOCUS_BORDER, INDICATOR_COLORS, NODE_STYLES, score_color
 
 #: Shape → glyph used as the swatch in the legend.
@@ -56,5 +57,5 @@ def build_legend(
             if kind in kinds
         ],
         score=(score_color(0.0), score_color(1.0)) if scored else None,
-        focus=LegendItem("◯", FOCUS_BORDER, text("focus", lang)) if has_focus else None,
+        focus=LegendItem("◯", FOCUS_BORDER, gettext("Focus", lang)) if has_focus else None,
     )

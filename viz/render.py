@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final
@@ -20,9 +21,10 @@ from pyvis.network import Network
 
 from graph.model import MODEL
 from graph.rows import NodeRow, Subgraph
+from graph.text import gettext, ngettext
 from viz.aggregate import Bundle, bundle
 from viz.cap import cap_nodes
-from viz.i18n import Lang, check_lang, text
+from viz.i18n import Lang, check_lang
 from viz.layout import spring_layout
 from viz.legend import build_legend
 from viz.offline import external_references, vis_assets
@@ -210,12 +212,17 @@ def render_subgraph(
     for nid, lost in cut.items():
         more = MORE_PREFIX + nid
         opts = {
-            "label": text("more", lng, n=lost),
+            "label": gettext("{n} more", lng).format(n=lost),
             "shape": MORE_STYLE.shape,
             "size": MORE_STYLE.size,
             "color": MORE_STYLE.color,
             "entity": "more",
-            "title": text("more_tip", lng, n=lost, max=max_nodes),
+            "title": ngettext(
+                "{n} neighbour not shown (limit {max} nodes)",
+                "{n} neighbours not shown (limit {max} nodes)",
+                lost,
+                lng,
+            ).format(n=lost, max=max_nodes),
         }
         if big:
             opts.update(x=positions[more][0], y=positions[more][1], physics=False)
@@ -239,9 +246,16 @@ def render_subgraph(
             color=INDICATOR_COLORS[kind] if kind in INDICATOR_COLORS else edge_color(b.type),
         )
     labels_present = {primary_label(nodes[nid]["labels"]) for nid in kept}
-    summary = text("shown", lng, n=len(drawn_ids), e=len(net.edges))
-    if len(nodes) > len(kept):
-        summary += " · " + text("cut", lng, n=len(nodes) - len(kept), max=max_nodes)
+    n, e, hidden = len(drawn_ids), len(net.edges), len(nodes) - len(kept)
+    summary = gettext("{nodes}, {lines} shown", lng).format(
+        nodes=ngettext("{n} node", "{n} nodes", n, lng).format(n=n),
+        lines=ngettext("{n} line", "{n} lines", e, lng).format(n=e),
+    )
+    if hidden > 0:
+        not_shown = ngettext(
+            "{n} node not shown (limit {max})", "{n} nodes not shown (limit {max})", hidden, lng
+        )
+        summary += " · " + not_shown.format(n=hidden, max=max_nodes)
     page = _page(
         title=title,
         lang=lng,
@@ -279,23 +293,21 @@ def _page(
 ) -> str:
     template = _ENV.from_string(files("viz").joinpath("page.html.jinja").read_text("utf-8"))
     js, css = vis_assets()
-    words = {
-        k: text(k, lang)
-        for k in ("legend", "labels", "indicators", "score", "details", "details_hint")
-    }
+    hint = gettext("Click a node or line to see its details.", lang)
     return template.render(
+        _=partial(gettext, lang=lang),
         title=title,
         lang=lang,
         summary=summary,
         legend=legend,
-        words=words,
+        hint=hint,
         vis_js=Markup(js),
         vis_css=Markup(css),
         nodes_json=_script_json(list(nodes)),
         edges_json=_script_json(list(edges)),
         options_json=_script_json(options),
         physics_json=_script_json(options["physics"]["enabled"]),
-        hint_json=_script_json(words["details_hint"]),
+        hint_json=_script_json(hint),
     )
 
 

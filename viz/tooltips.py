@@ -12,9 +12,10 @@ from typing import Any, Final
 
 from graph.model import MODEL, Prop
 from graph.rows import NodeRow, RelRow
+from graph.text import gettext, ngettext
 from viz.aggregate import Bundle
 from viz.formats import duration, group_digits, money, plain_date, wib_date, wib_datetime
-from viz.i18n import Lang, label_name, text, type_name
+from viz.i18n import Lang, label_name, type_name
 from viz.styles import primary_label
 
 #: Detail lines shown in an aggregated edge's tooltip before "… N lainnya".
@@ -75,7 +76,7 @@ def _source_line(sources: Any, lang: Lang, sources_info: Mapping[str, str] | Non
         return ""
     info = sources_info or {}
     items = [f"{s} ({info[s]})" if s in info else str(s) for s in sources]
-    return f"{text('sources', lang)}: " + _short(", ".join(items), 4 * MAX_VALUE)
+    return gettext("Sources", lang) + ": " + _short(", ".join(items), 4 * MAX_VALUE)
 
 
 def node_tooltip(
@@ -90,7 +91,7 @@ def node_tooltip(
     head = " · ".join(label_name(label, lang) for label in sorted(labels, key=_label_order))
     lines = [f"{caption(node)}", f"{head} · id: {node['id']}"]
     if score is not None:
-        lines.append(f"{text('score', lang)}: {score:.2f}".replace(".", ","))
+        lines.append(gettext("Protector score", lang) + f": {score:.2f}".replace(".", ","))
     props = node["props"]
     declared = [p.name for label in labels if (s := MODEL.nodes.get(label)) for p in s.props]
     names = list(dict.fromkeys(declared)) + sorted(set(props) - set(declared))
@@ -129,7 +130,7 @@ def edge_label(b: Bundle, lang: Lang) -> str:
     if b.type in _CALLS:
         if n == 1 and isinstance(first_at, str):
             return wib_date(first_at)
-        return text("calls", lang, n=n)
+        return ngettext("{n} call", "{n} calls", n, lang).format(n=n)
     return type_name(b.type, lang) + (f" ({n}×)" if n > 1 else "")
 
 
@@ -167,7 +168,7 @@ def edge_tooltip(
     rels = sorted(b.rels, key=lambda r: (str(r["props"].get("at") or ""), r["id"]))
     lines += [_rel_line(r, names, b) for r in rels[:MAX_LINES]]
     if len(rels) > MAX_LINES:
-        lines.append(text("more_lines", lang, n=len(rels) - MAX_LINES))
+        lines.append(gettext("… {n} more", lang).format(n=len(rels) - MAX_LINES))
     sources = list(dict.fromkeys(s for r in b.rels for s in r["props"].get("sources") or []))
     if src := _source_line(sources, lang, sources_info):
         lines.append(src)

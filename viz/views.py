@@ -14,6 +14,7 @@ from graph.errors import NotFound
 from graph.model import MODEL
 from graph.rows import NodeRow, RelRow, Subgraph
 from graph.store.base import Store
+from graph.text import gettext
 from queries.protectors import ProtectorReport
 from viz.i18n import Lang
 from viz.render import render_subgraph
@@ -54,7 +55,7 @@ def entity_page(store: Store, entity_id: str, *, hops: int = 1, lang: Lang = "id
     sub = queries.neighbourhood(store, id=entity_id, hops=hops)
     if sub is None:
         raise NotFound(f"no entity {entity_id!r}")
-    heading = f"Lingkungan {title}" if lang == "id" else f"Neighbourhood of {title}"
+    heading = gettext("Neighbourhood of {name}", lang).format(name=title)
     return render_subgraph(
         {"nodes": sub["nodes"], "relationships": sub["relationships"]},
         title=heading,
@@ -123,11 +124,7 @@ def ring_page(
     node_ids += members
     sub = clean(_subgraph(store, node_ids, rel_keys + [(t, "*") for t in _MEMBERSHIP], ring_id))
     top_scores = max(scores.values(), default=1.0) or 1.0
-    heading = (
-        f"Dugaan pembeking jaringan {title}"
-        if lang == "id"
-        else f"Suspected protectors of ring {title}"
-    )
+    heading = gettext("Suspected protectors of ring {name}", lang).format(name=title)
     return render_subgraph(
         sub,
         title=heading,
@@ -184,7 +181,7 @@ def money_trail_page(
                 )
     sub = clean(_subgraph(store, node_ids, rel_keys + holds, source))
     title = _title(store, source)
-    heading = f"Aliran dana dari {title}" if lang == "id" else f"Money trail from {title}"
+    heading = gettext("Money trail from {name}", lang).format(name=title)
     return render_subgraph(
         sub,
         title=heading,
@@ -214,7 +211,7 @@ def official_links_page(
                 kinds.setdefault(r["id"], kind)
     sub = clean(_subgraph(store, node_ids, rel_keys, official_id))
     title = _title(store, official_id)
-    heading = f"Keterkaitan {title}" if lang == "id" else f"Links of {title}"
+    heading = gettext("Links of {name}", lang).format(name=title)
     return render_subgraph(
         sub,
         title=heading,

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.store import open_store
+from graph.text import gettext
 from graph_api.cli._app import JsonOpt, StoreOpt, app
 from queries.protectors.words import describe
 
@@ -34,15 +35,12 @@ def protectors(
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
-    en = lang == "en"
-    table = Table(
-        title=(f"Likely protectors of {ring_id}" if en else f"Dugaan beking jaringan {ring_id}")
-    )
+    table = Table(title=gettext("Likely protectors of {ring}", lang).format(ring=ring_id))
     table.add_column("#", justify="right")
-    table.add_column("official" if en else "pejabat")
-    table.add_column("agency" if en else "satuan")
-    table.add_column("score" if en else "skor", justify="right")
-    table.add_column("strongest evidence" if en else "bukti terkuat")
+    table.add_column(gettext("official", lang))
+    table.add_column(gettext("agency", lang))
+    table.add_column(gettext("score", lang), justify="right")
+    table.add_column(gettext("strongest evidence", lang))
     for i, p in enumerate(report["protectors"], start=1):
         lines = [describe(x["kind"], x["facts"], lang) for x in p["indicators"][:2]]
         table.add_row(

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import queries
 from graph.errors import InputError, NotFound, StoreUnavailable
-from graph_api.pages._i18n import translator
+from graph_api.pages._i18n import page_words, translator
 from graph_api.pages._rules import rule_for, start_page
 from graph_api.pages._session import (
     LANG_COOKIE,
@@ -51,7 +51,7 @@ Text = Annotated[str, Form(max_length=2000)]
 
 def _render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
     lang = language(request)
-    html = _ENV.get_template(name).render(lang=lang, t=translator(lang), **ctx)
+    html = _ENV.get_template(name).render(lang=lang, **page_words(lang), **ctx)
     # same-origin (not the API's no-referrer): with no-referrer browsers send "Origin: null"
     # on our own form posts, and the origin check below would refuse them.
     resp = HTMLResponse(
@@ -92,9 +92,14 @@ def _too_many(request: Request) -> Response | None:
     wait = limited(request)
     if not wait:
         return None
-    t = translator(language(request))
+    _ = translator(language(request))
     resp = _render(
-        request, "message.html.jinja", 429, title=t["error"], message=t["slow_down"], user=None
+        request,
+        "message.html.jinja",
+        429,
+        title=_("Something went wrong."),
+        message=_("Too many requests. Try again shortly."),
+        user=None,
     )
     resp.headers["retry-after"] = str(int(wait))
     return resp
@@ -107,8 +112,8 @@ def _refused(request: Request, user: User) -> Response | None:
     status = rule_for(request.method, getattr(route, "path", "")).refuses(user.role)
     if status is None:
         return None
-    t = translator(language(request))
-    text = t["not_found"] if status == 404 else t["forbidden"]
+    _ = translator(language(request))
+    text = _("Not found.") if status == 404 else _("Your role cannot open this page.")
     return _render(request, "message.html.jinja", status, title=text, message=text, user=user)
 
 
@@ -120,7 +125,7 @@ def _guarded(request: Request, user: User | None, page: str, work: Any) -> Respo
     refused = _refused(request, user)
     if refused is not None:
         return refused
-    t = translator(language(request))
+    _ = translator(language(request))
     try:
         result: Response = work(page_ctx(request, user))
         return result
@@ -129,13 +134,18 @@ def _guarded(request: Request, user: User | None, page: str, work: Any) -> Respo
             request,
             "message.html.jinja",
             404,
-            title=t["not_found"],
-            message=t["not_found"],
+            title=_("Not found."),
+            message=_("Not found."),
             user=user,
         )
     except StoreUnavailable:
         return _render(
-            request, "message.html.jinja", 503, title=t["error"], message=t["store_down"], user=user
+            request,
+            "message.html.jinja",
+            503,
+            title=_("Something went wrong."),
+            message=_("The database cannot be reached. Try again shortly."),
+            user=user,
         )
 
 
@@ -149,8 +159,8 @@ def home(request: Request) -> Response:
 
 @router.get("/masuk")
 def login_form(request: Request) -> Response:
-    t = translator(language(request))
-    return _render(request, "login.html.jinja", title=t["login"], user=None)
+    _ = translator(language(request))
+    return _render(request, "login.html.jinja", title=_("Sign in"), user=None)
 
 
 @router.post("/masuk")
@@ -160,26 +170,41 @@ def login(
     password: Annotated[str, Form(max_length=200)],
 ) -> Response:
     services = services_of(request)
-    t = translator(language(request))
+    _ = translator(language(request))
     client = request.client.host if request.client else "-"
     name = username[:40]
     if not _same_origin(request):
         return _render(
-            request, "login.html.jinja", 403, title=t["login"], user=None, error=t["error"]
+            request,
+            "login.html.jinja",
+            403,
+            title=_("Sign in"),
+            user=None,
+            error=_("Something went wrong."),
         )
     request.state.audit_params = {"username": name}
     # the API's budget (per address and per user name), shared with POST /auth/token
     wait = sign_in_wait(services.login_limiter, client=client, name=name)
     if wait:
         refused = _render(
-            request, "login.html.jinja", 429, title=t["login"], user=None, error=t["too_many"]
+            request,
+            "login.html.jinja",
+            429,
+            title=_("Sign in"),
+            user=None,
+            error=_("Too many attempts. Try later."),
         )
         refused.headers["retry-after"] = str(int(wait))
         return refused
     user = services.users.authenticate(name, password)
     if user is None:
         return _render(
-            request, "login.html.jinja", 401, title=t["login"], user=None, error=t["login_failed"]
+            request,
+            "login.html.jinja",
+            401,
+            title=_("Sign in"),
+            user=None,
+            error=_("Wrong user name or password."),
         )
     request.state.user, request.state.role = user.name, user.role
     resp = RedirectResponse(start_page(user.role), status_code=303)
@@ -201,13 +226,13 @@ def admin(request: Request) -> Response:
     user = session_user(request)
 
     def work(ctx: Ctx) -> Response:
-        t = translator(language(request))
+        _ = translator(language(request))
         status = ctx.services.warmer.status()
         kind = "embedded" if ctx.services.stores.uri.startswith("embedded:") else "neo4j"
         return _render(
             request,
             "admin.html.jinja",
-            title=t["admin"],
+            title=_("Administration"),
             user=user,
             store_kind=kind,
             ready=bool(status["ready"]),
@@ -224,8 +249,8 @@ def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> R
     def work(ctx: Ctx) -> Response:
         found = ctx.call(queries.search, q=q, limit=50) if q else []
         hits = ctx.shown_list(ctx.redactor().search_hits(q, found))
-        t = translator(language(request))
-        return _render(request, "search.html.jinja", title=t["search"], user=user, q=q, hits=hits)
+        _ = translator(language(request))
+        return _render(request, "search.html.jinja", title=_("Search"), user=user, q=q, hits=hits)
 
     return _guarded(request, user, "search", work)
 
@@ -267,8 +292,8 @@ def rings(request: Request) -> Response:
 
     def work(ctx: Ctx) -> Response:
         found = ctx.redactor().clean_list(list(ctx.rings()))
-        t = translator(language(request))
-        return _render(request, "rings.html.jinja", title=t["rings"], user=user, rings=found)
+        _ = translator(language(request))
+        return _render(request, "rings.html.jinja", title=_("Rings"), user=user, rings=found)
 
     return _guarded(request, user, "rings", work)
 
@@ -340,12 +365,12 @@ def _propam(
             raise NotFound("propam")
         found = ctx.flags(lambda book: book.list())
         rows = [{**f, "next": flags.NEXT.get(f["status"], ())} for f in found]
-        t = translator(language(request))
+        _ = translator(language(request))
         return _render(
             request,
             "propam.html.jinja",
             status,
-            title=t["flags"],
+            title=_("Propam flags"),
             user=user,
             flags=rows,
             error=error,
@@ -377,11 +402,11 @@ def create_flag(
             )
         )
     except NotFound:
-        t = translator(language(request))
+        _ = translator(language(request))
         return _propam(
             request,
             user,
-            error=f"{t['not_found']} ({official_id})",
+            error=_("Not found.") + f" ({official_id})",
             official_id=official_id,
             status=404,
         )

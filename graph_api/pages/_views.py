@@ -7,6 +7,7 @@ from typing import Any, Literal, TypedDict, cast
 import queries
 from graph.errors import NotFound
 from graph.rows import Subgraph
+from graph.text import N_, gettext
 from graph_api.web.deps import Ctx
 from queries.protectors.words import describe, rupiah
 from viz.formats import plain_date, wib_datetime
@@ -39,20 +40,20 @@ def entity_view(ctx: Ctx, entity_id: str) -> EntityView:
     return {"entity": shown, "title": title, "props": props}
 
 
+#: a timeline item's kind as the entity page names it
 _KINDS = {
-    "transfer": ("Transfer", "Transfer"),
-    "call": ("Panggilan", "Call"),
-    "case_opened": ("Perkara dibuka", "Case opened"),
-    "case_status": ("Status perkara", "Case status"),
-    "event": ("Peristiwa", "Event"),
-    "post_since": ("Mulai menjabat", "Post from"),
-    "post_until": ("Akhir jabatan", "Post until"),
+    "transfer": N_("Transfer"),
+    "call": N_("Call"),
+    "case_opened": N_("Case opened"),
+    "case_status": N_("Case status"),
+    "event": N_("Event"),
+    "post_since": N_("Post from"),
+    "post_until": N_("Post until"),
 }
 
 
 def timeline_rows(ctx: Ctx, entity_id: str, lang: str) -> list[dict[str, str]]:
     items = ctx.shown_list(ctx.call(queries.timeline, id=ctx.visible_id(entity_id), limit=200))
-    i = 1 if lang == "en" else 0
     rows = []
     for it in items:
         detail = [str(it.get("detail") or "")]
@@ -60,7 +61,8 @@ def timeline_rows(ctx: Ctx, entity_id: str, lang: str) -> list[dict[str, str]]:
             detail.append(rupiah(float(it["amount"])))
         if it.get("other"):
             detail.append(("→ " if it.get("direction") == "out" else "← ") + str(it["other"]))
-        kind = _KINDS.get(str(it.get("kind")), (str(it.get("kind")), str(it.get("kind"))))[i]
+        kind = str(it.get("kind"))
+        kind = gettext(_KINDS[kind], lang) if kind in _KINDS else kind
         at = str(it.get("at") or "")
         when = plain_date(at) if len(at) == 10 else wib_datetime(at)
         rows.append({"when": when, "what": kind, "detail": " ".join(d for d in detail if d)})
@@ -118,7 +120,7 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
         if sub is None:
             raise NotFound(node_id)
         shown = _clean_subgraph(ctx, dict(sub))
-        title = ("Lingkungan " if lang != "en" else "Neighbourhood of ") + node_id
+        title = gettext("Neighbourhood of {name}", lang).format(name=node_id)
         return render_subgraph(
             shown,
             title=title,

@@ -4,121 +4,134 @@ Every ``application/problem+json`` answer is worded in Bahasa Indonesia unless t
 request asks for English (``?lang=en``, or an ``Accept-Language`` that prefers English:
 :func:`graph_api.web.problems.language`), as ``/readyz`` and the investigator pages are.
 The service's own titles and details are written in English in the code (where tests
-and logs read them) and translated here when the answer is made: titles all, details
-by exact text or by one of the patterns below. A detail that quotes something else (a
-message of Neo4j or of the query layer, a field name) is kept as it came.
+and logs read them) and translated here, from the one catalogue (:mod:`graph.text`),
+when the answer is made. A detail is one of :data:`DETAILS`: word for word, or a
+message with ``{values}`` whose English shape it has (``no ring 'x'``). A detail that
+quotes something else (a message of Neo4j or of the query layer, a field name) is kept
+as it came.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Final
 
-#: title in English -> Bahasa Indonesia
-TITLES: Final[dict[str, str]] = {
-    "not found": "tidak ditemukan",
-    "unauthorized": "tidak berwenang",
-    "forbidden": "tidak diizinkan",
-    "too many requests": "terlalu banyak permintaan",
-    "internal error": "kesalahan internal",
-    "store unavailable": "penyimpanan tidak tersedia",
-    "audit unavailable": "jejak audit tidak tersedia",
-    "unusable input": "masukan tidak dapat dipakai",
-    "bad query": "kueri tidak valid",
-    "does not fit the graph model": "tidak sesuai dengan model graf",
-    "server misconfigured": "konfigurasi server salah",
-    "invalid request": "permintaan tidak valid",
-    "method not allowed": "metode tidak diizinkan",
-    "payload too large": "unggahan terlalu besar",
-    "query too expensive": "kueri terlalu berat",
-    "query refused": "kueri ditolak",
-    "not implemented": "tidak tersedia",
-    "service not ready": "layanan belum siap",
-    "bad request": "permintaan tidak sah",
-    "error": "kesalahan",
-}
+from graph.text import N_, gettext
 
-#: detail in English -> Bahasa Indonesia
-DETAILS: Final[dict[str, str]] = {
-    "no such resource": "sumber daya ini tidak ada",
-    "no such file": "berkas ini tidak ada",
-    "slow down": "kirim permintaan lebih pelan",
-    "response withheld": "jawaban ditahan",
-    "see errors": "lihat daftar errors",
-    "the error was logged": "kesalahan sudah dicatat",
-    "the graph store cannot be reached; retry shortly":
-        "penyimpanan graf tidak dapat dihubungi; coba lagi sebentar lagi",
-    "a bearer token is required (POST /api/v1/auth/token)":
-        "diperlukan token bearer (POST /api/v1/auth/token)",
-    "the token is invalid or expired": "token tidak sah atau sudah kedaluwarsa",
-    "too many sign-in attempts": "terlalu banyak percobaan masuk",
-    "wrong user name or password": "nama pengguna atau kata sandi salah",
-    "the console is read-only": "konsol ini hanya untuk membaca",
-    "exceeded the memory limit": "melampaui batas memori",
-    "the Cypher console needs a Neo4j store; this service runs on the embedded store":
-        "konsol Cypher memerlukan penyimpanan Neo4j; layanan ini memakai penyimpanan tertanam",
-    "bundle names are a-z 0-9 _ - (max 40)": "nama bundel: a-z 0-9 _ - (paling banyak 40)",
-    "the upload is not a zip file": "unggahan bukan berkas zip",
-    "encrypted zips are refused": "zip terenkripsi ditolak",
-    "the zip holds more data than it declares":
-        "zip berisi lebih banyak data daripada yang dinyatakan",
-    "control characters in the URL": "URL berisi karakter kendali",
-    "no response": "tidak ada jawaban",
-    "the request was not recorded": "permintaan tidak tercatat di jejak audit",
-    "Not Found": "tidak ditemukan",
-    "Method Not Allowed": "metode tidak diizinkan",
-}
+__all__ = ["DETAILS", "TITLES", "detail", "title"]
 
-#: things named in details ("no such entity", "no ring 'x'")
-THINGS: Final[dict[str, str]] = {
-    "entity": "entitas",
-    "ring": "jaringan",
-    "flag": "tanda",
-    "official": "pejabat",
-    "user": "pengguna",
-    "resource": "sumber daya",
-    "file": "berkas",
-    "case": "kasus",
-}
+#: every title the service gives a problem
+TITLES: Final[frozenset[str]] = frozenset(
+    {
+        N_("not found"),
+        N_("unauthorized"),
+        N_("forbidden"),
+        N_("too many requests"),
+        N_("internal error"),
+        N_("store unavailable"),
+        N_("audit unavailable"),
+        N_("unusable input"),
+        N_("bad query"),
+        N_("does not fit the graph model"),
+        N_("server misconfigured"),
+        N_("invalid request"),
+        N_("method not allowed"),
+        N_("payload too large"),
+        N_("query too expensive"),
+        N_("query refused"),
+        N_("not implemented"),
+        N_("service not ready"),
+        N_("rows rejected"),
+        N_("bad request"),
+        N_("error"),
+    }
+)
 
-_Sub = Callable[[re.Match[str]], str]
+#: the service's own details; ``{value}`` stands for what the code fills in
+DETAILS: Final[tuple[str, ...]] = (
+    N_("no such resource"),
+    N_("no such file"),
+    N_("no such entity"),
+    N_("no such ring"),
+    N_("no such official"),
+    N_("no such flag"),
+    N_("no such user"),
+    N_("no such case"),
+    N_("no entity {name}"),
+    N_("no ring {name}"),
+    N_("no official {name}"),
+    N_("no flag {name}"),
+    N_("no user {name}"),
+    N_("no case {name}"),
+    N_("no label {name}"),
+    N_("no type {name}"),
+    N_("slow down"),
+    N_("response withheld"),
+    N_("see errors"),
+    N_("the error was logged"),
+    N_("the graph store cannot be reached; retry shortly"),
+    N_("a bearer token is required (POST /api/v1/auth/token)"),
+    N_("the token is invalid or expired"),
+    N_("too many sign-in attempts"),
+    N_("wrong user name or password"),
+    N_("the {role} role cannot use this"),
+    N_("the console is read-only"),
+    N_("exceeded the memory limit"),
+    N_("at most {n} parameters"),
+    N_("stopped after the {seconds} s limit"),
+    N_("the Cypher console needs a Neo4j store; this service runs on the embedded store"),
+    N_("bundle names are a-z 0-9 _ - (max 40)"),
+    N_("the upload is not a zip file"),
+    N_("encrypted zips are refused"),
+    N_("the zip holds more data than it declares"),
+    N_("the zip has more than {n} members"),
+    N_("the zip would unpack to more than {n} bytes"),
+    N_("the limit is {n} bytes"),
+    N_("strict: rows were rejected, nothing was written"),
+    N_(
+        "part of the bundle was written before this error (see written); "
+        "upload the same bundle again to complete it"
+    ),
+    N_(
+        "The service is computing its whole-graph results (the rings and every ring's "
+        "protector ranking). Retry in a few seconds."
+    ),
+    N_("control characters in the URL"),
+    N_("no response"),
+    N_("the request was not recorded"),
+    N_("Not Found"),
+    N_("Method Not Allowed"),
+)
+
+_FIELD = re.compile(r"\{(\w+)\}")
 
 
-def _thing(m: re.Match[str]) -> str:
-    return THINGS.get(m[1], m[1])
+def _shape(message: str) -> re.Pattern[str]:
+    """The English text ``message`` makes once its ``{values}`` are filled in."""
+    parts = _FIELD.split(message)  # literal, name, literal, name, ...
+    return re.compile(
+        "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
+        re.S,
+    )
 
 
-#: details with values in them: pattern -> Bahasa Indonesia
-PATTERNS: Final[list[tuple[re.Pattern[str], _Sub]]] = [
-    (re.compile(r"no such (\w+)"), lambda m: f"{_thing(m)} ini tidak ada"),
-    (re.compile(r"no (\w+) ('.*')", re.S), lambda m: f"tidak ada {_thing(m)} {m[2]}"),
-    (re.compile(r"the (\w+) role cannot use this"),
-     lambda m: f"peran {m[1]} tidak boleh memakai ini"),
-    (re.compile(r"the limit is (\d+) bytes"), lambda m: f"batasnya {m[1]} bita"),
-    (re.compile(r"at most (\d+) parameters"), lambda m: f"paling banyak {m[1]} parameter"),
-    (re.compile(r"stopped after the (\S+) s limit"),
-     lambda m: f"dihentikan setelah batas {m[1]} detik"),
-    (re.compile(r"the zip has more than (\d+) members"),
-     lambda m: f"zip berisi lebih dari {m[1]} anggota"),
-    (re.compile(r"the zip would unpack to more than (\d+) bytes"),
-     lambda m: f"isi zip akan lebih dari {m[1]} bita"),
-]
+_EXACT: Final = frozenset(d for d in DETAILS if not _FIELD.search(d))
+_SHAPES: Final = tuple((d, _shape(d)) for d in DETAILS if _FIELD.search(d))
 
 
 def title(text: str, lang: str) -> str:
     """A problem title in ``lang`` (``id`` or ``en``)."""
-    return text if lang == "en" else TITLES.get(text, text)
+    return gettext(text, lang) if text in TITLES else text
 
 
 def detail(text: str, lang: str) -> str:
     """A problem detail in ``lang``: translated when it is one of the service's own."""
     if lang == "en" or not text:
         return text
-    if text in DETAILS:
-        return DETAILS[text]
-    for pattern, sub in PATTERNS:
-        m = pattern.fullmatch(text)
+    if text in _EXACT:
+        return gettext(text, lang)
+    for message, shape in _SHAPES:
+        m = shape.fullmatch(text)
         if m is not None:
-            return sub(m)
+            return gettext(message, lang).format(**m.groupdict())
     return text

@@ -19,10 +19,9 @@ from queries._common import LABELS, parse_ts
 from queries.protectors._scene import Scene
 from queries.protectors._types import Indicator
 
-#: an indicator's facts (``Indicator["facts"]``) in one language's plain words
-Words = Callable[[dict[str, Any]], str]
-#: the languages every evidence sentence is written in (Bahasa Indonesia first)
-LANGS = ("id", "en")
+#: an indicator's facts (``Indicator["facts"]``) as one sentence in a language
+#: (``id`` or ``en``), its messages read from the catalogue (:mod:`graph.text`)
+Words = Callable[[dict[str, Any], str], str]
 
 
 @dataclass(frozen=True)
@@ -75,8 +74,10 @@ class IndicatorKind:
     compute : callable
         ``compute(scene, official) -> Indicator``, a strength in [0, 1] with facts
         and evidence paths (:meth:`Scene.result`).
-    words : mapping
-        Per language (``id`` and ``en``, both required): the facts as one sentence.
+    words : callable
+        ``words(facts, lang) -> str``: the facts as one sentence, its messages written
+        in English with :func:`graph.text.gettext` (``tests/test_messages.py`` fails
+        while one has no Bahasa Indonesia).
     colour : str or None
         The colour group its evidence paths are drawn in on graph pages (a key of
         :data:`viz.styles.INDICATOR_COLORS`); None: drawn, but not as evidence.
@@ -89,7 +90,7 @@ class IndicatorKind:
 
     name: str
     compute: Callable[[Scene, str], Indicator]
-    words: Mapping[str, Words]
+    words: Words
     colour: str | None
     constants: Iterable[str] = ()
     aging: Aging | None = None
@@ -98,9 +99,6 @@ class IndicatorKind:
     def __post_init__(self) -> None:
         if not self.name.isidentifier():
             raise ValueError(f"indicator kind {self.name!r}: not a plain name")
-        missing = [lang for lang in LANGS if lang not in self.words]
-        if missing:
-            raise ValueError(f"indicator kind {self.name!r}: no evidence words in {missing}")
         object.__setattr__(self, "keys", frozenset(self.constants))
         if self.aging is not None and self.aging.days not in self.keys:
             raise ValueError(
@@ -115,4 +113,4 @@ class IndicatorKind:
 
     def describe(self, facts: dict[str, Any], lang: str = "id") -> str:
         """The facts in plain words: English for ``en``, else Bahasa Indonesia."""
-        return self.words["en" if lang == "en" else "id"](facts)
+        return self.words(facts, lang)

@@ -15,7 +15,7 @@ from viz_helpers import drawn, node, rel
 from graph.rows import NodeRow, RelRow
 from graph.store import EmbeddedStore
 from queries.protectors import rank_protectors
-from viz.i18n import KINDS
+from viz.i18n import kind_name
 from viz.styles import INDICATOR_COLORS
 from viz.views import ring_page
 
@@ -62,7 +62,7 @@ def test_a_tipoff_only_protector_is_drawn_in_an_evidence_colour(
     assert _edge(edges, "+62822", "+62811")["color"] == timing
     assert _edge(edges, "t:T", "+62822")["color"] == timing
     html = ring_page(embedded_store, "t:R", lang="en")
-    assert KINDS["timing"]["en"] in html.split("Evidence paths", 1)[1]
+    assert kind_name("timing", "en") in html.split("Evidence paths", 1)[1]
 
 
 def test_a_protector_by_call_volume_alone_is_drawn_in_an_evidence_colour(

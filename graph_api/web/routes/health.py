@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 
 from graph_api.web.deps import ServicesDep
-from graph_api.web.problems import Problem, language
+from graph_api.web.problems import Problem
 from graph_api.web.routes._common import problems
 from graph_api.web.schemas import Health
 from graph_api.web.schemas import Problem as ProblemBody
@@ -26,19 +26,11 @@ from graph_api.web.schemas import Problem as ProblemBody
 router = APIRouter(tags=["health"])
 #: seconds ``/readyz`` waits for the store's answer before it says "not ready"
 READY_TIMEOUT = 3.0
-#: (title, detail) while the first warm-up runs: Bahasa Indonesia, English
-WARMING = {
-    "id": (
-        "layanan belum siap",
-        "Layanan sedang menyiapkan hasil analisis seluruh graf (daftar jaringan dan "
-        "peringkat pelindung tiap jaringan). Coba lagi beberapa detik lagi.",
-    ),
-    "en": (
-        "service not ready",
-        "The service is computing its whole-graph results (the rings and every ring's "
-        "protector ranking). Retry in a few seconds.",
-    ),
-}
+#: the detail while the first warm-up runs (the answer translates it: problem_words)
+WARMING = (
+    "The service is computing its whole-graph results (the rings and every ring's "
+    "protector ranking). Retry in a few seconds."
+)
 Lang = Annotated[
     Literal["id", "en"] | None,
     Query(description="language of a problem answer (default: Accept-Language, else id)"),
@@ -68,6 +60,5 @@ async def readyz(request: Request, services: ServicesDep, lang: Lang = None) -> 
     store = await services.stores.check_within(READY_TIMEOUT)
     warmer = services.warmer
     if not warmer.ready:
-        title, detail = WARMING[language(request, lang)]
-        raise Problem(503, title, detail, {"Retry-After": "2"})
+        raise Problem(503, "service not ready", WARMING, {"Retry-After": "2"})
     return Health(status="ready", store=store.kind, warmed_in_s=warmer.first_seconds)

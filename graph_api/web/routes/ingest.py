@@ -27,6 +27,7 @@ from fastapi.responses import JSONResponse
 
 from graph.errors import TelusurError
 from graph.store.base import Store
+from graph_api.web import problem_words as words
 from graph_api.web.deps import IngestCtx
 from graph_api.web.problems import STATUS, Problem, language, problem_response
 from graph_api.web.routes._common import problems
@@ -39,17 +40,13 @@ log = logging.getLogger("telusur.web")
 
 router = APIRouter(tags=["ingest"], responses=problems(413, 422))
 BUNDLE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-#: the strict refusal's title and detail (Bahasa Indonesia, English)
-REFUSED = {
-    "id": ("baris ditolak", "mode ketat: ada baris yang ditolak, tidak ada yang ditulis"),
-    "en": ("rows rejected", "strict: rows were rejected, nothing was written"),
-}
-PARTLY = {
-    "id": "sebagian bundel sudah ditulis sebelum kesalahan ini (lihat written); "
-    "unggah bundel yang sama lagi untuk menyelesaikannya",
-    "en": "part of the bundle was written before this error (see written); "
-    "upload the same bundle again to complete it",
-}
+#: the strict refusal's title and detail, and what an error after writing began adds
+#: to its detail (the answer translates them: graph_api.web.problem_words)
+REFUSED = ("rows rejected", "strict: rows were rejected, nothing was written")
+PARTLY = (
+    "part of the bundle was written before this error (see written); "
+    "upload the same bundle again to complete it"
+)
 
 
 @router.post("/ingest", response_model=dict[str, Any])
@@ -103,8 +100,7 @@ def ingest(
     out_json = report.to_json()
     out_json["rejects_file"] = None
     if not report.written:  # strict, and rows were rejected
-        lang = language(request, request.query_params.get("lang"))
-        title, detail = REFUSED[lang]
+        title, detail = REFUSED
         return problem_response(request, 422, title, detail, extra={"report": out_json})
     ctx.wrote()
     request.state.result_size = sum(report.nodes.values())
@@ -172,7 +168,7 @@ def _partly_written(
     if status == 500:
         detail = ""
     lang = language(request, request.query_params.get("lang"))
-    detail = f"{detail}; {PARTLY[lang]}" if detail else PARTLY[lang]
+    detail = "; ".join(words.detail(d, lang) for d in (detail, PARTLY) if d)
     headers = {"Retry-After": "5"} if status == 503 else None
     return problem_response(
         request, status, title, detail, headers=headers, extra={"written": _counts(written)}

@@ -13,6 +13,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.text import gettext
 from queries.protectors import _rels as R
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene
@@ -54,22 +55,15 @@ def bridging(s: Scene, o: str) -> Indicator:
     return s.result("bridging", value, {"relative_betweenness": round(value, 4)}, [])
 
 
-def _id(f: dict[str, Any]) -> str:
-    return (
-        f"menjembatani jaringan dan pejabat (betweenness relatif "
-        f"{f.get('relative_betweenness')})"
-    )
-
-
-def _en(f: dict[str, Any]) -> str:
-    return (
-        f"bridges the ring and officials (relative betweenness {f.get('relative_betweenness')})"
+def _words(f: dict[str, Any], lang: str) -> str:
+    return gettext("bridges the ring and officials (relative betweenness {value})", lang).format(
+        value=f.get("relative_betweenness")
     )
 
 
 KIND = IndicatorKind(
     name="bridging",
     compute=bridging,
-    words={"id": _id, "en": _en},
+    words=_words,
     colour=None,
 )

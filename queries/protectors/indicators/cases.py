@@ -17,6 +17,7 @@ import math
 from datetime import timedelta
 from typing import Any
 
+from graph.text import gettext
 from queries._common import parse_ts
 from queries.protectors import _rels as R
 from queries.protectors._kind import Aging, IndicatorKind
@@ -77,18 +78,14 @@ def _listing(f: dict[str, Any]) -> str:
     return ", ".join(f"{v} {k}" for k, v in sorted(f.items()) if k != "net")
 
 
-def _id(f: dict[str, Any]) -> str:
-    return f"menangani perkara anggota jaringan: {_listing(f)}"
-
-
-def _en(f: dict[str, Any]) -> str:
-    return f"handled cases against members: {_listing(f)}"
+def _words(f: dict[str, Any], lang: str) -> str:
+    return gettext("handled cases against members: {cases}", lang).format(cases=_listing(f))
 
 
 KIND = IndicatorKind(
     name="cases",
     compute=cases,
-    words={"id": _id, "en": _en},
+    words=_words,
     colour="case",
     constants=(
         "investigates",

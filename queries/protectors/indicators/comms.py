@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from graph.text import gettext, ngettext
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene
 from queries.protectors._types import Indicator
@@ -39,24 +40,19 @@ def comms(s: Scene, o: str) -> Indicator:
     return s.result("comms", score, facts, plain)
 
 
-def _id(f: dict[str, Any]) -> str:
-    return (
-        f"{f.get('calls')} panggilan dengan {f.get('members')} anggota "
-        f"({f.get('other_calls')} panggilan lain)"
-    )
-
-
-def _en(f: dict[str, Any]) -> str:
-    return (
-        f"{f.get('calls')} call(s) with {f.get('members')} member(s) "
-        f"({f.get('other_calls')} other calls)"
+def _words(f: dict[str, Any], lang: str) -> str:
+    n, m, o = f.get("calls"), f.get("members"), f.get("other_calls")
+    return gettext("{calls} with {members} ({other_calls})", lang).format(
+        calls=ngettext("{n} call", "{n} calls", n, lang).format(n=n),
+        members=ngettext("{n} member", "{n} members", m, lang).format(n=m),
+        other_calls=ngettext("{n} other call", "{n} other calls", o, lang).format(n=o),
     )
 
 
 KIND = IndicatorKind(
     name="comms",
     compute=comms,
-    words={"id": _id, "en": _en},
+    words=_words,
     colour="phone",
     constants=("count_scale", "busy_share"),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.text import gettext
 from queries.protectors._extract import BOARD, ORG_TIES
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene, out
@@ -42,20 +43,18 @@ def _roles(f: dict[str, Any]) -> str:
     return ", ".join(r.lower().replace("_of", "") for r in f.get("roles", []))
 
 
-def _id(f: dict[str, Any]) -> str:
-    who = "lewat kerabat" if f.get("via_relative") else "sendiri"
-    return f"memegang jabatan ({_roles(f)}) di perusahaan jaringan, {who}"
-
-
-def _en(f: dict[str, Any]) -> str:
-    who = "through a relative" if f.get("via_relative") else "himself"
-    return f"holds a role ({_roles(f)}) in a ring company, {who}"
+def _words(f: dict[str, Any], lang: str) -> str:
+    if f.get("via_relative"):
+        said = gettext("holds a role ({roles}) in a ring company, through a relative", lang)
+    else:
+        said = gettext("holds a role ({roles}) in a ring company, himself", lang)
+    return said.format(roles=_roles(f))
 
 
 KIND = IndicatorKind(
     name="organizations",
     compute=organizations,
-    words={"id": _id, "en": _en},
+    words=_words,
     colour="organization",
     constants=("board", "employee"),
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.text import ngettext
 from queries.protectors import _rels as R
 from queries.protectors._extract import KIN
 from queries.protectors._kind import IndicatorKind
@@ -38,18 +39,20 @@ def ties(s: Scene, o: str) -> Indicator:
     return s.result("ties", 1 - miss, {"ties": len(items)}, items)
 
 
-def _id(f: dict[str, Any]) -> str:
-    return f"{f.get('ties')} hubungan keluarga/rekan dengan anggota"
-
-
-def _en(f: dict[str, Any]) -> str:
-    return f"{f.get('ties')} family/associate tie(s) with members"
+def _words(f: dict[str, Any], lang: str) -> str:
+    n = f.get("ties")
+    return ngettext(
+        "{n} family/associate tie with members",
+        "{n} family/associate ties with members",
+        n,
+        lang,
+    ).format(n=n)
 
 
 KIND = IndicatorKind(
     name="ties",
     compute=ties,
-    words={"id": _id, "en": _en},
+    words=_words,
     colour="family",
     constants=("family", "associate", "relative"),
 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from graph.text import gettext, ngettext
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene
 from queries.protectors._types import Indicator
@@ -42,24 +43,19 @@ def tipoff(s: Scene, o: str) -> Indicator:
     return s.result("tipoff", score, facts, [(w, e) for w, _, _, e in tips])
 
 
-def _id(f: dict[str, Any]) -> str:
-    return (
-        f"{f.get('calls')} panggilan menjelang {f.get('raids')} penggerebekan yang gagal, "
-        f"paling dekat {f.get('min_hours_before')} jam sebelumnya"
-    )
-
-
-def _en(f: dict[str, Any]) -> str:
-    return (
-        f"{f.get('calls')} call(s) before {f.get('raids')} failed raid(s), "
-        f"the closest {f.get('min_hours_before')} h before"
+def _words(f: dict[str, Any], lang: str) -> str:
+    n, r = f.get("calls"), f.get("raids")
+    return gettext("{calls} before {raids}, the closest {hours} h before", lang).format(
+        calls=ngettext("{n} call", "{n} calls", n, lang).format(n=n),
+        raids=ngettext("{n} failed raid", "{n} failed raids", r, lang).format(n=r),
+        hours=f.get("min_hours_before"),
     )
 
 
 KIND = IndicatorKind(
     name="tipoff",
     compute=tipoff,
-    words={"id": _id, "en": _en},
+    words=_words,
     colour="timing",
     constants=("window_hours",),
 )
