@@ -21,8 +21,8 @@ transfer and call rows) and measures, in the same run:
    twice: the rows in the bundle's order (time order, the order the ingest reads
    them in), then sorted by relationship id (``ORDERS``: LOAD CSV is faster on
    rows sorted by the id it merges on);
-5. the project's own write path (``Store.prepare`` / ``write_prepared`` through the
-   loader's write-behind, 5,000-row batches, per writer count) on exactly LOAD
+5. the project's own write path (``Store.bulk``, the loader's bulk writer,
+   5,000-row batches, per writer count) on exactly LOAD
    CSV's input files (bundle order; then id order once): the database-side cost
    of the project's statements without the parsing and normalisation of the raw
    bundle;
@@ -144,14 +144,14 @@ def _timed(timer: _Timer, phase: str, fn: Callable[..., Any]) -> Callable[..., A
 def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
     """Time the writer thread's work and the loader's waits (benchmark-only monkeypatching).
 
-    The loader writes through ``WriteBehind``: writer threads (one per writer the
-    store allows) run ``store.write_prepared`` while the loader's thread reads the
-    next chunk. Writer phases are summed over the writer threads, and overlap the
-    loader's phases in time.
+    The loader writes through the store's bulk writer (``graph/store/_neo4j_bulk.py``):
+    writer threads (one per writer the store allows) run ``Neo4jStore._write_prepared``
+    while the loader's thread reads the next chunk. Writer phases are summed over the
+    writer threads, and overlap the loader's phases in time.
     """
     import neo4j
 
-    from ingest.bundle import _writer
+    from graph.store import _neo4j_bulk
 
     orig_run = neo4j.ManagedTransaction.run
 
@@ -165,14 +165,17 @@ def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
         return result
 
     neo4j.ManagedTransaction.run = run  # type: ignore[method-assign]
-    store.prepare = _timed(timer, "loader: prepare", store.prepare)  # type: ignore[method-assign]
-    store.write_prepared = _timed(  # type: ignore[method-assign]
-        timer, "writer: write_prepared", store.write_prepared
+    bulk = _neo4j_bulk.Neo4jBulk
+    checked = getattr(_neo4j_bulk, "checked_rows")  # noqa: B009 - a private import
+    setattr(_neo4j_bulk, "checked_rows", _timed(timer, "loader: prepare", checked))  # noqa: B010
+    bulk._jobs = _timed(timer, "loader: prepare", bulk._jobs)  # type: ignore[method-assign]
+    store._write_prepared = _timed(  # type: ignore[method-assign]
+        timer, "writer: write_prepared", store._write_prepared
     )
-    for name in ("submit", "wait"):
-        setattr(_writer.WriteBehind, name,
-                _timed(timer, "loader: waiting for the writer", getattr(_writer.WriteBehind, name)))
-    close = _writer.WriteBehind.close
+    for name in ("_queue", "sync"):
+        setattr(bulk, name,
+                _timed(timer, "loader: waiting for the writer", getattr(bulk, name)))
+    close = bulk.close
 
     def closing(self: Any) -> None:
         t = time.perf_counter()
@@ -180,7 +183,7 @@ def _instrument_neo4j(store: Neo4jStore, timer: _Timer) -> None:
         timer.add("loader: waiting for the writer", time.perf_counter() - t)
         timer.progress(timer.last_file, 0)  # the last file ends when its writes do
 
-    _writer.WriteBehind.close = closing  # type: ignore[method-assign]
+    bulk.close = closing  # type: ignore[method-assign]
 
 
 class _Deadline(Exception):
@@ -283,34 +286,26 @@ def read_rels(path: Path, typ: str, limit: int) -> Iterator[RelRow]:
                 return
 
 
-def store_writes(store: Neo4jStore, csvs: dict[str, Path], chunk: int = 5_000,
-                 writers: int | None = None) -> int:
+def store_writes(store: Neo4jStore, csvs: dict[str, Path], chunk: int = 5_000) -> int:
     """The project's write path on LOAD CSV's input: read the exported normalised rows
-    and write them with ``Store.prepare`` / ``write_prepared`` in ``chunk``-row batches
-    through the loader's write-behind (reading and preparing overlap the writes).
-    Like the loader, it asks the store once per type whether it holds any of them
-    (``holds_rel_prefix``): if not, the batches are created without a lookup
-    (``new_rels``). Streams: at most a few chunks are held at once. Returns the rows
-    written."""
-    from ingest.bundle._writer import WriteBehind
-
+    and write them through ``store.bulk()`` in ``chunk``-row batches (reading and
+    preparing overlap the writes), with ``store.writers`` transactions at once. Like the
+    loader, it submits them as fresh (ids unique within the run): the bulk writer asks
+    once per type whether the store holds any and, if not, creates them without a
+    lookup. Streams: at most a few chunks are held at once. Returns the rows written."""
     n = 0
-    writer = WriteBehind(store, lambda result: None, writers=writers)
-    try:
+    with store.bulk() as writer:
         for typ, path in csvs.items():
-            new = not store.holds_rel_prefix(typ, "")
             rows: list[RelRow] = []
             for row in read_rels(path, typ, limit=0):
                 rows.append(row)
                 if len(rows) >= chunk:
-                    writer.submit([], rows, new_rels=new)
+                    writer.submit([], rows, fresh="")
                     n += len(rows)
                     rows = []
             if rows:
-                writer.submit([], rows, new_rels=new)
+                writer.submit([], rows, fresh="")
                 n += len(rows)
-    finally:
-        writer.close()
     return n
 
 
@@ -466,13 +461,15 @@ def main(argv: list[str] | None = None) -> int:
             for w, order in [(w, "bundle") for w in args.writers] + [(args.writers[0], "id")]:
                 cpu, t = proc_cpu_seconds(server.pid), time.perf_counter()
                 own = own_cpu_seconds()
-                written = store_writes(store, csvs[order], writers=w)
+                with Neo4jStore(server.uri, writers=w, apply_schema=False) as writing:
+                    assert isinstance(writing, Neo4jStore)
+                    written = store_writes(writing, csvs[order])
                 dt = time.perf_counter() - t
                 cpu_text = _cpu(own_cpu_seconds() - own, proc_cpu_seconds(server.pid) - cpu,
                                 server.pid)
                 assert written == n, (written, n)
-                results.append([f"project store writes, {_writers(w)} (Store.prepare/"
-                                "write_prepared, 5,000-row batches, write-behind), same "
+                results.append([f"project store writes, {_writers(w)} (Store.bulk, "
+                                "5,000-row batches), same "
                                 f"normalised rows as LOAD CSV, {order} order", n, dt,
                                 _rate(n, dt), "-", cpu_text])
                 for typ in COLUMNS:

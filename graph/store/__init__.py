@@ -5,8 +5,8 @@ with a networkx graph in memory; ``bolt://``, ``neo4j://`` (routing: clusters,
 Aura) and ``neo4j+s://``/``bolt+s://`` (TLS) are a Neo4j server. Credentials
 come from the URI or ``NEO4J_USER``/``NEO4J_PASSWORD``; the database from
 ``NEO4J_DATABASE`` (default ``neo4j``); ``TELUSUR_NEO4J_WRITERS`` sets how many
-transactions a loader may have open at once (default 2, 1 writes one batch at a
-time).
+transactions a bulk writer (``Store.bulk``, the loader's) may have open at once
+(default 2, 1 writes one batch at a time).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from graph.errors import ConfigError
-from graph.store.base import Counts, Neighbour, Store, UpsertResult
+from graph.store.base import BulkWriter, Counts, Neighbour, Store, UpsertResult
 from graph.store.embedded import EmbeddedStore
 from graph.store.neo4j_store import DEFAULT_WRITERS, Neo4jStore
 
@@ -61,6 +61,7 @@ def open_store(uri: str | None = None, env: Mapping[str, str] | None = None) -> 
 
 __all__ = [
     "DEFAULT_STORE",
+    "BulkWriter",
     "Counts",
     "EmbeddedStore",
     "Neighbour",

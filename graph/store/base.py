@@ -12,6 +12,7 @@ would each miss the people the other is about to write.
 from __future__ import annotations
 
 import abc
+import contextlib
 import logging
 import operator
 import threading
@@ -20,10 +21,9 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Literal, TypedDict
 
-from graph.errors import MissingEndpoint
 from graph.model import MODEL
-from graph.rows import NodeRow, RelRow, check_endpoint_labels, validate_node, validate_rel
-from graph.store._merge import Status, collapse_nodes, collapse_rels, merge_node, merge_rel
+from graph.rows import NodeRow, RelRow, validate_node, validate_rel
+from graph.store._merge import Status, collapse_nodes, collapse_rels
 
 Direction = Literal["out", "in", "both"]
 
@@ -70,57 +70,115 @@ def empty_counts() -> Counts:
     }
 
 
-@dataclass(frozen=True)
-class Plan:
-    """A validated batch with the state each row will have once written."""
-
-    nodes: list[NodeRow]
-    rels: list[RelRow]
-    new_rel_ids: set[tuple[str, str]]
-    result: UpsertResult
-
-
 _ID = operator.itemgetter("id")
 _TYPE_ID = operator.itemgetter("type", "id")
 
 
-def _validated(
+def checked_rows(
     nodes: Iterable[NodeRow], rels: Iterable[RelRow]
 ) -> tuple[list[NodeRow], list[RelRow]]:
-    """The rows as lists, each checked against the model (the first bad one raises)."""
+    """The rows of one batch as lists, each checked against the model (the first bad one
+    raises), rows that share an id merged into one: what every store writes."""
     node_rows = list(nodes)
     rel_rows = list(rels)
     for n in node_rows:
         validate_node(n)
     for r in rel_rows:
         validate_rel(r)
+    unique = len(set(map(_ID, node_rows))) == len(node_rows) and len(
+        set(map(_TYPE_ID, rel_rows))
+    ) == len(rel_rows)
+    if not unique:  # rows sharing an id are merged first (a loader's batch rarely has any)
+        node_rows, rel_rows = collapse_nodes(node_rows), collapse_rels(rel_rows)
     return node_rows, rel_rows
 
 
-@dataclass
-class PreparedBatch:
-    """A validated batch (rows sharing an id merged), ready for :meth:`Store.write_prepared`.
+class BulkWriter(abc.ABC):
+    """A stream of batches into one store, from one thread (:meth:`Store.bulk`).
 
-    ``payload`` is whatever the store precomputed for writing it (the Neo4j
-    store's statement parameters), or ``None``.
+    Each batch is one transaction, written in the order submitted: what is committed
+    is always a prefix of what was submitted, so a crash half-way is mended by
+    submitting the same batches again. Reads and writes through the store from the
+    thread that opened the writer see every batch submitted before them. A batch that
+    fails raises, at the latest at the next :meth:`submit` or at :meth:`close`, and
+    nothing submitted after it is written. ``on_result`` is called once per written
+    transaction, in order.
+
+    Use it as a context manager: leaving the block writes what is left; leaving it
+    with an error still writes what was submitted before it (as a sequential run
+    would have) and lets that error through.
     """
 
-    nodes: list[NodeRow]
-    rels: list[RelRow]
-    delete: list[tuple[str, str]]
-    payload: object = None
-    #: the caller's promise that no stored relationship has the id of one of ``rels``
-    #: (see :meth:`Store.prepare`)
-    new_rels: bool = False
+    @abc.abstractmethod
+    def submit(
+        self,
+        nodes: Sequence[NodeRow] = (),
+        rels: Sequence[RelRow] = (),
+        *,
+        fresh: str | None = None,
+    ) -> None:
+        """Write one batch (an invalid one raises here, before anything is queued).
+
+        ``fresh`` is the caller's word about ``rels``: every id starts with this
+        prefix and none was submitted before in this bulk write. A store may then
+        create them without looking for them first while it held no relationship of
+        their type under the prefix when it first saw one; the graph is the same.
+        """
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Write what is left; raise the first failure."""
+
+    def __enter__(self) -> BulkWriter:
+        return self
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc is None:
+            self.close()
+            return
+        with contextlib.suppress(Exception):  # the block's own error is the one to report
+            self.close()
+
+
+class _OneByOne(BulkWriter):
+    """The default: each batch written at once with :meth:`Store.upsert`."""
+
+    def __init__(self, store: Store, on_result: Callable[[UpsertResult], None]) -> None:
+        self._store = store
+        self._on_result = on_result
+        self._error: BaseException | None = None
+
+    def submit(
+        self,
+        nodes: Sequence[NodeRow] = (),
+        rels: Sequence[RelRow] = (),
+        *,
+        fresh: str | None = None,
+    ) -> None:
+        if self._error is not None:
+            raise self._error
+        if not nodes and not rels:
+            return
+        try:
+            result = self._store.upsert(nodes, rels)
+        except BaseException as exc:
+            self._error = exc
+            raise
+        self._on_result(result)
+
+    def close(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+
+def _ignore(result: UpsertResult) -> None:
+    pass
 
 
 class Store(abc.ABC):
     """A graph store. Every write is validated against the model first."""
 
     kind: str = "store"
-    #: How many batches a loader may write at once, each in its own transaction
-    #: (a store that serialises its writes anyway gains nothing from more than one).
-    concurrent_writes: int = 1
 
     # -- reads -------------------------------------------------------------
     @abc.abstractmethod
@@ -158,15 +216,6 @@ class Store(abc.ABC):
         Returns value -> sorted ids; values without a match are left out. Used by
         entity resolution to find a record already stored under a strong identifier.
         """
-
-    def holds_rel_prefix(self, typ: str, prefix: str) -> bool:
-        """Whether a stored ``typ`` relationship may have an id starting with ``prefix``.
-
-        False only when the store knows there is none (a bundle whose relationships
-        of this type were never written); a store that cannot tell cheaply answers
-        True, the safe answer.
-        """
-        return True
 
     @property
     @abc.abstractmethod
@@ -231,62 +280,16 @@ class Store(abc.ABC):
         ``delete_rels`` (``(type, id)`` keys) are removed first, in the same
         transaction: how an analyst's merge moves relationships to another node.
         """
-        return self.write_prepared(self.prepare(nodes, rels, delete_rels=delete_rels))
+        node_rows, rel_rows = checked_rows(nodes, rels)
+        return self._write(node_rows, rel_rows, sorted(set(delete_rels)))
 
-    def prepare(
-        self,
-        nodes: Iterable[NodeRow] = (),
-        rels: Iterable[RelRow] = (),
-        *,
-        delete_rels: Iterable[tuple[str, str]] = (),
-        new_rels: bool = False,
-    ) -> PreparedBatch:
-        """Validate and collapse a batch without touching the store.
+    def bulk(self, on_result: Callable[[UpsertResult], None] | None = None) -> BulkWriter:
+        """A writer for many batches from this thread (a loader): see :class:`BulkWriter`.
 
-        :meth:`upsert` is ``write_prepared(prepare(...))``; a loader that writes
-        in another thread prepares in its own (pure Python work) so that the
-        writing thread only talks to the store.
-
-        ``new_rels`` is the caller's promise that no relationship with the id of one
-        of ``rels`` is stored (a loader knows it from :meth:`holds_rel_prefix` and ids
-        unique within its run): a store may then create them without looking for
-        them first. The graph written is the same. (A broken promise fails the batch
-        on Neo4j, whose relationship id uniqueness constraints refuse a second
-        relationship with an id.)
+        This store writes each batch at once with :meth:`upsert`; a store may do better
+        (the Neo4j store writes while the caller prepares the next batch).
         """
-        node_rows, rel_rows = _validated(nodes, rels)
-        unique = len(set(map(_ID, node_rows))) == len(node_rows) and len(
-            set(map(_TYPE_ID, rel_rows))
-        ) == len(rel_rows)
-        if not unique:  # rows sharing an id are merged first (a loader's batch rarely has any)
-            node_rows, rel_rows = collapse_nodes(node_rows), collapse_rels(rel_rows)
-        return PreparedBatch(
-            node_rows,
-            rel_rows,
-            sorted(set(delete_rels)),
-            self._payload(node_rows, rel_rows),
-            new_rels and bool(rel_rows),
-        )
-
-    def _payload(self, nodes: list[NodeRow], rels: list[RelRow]) -> object:
-        """What this store can precompute for writing a prepared batch (default: nothing)."""
-        return None
-
-    def write_prepared(
-        self, batch: PreparedBatch, *, before_commit: Callable[[], None] | None = None
-    ) -> UpsertResult:
-        """Write a batch from :meth:`prepare` (of this store), atomically.
-
-        ``before_commit`` is called before the batch commits; if it raises, nothing
-        of the batch is written and its error is raised. A store that runs
-        several writers at once (:attr:`concurrent_writes`) calls it inside the
-        transaction, after the batch's statements, so that a writer can hold a
-        finished batch back until the batches submitted before it have committed
-        (``ingest/bundle/_writer.py``); this one calls it first.
-        """
-        if before_commit is not None:
-            before_commit()
-        return self._write(batch.nodes, batch.rels, batch.delete)
+        return _OneByOne(self, on_result or _ignore)
 
     @abc.abstractmethod
     def _write(
@@ -295,43 +298,6 @@ class Store(abc.ABC):
         """Delete ``delete``, then write validated rows with unique ids, atomically.
 
         Props may still hold ``None`` ("not given"); the merge skips those."""
-
-    def plan(
-        self,
-        nodes: list[NodeRow],
-        rels: list[RelRow],
-        stored_nodes: dict[str, NodeRow],
-        stored_rels: dict[tuple[str, str], RelRow],
-        endpoint_labels: dict[str, list[str]],
-    ) -> Plan:
-        """Merge a batch into what is stored; raise before anything is written."""
-        result = UpsertResult()
-        merged_nodes: list[NodeRow] = []
-        labels_after = dict(endpoint_labels)
-        for n in nodes:
-            merged, status = merge_node(stored_nodes.get(n["id"]), n)
-            result.nodes[status] += 1
-            labels_after[n["id"]] = merged["labels"]
-            if status != "unchanged":
-                merged_nodes.append(merged)
-        merged_rels: list[RelRow] = []
-        new_ids: set[tuple[str, str]] = set()
-        for r in rels:
-            key = (r["type"], r["id"])
-            old = stored_rels.get(key)
-            if old is None:
-                for end in (r["start"], r["end"]):
-                    if end not in labels_after:
-                        raise MissingEndpoint(
-                            f"relationship {r['id']!r} ({r['type']}): no node {end!r}"
-                        )
-                check_endpoint_labels(r, labels_after[r["start"]], labels_after[r["end"]])
-                new_ids.add(key)
-            merged_rel, rel_status = merge_rel(old, r)
-            result.relationships[rel_status] += 1
-            if rel_status != "unchanged":
-                merged_rels.append(merged_rel)
-        return Plan(merged_nodes, merged_rels, new_ids, result)
 
     @abc.abstractmethod
     def rels_of_type(self, typ: str, *, limit: int | None = None) -> list[RelRow]:

@@ -21,14 +21,16 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from graph.errors import StoreUnavailable
+from graph.errors import MissingEndpoint, StoreUnavailable
 from graph.files import PRIVATE, private_sqlite
-from graph.rows import NodeRow, RelRow
+from graph.rows import NodeRow, RelRow, check_endpoint_labels
+from graph.store._merge import merge_node, merge_rel
 from graph.store.base import Counts, Direction, Neighbour, Store, UpsertResult, empty_counts
 
 DB_NAME = "telusur.sqlite"
@@ -253,7 +255,7 @@ class EmbeddedStore(Store):
             }
             ends = {e for r in rels for e in (r["start"], r["end"])}
             end_labels = {e: sorted(g.nodes[e][LABELS]) for e in ends if e in g}
-            plan = self.plan(nodes, rels, stored, stored_rels, end_labels)
+            plan = _plan(nodes, rels, stored, stored_rels, end_labels)
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.executemany("DELETE FROM rels WHERE type = ? AND id = ?", list(doomed))
@@ -314,8 +316,10 @@ class EmbeddedStore(Store):
             doomed = [i for i in ids if i in g and wanted & g.nodes[i][LABELS]]
             if not doomed:
                 return 0
-            keys = sorted({k for n in doomed for _, _, k in g.in_edges(n, keys=True)}
-                          | {k for n in doomed for _, _, k in g.out_edges(n, keys=True)})
+            keys = sorted(
+                {k for n in doomed for _, _, k in g.in_edges(n, keys=True)}
+                | {k for n in doomed for _, _, k in g.out_edges(n, keys=True)}
+            )
             try:
                 self._db.execute("BEGIN IMMEDIATE")
                 self._db.executemany("DELETE FROM rels WHERE type = ? AND id = ?", keys)
@@ -359,3 +363,46 @@ def _flock(fd: int, waiting: Callable[[], None] | None = None) -> Iterator[None]
 
 def _copy(props: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, list) else v for k, v in props.items()}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A validated batch with the state each row will have once written."""
+
+    nodes: list[NodeRow]
+    rels: list[RelRow]
+    result: UpsertResult
+
+
+def _plan(
+    nodes: list[NodeRow],
+    rels: list[RelRow],
+    stored_nodes: dict[str, NodeRow],
+    stored_rels: dict[tuple[str, str], RelRow],
+    endpoint_labels: dict[str, list[str]],
+) -> _Plan:
+    """Merge a batch into what is stored; raise before anything is written."""
+    result = UpsertResult()
+    merged_nodes: list[NodeRow] = []
+    labels_after = dict(endpoint_labels)
+    for n in nodes:
+        merged, status = merge_node(stored_nodes.get(n["id"]), n)
+        result.nodes[status] += 1
+        labels_after[n["id"]] = merged["labels"]
+        if status != "unchanged":
+            merged_nodes.append(merged)
+    merged_rels: list[RelRow] = []
+    for r in rels:
+        old = stored_rels.get((r["type"], r["id"]))
+        if old is None:
+            for end in (r["start"], r["end"]):
+                if end not in labels_after:
+                    raise MissingEndpoint(
+                        f"relationship {r['id']!r} ({r['type']}): no node {end!r}"
+                    )
+            check_endpoint_labels(r, labels_after[r["start"]], labels_after[r["end"]])
+        merged_rel, rel_status = merge_rel(old, r)
+        result.relationships[rel_status] += 1
+        if rel_status != "unchanged":
+            merged_rels.append(merged_rel)
+    return _Plan(merged_nodes, merged_rels, result)

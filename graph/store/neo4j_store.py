@@ -4,44 +4,42 @@ Every query goes through :meth:`Neo4jStore.run`: managed transactions (retried
 by the driver on transient errors), READ or WRITE routing so that a cluster or
 Aura sends reads to followers, a server-side timeout, and transaction metadata
 naming the user and request (visible in Neo4j's query log and
-``SHOW TRANSACTIONS``). Writes go in ``UNWIND`` batches whose parameters are
-columns, one list per field (see :class:`_Columns`). Labels and
-relationship types in query text only ever come from the model.
+``SHOW TRANSACTIONS``). Writes are merged on the server in ``UNWIND`` statements
+whose parameters are columns (``_neo4j_write.py``); a loader's batches go through
+the bulk writer (``_neo4j_bulk.py``). Labels and relationship types in query text
+only ever come from the model.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from typing import Any, LiteralString, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo_exc
 
 from graph.context import current_actor
-from graph.errors import MissingEndpoint, StoreUnavailable
-from graph.model import (
-    ENTITY_LABEL,
-    GROWING_LISTS,
-    MODEL,
-    PROPAM_ONLY_LABELS,
-    PROPAM_ONLY_TYPES,
-)
-from graph.rows import NodeRow, RelRow, check_endpoint_labels
-from graph.store._merge import NODE_DEFAULT_LISTS, REL_DEFAULT_LISTS, Status
+from graph.errors import StoreUnavailable
+from graph.model import ENTITY_LABEL, MODEL
+from graph.rows import NodeRow, RelRow
 from graph.store._neo4j_turn import LOCK_SCHEMA, holding
+from graph.store._neo4j_write import Prepared, q, seek, write
 from graph.store.base import (
+    BulkWriter,
     Counts,
     Direction,
     Neighbour,
-    PreparedBatch,
     Store,
     UpsertResult,
     empty_counts,
 )
 from graph.store.schema import schema_statements
+
+if TYPE_CHECKING:
+    from graph.store._neo4j_bulk import Neo4jBulk
 
 T = TypeVar("T")
 #: Rows per UNWIND statement inside one transaction (chosen by bench/store_write.py).
@@ -71,11 +69,6 @@ UNREACHABLE = (
 )
 
 
-def _q(text: str) -> LiteralString:
-    # Query text here is assembled only from the model's labels and types.
-    return text
-
-
 class Neo4jStore(Store):
     """A Neo4j server, cluster or Aura database."""
 
@@ -96,7 +89,10 @@ class Neo4jStore(Store):
         self.uri = uri
         if writers < 1:
             raise ValueError(f"writers must be at least 1, not {writers}")
-        self.concurrent_writes = writers
+        #: transactions a bulk writer keeps open at once (``TELUSUR_NEO4J_WRITERS``)
+        self.writers = writers
+        #: per thread, the bulk writer it opened (its reads wait for its batches)
+        self._bulk_of = threading.local()
         self.database = database
         self.read_timeout = read_timeout
         self.write_timeout = write_timeout
@@ -144,7 +140,7 @@ class Neo4jStore(Store):
         """Run one Cypher statement in a managed transaction and return its records."""
 
         def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
-            return [r.data() for r in tx.run(_q(text), params or {})]
+            return [r.data() for r in tx.run(q(text), params or {})]
 
         return self.transaction(work, write=write, timeout=timeout)
 
@@ -169,7 +165,13 @@ class Neo4jStore(Store):
             raise StoreUnavailable(f"Neo4j at {self.uri} is unavailable: {_one_line(exc)}") from exc
 
     def _session(self, write: bool) -> neo4j.Session:
-        """A session on our database; reads give up retrying after ``READ_RETRY`` s."""
+        """A session on our database; reads give up retrying after ``READ_RETRY`` s.
+
+        In a thread that has a bulk writer open, first every batch it submitted is
+        written (its reads see them, its writes come after them)."""
+        bulk: Neo4jBulk | None = getattr(self._bulk_of, "writer", None)
+        if bulk is not None:
+            bulk.sync()
         if write:
             return self._driver.session(
                 database=self.database, default_access_mode=neo4j.WRITE_ACCESS
@@ -218,7 +220,7 @@ class Neo4jStore(Store):
     # -- reads -----------------------------------------------------------------
     def get_nodes(self, ids: Sequence[str]) -> dict[str, NodeRow]:
         rows = self.run(
-            f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) {_seek('n', ENTITY_LABEL)} "
+            f"UNWIND $ids AS id MATCH (n:{ENTITY_LABEL} {{id: id}}) {seek('n', ENTITY_LABEL)} "
             "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
             {"ids": list(ids)},
         )
@@ -233,7 +235,7 @@ class Neo4jStore(Store):
             if typ not in MODEL.rels:
                 continue
             for r in self.run(
-                f"UNWIND $ids AS id MATCH (a)-[x:{typ} {{id: id}}]->(b) {_seek('x', typ)} "
+                f"UNWIND $ids AS id MATCH (a)-[x:{typ} {{id: id}}]->(b) {seek('x', typ)} "
                 "RETURN x.id AS id, a.id AS start, b.id AS end, properties(x) AS props",
                 {"ids": rids},
             ):
@@ -295,17 +297,6 @@ class Neo4jStore(Store):
         )
         return {r["v"]: sorted(r["ids"]) for r in rows}
 
-    def holds_rel_prefix(self, typ: str, prefix: str) -> bool:
-        if typ not in MODEL.rels:
-            raise ValueError(f"unknown relationship type {typ!r}")
-        # A prefix seek in the relationship id index: one index probe.
-        rows = self.run(
-            f"MATCH ()-[r:{typ}]->() USING INDEX r:{typ}(id) WHERE r.id STARTS WITH $prefix "
-            "RETURN r.id AS id LIMIT 1",
-            {"prefix": prefix},
-        )
-        return bool(rows)
-
     def counts(self) -> Counts:
         # One round trip; each branch is answered from Neo4j's count store.
         branches = [
@@ -321,103 +312,32 @@ class Neo4jStore(Store):
         return out
 
     # -- writes ----------------------------------------------------------------
-    def _payload(self, nodes: list[NodeRow], rels: list[RelRow]) -> _Payload:
-        return _payload(nodes, rels)
-
-    def write_prepared(
-        self, batch: PreparedBatch, *, before_commit: Callable[[], None] | None = None
-    ) -> UpsertResult:
-        payload = batch.payload
-        if not isinstance(payload, _Payload):
-            payload = _payload(batch.nodes, batch.rels)
-        return self._write_payload(payload, batch.delete, before_commit, new_rels=batch.new_rels)
-
     def _write(
         self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
     ) -> UpsertResult:
-        return self._write_payload(_payload(nodes, rels), delete)
+        return self._write_prepared(Prepared.of(nodes, rels, delete))
 
-    def _write_payload(
-        self,
-        payload: _Payload,
-        delete: list[tuple[str, str]],
-        before_commit: Callable[[], None] | None = None,
-        *,
-        new_rels: bool = False,
+    def _write_prepared(
+        self, batch: Prepared, before_commit: Callable[[], None] | None = None
     ) -> UpsertResult:
-        """Merge on the server: no read of stored rows, one statement per chunk.
-
-        The statements apply ``store/_merge.py``'s semantics in Cypher (given
-        scalars overwrite, growing lists append what they lack, labels only grow,
-        a relationship's endpoints are fixed when it is created) and count what
-        was created, updated or left unchanged. Relationships whose endpoints are
-        missing or carry the wrong labels are not created and come back; the
-        first of them raises, which rolls the whole transaction back.
-        """
-        node_groups, rel_groups = payload.node_groups, payload.rel_groups
+        """Write ``batch`` in one transaction: merged on the server, nothing read back
+        (``_neo4j_write.py``). ``before_commit`` runs after the statements, inside the
+        transaction; raising there rolls it back (the bulk writer's commit order)."""
 
         def work(tx: ManagedTransaction) -> UpsertResult:
-            result = UpsertResult()
-            doomed: dict[str, list[str]] = {}
-            for typ, rid in delete:
-                if typ in MODEL.rels:
-                    doomed.setdefault(typ, []).append(rid)
-            for typ, rids in doomed.items():
-                seek = _seek("x", typ)
-                tx.run(
-                    _q(f"UNWIND $ids AS id MATCH ()-[x:{typ} {{id: id}}]->() {seek} DELETE x"),
-                    ids=rids,
-                ).consume()
-            for labels, columns in node_groups.items():
-                text = _node_statement(labels, columns)
-                for params in columns.chunks(self.chunk):
-                    size = len(params["id"])
-                    rec = tx.run(_q(text), params).single(strict=True)
-                    _count(result.nodes, size, rec["created"], rec["unchanged"])
-                    for column in params.values():
-                        column.clear()  # see _Rows
-            bad: list[tuple[RelRow, list[str] | None, list[str] | None]] = []
-            for typ, columns in rel_groups.items():
-                spec = MODEL.rels[typ]
-                text = _rel_statement(typ, columns, new=new_rels)
-                for params in columns.chunks(self.chunk):
-                    size = len(params["id"])
-                    rec = tx.run(
-                        _q(text), params, starts=list(spec.sources), ends=list(spec.targets)
-                    ).single(strict=True)
-                    _count(result.relationships, size, rec["created"], rec["unchanged"])
-                    for column in params.values():
-                        column.clear()  # see _Rows
-                    for rid, start, end, la, lb in rec["bad"]:
-                        row: RelRow = {
-                            "id": rid,
-                            "type": typ,
-                            "start": start,
-                            "end": end,
-                            "props": {},
-                        }
-                        bad.append((row, la, lb))
-            if bad:
-                position = {(r["type"], r["id"]): i for i, r in enumerate(payload.rels)}
-                row, la, lb = min(
-                    bad, key=lambda t: position.get((t[0]["type"], t[0]["id"]), len(position))
-                )
-                for end_id, end_labels in ((row["start"], la), (row["end"], lb)):
-                    if end_labels is None:
-                        raise MissingEndpoint(
-                            f"relationship {row['id']!r} ({row['type']}): no node {end_id!r}"
-                        )
-                check_endpoint_labels(
-                    row,
-                    [x for x in la or [] if x != ENTITY_LABEL],
-                    [x for x in lb or [] if x != ENTITY_LABEL],
-                )
-                raise AssertionError(f"relationship {row['id']!r} refused without a reason")
+            result = write(tx, batch, self.chunk)
             if before_commit is not None:
-                before_commit()  # raising here rolls the transaction back
+                before_commit()
             return result
 
         return self.transaction(work, write=True)
+
+    def bulk(self, on_result: Callable[[UpsertResult], None] | None = None) -> BulkWriter:
+        """Batches written by :attr:`writers` threads while this thread prepares the next
+        (``_neo4j_bulk.py``); reads and writes from this thread wait for them."""
+        from graph.store._neo4j_bulk import Neo4jBulk
+
+        return Neo4jBulk(self, on_result, writers=self.writers)
 
     def rels_of_type(self, typ: str, *, limit: int | None = None) -> list[RelRow]:
         if typ not in MODEL.rels:
@@ -474,290 +394,6 @@ class Neo4jStore(Store):
 
 def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())[:300]
-
-
-@dataclass(frozen=True)
-class _Payload:
-    """Statement parameters of one batch, grouped by label set and relationship type."""
-
-    node_groups: dict[tuple[str, ...], _Columns]
-    rel_groups: dict[str, _Columns]
-    #: the batch's relationships, in order (to report the first bad one)
-    rels: list[RelRow]
-
-
-def _payload(nodes: list[NodeRow], rels: list[RelRow]) -> _Payload:
-    by_labels: dict[tuple[str, ...], list[NodeRow]] = {}
-    for n in nodes:
-        by_labels.setdefault(tuple(sorted(n["labels"])), []).append(n)
-    by_type: dict[str, list[RelRow]] = {}
-    for rr in rels:
-        group = by_type.get(rr["type"])
-        if group is None:
-            group = by_type[rr["type"]] = []
-        group.append(rr)
-    return _Payload(
-        {labels: _Columns.of(g) for labels, g in by_labels.items()},
-        {t: _Columns.of(g, ends=True) for t, g in by_type.items()},
-        rels,
-    )
-
-
-def _unique(v: Any) -> Any:
-    """A growing list without repeats (first appearance kept); None stays None."""
-    return v if v is None or len(v) < 2 else list(dict.fromkeys(v))
-
-
-#: Scalar properties that always get a column of their own when a group has no more
-#: than this many; beyond it, only the most common (given by at least a quarter of
-#: the rows) do, and the rest travel as one map per row. A column per property costs
-#: a SET item per row whether the row gives it or not: 5,000 nodes each with one of
-#: 2,000 different extra properties took 125 s as columns, against 7 s as maps.
-MAX_COLUMNS = 24
-
-
-def _dense(props: list[dict[str, Any]], scalars: set[str]) -> tuple[set[str], set[str]]:
-    """(properties with a column, properties in the per-row map) of a group."""
-    if len(scalars) <= MAX_COLUMNS:
-        return scalars, set()
-    given: dict[str, int] = dict.fromkeys(scalars, 0)
-    for p in props:
-        for k, v in p.items():
-            if v is not None and k in given:
-                given[k] += 1
-    common = sorted(
-        (k for k in scalars if given[k] * 4 >= len(props)), key=lambda k: (-given[k], k)
-    )[:MAX_COLUMNS]
-    return set(common), scalars - set(common)
-
-
-@dataclass(frozen=True)
-class _Columns:
-    """Rows of one label set or relationship type as columns: one list per field, row
-    ``i`` at index ``i`` of each. ``None`` in a property column means "not given" (as a
-    key absent from a row's props). Columns pack in about a third of the time of one
-    map per row (no key strings repeated per row), and the server builds no map per
-    row either (``docs/performance.md``, Ingest, sixth pass)."""
-
-    ids: list[str]
-    #: ``start`` and ``end`` columns of relationships (empty for nodes)
-    ends: dict[str, list[str]]
-    #: property -> column, for the properties set as given
-    scalars: dict[str, list[Any]]
-    #: growing list property -> column (lists without repeats)
-    lists: dict[str, list[Any]]
-    #: per row, a map of the scalars too rare for a column of their own (None: none)
-    rest: list[dict[str, Any] | None] | None = None
-
-    @classmethod
-    def of(cls, rows: Sequence[NodeRow] | Sequence[RelRow], *, ends: bool = False) -> _Columns:
-        props: list[dict[str, Any]] = [r["props"] for r in rows]
-        keys: set[str] = set()
-        for p in props:
-            keys.update(p)
-        dense, rare = _dense(props, keys - _GROWING)
-        scalars = {}
-        for k in sorted(dense):
-            column = [p.get(k) for p in props]
-            if any(v is not None for v in column):  # else given by no row
-                scalars[k] = column
-        lists = {}
-        for k in sorted(keys & _GROWING):
-            column = [p.get(k) for p in props]
-            if any(v is not None for v in column):
-                lists[k] = [_unique(v) for v in column]
-        rest: list[dict[str, Any] | None] | None = None
-        if rare:
-            rest = [
-                {k: v for k, v in p.items() if k in rare and v is not None} or None for p in props
-            ]
-        rels = cast("Sequence[RelRow]", rows)
-        return cls(
-            [r["id"] for r in rows],
-            {"start": [r["start"] for r in rels], "end": [r["end"] for r in rels]} if ends else {},
-            scalars,
-            lists,
-            rest,
-        )
-
-    def chunks(self, size: int) -> list[dict[str, _Rows]]:
-        """Statement parameters of at most ``size`` rows each: ``id`` (and ``start``,
-        ``end``), then ``s0``, ``s1``… (``scalars`` in order), ``l0``, ``l1``…
-        (``lists``) and ``rest``."""
-        named: dict[str, list[Any]] = {"id": self.ids, **self.ends}
-        named.update({f"s{j}": c for j, c in enumerate(self.scalars.values())})
-        named.update({f"l{j}": c for j, c in enumerate(self.lists.values())})
-        if self.rest is not None:
-            named["rest"] = self.rest
-        return [
-            {name: _Rows(column[i : i + size]) for name, column in named.items()}
-            for i in range(0, len(self.ids), size)
-        ]
-
-
-def _seek(var: str, label_or_type: str) -> str:
-    """Planner hint: seek ``var`` by id in the uniqueness constraint's index.
-
-    Without it the planner may scan the whole index once per row instead: it
-    did so for a long ``UNWIND`` list (one statement of 2,000 rows: 80 million
-    db hits instead of 2,000), and for a plan made while the type was still
-    empty (cached, then used on 40,000 relationships). ``USING INDEX`` alone
-    is not enough: an index *scan* satisfies it.
-
-    Propam-only types have no constraint (``graph.store.schema``) and few
-    relationships, so no hint.
-    """
-    if label_or_type in PROPAM_ONLY_TYPES or label_or_type in PROPAM_ONLY_LABELS:
-        return ""
-    return f"USING INDEX SEEK {var}:{label_or_type}(id)"
-
-
-_GROWING = frozenset(GROWING_LISTS)
-
-
-def _name(prop: str) -> str:
-    """A property name for query text, quoted (extra columns may hold any character)."""
-    return "`" + prop.replace("`", "``") + "`"
-
-
-class _Fields:
-    """Query text for the columns of :class:`_Columns`: property ``scalars[j]`` of row
-    ``i`` is ``$s<j>[i]``, growing list ``lists[j]`` is ``$l<j>[i]``; ``defaults`` are
-    the lists every row has (``[]`` when none is given)."""
-
-    def __init__(self, columns: _Columns, defaults: Sequence[str]) -> None:
-        self.given = {_name(k): f"$s{j}[i]" for j, k in enumerate(columns.scalars)}
-        self.grown = {_name(k): f"$l{j}[i]" for j, k in enumerate(columns.lists)}
-        self.defaults = tuple(_name(k) for k in defaults)
-        self.rest = columns.rest is not None
-
-    def differs(self, var: str) -> str:
-        """True when writing row ``i`` would change ``var`` (a given scalar differs, a
-        list grows). Unchanged rows are then not written at all: rewriting equal values
-        still fills the transaction state, and index seeks later in the same
-        transaction slow down with every node or relationship it holds."""
-        parts = [
-            f"({v} IS NOT NULL AND ({var}.{k} IS NULL OR {var}.{k} <> {v}))"
-            for k, v in self.given.items()
-        ]
-        parts += [f"{var}.{k} IS NULL" for k in self.defaults]
-        parts += [
-            f"any(v IN coalesce({v}, []) WHERE NOT v IN coalesce({var}.{k}, []))"
-            for k, v in self.grown.items()
-        ]
-        if self.rest:
-            parts.append(
-                f"any(k IN keys(coalesce($rest[i], {{}})) "
-                f"WHERE {var}[k] IS NULL OR {var}[k] <> $rest[i][k])"
-            )
-        return "(" + " OR ".join(parts or ["false"]) + ")"
-
-    def sets(self, var: str, *, fresh: bool = False) -> str:
-        """SET items: given scalars overwrite, lists append what they lack (order of
-        first appearance, as ``merge_lists``); on a ``fresh`` entity simply assigned."""
-        items = [
-            f"{var}.{k} = {v}" if fresh else f"{var}.{k} = coalesce({v}, {var}.{k})"
-            for k, v in self.given.items()
-        ]
-        for k in dict.fromkeys([*self.defaults, *self.grown]):
-            v = self.grown.get(k, "null")
-            if fresh:  # nothing to append to; the lists come without repeats
-                items.append(f"{var}.{k} = " + (f"coalesce({v}, [])" if k in self.defaults else v))
-                continue
-            old = f"coalesce({var}.{k}, [])"
-            value = f"{old} + [v IN coalesce({v}, []) WHERE NOT v IN {old}]"
-            if k not in self.defaults:  # absent stays absent
-                value = f"CASE WHEN {v} IS NULL THEN {var}.{k} ELSE {value} END"
-            items.append(f"{var}.{k} = {value}")
-        if self.rest:
-            items.append(f"{var} += coalesce($rest[i], {{}})")
-        return ", ".join(items)
-
-
-def _node_statement(labels: Sequence[str], columns: _Columns) -> str:
-    """The merge statement for one label set over :class:`_Columns`' parameters."""
-    label_text = ":".join(labels)
-    fields = _Fields(columns, NODE_DEFAULT_LISTS)
-    # A node MERGE has just created carries only the Entity label.
-    return (
-        f"UNWIND range(0, size($id) - 1) AS i MERGE (n:{ENTITY_LABEL} {{id: $id[i]}}) "
-        "WITH i, n, size(labels(n)) = 1 AS created "
-        f"WITH i, n, created, NOT n:{label_text} OR {fields.differs('n')} AS changed "
-        "FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | "
-        f"SET {fields.sets('n')} SET n:{label_text}) "
-        "RETURN sum(CASE WHEN created THEN 1 ELSE 0 END) AS created, "
-        "sum(CASE WHEN changed THEN 0 ELSE 1 END) AS unchanged"
-    )
-
-
-def _rel_statement(typ: str, columns: _Columns, *, new: bool = False) -> str:
-    """The merge statement for one relationship type over :class:`_Columns`' parameters
-    (row ``i`` also has ``$start[i]`` and ``$end[i]``). Semantics as ``store/_merge.py``:
-    a given scalar overwrites, a list appends what it lacks, a relationship that exists
-    keeps its endpoints, unchanged rows are not written.
-
-    ``new``: the caller promises that none of the ids is stored (``Store.prepare``), so
-    the statement skips seeking each id in the index and creates every row whose
-    endpoints are right (measured in ``docs/performance.md``, Ingest, seventh pass);
-    bad rows come back exactly as in the merge.
-    """
-    fields = _Fields(columns, REL_DEFAULT_LISTS)
-    if new:  # nothing to find: no relationship exists, so none changes
-        lookup = "WITH i, rid, s, e, null AS old, false AS changed "
-    else:
-        lookup = (
-            f"OPTIONAL MATCH ()-[old:{typ} {{id: rid}}]->() {_seek('old', typ)} "
-            f"WITH i, rid, s, e, old, old IS NOT NULL AND {fields.differs('old')} AS changed "
-        )
-    return (
-        "UNWIND range(0, size($id) - 1) AS i WITH i, $id[i] AS rid, $start[i] AS s, "
-        "$end[i] AS e "
-        f"{lookup}"
-        f"OPTIONAL MATCH (a:{ENTITY_LABEL} {{id: s}}) {_seek('a', ENTITY_LABEL)} "
-        "WHERE old IS NULL "
-        f"OPTIONAL MATCH (b:{ENTITY_LABEL} {{id: e}}) {_seek('b', ENTITY_LABEL)} "
-        "WHERE old IS NULL "
-        "WITH i, rid, s, e, old, changed, a, b, old IS NULL AND a IS NOT NULL "
-        "AND b IS NOT NULL AND any(l IN labels(a) WHERE l IN $starts) "
-        "AND any(l IN labels(b) WHERE l IN $ends) AS fresh "
-        "FOREACH (_ IN CASE WHEN fresh THEN [1] ELSE [] END | "
-        f"CREATE (a)-[x:{typ} {{id: rid}}]->(b) SET {fields.sets('x', fresh=True)}) "
-        "FOREACH (_ IN CASE WHEN changed THEN [1] ELSE [] END | "
-        f"SET {fields.sets('old')}) "
-        "RETURN sum(CASE WHEN fresh THEN 1 ELSE 0 END) AS created, "
-        "sum(CASE WHEN old IS NOT NULL AND NOT changed THEN 1 ELSE 0 END) AS unchanged, "
-        "collect(CASE WHEN old IS NULL AND NOT fresh "
-        "THEN [rid, s, e, labels(a), labels(b)] END) AS bad"
-    )
-
-
-def _count(into: dict[Status, int], total: int, created: int, unchanged: int) -> None:
-    into["created"] += created
-    into["unchanged"] += unchanged
-    into["updated"] += total - created - unchanged
-
-
-class _Rows(list[Any]):
-    """One column of a statement's parameters (:class:`_Columns`): a list whose
-    ``repr`` shows only its first row.
-
-    The driver formats every statement's parameters for its debug log before the
-    logger is asked whether debug is on (``" ".join(map(repr, fields))`` in its
-    bolt ``RUN``): for 5,000 rows that cost the writer thread about 2 µs per row,
-    every statement, with logging off. The packer sends it exactly as a list
-    (``tests/store/test_neo4j_rows.py``).
-
-    The driver keeps a statement's parameters in a reference cycle of its own
-    objects, which only the cyclic collector frees: the store empties each list once
-    its statement has run, so that the rows themselves are freed at once.
-    """
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        if len(self) < 2:
-            return list.__repr__(self)
-        return f"[{self[0]!r}, ... {len(self) - 1} more rows]"
 
 
 def _node(r: dict[str, Any]) -> NodeRow:

@@ -16,8 +16,10 @@ def schema_statements() -> list[str]:
     out = [
         f"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:{ENTITY_LABEL}) REQUIRE n.id IS UNIQUE"
     ]
-    out += [f"DROP CONSTRAINT {name.lower()}_id IF EXISTS"
-            for name in sorted(PROPAM_ONLY_LABELS | PROPAM_ONLY_TYPES)]
+    out += [
+        f"DROP CONSTRAINT {name.lower()}_id IF EXISTS"
+        for name in sorted(PROPAM_ONLY_LABELS | PROPAM_ONLY_TYPES)
+    ]
     for spec in MODEL.nodes.values():
         if spec.label in PROPAM_ONLY_LABELS:
             continue

@@ -94,10 +94,11 @@ class LoadContext:
     #: one shared frozenset per distinct set of property names (entities of a file
     #: mostly have the same few): memory per entity is one dict slot, not one set
     _name_sets: dict[frozenset[str], frozenset[str]] = field(default_factory=dict)
-    #: the relationships the current file's handler makes have ids that no stored
-    #: relationship has, so the store may create them without looking for them
-    #: (set by the loader per file; a handler clears it when it can no longer say so)
-    new_rels: bool = False
+    #: the relationships the current file's handler makes have ids that no earlier
+    #: batch of this run had, so a store may create them without looking for them
+    #: (``BulkWriter.submit(fresh=)``; set by the loader per file, cleared by a handler
+    #: that can no longer say so)
+    unique_rels: bool = False
     #: links whose target may come later in the same file (agency parents)
     deferred: list[tuple[int, dict[str, str], Callable[[Batch], None]]] = field(
         default_factory=list
@@ -147,7 +148,7 @@ class LoadContext:
         found later for a number already written is kept for :meth:`later_phone_nodes`
         (the end of the file): rewriting the node in every chunk that brings a new
         source would make each chunk wait for the calls of the chunk before it (see
-        ``_writer.py``), and appending the sources at the end gives the same list.
+        ``graph/store/_neo4j_bulk.py``), and appending the sources at the end gives the same list.
         """
         out: list[NodeRow] = []
         for number, sources in phones.items():

@@ -315,7 +315,7 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
             if _DERIVED_TRANSFER_ID.fullmatch(tid):
                 # Could be the id of a row without one: from this chunk on, the store
                 # looks for each transfer before writing it (merging the two, as ever).
-                ctx.new_rels = False
+                ctx.unique_rels = False
         return {
             "id": rid, "type": "TRANSFERRED", "start": src_acc.id, "end": dst_acc.id,
             "props": props,

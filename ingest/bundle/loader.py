@@ -29,11 +29,10 @@ from pathlib import Path
 from graph.errors import InputError
 from graph.heap import Freezer
 from graph.normalize import NormalizeError, SniffResult, header, read_rows, sniff_file
-from graph.store.base import Store
+from graph.store import BulkWriter, Store
 from ingest.bundle import _entities, _records
 from ingest.bundle._candidates import link_candidates
 from ingest.bundle._context import Batch, LoadContext, Reject, RowError, required
-from ingest.bundle._writer import SyncedStore, WriteBehind
 from ingest.bundle.spec import BY_NAME, FILES, FileSpec
 from ingest.report import FileReport, IngestReport, RejectsWriter
 
@@ -53,12 +52,11 @@ HANDLERS: dict[str, Handler] = {
     "calls.csv": _records.calls,
 }
 Progress = Callable[[str, int], None]
-#: Files whose every relationship is of one type and has an id that is unique within
-#: the run (``transfer_id`` repeats are rejected, rows without one get digest and
-#: occurrence). When the store holds no relationship of that type from this bundle
-#: (a first ingest, or a rerun after a crash before the file got to the store), they
-#: are all new: see ``Store.prepare(new_rels=)``.
-NEW_REL_FILES = {"transfers.csv": "TRANSFERRED", "calls.csv": "CALLED"}
+#: Files whose every relationship has an id that is unique within the run
+#: (``transfer_id`` repeats are rejected, rows without one get digest and occurrence):
+#: submitted with ``fresh=`` the bundle's prefix, so a store may create them without
+#: looking for them while it holds none of this bundle's (``BulkWriter.submit``).
+UNIQUE_REL_FILES = frozenset({"transfers.csv", "calls.csv"})
 
 
 def bundle_files(folder: Path) -> dict[str, Path]:
@@ -168,11 +166,7 @@ def _load(
     chunk: int,
     progress: Progress | None,
 ) -> None:
-    name = report.bundle
-    # The store writes chunk n while the loader reads chunk n + 1; reads that
-    # resolve identifiers wait for the writes before them (SyncedStore).
-    writer = WriteBehind(store, report.add_result) if write else None
-    ctx = LoadContext(bundle=name, store=SyncedStore(writer) if writer else store)
+    ctx = LoadContext(bundle=report.bundle, store=store)
     if "officials.csv" in files:
         _prescan_officials(ctx, files["officials.csv"], sniffs["officials.csv"])
     if "agencies.csv" in files:
@@ -180,23 +174,21 @@ def _load(
             row.get("agency_id", "")
             for _, row in read_rows(files["agencies.csv"], sniffs["agencies.csv"])
         }
-    loaded = False
     frozen_before = gc.get_freeze_count()
-    try:
-        _load_files(ctx, files, sniffs, report, rejects, writer, chunk, progress)
-        loaded = True
-    finally:
-        if not frozen_before:
-            gc.unfreeze()  # see HEAP; a heap someone else froze stays theirs to thaw
-        ctx.seen.close()
-        if writer is not None:
-            if loaded:
-                writer.close()  # a failed write is raised here
-            else:
-                # The loader's own error is the one to report; what was accepted
-                # before it is still written, as a sequential run would have.
-                with contextlib.suppress(Exception):
-                    writer.close()
+    # The store may write chunk n while the loader reads chunk n + 1 (``Store.bulk``);
+    # the loader's reads (entity resolution) see every chunk submitted before them. On
+    # the loader's own error, what was accepted before it is still written, as a
+    # sequential run would have; a failed write is raised when the block ends.
+    bulk: contextlib.AbstractContextManager[BulkWriter | None] = (
+        store.bulk(report.add_result) if write else contextlib.nullcontext()
+    )
+    with bulk as writer:
+        try:
+            _load_files(ctx, files, sniffs, report, rejects, writer, chunk, progress)
+        finally:
+            if not frozen_before:
+                gc.unfreeze()  # see HEAP; a heap someone else froze stays theirs to thaw
+            ctx.seen.close()
     report.candidates = link_candidates(ctx, write=write, report=report)
 
 
@@ -206,7 +198,7 @@ def _load_files(
     sniffs: dict[str, SniffResult],
     report: IngestReport,
     rejects: RejectsWriter | None,
-    writer: WriteBehind | None,
+    writer: BulkWriter | None,
     chunk: int,
     progress: Progress | None,
 ) -> None:
@@ -223,12 +215,7 @@ def _load_files(
             if rejects is not None:
                 rejects.add(file, line, reason, row)
 
-        typ = NEW_REL_FILES.get(spec.name)
-        ctx.new_rels = (
-            writer is not None
-            and typ is not None
-            and not ctx.store.holds_rel_prefix(typ, ctx.sid(""))
-        )
+        ctx.unique_rels = spec.name in UNIQUE_REL_FILES
         for rows in _chunks(path, sniff, chunk):
             batch = Batch()
             fr.rows += len(rows)
@@ -236,7 +223,7 @@ def _load_files(
             _flush(ctx, writer, batch)
             if progress is not None:
                 progress(spec.name, len(rows))
-        ctx.new_rels = False
+        ctx.unique_rels = False
         if ctx.deferred:
             batch = Batch()
             for line, row, link in ctx.deferred:
@@ -263,13 +250,13 @@ def _load_files(
 HEAP = Freezer(full_every=64)
 
 
-def _flush(ctx: LoadContext, writer: WriteBehind | None, batch: Batch) -> None:
+def _flush(ctx: LoadContext, writer: BulkWriter | None, batch: Batch) -> None:
     HEAP.settle()
     if writer is None:
         return
     batch.nodes.extend(ctx.phone_nodes(batch.phones))
     if batch.nodes or batch.rels:
-        writer.submit(batch.nodes, batch.rels, new_rels=ctx.new_rels)
+        writer.submit(batch.nodes, batch.rels, fresh=ctx.sid("") if ctx.unique_rels else None)
 
 
 def _prescan_officials(ctx: LoadContext, path: Path, sniff: SniffResult) -> None:

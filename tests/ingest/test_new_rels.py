@@ -1,8 +1,8 @@
 """Transfers and calls that the store does not hold yet are created without a lookup.
 
-``load_bundle`` asks the store once per file whether it holds any relationship of
-the file's type from this bundle (``Store.holds_rel_prefix``); if not, the file's
-batches carry ``new_rels`` and Neo4j creates them without seeking their ids. The
+``load_bundle`` submits the transfers and calls files' batches with ``fresh=`` the
+bundle's prefix; Neo4j's bulk writer asks once per type whether it holds any
+relationship under it and, if not, creates them without seeking their ids. The
 graph must be exactly the one the merge writes, on a first ingest, a second one, a
 rerun after part of a file was written, and with ids that could collide.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from graph.store import Store
+from graph.store import Store, _neo4j_write
 from ingest.bundle._records import _row_digest
 from ingest.bundle.loader import load_bundle
 
@@ -45,18 +45,17 @@ def bundle(folder: Path, transfers: str = TRANSFERS, calls: str = CALLS) -> Path
     return folder
 
 
-def spy(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
-    """(relationship type, new_rels) of every prepared batch with relationships; the
-    store itself does the work as ever."""
+def spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """(relationship type, created without a lookup) of every Neo4j statement that
+    writes relationships; the store itself does the work as ever."""
     seen: list[tuple[str, bool]] = []
-    prepare = type(store).prepare
+    statement = _neo4j_write.rel_statement
 
-    def watched(self: Store, *args: Any, **kwargs: Any) -> Any:
-        batch = prepare(self, *args, **kwargs)
-        seen.extend((t, batch.new_rels) for t in sorted({r["type"] for r in batch.rels}))
-        return batch
+    def watched(typ: str, columns: Any, *, new: bool = False) -> str:
+        seen.append((typ, new))
+        return statement(typ, columns, new=new)
 
-    monkeypatch.setattr(type(store), "prepare", watched)
+    monkeypatch.setattr(_neo4j_write, "rel_statement", watched)
     return seen
 
 
@@ -71,7 +70,7 @@ def test_first_ingest_creates_then_second_changes_nothing(
 ) -> None:
     folder = bundle(tmp_path / "b")
     load_bundle(folder, embedded_store, chunk=2)
-    seen = spy(neo4j_store, monkeypatch)
+    seen = spy(monkeypatch)
     first = load_bundle(folder, neo4j_store, chunk=2)
     assert first.files["transfers.csv"].rejected == 0 and first.files["calls.csv"].rejected == 0
     assert {t for t, new in seen if new} == {"TRANSFERRED", "CALLED"}
@@ -95,7 +94,7 @@ def test_rerun_after_part_of_the_transfers_looks_them_up(
     load_bundle(bundle(tmp_path / "part" / "b", transfers=head, calls=CALLS.splitlines()[0]),
                 neo4j_store, chunk=2)
     assert neo4j_store.counts()["relationships"]["TRANSFERRED"] == 2
-    seen = spy(neo4j_store, monkeypatch)
+    seen = spy(monkeypatch)
     folder = bundle(tmp_path / "b")
     load_bundle(folder, neo4j_store, chunk=2)
     assert {new for t, new in seen if t == "TRANSFERRED"} == {False}

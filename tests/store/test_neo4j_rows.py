@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.store.neo4j_store import _Rows
+from graph.store._neo4j_write import MAX_COLUMNS, Columns, Rows
 
 
 def _rows(n: int) -> list[dict[str, Any]]:
@@ -16,7 +16,7 @@ def _rows(n: int) -> list[dict[str, Any]]:
 
 
 def test_rows_reach_the_database_exactly_as_given(neo4j_store: Any, monkeypatch: Any) -> None:
-    """Every column of a statement is a ``_Rows`` list: what the store writes over several
+    """Every column of a statement is a ``Rows`` list: what the store writes over several
     statements reads back row for row, with the gaps (a property a row does not give)
     and the lists where they were."""
     monkeypatch.setattr(neo4j_store, "chunk", 4)  # three statements for ten rows
@@ -40,10 +40,10 @@ def test_rows_reach_the_database_exactly_as_given(neo4j_store: Any, monkeypatch:
 
 def test_repr_shows_the_first_row_only() -> None:
     rows = _rows(5_000)
-    text = repr({"rows": _Rows(rows)})
+    text = repr({"rows": Rows(rows)})
     assert repr(rows[0]) in text and "4999 more rows" in text and len(text) < 300
-    assert repr(_Rows(rows[:1])) == repr(rows[:1])
-    assert repr(_Rows()) == "[]"
+    assert repr(Rows(rows[:1])) == repr(rows[:1])
+    assert repr(Rows()) == "[]"
 
 
 def test_statement_rows_are_emptied_once_written(neo4j_store: Any, monkeypatch: Any) -> None:
@@ -66,25 +66,23 @@ def test_statement_rows_are_emptied_once_written(neo4j_store: Any, monkeypatch: 
     result = neo4j_store.upsert(nodes, rels)
     assert result.nodes["created"] == 3 and result.relationships["created"] == 1
     assert len(sent) == 2 + 4  # Phone: id, number; CALLED: id, start, end, at
-    assert all(isinstance(column, _Rows) and column == [] for column in sent)
+    assert all(isinstance(column, Rows) and column == [] for column in sent)
     assert neo4j_store.get_node("p2")["props"]["number"] == "+62812"
 
 
 def test_relationship_columns_chunk_every_field_alike() -> None:
-    from graph.store.neo4j_store import _Columns
-
     rows = [
         {"id": f"t{i}", "type": "TRANSFERRED", "start": "a", "end": "b",
          "props": {"amount": float(i), "sources": ["s1", "s1", "s2"]} if i % 2
          else {"reference": "R", "channel": None}}
         for i in range(7)
     ]
-    columns = _Columns.of(rows, ends=True)
+    columns = Columns.of(rows, ends=True)
     assert list(columns.scalars) == ["amount", "reference"]  # channel: given by no row
     assert list(columns.lists) == ["sources"]
     parts = columns.chunks(3)
     assert [len(p["id"]) for p in parts] == [3, 3, 1]
-    assert all(isinstance(c, _Rows) for p in parts for c in p.values())
+    assert all(isinstance(c, Rows) for p in parts for c in p.values())
     assert set(parts[0]) == {"id", "start", "end", "s0", "s1", "l0"}
     assert [i for p in parts for i in p["id"]] == [f"t{i}" for i in range(7)]
     assert parts[0]["s0"] == [None, 1.0, None] and parts[0]["s1"] == ["R", None, "R"]
@@ -92,29 +90,25 @@ def test_relationship_columns_chunk_every_field_alike() -> None:
 
 
 def test_node_columns_have_no_ends() -> None:
-    from graph.store.neo4j_store import _Columns
-
     nodes = [
         {"id": "p1", "labels": ["Person"], "props": {"name": "A", "keys": ["k", "k"]}},
         {"id": "p2", "labels": ["Person"], "props": {"nik": "3504", "aliases": ["B"]}},
     ]
-    [params] = _Columns.of(nodes).chunks(10)
+    [params] = Columns.of(nodes).chunks(10)
     assert list(params) == ["id", "s0", "s1", "l0", "l1"]  # name, nik; aliases, keys
     assert params["s0"] == ["A", None] and params["l1"] == [["k"], None]
 
 
 def test_rare_properties_travel_as_one_map_per_row() -> None:
-    from graph.store.neo4j_store import MAX_COLUMNS, _Columns
-
     nodes = [
         {"id": f"p{i}", "labels": ["Person"],
          "props": {"name": f"N{i}", f"x_k{i}": i, "sources": ["s"]}}
         for i in range(2_000)
     ]
-    columns = _Columns.of(nodes)
+    columns = Columns.of(nodes)
     assert list(columns.scalars) == ["name"] and list(columns.lists) == ["sources"]
     assert columns.rest is not None and columns.rest[7] == {"x_k7": 7}
     [params] = columns.chunks(5_000)
     assert list(params) == ["id", "s0", "l0", "rest"]
-    few = _Columns.of(nodes[:MAX_COLUMNS - 1])  # name + 23 extras: all columns
+    few = Columns.of(nodes[:MAX_COLUMNS - 1])  # name + 23 extras: all columns
     assert len(few.scalars) == MAX_COLUMNS and few.rest is None

@@ -1,36 +1,44 @@
-"""Write-behind: the store writes chunks while the loader reads the next.
+"""The Neo4j store's bulk writer: the database writes batch n while the loader reads n+1.
 
 Reading, normalising and validating a chunk is Python work; writing it is mostly
-the database's work (on Neo4j another process, often another machine). Done one
-after the other, each waits for the other. :class:`WriteBehind` hands each
-finished batch to writer threads through a queue of ``depth`` batches, so at
-most ``depth`` + ``writers`` batches are in memory besides the one being built.
+the database's work (another process, often another machine). Done one after the
+other, each waits for the other. :class:`Neo4jBulk` checks and packs each submitted
+batch in the caller's thread (an invalid batch raises there) and hands it to writer
+threads through a queue of ``depth`` batches, so at most ``depth`` + ``writers``
+batches are in memory besides the one being built.
 
-With one writer (the embedded store) the batches are written one at a time, in
-the order they were submitted. A store with :attr:`Store.concurrent_writes` > 1
-(Neo4j) gets that many writers, each with its own transaction, and the graph
-after the run is still exactly the one a sequential run writes:
+With one writer the batches are written one at a time, in submission order. With
+more (``Neo4jStore.writers``, default 2: one transaction keeps one of the server's
+cores busy and leaves it idle while the client sends the next), each has its own
+transaction, and the graph after the run is still exactly the one a sequential run
+writes:
 
 - a batch starts only when it touches no id that a batch still being written
-  touches, except relationship endpoints both only read (two batches of
-  transfers between the same accounts run together; a call to a phone that the
-  batch before creates waits for it). Batches that overlap in nothing give the
-  same graph in either order;
+  touches, except relationship endpoints both only read (two batches of transfers
+  between the same accounts run together; a call to a phone that the batch before
+  creates waits for it). Batches that overlap in nothing give the same graph in
+  either order;
 - a chunk with both nodes and relationships is written as two batches, its nodes
   first, so that its relationships only wait for the nodes they need;
 - batches commit in submission order: a batch whose statements are done waits,
-  inside its open transaction, until every batch before it has committed. What
-  is committed is therefore always a prefix of what was submitted, as with one
-  writer. If the wait lasts longer than :attr:`WriteBehind.patience` (a lock the
-  waiting batch holds might be what the earlier one waits for: the database
-  cannot see this wait), the batch rolls back, waits without a transaction, and
-  is written again.
+  inside its open transaction, until every batch before it has committed. What is
+  committed is therefore always a prefix of what was submitted, as with one writer.
+  If the wait lasts longer than :attr:`Neo4jBulk.patience` (a lock the waiting batch
+  holds might be what the earlier one waits for: the database cannot see this
+  wait), the batch rolls back, waits without a transaction, and is written again.
 
-Reads that must see earlier writes (entity resolution asks the store about
-identifiers) go through :class:`SyncedStore`, which waits until every submitted
-batch is written first. A failed write stops the writer; the error is raised in
-the loader's thread at the next submit or wait, and nothing submitted after the
-failed batch is written (a rerun of the same command completes the ingest).
+Reads and writes through the store from the thread that opened the writer first
+wait until every submitted batch is written (``Neo4jStore._session``). A failed
+write stops the writer; the error is raised in that thread at the next submit,
+read or close, and nothing submitted after the failed batch is written (a rerun of
+the same command completes the ingest).
+
+Relationships submitted with ``fresh=prefix`` (ids unique within the run, as a
+bundle's transfers and calls) are created without seeking their ids when the store
+held none of their type under the prefix when the first of them came (one prefix
+seek in the relationship id index per type and prefix): the graph is the merge's; a
+rerun after a crash finds some and merges again, and the relationship id constraint
+would refuse a duplicate.
 """
 
 from __future__ import annotations
@@ -38,44 +46,43 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from graph.model import MODEL
 from graph.rows import NodeRow, RelRow
-from graph.store.base import (
-    Counts,
-    Direction,
-    Neighbour,
-    PreparedBatch,
-    Store,
-    UpsertResult,
-)
+from graph.store._neo4j_write import Prepared
+from graph.store.base import BulkWriter, UpsertResult, checked_rows
+
+if TYPE_CHECKING:
+    from graph.store.neo4j_store import Neo4jStore
 
 _EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class _Job:
-    """One submitted batch and the ids it touches (computed only with several writers)."""
+    """One queued batch and the ids it touches (computed only with several writers)."""
 
     seq: int
-    batch: PreparedBatch
+    batch: Prepared
     nodes: frozenset[str] = _EMPTY  # nodes it writes
     ends: frozenset[str] = _EMPTY  # relationship endpoints it reads
     rels: frozenset[str] = _EMPTY  # relationships it writes or deletes
 
     @classmethod
-    def of(cls, seq: int, batch: PreparedBatch) -> _Job:
+    def of(cls, seq: int, batch: Prepared, nodes: list[NodeRow], rels: list[RelRow]) -> _Job:
         ends: set[str] = set()
-        for r in batch.rels:
+        for r in rels:
             ends.add(r["start"])
             ends.add(r["end"])
         return cls(
             seq,
             batch,
-            frozenset(n["id"] for n in batch.nodes),
+            frozenset(n["id"] for n in nodes),
             frozenset(ends),
-            frozenset([r["id"] for r in batch.rels] + [rid for _, rid in batch.delete]),
+            frozenset(r["id"] for r in rels),
         )
 
     def overlaps(self, other: _Job) -> bool:
@@ -95,33 +102,41 @@ class _Late(Exception):
     """The batches before this one took longer than the patience: roll back, retry."""
 
 
-class WriteBehind:
-    """Writer threads applying ``store.write_prepared`` to submitted batches, in order."""
+def _ignore(result: UpsertResult) -> None:
+    pass
+
+
+class Neo4jBulk(BulkWriter):
+    """Writer threads writing submitted batches to a :class:`Neo4jStore`, in order."""
 
     #: Seconds a finished batch waits in its open transaction for earlier batches.
     patience: float = 5.0
 
     def __init__(
         self,
-        store: Store,
-        on_result: Callable[[UpsertResult], None],
+        store: Neo4jStore,
+        on_result: Callable[[UpsertResult], None] | None = None,
         *,
+        writers: int = 1,
         depth: int = 1,
-        writers: int | None = None,
     ) -> None:
+        if getattr(store._bulk_of, "writer", None) is not None:
+            raise RuntimeError("this thread already has a bulk writer open on this store")
         self.store = store
-        self._on_result = on_result
+        self._on_result = on_result or _ignore
         self._depth = max(1, depth)
-        self.writers = max(1, writers if writers is not None else store.concurrent_writes)
+        self.writers = max(1, writers)
         self._cond = threading.Condition()
         self._pending: collections.deque[_Job] = collections.deque()
         self._running: dict[int, _Job] = {}
-        self._submitted = 0  # seq of the last submitted batch (1, 2, ...)
+        self._submitted = 0  # seq of the last queued batch (1, 2, ...)
         self._committed = 0  # every batch up to this seq is written
         self._failed = 0  # seq of the earliest failed batch, 0 for none
         self._error: BaseException | None = None
         self._stopping = False
         self._closed = False
+        #: (type, prefix) -> whether the store held none under it when first asked
+        self._fresh: dict[tuple[str, str], bool] = {}
         #: Most batches written at once, and rollbacks after :attr:`patience` (for tests
         #: and the benchmark).
         self.most_running = 0
@@ -132,6 +147,7 @@ class WriteBehind:
         ]
         for t in self._threads:
             t.start()
+        store._bulk_of.writer = self
 
     # -- writer threads --------------------------------------------------------------
     def _next(self) -> _Job | None:
@@ -162,7 +178,7 @@ class WriteBehind:
                     self._on_result(result)  # in submission order
             except _Abandoned:
                 pass
-            except BaseException as exc:  # noqa: BLE001 - handed to the loader's thread
+            except BaseException as exc:  # noqa: BLE001 - handed to the submitting thread
                 with self._cond:
                     if not self._failed or job.seq < self._failed:
                         self._failed, self._error = job.seq, exc
@@ -173,7 +189,7 @@ class WriteBehind:
 
     def _write(self, job: _Job) -> UpsertResult:
         if self.writers == 1:
-            return self.store.write_prepared(job.batch)
+            return self.store._write_prepared(job.batch)
 
         def turn(patience: float | None) -> None:
             deadline = None if patience is None else time.monotonic() + patience
@@ -187,14 +203,14 @@ class WriteBehind:
                     self._cond.wait(left)
 
         try:
-            return self.store.write_prepared(job.batch, before_commit=lambda: turn(self.patience))
+            return self.store._write_prepared(job.batch, lambda: turn(self.patience))
         except _Late:
             with self._cond:
                 self.retries += 1
             turn(None)  # outside any transaction, holding no locks
-            return self.store.write_prepared(job.batch, before_commit=lambda: turn(None))
+            return self.store._write_prepared(job.batch, lambda: turn(None))
 
-    # -- the loader's thread ---------------------------------------------------------
+    # -- the submitting thread ---------------------------------------------------------
     def _raise(self) -> None:
         """Raise the failure of the earliest failed batch, once no earlier one is running."""
         with self._cond:
@@ -205,31 +221,52 @@ class WriteBehind:
             assert self._error is not None
             raise self._error
 
-    def submit(self, nodes: list[NodeRow], rels: list[RelRow], *, new_rels: bool = False) -> None:
-        """Validate one batch here, then queue it (blocks while ``depth`` batches wait).
-
-        Validation and collapsing are done in the caller's thread (an invalid
-        batch raises here, before anything is queued), so that the writer
-        threads spend their time on the store only. ``new_rels`` as in
-        :meth:`Store.prepare`.
-        """
+    def submit(
+        self,
+        nodes: Sequence[NodeRow] = (),
+        rels: Sequence[RelRow] = (),
+        *,
+        fresh: str | None = None,
+    ) -> None:
         self._raise()
         if self._closed:
-            raise RuntimeError("write-behind already closed")
+            raise RuntimeError("bulk writer already closed")
+        node_rows, rel_rows = checked_rows(nodes, rels)
+        if not node_rows and not rel_rows:
+            return
+        new = fresh is not None and bool(rel_rows) and self._all_fresh(rel_rows, fresh)
+        for job in self._jobs(node_rows, rel_rows, new):
+            self._queue(job)
+
+    def _jobs(self, nodes: list[NodeRow], rels: list[RelRow], fresh: bool) -> list[_Job]:
+        """The batch's statement parameters, as one job or (with several writers and
+        both nodes and relationships) two."""
+        parts = [(nodes, rels, fresh)]
         if self.writers > 1 and nodes and rels:
             # Two batches, nodes first (the order of one transaction's statements): a
             # chunk's relationships often reach nodes the previous chunk created (a
             # phone called again) and must wait for it; its new nodes need not.
-            parts = [
-                self.store.prepare(nodes, []),
-                self.store.prepare([], rels, new_rels=new_rels),
-            ]
-        else:
-            parts = [self.store.prepare(nodes, rels, new_rels=new_rels)]
-        for batch in parts:
-            seq = self._submitted + 1
+            parts = [(nodes, [], False), ([], rels, fresh)]
+        jobs: list[_Job] = []
+        for n, r, f in parts:
+            seq = self._submitted + 1 + len(jobs)
+            batch = Prepared.of(n, r, fresh=f)
             # the ids a batch touches matter only when batches can run side by side
-            self._queue(_Job.of(seq, batch) if self.writers > 1 else _Job(seq, batch))
+            jobs.append(_Job.of(seq, batch, n, r) if self.writers > 1 else _Job(seq, batch))
+        return jobs
+
+    def _all_fresh(self, rels: list[RelRow], prefix: str) -> bool:
+        """Whether ``rels`` (the caller's word: none submitted before) are all new."""
+        ids = [r["id"] for r in rels]
+        if not (min(ids).startswith(prefix) and max(ids).startswith(prefix)):
+            return False  # every id between two that share a prefix shares it too
+        for typ in {r["type"] for r in rels}:
+            key = (typ, prefix)
+            if key not in self._fresh:  # asked before the first of them is written
+                self._fresh[key] = not _holds_prefix(self.store, typ, prefix)
+            if not self._fresh[key]:
+                return False
+        return True
 
     def _queue(self, job: _Job) -> None:
         with self._cond:
@@ -241,7 +278,7 @@ class WriteBehind:
                 self._cond.notify_all()
         self._raise()
 
-    def wait(self) -> None:
+    def sync(self) -> None:
         """Return once every submitted batch is written; raise the first write error."""
         with self._cond:
             while self._pending or self._running:
@@ -252,6 +289,8 @@ class WriteBehind:
         """Write what is queued, stop the threads, raise the first write error."""
         if not self._closed:
             self._closed = True
+            if getattr(self.store._bulk_of, "writer", None) is self:
+                self.store._bulk_of.writer = None
             with self._cond:
                 self._stopping = True
                 self._cond.notify_all()
@@ -260,77 +299,14 @@ class WriteBehind:
         self._raise()
 
 
-class SyncedStore(Store):
-    """``store`` for readers that must see every batch submitted to ``writer``.
-
-    Each read waits for the writer first; writes go to the store directly (after
-    the same wait, so that their order is kept).
-    """
-
-    def __init__(self, writer: WriteBehind) -> None:
-        self._writer = writer
-        self._store = writer.store
-        self.kind = self._store.kind
-
-    def _sync(self) -> Store:
-        self._writer.wait()
-        return self._store
-
-    def get_nodes(self, ids: Sequence[str]) -> dict[str, NodeRow]:
-        return self._sync().get_nodes(ids)
-
-    def get_rels(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RelRow]:
-        return self._sync().get_rels(keys)
-
-    def neighbours(
-        self,
-        node_id: str,
-        *,
-        types: Sequence[str] | None = None,
-        labels: Sequence[str] | None = None,
-        direction: Direction = "both",
-        limit: int | None = None,
-    ) -> list[Neighbour]:
-        return self._sync().neighbours(
-            node_id, types=types, labels=labels, direction=direction, limit=limit
-        )
-
-    def find_by_property(
-        self, label: str, prop: str, values: Sequence[str]
-    ) -> dict[str, list[str]]:
-        return self._sync().find_by_property(label, prop, values)
-
-    def holds_rel_prefix(self, typ: str, prefix: str) -> bool:
-        return self._sync().holds_rel_prefix(typ, prefix)
-
-    @property
-    def generation(self) -> Hashable:
-        return self._sync().generation
-
-    def counts(self) -> Counts:
-        return self._sync().counts()
-
-    def _write(
-        self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
-    ) -> UpsertResult:
-        return self._sync()._write(nodes, rels, delete)
-
-    def _payload(self, nodes: list[NodeRow], rels: list[RelRow]) -> object:
-        return self._store._payload(nodes, rels)
-
-    def write_prepared(
-        self, batch: PreparedBatch, *, before_commit: Callable[[], None] | None = None
-    ) -> UpsertResult:
-        return self._sync().write_prepared(batch, before_commit=before_commit)
-
-    def rels_of_type(self, typ: str, *, limit: int | None = None) -> list[RelRow]:
-        return self._sync().rels_of_type(typ, limit=limit)
-
-    def wipe(self) -> None:
-        self._sync().wipe()
-
-    def delete_nodes(self, ids: Sequence[str], *, labels: Iterable[str]) -> int:
-        return self._sync().delete_nodes(ids, labels=labels)
-
-    def check(self) -> dict[str, str]:
-        return self._sync().check()
+def _holds_prefix(store: Neo4jStore, typ: str, prefix: str) -> bool:
+    """Whether ``store`` holds a ``typ`` relationship whose id starts with ``prefix``: one
+    prefix seek in the relationship id index (after this thread's submitted batches)."""
+    if typ not in MODEL.rels:
+        raise ValueError(f"unknown relationship type {typ!r}")
+    rows = store.run(
+        f"MATCH ()-[r:{typ}]->() USING INDEX r:{typ}(id) WHERE r.id STARTS WITH $prefix "
+        "RETURN r.id AS id LIMIT 1",
+        {"prefix": prefix},
+    )
+    return bool(rows)
