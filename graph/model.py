@@ -400,8 +400,8 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
     ),
     RelSpec(
         "POSSIBLY_SAME_AS",
-        ("Person",),
-        ("Person",),
+        _PO,  # two people, or two organisations (never one of each)
+        _PO,
         (
             _P("score", "float"),
             _P("reasons", "list[str]"),
@@ -420,8 +420,8 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
     ),
     RelSpec(
         "SAME_AS",
-        ("Person",),
-        ("Person",),
+        _PO,
+        _PO,
         (_P("decided_by"), _P("decided_at", "datetime")),
         "a confirmed merge: the record that was merged into the surviving one",
         meaning="identity",

@@ -1,26 +1,70 @@
 """Weak evidence: ``POSSIBLY_SAME_AS`` candidates, never a merge.
 
-Two people are a candidate pair when their folded names are similar
-(``name_similarity`` >= :data:`NAME_THRESHOLD`) and they share the birth date,
-or are very similar (>= :data:`PLACE_THRESHOLD`) and share the birth place.
-Two valid but different NIKs, or two known but different birth dates, rule a
-pair out; a birth-place match needs a name of at least two words. A pair an analyst already
-confirmed or rejected keeps its decision.
+People. Records are brought together by *blocks*: the same birth date, the same
+birth place (names of two words or more, same first word), the same ``name_norm``,
+the same address. A pair found in a block is proposed when its name similarity
+(:func:`graph.normalize.names.compare_names`: titles, old spellings, initials,
+bin/binti and aliases folded) reaches the threshold of its strongest evidence
+(``[candidates.threshold]`` in ``graph/normalize/names.toml``): the same birth date
+(stated or read from a valid NIK), the same 12 first NIK digits, a phone both use,
+the same address, the same birth place with a rare name, or a rare full name with
+nothing telling the two apart. Hard conflicts rule a pair out: two valid different
+NIKs, two known different birth dates, two known different genders.
+
+Organisations. The same name without legal forms (``name_norm``), or one's name is
+the other's abbreviation (in brackets, or its initials). A block of organisations
+of one name is linked as a star to its smallest id, so that seven records of "Bank
+Mandiri" are six candidates, not twenty-one.
+
+Every candidate carries its score (the name similarity) and its reasons. A pair an
+analyst already confirmed or rejected keeps its decision.
+
+Known limit: blocks are looked up from this run's records, so a long name stored
+earlier is not found from an abbreviation loaded later ("BMW" after "Bayerische
+Motorenwerke (BMW) AG"), and spelling variants are found only through a shared
+birth date, birth place or address, not through a shared phone alone.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
 
-from graph.normalize import name_similarity, normalize_name
+from graph.normalize import check_nik
+from graph.normalize.names import CONFIG, compare_names, initials, name_forms, normalize_name
 from ingest.bundle._context import LoadContext
 
 if TYPE_CHECKING:
+    from graph.rows import NodeRow
     from ingest.report import IngestReport
 
-NAME_THRESHOLD = 0.85
-PLACE_THRESHOLD = 0.92
-MAX_BLOCK = 2_000  # a birth place shared by more people than this is not a useful block
+_CFG: Final = CONFIG["candidates"]
+#: evidence -> the name similarity a pair needs when that is its strongest evidence
+THRESHOLDS: Final[dict[str, float]] = {k: float(v) for k, v in _CFG["threshold"].items()}
+NAME_THRESHOLD: Final = THRESHOLDS["birth_date"]
+PLACE_THRESHOLD: Final = THRESHOLDS["birth_place"]
+RARE_MAX: Final[int] = int(_CFG["rare_name"]["max_records"])
+RARE_WORDS: Final[int] = int(_CFG["rare_name"]["min_words"])
+ORG_SAME: Final[float] = float(_CFG["organizations"]["same_name"])
+ORG_ABBREVIATION: Final[float] = float(_CFG["organizations"]["abbreviation"])
+ORG_MIN_INITIALS: Final[int] = int(_CFG["organizations"]["min_initials"])
+MAX_BLOCK = 2_000  # a value shared by more records than this is not a useful block
+
+_REASON: Final = {
+    "birth_date": "same birth date",
+    "nik_prefix": "same NIK region and birth digits",
+    "phone": "shared phone",
+    "address": "same address",
+    "birth_place": "same birth place",
+}
+
+#: this run's records read at a time, and block values asked for at a time
+_READ = 5_000
+#: stored records held at a time while comparing (several blocks fetched together)
+_BUDGET = 20_000
+
+Pair = tuple[str, str, float, list[str]]
 
 
 def candidate_id(a: str, b: str) -> str:
@@ -28,15 +72,26 @@ def candidate_id(a: str, b: str) -> str:
     return f"cand:{lo}|{hi}"
 
 
-#: this run's people read at a time, and block values asked for at a time
-_READ = 5_000
-#: stored records held at a time while comparing (several blocks fetched together)
-_BUDGET = 20_000
+@dataclass
+class _Found:
+    """Pairs met in some block, with the blocks that brought them together."""
 
-Found = dict[tuple[str, str], tuple[float, list[str]]]
+    blocks: dict[tuple[str, str], set[str]] = field(default_factory=dict)
+    props: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: name_norm -> how many stored people carry it (known for this run's names)
+    name_count: dict[str, int] = field(default_factory=dict)
+
+    def add(self, a: NodeRow, b: NodeRow, block: str) -> None:
+        key = (min(a["id"], b["id"]), max(a["id"], b["id"]))
+        self.blocks.setdefault(key, set()).add(block)
+        self.props[a["id"]] = a["props"]
+        self.props[b["id"]] = b["props"]
 
 
-def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
+# -- people -------------------------------------------------------------------------------
+
+
+def _person_pairs(ctx: LoadContext) -> list[Pair]:
     """Candidate pairs between this run's people and everyone stored.
 
     Memory stays bounded by the blocks compared at a time (:data:`_BUDGET`
@@ -45,8 +100,10 @@ def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
     """
     store = ctx.store
     mine = sorted({r.id for r in ctx.refs.values() if r.kind == "person"})
-    # prop -> block value -> this run's people with it
-    keyed: dict[str, dict[str, list[str]]] = {"birth_date": {}, "birth_place": {}}
+    # block property -> block value -> this run's people with it
+    keyed: dict[str, dict[str, list[str]]] = {
+        "birth_date": {}, "birth_place": {}, "name_norm": {}, "address": {},
+    }  # fmt: skip
     for i in range(0, len(mine), _READ):
         for nid, node in store.get_nodes(mine[i : i + _READ]).items():
             props = node["props"]
@@ -57,44 +114,56 @@ def _pairs(ctx: LoadContext) -> list[tuple[str, str, float, list[str]]]:
                 if prop == "birth_place" and len(str(props.get("name_norm", "")).split()) < 2:
                     continue  # a town is a large block: only full names
                 by_value.setdefault(str(value), []).append(nid)
-    found: Found = {}
-    for prop, threshold in (("birth_date", NAME_THRESHOLD), ("birth_place", PLACE_THRESHOLD)):
-        by_value = keyed[prop]
+    found = _Found()
+    for prop, by_value in keyed.items():
         values = sorted(by_value)
         for j in range(0, len(values), _READ):
             blocks = store.find_by_property("Person", prop, values[j : j + _READ])
+            if prop == "name_norm":
+                found.name_count.update({v: len(ids) for v, ids in blocks.items()})
             group: list[tuple[str, list[str]]] = []
             size = 0
             for value in sorted(blocks):
                 ids = blocks[value]
-                if len(ids) > MAX_BLOCK:
-                    continue  # not a useful block
+                if len(ids) > (RARE_MAX if prop == "name_norm" else MAX_BLOCK):
+                    continue  # not a useful block (a name only counts when rare)
                 group.append((value, ids))
                 size += len(ids)
                 if size >= _BUDGET:
-                    _compare(ctx, prop, threshold, group, by_value, found)
+                    _collect(ctx, prop, group, by_value, found)
                     group, size = [], 0
             if group:
-                _compare(ctx, prop, threshold, group, by_value, found)
-    return [(a, b, s, r) for (a, b), (s, r) in sorted(found.items())]
+                _collect(ctx, prop, group, by_value, found)
+    out: list[Pair] = []
+    pending: list[tuple[str, str]] = []
+    for (a, b), met in sorted(found.blocks.items()):
+        decided, score = _decide(found.props[a], found.props[b], met, found.name_count)
+        if decided is not None:
+            out.append((a, b, *decided))
+        elif score >= THRESHOLDS["phone"]:
+            pending.append((a, b))  # a shared phone would make it one: look (few pairs)
+    for a, b in _sharing_a_phone(ctx, pending):
+        met = found.blocks[(a, b)] | {"phone"}
+        decided, _ = _decide(found.props[a], found.props[b], met, found.name_count)
+        if decided is not None:
+            out.append((a, b, *decided))
+    return sorted(out)
 
 
-def _compare(
+def _collect(
     ctx: LoadContext,
     prop: str,
-    threshold: float,
     group: list[tuple[str, list[str]]],
     by_value: dict[str, list[str]],
-    found: Found,
+    found: _Found,
 ) -> None:
-    """Compare this run's people with the stored members of some blocks."""
+    """Record the pairs of this run's people and the stored members of some blocks."""
     wanted = {i for _, ids in group for i in ids}
     wanted.update(nid for value, _ in group for nid in by_value[value])
     nodes = ctx.store.get_nodes(sorted(wanted))
-    reason = f"same {prop.replace('_', ' ')}"
     for value, ids in group:
-        # Within a block, compare only records with the same first name token (a
-        # birth place is a whole town).
+        # Within a birth place, compare only records with the same first name word
+        # (a birth place is a whole town).
         by_token: dict[str, list[str]] = {}
         for oid in ids:
             other = nodes.get(oid)
@@ -106,16 +175,26 @@ def _compare(
             if node is None:
                 continue
             token = _first_token(node["props"]) if prop == "birth_place" else ""
+            weak = prop in ("birth_place", "name_norm")
+            if weak and _dated(node["props"]):
+                continue  # these blocks only count between records without birth data
             for oid in by_token.get(token, []):
-                if oid == nid:
-                    continue
-                score = _score(node["props"], nodes[oid]["props"])
-                if score is None or score < threshold:
-                    continue
-                key = (min(nid, oid), max(nid, oid))
-                old = found.get(key)
-                reasons = sorted({*(old[1] if old else []), f"name {score:.2f}", reason})
-                found[key] = (max(score, old[0] if old else 0.0), reasons)
+                if oid != nid and not (weak and _dated(nodes[oid]["props"])):
+                    found.add(node, nodes[oid], prop)
+
+
+def _sharing_a_phone(ctx: LoadContext, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The pairs whose two records use a common phone."""
+    phones: dict[str, set[str]] = {}
+    for pid in sorted({i for pair in pairs for i in pair}):
+        uses = ctx.store.neighbours(pid, types=["USES"], direction="out")
+        phones[pid] = {n["node"]["id"] for n in uses}
+    return [(a, b) for a, b in pairs if phones[a] & phones[b]]
+
+
+def _dated(props: dict[str, Any]) -> bool:
+    """Whether a record has a birth date, stated or in a valid NIK."""
+    return bool(props.get("birth_date") or props.get("nik"))
 
 
 def _first_token(props: dict[str, Any]) -> str:
@@ -123,26 +202,161 @@ def _first_token(props: dict[str, Any]) -> str:
     return parts[0] if parts else ""
 
 
-def _score(a: dict[str, Any], b: dict[str, Any]) -> float | None:
-    if a.get("nik") and b.get("nik") and a["nik"] != b["nik"]:
-        return None  # two valid, different NIKs: two people
-    if a.get("birth_date") and b.get("birth_date") and a["birth_date"] != b["birth_date"]:
-        return None  # known and different birth dates: two people
-    names_a, names_b = _names(a), _names(b)
-    if not names_a or not names_b:
-        return None
-    return round(max(name_similarity(x, y) for x in names_a for y in names_b), 4)
+def _decide(
+    a: dict[str, Any], b: dict[str, Any], blocks: set[str], name_count: dict[str, int]
+) -> tuple[tuple[float, list[str]] | None, float]:
+    """The pair's score and reasons (``None`` when it is not a candidate); the name score."""
+    facts_a, facts_b = _facts(a), _facts(b)
+    for key in ("nik", "birth_date", "gender"):
+        if facts_a.get(key) and facts_b.get(key) and facts_a[key] != facts_b[key]:
+            return None, 0.0  # two valid NIKs, two birth dates or two genders: two people
+    match = compare_names(
+        str(a.get("name") or a.get("name_norm") or ""),
+        str(b.get("name") or b.get("name_norm") or ""),
+        a_aliases=tuple(str(x) for x in a.get("aliases") or ()),
+        b_aliases=tuple(str(x) for x in b.get("aliases") or ()),
+    )
+    if match.score == 0.0:
+        return None, 0.0
+    evidence = set()
+    if facts_a.get("birth_date") and facts_a.get("birth_date") == facts_b.get("birth_date"):
+        evidence.add("birth_date")
+    if facts_a.get("nik12") and facts_a.get("nik12") == facts_b.get("nik12"):
+        evidence.add("nik_prefix")
+    if "phone" in blocks:
+        evidence.add("phone")
+    norm_a, norm_b = str(a.get("name_norm") or ""), str(b.get("name_norm") or "")
+    full = min(len(norm_a.split()), len(norm_b.split())) >= RARE_WORDS
+    if full and _address(a) and _address(a) == _address(b):
+        evidence.add("address")  # one word is too common a name for one address
+    count = max(name_count.get(norm_a, 0), name_count.get(norm_b, 0))
+    rare = 0 < count <= RARE_MAX and full
+    # The weakest evidence (a town, a rare name) only counts between records that
+    # have nothing to compare: with a birth date on one side only it proposed 1 false
+    # pair per 300 people on a synthetic bundle (docs/resolution.md).
+    unknown = not facts_a["birth_date"] and not facts_b["birth_date"]
+    if rare and unknown and a.get("birth_place") and a.get("birth_place") == b.get("birth_place"):
+        evidence.add("birth_place")
+    reasons = [_REASON[e] for e in evidence]
+    if rare and unknown and norm_a == norm_b:
+        evidence.add("rare_name")
+        reasons.append(f"same name, rare ({count} records)")
+    if not any(match.score >= THRESHOLDS[e] for e in evidence):
+        return None, match.score
+    return (match.score, sorted({f"name {match.score:.2f}", *match.notes, *reasons})), match.score
 
 
-def _names(props: dict[str, Any]) -> list[str]:
-    """The folded name and every alias (a merged record's other spellings are aliases)."""
-    out = [str(props["name_norm"])] if props.get("name_norm") else []
-    out += [normalize_name(str(a)) for a in props.get("aliases") or []]
-    return [n for n in dict.fromkeys(out) if n]
+def _facts(props: dict[str, Any]) -> dict[str, str]:
+    """What tells two people apart: NIK, birth date (stated, else from the NIK), gender."""
+    out = {
+        "nik": str(props.get("nik") or ""),
+        "birth_date": str(props.get("birth_date") or "")[:10],
+        "gender": str(props.get("gender") or ""),
+        "nik12": str(props.get("nik") or props.get("nik_raw") or "")[:12],
+    }
+    if len(out["nik12"]) < 12 or not out["nik12"].isdigit():
+        out["nik12"] = ""
+    if out["nik"]:
+        check = check_nik(out["nik"])
+        if check.valid and check.birth_date and not out["birth_date"]:
+            out["birth_date"] = check.birth_date.isoformat()
+        if check.valid and check.gender and not out["gender"]:
+            out["gender"] = check.gender
+    return out
+
+
+def _address(props: dict[str, Any]) -> str:
+    return " ".join(normalize_name(str(props.get("address") or "")).split())
+
+
+# -- organisations ------------------------------------------------------------------------
+
+
+def _org_pairs(ctx: LoadContext) -> list[Pair]:
+    """Candidate pairs of organisations: same name without legal form, or abbreviation."""
+    store = ctx.store
+    mine = sorted({r.id for r in ctx.refs.values() if r.kind == "organization"})
+    wanted: dict[str, set[str]] = {}  # name_norm looked up -> this run's orgs asking
+    abbreviations: dict[tuple[str, str], str] = {}  # (org, key) -> reason
+    for i in range(0, len(mine), _READ):
+        for nid, node in store.get_nodes(mine[i : i + _READ]).items():
+            props = node["props"]
+            if props.get("merged_into") or not props.get("name_norm"):
+                continue
+            wanted.setdefault(str(props["name_norm"]), set()).add(nid)
+            for key, reason in _abbreviation_keys(str(props.get("name") or "")):
+                if key != props["name_norm"]:
+                    wanted.setdefault(key, set()).add(nid)
+                    abbreviations[(nid, key)] = reason
+    out: dict[tuple[str, str], tuple[float, list[str]]] = {}
+    values = sorted(wanted)
+    for j in range(0, len(values), _READ):
+        blocks = store.find_by_property("Organization", "name_norm", values[j : j + _READ])
+        ids = sorted({i for found in blocks.values() for i in found} | set(mine))
+        nodes = {k: v for k, v in store.get_nodes(ids).items()
+                 if not v["props"].get("merged_into")}  # fmt: skip
+        for value, members in sorted(blocks.items()):
+            members = [m for m in members if m in nodes]
+            if not members or len(members) > MAX_BLOCK:
+                continue
+            same = [m for m in members if nodes[m]["props"].get("name_norm") == value]
+            hub = min(same) if same else None
+            for asker in sorted(wanted[value]):
+                if asker not in nodes:
+                    continue
+                why = abbreviations.get((asker, value))
+                if why is None and hub is not None:
+                    # one name: a star around the smallest id
+                    targets = [m for m in same if m != hub] if asker == hub else [hub]
+                    for other in targets:
+                        _org_pair(nodes[asker], nodes[other], None, out)
+                elif why is not None:
+                    for other in members:
+                        _org_pair(nodes[asker], nodes[other], why, out)
+    return [(a, b, score, reasons) for (a, b), (score, reasons) in sorted(out.items())]
+
+
+def _abbreviation_keys(name: str) -> Iterable[tuple[str, str]]:
+    """``name_norm`` values another organisation could carry as this one's abbreviation."""
+    forms = name_forms(name)
+    for form in forms[1:]:  # "(BMW)": a bracketed or alias short name
+        if len(form) == 1:
+            yield form[0], f"abbreviation {form[0].upper()}"
+    for form in forms[:1]:
+        short = initials(tuple(normalize_name(name).split()))
+        if len(form) >= ORG_MIN_INITIALS and len(short) >= ORG_MIN_INITIALS:
+            yield short, f"initials {short.upper()}"
+
+
+def _org_pair(
+    a: NodeRow, b: NodeRow, reason: str | None, out: dict[tuple[str, str], tuple[float, list[str]]]
+) -> None:
+    if a["id"] == b["id"]:
+        return
+    pa, pb = a["props"], b["props"]
+    for prop in ("npwp", "license_no"):
+        if pa.get(prop) and pb.get(prop) and pa[prop] != pb[prop]:
+            return  # two registrations: two organisations
+    match = compare_names(str(pa.get("name") or ""), str(pb.get("name") or ""))
+    if reason is None:
+        score, reasons = max(match.score, ORG_SAME), ["same name without legal form"]
+    elif reason.startswith("initials"):
+        score, reasons = max(match.score, ORG_ABBREVIATION), [reason]
+    else:
+        score, reasons = match.score, [reason]
+    key = (min(a["id"], b["id"]), max(a["id"], b["id"]))
+    out[key] = (round(score, 4), sorted({f"name {score:.2f}", *match.notes, *reasons}))
+
+
+# -- writing ------------------------------------------------------------------------------
+
+
+def _pairs(ctx: LoadContext) -> list[Pair]:
+    return _person_pairs(ctx) + _org_pairs(ctx)
 
 
 def link_candidates(ctx: LoadContext, *, write: bool, report: IngestReport) -> int:
-    """Store candidate pairs among this run's people and everyone stored; count them."""
+    """Store candidate pairs among this run's records and everyone stored; count them."""
     if not write:
         return 0
     pairs = _pairs(ctx)

@@ -90,14 +90,15 @@ def test_similarity_of_identical_names_is_one() -> None:
 
 
 def test_similarity_of_spelling_variant() -> None:
-    # Indel distance 2 (o -> a is a deletion plus an insertion) over 24 chars.
-    assert name_similarity("budi santoso", "budi santosa") == pytest.approx(1 - 2 / 24)
+    # "budi" aligned with "budi" weighs 2 x 4 at similarity 1; "santoso"/"santosa" weigh
+    # 2 x 7 at Indel similarity 1 - 2/14: (8 + 12) / 22.
+    assert name_similarity("budi santoso", "budi santosa") == pytest.approx(20 / 22, abs=1e-4)
 
 
 def test_similarity_does_not_reward_containment() -> None:
     # "budi" is in "budi santoso", but a partial match must not look like a
-    # near-identity: distance 8 over 16 characters gives 0.5.
-    assert name_similarity("budi", "budi santoso") == pytest.approx(0.5)
+    # near-identity: the aligned pair weighs 8, the word left over 7: 8 / 15.
+    assert name_similarity("budi", "budi santoso") == pytest.approx(8 / 15, abs=1e-4)
 
 
 def test_similarity_with_an_empty_name_is_zero() -> None:
