@@ -374,9 +374,10 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
     if ring_id not in h or "Ring" not in h.nodes[ring_id][LABELS]:
         return h
     members = yield from x.expand([ring_id], R.MEMBERSHIP, "in")
+    # money a member pays directly (a holder is its own instrument: cash handed over)
     reached = yield from x.expand(
         members,
-        (*R.USES, *R.HOLDS, *ORG_TIES, *R.SUSPECT, *R.EVENT_TARGET, *R.RECRUITED),
+        (*R.USES, *R.HOLDS, *ORG_TIES, *R.SUSPECT, *R.EVENT_TARGET, *R.RECRUITED, *R.MONEY),
         "out",
     )
     yield from x.expand(members, KIN, "both", kin_cap)
@@ -386,7 +387,7 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
         for _, v, k in h.out_edges(m, keys=True)
         if k[0] in BOARD and "Organization" in h.nodes[v][LABELS]
     }
-    yield from x.expand(orgs, (*R.HOLDS, *R.USES, *R.EVENT_TARGET), "out")
+    yield from x.expand(orgs, (*R.HOLDS, *R.USES, *R.EVENT_TARGET, *R.MONEY), "out")
     yield from x.expand(orgs, ORG_TIES, "in")
     cases = having(h, reached, "Case")
     yield from x.expand(cases, (*R.DUTY, *R.SUSPECT, *R.EVENT_CASE, *R.VICTIM), "in")

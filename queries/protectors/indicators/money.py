@@ -8,7 +8,11 @@ number of (graded) payments, where one alone stays weak, with the amount, with
 regularity (setoran) and with payments a recruiter makes right after recruiting
 someone (a village head paid per recruit).
 
-Misses cash, accounts not in the data, layering through more than one hop or
+A holder is its own instrument: money a member or ring company hands to the person
+directly (any type the model declares ``meaning="money"`` between holders, such as
+a cash hand-over) counts like a transfer between their accounts.
+
+Misses cash nobody recorded, accounts not in the data, layering through more than one hop or
 through a person, and a relative not recorded as FAMILY.
 """
 
@@ -19,7 +23,6 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
-from graph.text import gettext, ngettext
 from queries.protectors import _rels as R
 from queries.protectors._evidence import Key
 from queries.protectors._kind import IndicatorKind
@@ -29,28 +32,35 @@ from queries.protectors._types import Evidence, Indicator
 
 def money(s: Scene, o: str) -> Indicator:
     h, cfg = s.h, s.cfg["money"]
-    payments: list[tuple[float, float, datetime | None, str, Evidence]] = []
+    payments: list[tuple[float, float, datetime | None, str, Evidence, bool]] = []
     for v in s.sphere(o):
-        for acc, hk in s.owned(v.person, R.HOLDS, s.accounts):
-            for src, tk in into(h, acc, *R.MONEY):
+        tail = [v.person, *([o] if v.person != o else [])]
+        # where money reaches this person: an account they hold, or the person (cash)
+        into_person: list[tuple[str, list[str], list[Key]]] = [
+            (acc, [acc], [hk]) for acc, hk in s.owned(v.person, R.HOLDS, s.accounts)
+        ]
+        into_person.append((v.person, [], []))
+        for inst, via_nodes, via_keys in into_person:
+            for src, tk in into(h, inst, *R.MONEY):
                 amount = float(h.edges[tk].get("amount") or 0.0)
                 at = s.when(tk)
-                if src in s.accounts:
+                if src in s.accounts:  # from a ring account
                     payer, pk = s.accounts[src]
+                    nodes, keys = [payer, src], [pk, tk]
                     route = "payment" if payer in s.members else "org_payment"
-                    nodes = [payer, src, acc, v.person, *([o] if v.person != o else [])]
-                    keys = [pk, tk, hk, *v.keys]
+                elif src in s.members or src in s.orgs:  # from the ring's own hand
+                    payer, nodes, keys = src, [src], [tk]
+                    route = "payment" if payer in s.members else "org_payment"
                 elif at is not None:
                     layer = _layer(s, src, amount, at)
                     if layer is None:
                         continue
-                    route, nodes0, keys0 = layer
-                    nodes = [*nodes0, acc, v.person, *([o] if v.person != o else [])]
-                    keys = [*keys0, tk, hk, *v.keys]
+                    route, nodes, keys0 = layer
+                    payer, keys = nodes[0], [*keys0, tk]
                 else:
                     continue
-                e = s.evidence(route, nodes, keys)
-                payments.append((e["grade"] * v.weight, amount, at, nodes[0], e))
+                e = s.evidence(route, [*nodes, *via_nodes, *tail], [*keys, *via_keys, *v.keys])
+                payments.append((e["grade"] * v.weight, amount, at, payer, e, v.person != o))
     if not payments:
         return s.result("money", 0.0, {}, [])
     n = sum(w for w, *_ in payments)
@@ -69,7 +79,7 @@ def money(s: Scene, o: str) -> Indicator:
     window = timedelta(days=int(cfg["victim_days"]))
     tied = sum(
         1
-        for *_, at, payer, _ in payments
+        for *_, at, payer, _, _ in payments
         if at is not None and any(r <= at <= r + window for r in s.recruits.get(payer, []))
     )
     share = tied / len(payments)
@@ -79,8 +89,8 @@ def money(s: Scene, o: str) -> Indicator:
         * (1 - float(cfg["regular_weight"]) * float(regular))
         * (1 - float(cfg["recruit_weight"]) * share * c)
     )
-    routes = sorted({e["what"] for *_, e in payments})
-    vias = sorted({e["nodes"][3] != o and e["what"] != "layered_payment" for *_, e in payments})
+    routes = sorted({e["what"] for *_, e, _ in payments})
+    vias = {via and e["what"] != "layered_payment" for *_, e, via in payments}
     facts = {
         "count": len(payments),
         "amount": round(total, 2),
@@ -93,7 +103,7 @@ def money(s: Scene, o: str) -> Indicator:
             {
                 x.relation
                 for x in s.sphere(o)
-                if x.person != o and any(x.person in e["nodes"] for *_, e in payments)
+                if x.person != o and any(x.person in e["nodes"] for *_, e, _ in payments)
             }
         ),
     }
@@ -132,36 +142,46 @@ def rupiah(amount: float) -> str:
     return "Rp " + f"{round(amount):,}".replace(",", ".")
 
 
-def _words(f: dict[str, Any], lang: str) -> str:
-    n, months = f.get("count", 0), f.get("months")
-    said = [
-        ngettext(
-            "received {n} transfer ({amount}) from ring accounts",
-            "received {n} transfers ({amount}) from ring accounts",
-            n,
-            lang,
-        ).format(n=n, amount=rupiah(float(f.get("amount", 0))))
-    ]
+def _id(f: dict[str, Any]) -> str:
+    s = f"menerima {f.get('count', 0)} transfer ({rupiah(float(f.get('amount', 0)))}) "
+    s += "dari rekening anggota jaringan"
     routes = set(f.get("routes", []))
     if "layered_payment" in routes:
-        said.append(gettext("layered through a company", lang))
+        s += ", berlapis lewat perusahaan"
     elif "org_payment" in routes:
-        said.append(gettext("from a ring company", lang))
+        s += ", dari perusahaan jaringan"
     rel = ", ".join(r.split(":")[-1] for r in f.get("relations", []))
     if rel:
-        said.append(gettext("via relative ({relations})", lang).format(relations=rel))
+        s += f", lewat kerabat ({rel})"
     if f.get("regular"):
-        regular = ngettext("regular over {n} month", "regular over {n} months", months, lang)
-        said.append(regular.format(n=months))
+        s += f", rutin selama {f.get('months')} bulan"
     if f.get("per_recruit"):
-        said.append(gettext("{n} right after a recruitment", lang).format(n=f["per_recruit"]))
-    return ", ".join(said)
+        s += f", {f['per_recruit']} tepat setelah perekrutan korban"
+    return s
+
+
+def _en(f: dict[str, Any]) -> str:
+    s = f"received {f.get('count', 0)} transfer(s) ({rupiah(float(f.get('amount', 0)))}) "
+    s += "from ring accounts"
+    routes = set(f.get("routes", []))
+    if "layered_payment" in routes:
+        s += ", layered through a company"
+    elif "org_payment" in routes:
+        s += ", from a ring company"
+    rel = ", ".join(r.split(":")[-1] for r in f.get("relations", []))
+    if rel:
+        s += f", via relative ({rel})"
+    if f.get("regular"):
+        s += f", regular over {f.get('months')} months"
+    if f.get("per_recruit"):
+        s += f", {f['per_recruit']} right after a recruitment"
+    return s
 
 
 KIND = IndicatorKind(
     name="money",
     compute=money,
-    words=_words,
+    words={"id": _id, "en": _en},
     colour="money",
     constants=(
         "count_scale",
