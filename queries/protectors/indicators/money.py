@@ -23,6 +23,7 @@ import statistics
 from datetime import datetime, timedelta
 from typing import Any
 
+from graph.text import gettext, ngettext
 from queries.protectors import _rels as R
 from queries.protectors._evidence import Key
 from queries.protectors._kind import IndicatorKind
@@ -142,46 +143,36 @@ def rupiah(amount: float) -> str:
     return "Rp " + f"{round(amount):,}".replace(",", ".")
 
 
-def _id(f: dict[str, Any]) -> str:
-    s = f"menerima {f.get('count', 0)} transfer ({rupiah(float(f.get('amount', 0)))}) "
-    s += "dari rekening anggota jaringan"
+def _words(f: dict[str, Any], lang: str) -> str:
+    n, months = f.get("count", 0), f.get("months")
+    said = [
+        ngettext(
+            "received {n} transfer ({amount}) from ring accounts",
+            "received {n} transfers ({amount}) from ring accounts",
+            n,
+            lang,
+        ).format(n=n, amount=rupiah(float(f.get("amount", 0))))
+    ]
     routes = set(f.get("routes", []))
     if "layered_payment" in routes:
-        s += ", berlapis lewat perusahaan"
+        said.append(gettext("layered through a company", lang))
     elif "org_payment" in routes:
-        s += ", dari perusahaan jaringan"
+        said.append(gettext("from a ring company", lang))
     rel = ", ".join(r.split(":")[-1] for r in f.get("relations", []))
     if rel:
-        s += f", lewat kerabat ({rel})"
+        said.append(gettext("via relative ({relations})", lang).format(relations=rel))
     if f.get("regular"):
-        s += f", rutin selama {f.get('months')} bulan"
+        regular = ngettext("regular over {n} month", "regular over {n} months", months, lang)
+        said.append(regular.format(n=months))
     if f.get("per_recruit"):
-        s += f", {f['per_recruit']} tepat setelah perekrutan korban"
-    return s
-
-
-def _en(f: dict[str, Any]) -> str:
-    s = f"received {f.get('count', 0)} transfer(s) ({rupiah(float(f.get('amount', 0)))}) "
-    s += "from ring accounts"
-    routes = set(f.get("routes", []))
-    if "layered_payment" in routes:
-        s += ", layered through a company"
-    elif "org_payment" in routes:
-        s += ", from a ring company"
-    rel = ", ".join(r.split(":")[-1] for r in f.get("relations", []))
-    if rel:
-        s += f", via relative ({rel})"
-    if f.get("regular"):
-        s += f", regular over {f.get('months')} months"
-    if f.get("per_recruit"):
-        s += f", {f['per_recruit']} right after a recruitment"
-    return s
+        said.append(gettext("{n} right after a recruitment", lang).format(n=f["per_recruit"]))
+    return ", ".join(said)
 
 
 KIND = IndicatorKind(
     name="money",
     compute=money,
-    words={"id": _id, "en": _en},
+    words=_words,
     colour="money",
     constants=(
         "count_scale",
