@@ -76,13 +76,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(store_uri: str, state: Path, secret: str,
-           workers: int | None) -> tuple[subprocess.Popen[bytes], str, float]:
+def _serve(store_uri: str, state: Path, secret: str, workers: int | None,
+           ranking_off: str = "") -> tuple[subprocess.Popen[bytes], str, float]:
     """The service in its own process, once ``/healthz`` answers; with the moment it was
-    started (``time.monotonic()``)."""
+    started (``time.monotonic()``). ``ranking_off``: the layers of the protector cache
+    switched off (``TELUSUR_RANKING_OFF``)."""
     port = _free_port()
     env = {**os.environ, "TELUSUR_SECRET": secret, "TELUSUR_STATE_DIR": str(state),
-           "TELUSUR_AUDIT_KEY": os.environ.get("TELUSUR_AUDIT_KEY") or secrets.token_urlsafe(48)}
+           "TELUSUR_AUDIT_KEY": os.environ.get("TELUSUR_AUDIT_KEY") or secrets.token_urlsafe(48),
+           "TELUSUR_RANKING_OFF": ranking_off}
     log = (state / "serve.log").open("ab")
     started = time.monotonic()
     proc = subprocess.Popen(
@@ -316,7 +318,8 @@ def _timed(name: str, url: str, tokens: list[str], rings: list[str], people: lis
 def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests: int,
                 limit_s: float, *, skip_ingest: bool = False, workers: int | None = None,
                 warm: bool = False, cold: bool = False, writes: int = 1,
-                write_kind: str = "ingest") -> tuple[list[list[object]], list[str]]:
+                write_kind: str = "ingest", ranking_off: str = ""
+                ) -> tuple[list[list[object]], list[str]]:
     state = Path(tempfile.mkdtemp(prefix="telusur-bench-api-"))
     with open_store(store_uri) as store:
         ingest_s = float("nan")
@@ -350,7 +353,7 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
     phases: list[Phase] = []
     notes: list[str] = []
     if cold:
-        proc, url, _started = _serve(store_uri, state, secret, workers)
+        proc, url, _started = _serve(store_uri, state, secret, workers, ranking_off)
         try:
             tokens = _tokens(url, passwords, state, secret)
             # as this benchmark always did: two clients, 4 requests each (they open the
@@ -363,7 +366,7 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
         finally:
             proc.terminate()
             proc.wait(timeout=60)
-    proc, url, started = _serve(store_uri, state, secret, workers)
+    proc, url, started = _serve(store_uri, state, secret, workers, ranking_off)
     try:
         up = time.monotonic() - started
         if not _poll(url + "/readyz", 900):
@@ -424,7 +427,8 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
     for ph in phases:
         for route in ROUTES:
             lat = ph.out[route]
-            rows.append([label, f"{nodes:,}", "-" if skip_ingest else f"{ingest_s:.0f}",
+            rows.append([label, ranking_off or "-", f"{nodes:,}",
+                         "-" if skip_ingest else f"{ingest_s:.0f}",
                          ph.name, "-" if ph.warmup_s is None else f"{ph.warmup_s:.1f}",
                          f"{ph.load:.2f}", route, len(lat), f"{len(lat) / ph.wall:.1f}",
                          f"{percentile(lat, 0.50) * 1000:.0f}",
@@ -468,6 +472,12 @@ def main() -> None:
                     "investigation answer changes)")
     ap.add_argument("--data", default=None,
                     help="folder for the bundle and the embedded store (kept; default: a temp dir)")
+    ap.add_argument("--ranking-off", default="",
+                    help="variants of the protector cache to compare, ';'-separated, each a "
+                         "TELUSUR_RANKING_OFF value ('' = every layer on), e.g. "
+                         "';groups;check;moments;collector'; run in turn, --rounds times")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="how many times the --ranking-off variants alternate")
     args = ap.parse_args()
     report_machine("start")
     work = Path(args.data or tempfile.mkdtemp(prefix="telusur-bench-api-data-"))
@@ -480,20 +490,29 @@ def main() -> None:
     opts: dict[str, Any] = {"skip_ingest": args.skip_ingest, "workers": args.workers,
                             "warm": args.warm, "cold": args.cold, "writes": args.writes,
                             "write_kind": args.write_kind}
+    variants = args.ranking_off.split(";") if args.ranking_off else [""]
+    runs = [v for _ in range(args.rounds) for v in variants]
+
+    def each(label: str, uri: str) -> None:
+        nonlocal rows, notes
+        for i, off in enumerate(runs):
+            # the bundle is ingested once; every later run serves the same store
+            r, n = bench_store(label, uri, bundle, args.clients, args.requests, args.limit,
+                               **{**opts, "skip_ingest": opts["skip_ingest"] or i > 0},
+                               ranking_off=off)
+            rows, notes = rows + r, notes + n
+
     if "embedded" in stores:
-        r, n = bench_store("embedded", f"embedded:{work / 'store'}", bundle, args.clients,
-                           args.requests, args.limit, **opts)
-        rows, notes = rows + r, notes + n
+        each("embedded", f"embedded:{work / 'store'}")
     if "neo4j" in stores:
         with neo4j_server(args.neo4j) as server:
-            r, n = bench_store("neo4j", server.uri, bundle, args.clients, args.requests,
-                               args.limit, **opts)
-            rows, notes = rows + r, notes + n
+            each("neo4j", server.uri)
     report_machine("end")
     for note in notes:
         print(f"- {note}")
-    print(md_table(["store", "nodes", "ingest s", "phase", "warm-up s", "load 1m", "route",
-                    "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "non-200"], rows))
+    print(md_table(["store", "layers off", "nodes", "ingest s", "phase", "warm-up s",
+                    "load 1m", "route", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms",
+                    "non-200"], rows))
 
 
 if __name__ == "__main__":
