@@ -8,6 +8,7 @@ Indonesia is ``graph/locale/id/LC_MESSAGES/telusur.po``, and the service reads t
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import gettext as stdlib_gettext
 import io
@@ -29,6 +30,7 @@ from graph.rows import Subgraph
 from graph.store import EmbeddedStore
 from graph.text import DOMAIN, LOCALE_DIR, gettext, ngettext
 from graph_api.web import problem_words
+from graph_api.web.problems import STATUS
 from queries.protectors.words import describe
 from viz.render import render_subgraph
 
@@ -186,6 +188,37 @@ def test_every_problem_detail_with_values_reads_back_its_values() -> None:
         filled = message.format(**{f: f"<{f}>" for f in fields})
         said = problem_words.detail(filled, "id")
         assert said != filled and all(f"<{f}>" in said for f in fields), message
+
+
+def _problems_raised() -> list[tuple[str, str, str | None]]:
+    """(place, title, detail or None) of every ``Problem(status, title, detail)`` and
+    ``problem_response(request, status, title, detail)`` whose words are literals."""
+    found = []
+    for path in sorted((ROOT / "graph_api").rglob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(call, ast.Call):
+                continue
+            name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+            start = {"Problem": 1, "problem_response": 2}.get(name)
+            if start is None or len(call.args) <= start:
+                continue
+            words = [
+                a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                for a in call.args[start : start + 2]
+            ]
+            if words[0] is not None:
+                place = f"{path.relative_to(ROOT)}:{call.lineno}"
+                found.append((place, words[0], words[1] if len(words) > 1 else None))
+    return found
+
+
+def test_every_problem_the_service_raises_has_bahasa_indonesia() -> None:
+    raised = _problems_raised()
+    assert len(raised) > 10  # the scan finds them
+    titles = {t for _s, t in STATUS.values()} | {t for _p, t, _d in raised}
+    assert titles <= problem_words.TITLES, titles - problem_words.TITLES
+    for place, _title, detail in raised:
+        assert detail is None or detail in problem_words.DETAILS, (place, detail)
 
 
 def test_graph_page_counts_nodes_and_lines_in_either_language() -> None:
