@@ -237,9 +237,21 @@ def test_the_protectors_table_of_the_command_line_in_either_language(tmp_path: P
     said = {}
     for lang in ("id", "en"):
         out = subprocess.run(
-            [sys.executable, "-c", "from graph_api.cli import main; main()", "protectors",
-             "t:R", "--store", f"embedded:{tmp_path / 'store'}", "--lang", lang],
-            capture_output=True, text=True, cwd=ROOT, timeout=300,
+            [
+                sys.executable,
+                "-c",
+                "from graph_api.cli import main; main()",
+                "protectors",
+                "t:R",
+                "--store",
+                f"embedded:{tmp_path / 'store'}",
+                "--lang",
+                lang,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
         )
         assert out.returncode == 0, out.stderr
         said[lang] = out.stdout
