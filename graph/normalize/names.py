@@ -36,6 +36,7 @@ from rapidfuzz import fuzz
 __all__ = [
     "CONFIG",
     "NameMatch",
+    "check_table",
     "compare_names",
     "initials",
     "name_forms",
@@ -53,14 +54,25 @@ _KEYS: Final = {
     "spelling": None,  # a list of {from, to}
     "spelling_marks": {"old"},
     "synonyms": None,  # free keys
-    "compare": {"initial", "patronymic_dropped", "word_floor"},
+    "compare": {"initial", "patronymic_dropped", "word_floor", "subset"},
     "candidates": {"threshold", "rare_name", "organizations"},
 }
 
 
 def _load() -> dict[str, Any]:
     text = resources.files("graph.normalize").joinpath("names.toml").read_text("utf-8")
-    data = tomllib.loads(text)
+    return check_table(tomllib.loads(text))
+
+
+def check_table(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` if it has every section and key of ``names.toml`` and no other, else raise.
+
+    Raises
+    ------
+    ValueError
+        Naming the section and the unknown or missing keys: a misspelt key must not
+        load silently.
+    """
     unknown = set(data) - set(_KEYS)
     for section, keys in _KEYS.items():
         if section not in data:
@@ -104,6 +116,7 @@ _OLD_MARKS: Final = tuple(CONFIG["spelling_marks"]["old"])
 _INITIAL: Final[float] = float(CONFIG["compare"]["initial"])
 _PATRONYMIC_DROPPED: Final[float] = float(CONFIG["compare"]["patronymic_dropped"])
 _WORD_FLOOR: Final[float] = float(CONFIG["compare"]["word_floor"])
+_SUBSET: Final[float] = float(CONFIG["compare"]["subset"])
 
 _TOKEN_SPLIT = re.compile(r"[\s,;]+")
 _KEY_DROP = re.compile(r"[.()\[\]]")
@@ -222,7 +235,9 @@ def compare_names(
     near-identity: a one-word name as common as
     Budi must not become a candidate for thousands of people. Two words are alike
     by :func:`rapidfuzz.fuzz.ratio` after spelling folding (``j``/``y`` as one
-    letter), 1.0 when equal, ``[compare] initial`` when one is the other's initial.
+    letter), 1.0 when equal, ``[compare] initial`` when one is the other's initial,
+    0 below ``[compare] word_floor``. A name of two words or more found whole in a
+    longer one scores at least ``[compare] subset``.
     """
     forms_a = [f for n in (a, *a_aliases) for f in _forms(n, alias=n is not a)]
     forms_b = [f for n in (b, *b_aliases) for f in _forms(n, alias=n is not b)]
@@ -350,7 +365,11 @@ def _align(
             notes.add(note)
         elif sim == 1.0 and p_short[i] != p_long[j]:
             notes.add("spelling variant")  # equal only once folded ("Tjahjono", "Cahyono")
-    return (best / denom if denom else 0.0), notes
+    score = best / denom if denom else 0.0
+    exact = all(sims[i][j][0] == 1.0 for i, j in enumerate(best_order))
+    if len(short) >= 2 and len(long_) > len(short) and exact and score < _SUBSET:
+        return _SUBSET, notes | {"words left out"}  # "Noordin Top" ~ "Noordin Mohammed Top"
+    return score, notes
 
 
 def _greedy(sims: list[list[tuple[float, str | None]]]) -> tuple[int, ...]:

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from graph.normalize import check_nik
@@ -108,13 +109,15 @@ def _person_pairs(ctx: LoadContext) -> list[Pair]:
         for nid, node in store.get_nodes(mine[i : i + _READ]).items():
             props = node["props"]
             for prop, by_value in keyed.items():
-                value = props.get(prop)
-                if not value:
-                    continue
+                own = _nik_dates(props) if prop == "birth_date" else set()
+                if props.get(prop):
+                    own.add(str(props[prop]))
                 if prop == "birth_place" and len(str(props.get("name_norm", "")).split()) < 2:
                     continue  # a town is a large block: only full names
-                by_value.setdefault(str(value), []).append(nid)
+                for value in sorted(own):
+                    by_value.setdefault(value, []).append(nid)
     found = _Found()
+    _phone_block(ctx, mine, found)
     for prop, by_value in keyed.items():
         values = sorted(by_value)
         for j in range(0, len(values), _READ):
@@ -181,6 +184,50 @@ def _collect(
             for oid in by_token.get(token, []):
                 if oid != nid and not (weak and _dated(nodes[oid]["props"])):
                     found.add(node, nodes[oid], prop)
+
+
+def _phone_block(ctx: LoadContext, mine: list[str], found: _Found) -> None:
+    """Pairs of this run's people without birth data and whoever shares a phone with them.
+
+    Only people without birth data: the others meet in birth date blocks, and a
+    look-up per person and phone is the one cost here that grows with the run.
+    """
+    store = ctx.store
+    for i in range(0, len(mine), _READ):
+        nodes = store.get_nodes(mine[i : i + _READ])
+        for nid in sorted(nodes):
+            if _dated(nodes[nid]["props"]):
+                continue
+            users: set[str] = set()
+            for use in store.neighbours(nid, types=["USES"], direction="out"):
+                for other in store.neighbours(use["node"]["id"], types=["USES"], direction="in"):
+                    if "Person" in other["node"]["labels"] and other["node"]["id"] != nid:
+                        users.add(other["node"]["id"])
+            if len(users) > MAX_BLOCK:
+                continue
+            for other_node in store.get_nodes(sorted(users)).values():
+                if not other_node["props"].get("merged_into"):
+                    found.add(nodes[nid], other_node, "phone")
+
+
+def _nik_dates(props: dict[str, Any]) -> set[str]:
+    """Birth dates a NIK names when the record states none (a mistyped NIK too)."""
+    if props.get("birth_date"):
+        return set()
+    if props.get("nik"):
+        check = check_nik(str(props["nik"]))
+        return {check.birth_date.isoformat()} if check.birth_date else set()
+    digits = "".join(c for c in str(props.get("nik_raw") or "") if c.isdigit())
+    if len(digits) < 12:
+        return set()
+    day, month, year = int(digits[6:8]) % 40, int(digits[8:10]), int(digits[10:12])
+    out = set()
+    for century in (1900, 2000):
+        try:
+            out.add(date(century + year, month, day).isoformat())
+        except ValueError:
+            return set()
+    return out
 
 
 def _sharing_a_phone(ctx: LoadContext, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import doctest
 
 import pytest
 
 from graph.normalize import name_similarity, names, normalize_name
+from graph.normalize.names import check_table, compare_names, initials, name_forms
 
 
 @pytest.mark.parametrize(
@@ -108,3 +110,100 @@ def test_similarity_with_an_empty_name_is_zero() -> None:
 
 def test_docstring_examples() -> None:
     assert doctest.testmod(names).failed == 0
+
+
+# -- legal forms, spellings, initials, aliases (issue 19) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("PT Bank Mandiri (Persero) Tbk", "bank mandiri"),
+        ("PT Bank Mandiri Persero Tbk", "bank mandiri"),
+        ("Bank Mandiri, PT", "bank mandiri"),
+        ("CV Maju Jaya", "maju jaya"),
+        ("Yayasan Harapan Bangsa", "harapan bangsa"),
+        ("Bayerische Motorenwerke (BMW) AG", "bayerische motorenwerke bmw"),
+        ("Bank of America N.A.", "bank of america"),
+        ("DBS Bank Ltd", "dbs bank"),
+        ("PT", "pt"),  # nothing but a legal form: kept, not emptied
+    ],
+)
+def test_legal_forms_are_stripped_like_titles(raw: str, expected: str) -> None:
+    assert normalize_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Soedjatmoko", "Sujatmoko"),  # oe/u, dj/j
+        ("Djoko Tjahjono", "Joko Cahyono"),  # dj/j, tj/c, old j/y
+        ("Abu Bakar Bashir", "Abu Bakar Baasyir"),  # sh/sy, doubled vowel
+        ("Abu Bakar Ba'asyir", "Abu Bakar Bashir"),
+        ("Sjahrir", "Syahrir"),  # sj/sy
+        ("Achmad Hasan", "Ahmad Hasan"),  # ch/kh, then the synonym
+        ("Mohammed Saifuddin", "Muhammad Saifudin"),
+        ("Jusuf Kalla", "Yusuf Kalla"),  # j and y compared as one letter
+        ("Njoto", "Nyoto"),  # nj/ny
+        ("Hendy Santoso", "Hendi Santoso"),  # final y/i
+    ],
+)
+def test_spelling_variants_are_one_name(a: str, b: str) -> None:
+    match = compare_names(a, b)
+    assert match.score == 1.0
+    assert "spelling variant" in match.notes
+
+
+def test_an_initial_stands_for_its_name() -> None:
+    match = compare_names("Noordin M. Top", "Noordin Mohammed Top")
+    assert match.score > 0.85 and match.notes == ("initial",)
+    assert compare_names("Noordin K. Top", "Noordin Mohammed Top").score < 0.85
+
+
+def test_an_alias_in_the_name_cell_is_another_name() -> None:
+    for cell in ("Mohamed Saifuddin (alias Faiz)", "Mohamed Saifuddin alias Faiz",
+                 "Mohamed Saifuddin als. Faiz", "Mohamed Saifuddin @ Faiz"):  # fmt: skip
+        match = compare_names(cell, "Faiz")
+        assert match.score == 1.0 and "alias" in match.notes, cell
+    assert name_forms("Suramto (Deni)") == [("suramto",), ("deni",)]
+    assert name_forms("AKBP (Purn.) Ni Luh") == [("ni", "luh")]  # a title in brackets
+
+
+def test_bin_binti_part_may_be_left_out() -> None:
+    assert name_forms("Amrozi bin Nurhasyim") == [("amrozi", "nurhasyim"), ("amrozi",)]
+    match = compare_names("Usman bin Sef", "Usman")
+    assert match.score == 0.95 and "without bin/binti" in match.notes
+    assert compare_names("Siti binti Ali", "Siti Ali").score == 1.0
+
+
+def test_a_name_left_out_of_a_longer_one_scores_the_subset_floor() -> None:
+    match = compare_names("Noordin Top", "Noordin Mohammed Top")
+    assert match.score == 0.86 and "words left out" in match.notes
+    assert compare_names("Budi", "Budi Santoso").score < 0.86  # one word is not enough
+
+
+def test_unlike_words_give_no_credit() -> None:
+    # "aceng"/"enceng" (0.73) are two men's names, below the word floor of 0.75
+    assert compare_names("Aceng Kurnia", "Enceng Kurnia").score < 0.85
+    assert compare_names("Budi Santoso", "Agus Santoso").score == pytest.approx(14 / 22, abs=1e-4)
+
+
+def test_titles_and_legal_forms_are_noted() -> None:
+    assert "titles left out" in compare_names("H. Ahmad Dahlan", "Ahmad Dahlan").notes
+    assert "legal form left out" in compare_names("PT Bank Mandiri", "Bank Mandiri").notes
+
+
+def test_initials() -> None:
+    assert initials(("bank", "rakyat", "indonesia")) == "bri"
+
+
+def test_the_table_rejects_unknown_and_missing_keys() -> None:
+    data = copy.deepcopy(names.CONFIG)
+    data["titles"]["prefixes"] = ["x"]  # misspelt
+    with pytest.raises(ValueError, match=r"\[titles\]: unknown \['prefixes'\]"):
+        check_table(data)
+    data = copy.deepcopy(names.CONFIG)
+    del data["compare"]["initial"]
+    with pytest.raises(ValueError, match=r"missing \['initial'\]"):
+        check_table(data)
+    assert check_table(copy.deepcopy(names.CONFIG)) == names.CONFIG
