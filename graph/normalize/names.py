@@ -38,7 +38,6 @@ __all__ = [
     "NameMatch",
     "check_table",
     "compare_names",
-    "initials",
     "name_forms",
     "name_similarity",
     "normalize_name",
@@ -55,7 +54,7 @@ _KEYS: Final = {
     "spelling_marks": {"old"},
     "synonyms": None,  # free keys
     "compare": {"initial", "patronymic_dropped", "word_floor", "subset"},
-    "candidates": {"threshold", "rare_name", "organizations"},
+    "candidates": {"threshold", "rare_name", "organizations", "abbreviations"},
 }
 
 
@@ -261,11 +260,6 @@ def name_similarity(a: str, b: str) -> float:
     if not a.strip() or not b.strip():
         return 0.0
     return compare_names(a, b).score
-
-
-def initials(words: tuple[str, ...]) -> str:
-    """First letters of the words: ``("bank", "rakyat", "indonesia")`` is ``"bri"``."""
-    return "".join(w[0] for w in words if w)
 
 
 @functools.lru_cache(maxsize=65_536)

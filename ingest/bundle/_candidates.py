@@ -12,28 +12,31 @@ nothing telling the two apart. Hard conflicts rule a pair out: two valid differe
 NIKs, two known different birth dates, two known different genders.
 
 Organisations. The same name without legal forms (``name_norm``), or one's name is
-the other's abbreviation (in brackets, or its initials). A block of organisations
+the other's abbreviation (in brackets, or declared in ``[candidates.abbreviations]``:
+BRI is Bank Rakyat Indonesia). A block of organisations
 of one name is linked as a star to its smallest id, so that seven records of "Bank
 Mandiri" are six candidates, not twenty-one.
 
 Every candidate carries its score (the name similarity) and its reasons. A pair an
 analyst already confirmed or rejected keeps its decision.
 
-Known limit: blocks are looked up from this run's records, so a long name stored
-earlier is not found from an abbreviation loaded later ("BMW" after "Bayerische
-Motorenwerke (BMW) AG"), and spelling variants are found only through a shared
-birth date, birth place or address, not through a shared phone alone.
+Known limits: blocks are looked up from this run's records, so a long name stored
+earlier is not found from a bracketed abbreviation loaded later ("BMW" after
+"Bayerische Motorenwerke (BMW) AG"; declared abbreviations work both ways); a shared
+phone is looked up only for this run's people without birth data; a spelling variant
+without birth data and without a shared phone or address is not found.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from graph.normalize import check_nik
-from graph.normalize.names import CONFIG, compare_names, initials, name_forms, normalize_name
+from graph.normalize.names import CONFIG, compare_names, name_forms
 from ingest.bundle._context import LoadContext
 
 if TYPE_CHECKING:
@@ -49,7 +52,9 @@ RARE_MAX: Final[int] = int(_CFG["rare_name"]["max_records"])
 RARE_WORDS: Final[int] = int(_CFG["rare_name"]["min_words"])
 ORG_SAME: Final[float] = float(_CFG["organizations"]["same_name"])
 ORG_ABBREVIATION: Final[float] = float(_CFG["organizations"]["abbreviation"])
-ORG_MIN_INITIALS: Final[int] = int(_CFG["organizations"]["min_initials"])
+#: abbreviation -> the name it stands for, and back (``name_norm`` values)
+ABBREVIATIONS: Final[dict[str, str]] = dict(_CFG["abbreviations"])
+_SPELT_OUT: Final = {v: k for k, v in ABBREVIATIONS.items()}
 MAX_BLOCK = 2_000  # a value shared by more records than this is not a useful block
 
 _REASON: Final = {
@@ -66,6 +71,7 @@ _READ = 5_000
 _BUDGET = 20_000
 
 Pair = tuple[str, str, float, list[str]]
+_NOT_WORD: Final = re.compile(r"\W+")
 
 
 def candidate_id(a: str, b: str) -> str:
@@ -313,7 +319,8 @@ def _facts(props: dict[str, Any]) -> dict[str, str]:
 
 
 def _address(props: dict[str, Any]) -> str:
-    return " ".join(normalize_name(str(props.get("address") or "")).split())
+    """The address compared without case, punctuation or spacing."""
+    return " ".join(_NOT_WORD.sub(" ", str(props.get("address") or "").casefold()).split())
 
 
 # -- organisations ------------------------------------------------------------------------
@@ -331,7 +338,8 @@ def _org_pairs(ctx: LoadContext) -> list[Pair]:
             if props.get("merged_into") or not props.get("name_norm"):
                 continue
             wanted.setdefault(str(props["name_norm"]), set()).add(nid)
-            for key, reason in _abbreviation_keys(str(props.get("name") or "")):
+            name, norm = str(props.get("name") or ""), str(props["name_norm"])
+            for key, reason in _abbreviation_keys(name, norm):
                 if key != props["name_norm"]:
                     wanted.setdefault(key, set()).add(nid)
                     abbreviations[(nid, key)] = reason
@@ -363,16 +371,15 @@ def _org_pairs(ctx: LoadContext) -> list[Pair]:
     return [(a, b, score, reasons) for (a, b), (score, reasons) in sorted(out.items())]
 
 
-def _abbreviation_keys(name: str) -> Iterable[tuple[str, str]]:
+def _abbreviation_keys(name: str, norm: str) -> Iterable[tuple[str, str]]:
     """``name_norm`` values another organisation could carry as this one's abbreviation."""
-    forms = name_forms(name)
-    for form in forms[1:]:  # "(BMW)": a bracketed or alias short name
+    for form in name_forms(name)[1:]:  # "(BMW)": a bracketed or alias short name
         if len(form) == 1:
             yield form[0], f"abbreviation {form[0].upper()}"
-    for form in forms[:1]:
-        short = initials(tuple(normalize_name(name).split()))
-        if len(form) >= ORG_MIN_INITIALS and len(short) >= ORG_MIN_INITIALS:
-            yield short, f"initials {short.upper()}"
+    if norm in ABBREVIATIONS:  # "BRI": look for "bank rakyat indonesia"
+        yield ABBREVIATIONS[norm], f"known abbreviation {norm.upper()}"
+    if norm in _SPELT_OUT:  # and the other way round
+        yield _SPELT_OUT[norm], f"known abbreviation {_SPELT_OUT[norm].upper()}"
 
 
 def _org_pair(
@@ -387,7 +394,7 @@ def _org_pair(
     match = compare_names(str(pa.get("name") or ""), str(pb.get("name") or ""))
     if reason is None:
         score, reasons = max(match.score, ORG_SAME), ["same name without legal form"]
-    elif reason.startswith("initials"):
+    elif reason.startswith("known abbreviation"):
         score, reasons = max(match.score, ORG_ABBREVIATION), [reason]
     else:
         score, reasons = match.score, [reason]

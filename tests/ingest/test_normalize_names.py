@@ -8,7 +8,7 @@ import doctest
 import pytest
 
 from graph.normalize import name_similarity, names, normalize_name
-from graph.normalize.names import check_table, compare_names, initials, name_forms
+from graph.normalize.names import check_table, compare_names, name_forms
 
 
 @pytest.mark.parametrize(
@@ -191,10 +191,6 @@ def test_unlike_words_give_no_credit() -> None:
 def test_titles_and_legal_forms_are_noted() -> None:
     assert "titles left out" in compare_names("H. Ahmad Dahlan", "Ahmad Dahlan").notes
     assert "legal form left out" in compare_names("PT Bank Mandiri", "Bank Mandiri").notes
-
-
-def test_initials() -> None:
-    assert initials(("bank", "rakyat", "indonesia")) == "bri"
 
 
 def test_the_table_rejects_unknown_and_missing_keys() -> None:
