@@ -181,6 +181,8 @@ NODES: Final[tuple[NodeSpec, ...]] = (
             _P("license_no", identifier=True, indexed=True),
             _P("npwp", identifier=True, indexed=True),
             _P("address"),
+            _P("merged_into", doc="set on a record an analyst merged into another (a stub)"),
+            _P("merge_log", "list[str]", doc="confirmed merges into this one, as JSON lines"),
         ),
         "a private body: P3MI, LPK, travel agent, front company",
         names=_N("Organisasi", "Organization"),

@@ -18,7 +18,7 @@ import pytest
 
 from graph.store import EmbeddedStore, Store
 from ingest import ingest_path
-from ingest.resolve import candidates
+from ingest.resolve import candidates, confirm
 
 NIK = "3504010112900001"  # valid: Tulungagung, a man born 1 December 1990
 NIK_OTHER = "3573010112900003"  # valid: Kota Malang, same birth date
@@ -272,3 +272,13 @@ def test_fincen_bank_mandiri_collapses_to_candidates(
     for _ in mandiri:
         reached |= {i for k in links if k & reached for i in k}
     assert reached == mandiri
+
+
+def test_an_organisation_candidate_can_be_confirmed(tmp_path: Path, store: Store) -> None:
+    load(tmp_path, store, orgs("O1,BMW,,", "O2,Bayerische Motorenwerke (BMW) AG,,"))
+    [found] = candidates(store)
+    done = confirm(store, found["id"], by="analis1")
+    assert (done["kept"], done["merged"]) == ("a:O1", "a:O2")
+    kept = store.get_node("a:O1")
+    assert kept is not None and "Bayerische Motorenwerke (BMW) AG" in kept["props"]["aliases"]
+    assert [n["rel"]["type"] for n in store.neighbours("a:O2")] == ["SAME_AS"]
