@@ -1,9 +1,9 @@
-"""The one message catalogue (:mod:`graph.text`): complete, current, compiled, and used.
+"""The one message catalogue (:mod:`graph.text`): complete, current, read right, and used.
 
 Messages are extracted from the code and the templates exactly as
 ``pybabel extract -F babel.cfg`` does; the English is the message itself, Bahasa
-Indonesia is ``graph/locale/id/LC_MESSAGES/telusur.po``, and the service reads the
-``.mo`` compiled from it.
+Indonesia is ``graph/locale/id/LC_MESSAGES/telusur.po``, which the service reads
+itself (:func:`graph.text.read_po`, checked here against Babel's compile).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from graph import text
 from graph.rows import Subgraph
 from graph.store import EmbeddedStore
 from graph.text import DOMAIN, LOCALE_DIR, gettext, ngettext
@@ -36,7 +37,6 @@ from viz.render import render_subgraph
 
 ROOT = Path(__file__).resolve().parents[1]
 PO = LOCALE_DIR / "id" / "LC_MESSAGES" / f"{DOMAIN}.po"
-MO = PO.with_suffix(".mo")
 FIELD = re.compile(r"\{(\w*)[^{}]*\}")
 
 Key = str | tuple[str, str]
@@ -116,23 +116,55 @@ def test_a_translation_fills_in_the_values_its_message_has() -> None:
             assert set(FIELD.findall(s)) == want, (m.id, s)
 
 
-def test_the_committed_mo_is_the_po_compiled() -> None:
-    fresh = io.BytesIO()
-    write_mo(fresh, catalogue())
-    fresh.seek(0)
-    with open(MO, "rb") as f:
-        committed = stdlib_gettext.GNUTranslations(f)
-    compiled = stdlib_gettext.GNUTranslations(fresh)
-    assert committed._catalog == compiled._catalog, (  # type: ignore[attr-defined]
-        f"{MO.name} is stale: pybabel compile -d graph/locale -D {DOMAIN}"
+def test_the_service_reads_the_po_as_babel_compiles_it() -> None:
+    """What :func:`graph.text.read_po` reads is what the ``.mo`` compiled from the same
+    ``.po`` would hold (Babel's reader and compiler, the standard library's reader)."""
+    compiled = io.BytesIO()
+    write_mo(compiled, catalogue())
+    compiled.seek(0)
+    want = stdlib_gettext.GNUTranslations(compiled)
+    got = text.read_po(PO)
+    assert got._catalog == want._catalog  # type: ignore[attr-defined]
+    assert len(got._catalog) > 100  # type: ignore[attr-defined]
+    assert [got.plural(n) for n in (0, 1, 2)] == [0, 0, 0]  # type: ignore[attr-defined]
+
+
+def test_read_po_plurals_contexts_escapes_fuzzy_and_bad_lines(tmp_path: Path) -> None:
+    po = tmp_path / "x.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        '#, fuzzy\nmsgid "old"\nmsgstr "lama"\n\n'
+        'msgctxt "evidence path"\nmsgid "case"\nmsgstr "perkara"\n\n'
+        'msgid "{n} call"\nmsgid_plural "{n} calls"\nmsgstr[0] "{n} panggilan"\n'
+        'msgstr[1] "{n} panggilan-panggilan"\n\n'
+        'msgid "two\\nlines \\"quoted\\""\nmsgstr ""\n"dua\\n"\n"baris \\"dikutip\\""\n\n'
+        'msgid "untranslated"\nmsgstr ""\n\n#~ msgid "gone"\n#~ msgstr "hilang"\n',
+        "utf-8",
     )
-    assert committed.info()["plural-forms"] == "nplurals=1; plural=0;"
+    compiled = io.BytesIO()
+    with open(po, "rb") as f:
+        write_mo(compiled, read_po(f))
+    compiled.seek(0)
+    want = stdlib_gettext.GNUTranslations(compiled)
+    got = text.read_po(po)
+    # (Babel writes a header of its own over the one-line header above)
+    ours: dict[object, str] = got._catalog  # type: ignore[attr-defined]
+    babel: dict[object, str] = want._catalog  # type: ignore[attr-defined]
+    assert {k: v for k, v in ours.items() if k} == {k: v for k, v in babel.items() if k}
+    assert got.pgettext("evidence path", "case") == "perkara"
+    assert got.ngettext("{n} call", "{n} calls", 1) == "{n} panggilan"
+    assert got.ngettext("{n} call", "{n} calls", 2) == "{n} panggilan-panggilan"
+    assert got.gettext('two\nlines "quoted"') == 'dua\nbaris "dikutip"'
+    assert got.gettext("old") == "old" and got.gettext("untranslated") == "untranslated"
+    po.write_text('msgid "a"\nmsgstr "b"\nmsgfoo "c"\n', "utf-8")
+    with pytest.raises(ValueError, match=r"x\.po:3: unknown line"):
+        text.read_po(po)
 
 
-def test_the_package_ships_the_compiled_catalogue() -> None:
+def test_the_package_ships_the_catalogue() -> None:
     with open(ROOT / "pyproject.toml", "rb") as f:
         patterns = tomllib.load(f)["tool"]["setuptools"]["package-data"]["graph"]
-    inside = MO.relative_to(ROOT / "graph").as_posix()
+    inside = PO.relative_to(ROOT / "graph").as_posix()
     assert any(fnmatch.fnmatch(inside, p) for p in patterns)
 
 
@@ -260,7 +292,7 @@ def test_the_protectors_table_of_the_command_line_in_either_language(tmp_path: P
 
 
 def test_reading_messages_does_not_import_babel() -> None:
-    """The service and the command line read the .mo with the standard library."""
+    """The service and the command line read the catalogue without Babel."""
     code = (
         "import sys, graph_api.cli\n"
         "from graph.text import gettext\n"
