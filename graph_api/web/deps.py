@@ -189,12 +189,9 @@ class Ctx:
         if cached is not None:
             return cached
         role = self.user.role
-        # Flags live in the Propam store, so the investigation store holds no id to hide;
-        # the Redactor still drops Propam-only labels and types (defence in depth).
-        hidden: frozenset[str] = frozenset()
         vics = self.derived(VICTIMS, victims) if role == "reskrim" else Victims()
         red = Redactor(
-            role=role, hidden=hidden, victims=vics, key=self.services.mask_key,
+            role=role, victims=vics, key=self.services.mask_key,
             user=self.user.name,
         )
         self.request.state.redactor = red

@@ -4,10 +4,11 @@ Every data route (and every page) hands its whole result to :meth:`Redactor.clea
 before paging or rendering, so the rule lives in one place:
 
 * For every role but Propam, nothing Propam-only survives: a node carrying a
-  label of ``PROPAM_ONLY_LABELS``, a relationship of ``PROPAM_ONLY_TYPES``, and
-  any item that mentions a hidden node's id are dropped. An element of a list of
-  records is dropped on its own; anything else that mentions a hidden thing drops
-  the record around it. When the whole result would go, the caller answers 404.
+  label of ``PROPAM_ONLY_LABELS`` or a relationship of ``PROPAM_ONLY_TYPES`` is
+  dropped (defence in depth: Propam's flags live in a store of their own,
+  ``graph_api.web.flags``). An element of a list of records is dropped on its own;
+  anything else holding such an item drops the record around it. When the whole
+  result would go, the caller answers 404.
 * For Reskrim, victims (people ``VICTIM_IN`` a case) are masked by one policy,
   :class:`Victims`:
 
@@ -64,10 +65,9 @@ _DROP = object()
 
 @dataclass
 class Redactor:
-    """Cleans results for one user; ``hidden`` are the ids of Propam-only nodes."""
+    """Cleans results for one user (see the module)."""
 
     role: str
-    hidden: frozenset[str] = frozenset()
     victims: Victims = field(default_factory=Victims)
     key: bytes = b""
     #: whose opaque ids these are: the same stored id reads differently for each user
@@ -76,12 +76,10 @@ class Redactor:
     _stored: dict[str, str] | None = field(default=None, repr=False)
     #: each string as this user reads it (one request: the same strings recur)
     _seen: dict[str, str] = field(default_factory=dict, repr=False)
-    #: the rules that apply, decided once (the walk asks for every string)
-    _hides: bool = field(default=False, init=False, repr=False)
+    #: whether victims are masked, decided once (the walk asks for every string)
     _masks: bool = field(default=False, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._hides = bool(self.hidden) and not self.sees_propam
         self._masks = self.masks
 
     @property
@@ -104,10 +102,8 @@ class Redactor:
 
     def resolve(self, node_id: str) -> str | None:
         """The stored id to look ``node_id`` up by, or ``None`` when this role may not ask
-        for it: a hidden node, a masked entity's stored id, an opaque id that is not one
-        of this user's. The caller answers exactly as for an id that does not exist."""
-        if not self.sees_propam and node_id in self.hidden:
-            return None
+        for it: a masked entity's stored id, an opaque id that is not one of this user's.
+        The caller answers exactly as for an id that does not exist."""
         if not self.masks:
             return node_id
         v = self.victims
@@ -147,31 +143,23 @@ class Redactor:
         """True when :meth:`clean` would return a value with these strings unchanged and
         :meth:`leaks` would pass its JSON; False means: walk it (it may still be fine).
 
-        Every rule of the walk is decided by a string of the value: a hidden id (also
-        inside a longer string, as :meth:`leaks` looks for it), a Propam-only label or
-        type, a victim's id, a masked id or identifying string, whole or inside.
+        Every rule of the walk is decided by a string of the value: a Propam-only label
+        or type, a victim's id, a masked id or identifying string, whole or inside.
         """
-        if not self.sees_propam:
-            if not PROPAM_MARKS.isdisjoint(strings.tokens):
-                return False
-            if any(h in strings.text for h in self.hidden):
-                return False
+        if not self.sees_propam and not PROPAM_MARKS.isdisjoint(strings.tokens):
+            return False
         return not (self.masks and self.victims.touches(strings))
 
     def leaks(self, body: bytes | str) -> bool:
-        """Fail-closed check of a serialised response (JSON or a page): a hidden id, or
-        for reskrim any victim identifier the walk should have masked."""
-        if self.sees_propam and not self.masks:
+        """Fail-closed check of a serialised response (JSON or a page): for reskrim,
+        any victim identifier the walk should have masked."""
+        if not self.masks:
             return False
         text = body if isinstance(body, str) else body.decode("utf-8", "replace")
-        if not self.sees_propam and any(h in text for h in self.hidden):
-            return True
-        return self.masks and self.victims.in_text(text)
+        return self.victims.in_text(text)
 
     # -- the walk ------------------------------------------------------------
-    def _str(self, s: str) -> Any:
-        if self._hides and s in self.hidden:
-            return _DROP
+    def _str(self, s: str) -> str:
         if not self._masks:
             return s
         seen = self._seen.get(s)
@@ -203,17 +191,9 @@ class Redactor:
 
     def _walk(self, v: Any) -> Any:
         if isinstance(v, str):
-            return v if not (self._masks or self._hides) else self._str(v)
+            return self._str(v) if self._masks else v
         if isinstance(v, list | tuple):
-            out = []
-            for item in v:
-                c = self._walk(item)
-                if c is _DROP:
-                    if isinstance(item, str):
-                        return _DROP  # a sequence of ids (a path) through a hidden node
-                    continue
-                out.append(c)
-            return out
+            return [c for c in (self._walk(item) for item in v) if c is not _DROP]
         if isinstance(v, dict):
             return self._dict(v)
         return v
@@ -236,8 +216,6 @@ class Redactor:
                     shown, entity = MASKED_SHOWN, True
         out: dict[str, Any] = {}
         for k, val in d.items():
-            if self._hides and k in self.hidden:
-                continue
             if shown is not None and k == "props" and isinstance(val, dict):
                 val = {pk: pv if pk in shown else _masked(pv) for pk, pv in val.items()}
             elif entity and k == "keys" and isinstance(val, list):

@@ -16,10 +16,10 @@ import httpx
 import pytest
 from api_helpers import PASSWORD, build, free_port, make_api
 
+from graph.cache import GenerationReader
 from graph.store import EmbeddedStore
 from graph_api.web import create_app
 from graph_api.web.audit import AuditLog
-from graph.cache import GenerationReader
 from graph_api.web.locks import ProcessLock
 from graph_api.web.ratelimit import SharedRateLimiter
 from graph_api.web.users import UserStore
