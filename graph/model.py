@@ -41,6 +41,7 @@ Meaning = Literal[
     "post",  # an official's post at an agency
     "hierarchy",  # an agency inside another
     "identity",  # candidate or confirmed "same person"
+    "handset",  # a phone number used in a handset (two numbers in one handset: one user)
     "propam",  # internal affairs only (kept in the Propam store)
 ]
 #: The meanings that carry something between two instruments, and so the kind of
@@ -146,6 +147,7 @@ _PERSON_PROPS = (
     _P("nik", doc="valid 16-digit NIK", identifier=True, indexed=True),
     _P("nik_raw", doc="NIK as written when it is not valid"),
     _P("nik_invalid", doc="why the written NIK is not valid"),
+    _P("passport", doc="upper case, letters and digits only", identifier=True, indexed=True),
     _P("birth_date", "date", indexed=True),
     _P("birth_place", indexed=True),
     _P("gender", doc="m or f"),
@@ -205,6 +207,13 @@ NODES: Final[tuple[NodeSpec, ...]] = (
         "a phone number in E.164",
         caption="number",
         names=_N("Telepon", "Phone"),
+    ),
+    NodeSpec(
+        "Handset",
+        (_P("imei", doc="the handset's 15-digit IMEI", identifier=True, indexed=True),),
+        "a handset (mobile device) known by its IMEI from call records",
+        caption="imei",
+        names=_N("Perangkat", "Handset"),
     ),
     NodeSpec(
         "Case",
@@ -323,12 +332,23 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
         "CALLED",
         ("Phone",),
         ("Phone",),
-        (_P("at", "datetime"), _P("duration_s", "int"), _P("kind")),
+        (
+            _P("at", "datetime"),
+            _P("duration_s", "int"),
+            _P("kind"),
+            _P("imei", doc="the caller's handset at the call"),
+            _P("cell_id", doc="the caller's serving cell at the call"),
+            _P("lac", doc="location area code of that cell"),
+        ),
         "one call, SMS or chat",
         meaning="communication",
         timed_by="at",
         names=_N("menelepon", "called"),
         style="phone",
+    ),
+    RelSpec(
+        "USED_IN", ("Phone",), ("Handset",), (), "a phone number used in a handset (IMEI)",
+        meaning="handset", names=_N("dipakai di perangkat", "used in handset"), style="phone",
     ),
     RelSpec(
         "HANDLED_BY", ("Case",), ("Agency",), (), "the agency handling a case",

@@ -1,9 +1,18 @@
 """Find entities by exact identifier, else by name.
 
 Order of the result: exact-identifier hits first (score 100.0), by how they
-matched (``phone``, ``nik``, ``id_number``, ``account``, ``id``, ``phone_user``)
-then by id; then name hits by score (descending) then id. The name score is
-computed in Python for both stores, so they rank alike.
+matched (``phone``, ``nik``, ``passport``, ``id_number``, ``account``, ``imei``,
+``npwp``, ``license_no``, ``id``, ``phone_user``, ``extra``) then by id; then name
+hits by score (descending) then id. The name score is computed in Python for both
+stores, so they rank alike.
+
+Identifiers. Every strong identifier the model declares (:attr:`graph.model.Prop.identifier`:
+NIK, passport, NRP/NIP, account number, NPWP, licence number, a handset's IMEI) is
+matched exactly, as typed or without spaces, dots, dashes, slashes and brackets
+(and that in upper case, as passports are kept). A text with a digit in it is also
+looked for in the bundles' extra columns (``x_<name>`` properties, e.g. an
+``x_nhs_no``): ``extra``. That look-up reads every node (no index can hold columns
+nobody declared), so it is skipped for texts without a digit (names).
 
 Name matching. The query and every name field (``name_norm``, and ``name`` and
 each alias folded with :func:`graph.normalize.normalize_name`) are split into
@@ -26,7 +35,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from graph.errors import QueryError
-from graph.model import MODEL
+from graph.model import EXTRA_PREFIX, MODEL
 from graph.normalize import NormalizeError, normalize_name, normalize_phone
 from graph.store import Store
 from queries._common import LABELS, backend, caption, node_from_neo4j, reading, run
@@ -34,7 +43,35 @@ from queries._types import SearchHit
 
 __all__ = ["search"]
 
-_MATCH_ORDER = ("phone", "nik", "id_number", "account", "id", "phone_user")
+_MATCH_ORDER = (
+    "phone",
+    "nik",
+    "passport",
+    "id_number",
+    "account",
+    "imei",
+    "npwp",
+    "license_no",
+    "id",
+    "phone_user",
+    "extra",
+)
+#: how a hit on each identifier property of the model is reported (``matched``)
+MATCHED_BY: dict[str, str] = {
+    "nik": "nik",
+    "passport": "passport",
+    "id_numbers": "id_number",
+    "number": "account",
+    "imei": "imei",
+    "npwp": "npwp",
+    "license_no": "license_no",
+}
+#: label -> its identifier properties, from the model
+_IDENTIFIER_PROPS: dict[str, tuple[str, ...]] = {
+    label: tuple(p.name for p in spec.props if p.identifier)
+    for label, spec in MODEL.nodes.items()
+    if any(p.identifier for p in spec.props)
+}
 _NAME_LABELS = frozenset({"Person", "Organization", "Agency"})
 _SEPARATORS = re.compile(r"[\s.\-/()]+")
 _LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
@@ -79,7 +116,7 @@ def _score(qnorm: str, tokens: list[str], props: dict[str, Any]) -> float | None
 
 def _identifier_values(q: str) -> tuple[list[str], str | None]:
     compact = _SEPARATORS.sub("", q)
-    values = list(dict.fromkeys(v for v in (q, compact) if v))
+    values = list(dict.fromkeys(v for v in (q, compact, compact.upper()) if v))
     phone = None
     if sum(ch.isdigit() for ch in q) >= 6:
         try:
@@ -95,24 +132,35 @@ def _embedded_identifiers(g: Any, values: list[str], phone: str | None) -> list[
     for nid in values:
         if nid in g:
             found.append((nid, "id"))
+    extras = _looks_like_an_identifier(values)
     for nid, attrs in g.nodes(data=True):
         labels = attrs[LABELS]
-        if "Person" in labels and attrs.get("nik") in wanted:
-            found.append((nid, "nik"))
+        for label in labels:
+            for prop in _IDENTIFIER_PROPS.get(label, ()):
+                value = attrs.get(prop)
+                held = value if isinstance(value, list) else [value]
+                if wanted.intersection(v for v in held if isinstance(v, str)):
+                    found.append((nid, MATCHED_BY[prop]))
         if "Official" in labels:
-            if wanted & set(attrs.get("id_numbers") or []):
-                found.append((nid, "id_number"))
             for _, _, key, rel in g.out_edges(nid, keys=True, data=True):
                 if key[0] in _POSTS and rel.get("id_number") in wanted:
                     found.append((nid, "id_number"))
-        if "Account" in labels and attrs.get("number") in wanted:
-            found.append((nid, "account"))
+        if extras and any(
+            k.startswith(EXTRA_PREFIX) and isinstance(v, str) and v in wanted
+            for k, v in attrs.items()
+        ):
+            found.append((nid, "extra"))
         if phone is not None and "Phone" in labels and attrs.get("number") == phone:
             found.append((nid, "phone"))
             for user, _, key in g.in_edges(nid, keys=True):
                 if key[0] in _PHONES:
                     found.append((user, "phone_user"))
     return found
+
+
+def _looks_like_an_identifier(values: list[str]) -> bool:
+    """Whether the extra columns are worth reading for ``values`` (a digit in them)."""
+    return any(ch.isdigit() for v in values for ch in v)
 
 
 def _hit(nid: str, labels: list[str], props: dict[str, Any], score: float, how: str) -> SearchHit:
@@ -133,8 +181,9 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
     store : Store
         The embedded store or Neo4j.
     q : str
-        What the user typed: a node id, NIK, NRP/NIP, phone number in any
-        written form (``0812-3456-7890``), account number, or a name.
+        What the user typed: a node id, NIK, passport, NRP/NIP, phone number in
+        any written form (``0812-3456-7890``), account number, NPWP, licence
+        number, IMEI, a value of an extra id column, or a name.
     limit : int
         At most this many hits (1 to 200).
 
@@ -166,6 +215,11 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
             node = node_from_neo4j(r)
             rows[node["id"]] = (node["labels"], node["props"])
             _keep_best(exact, node["id"], r["matched"])
+        if _looks_like_an_identifier(values):
+            for r in run(store, "search_extras", values=values, prefix=EXTRA_PREFIX):
+                node = node_from_neo4j(r)
+                rows[node["id"]] = (node["labels"], node["props"])
+                _keep_best(exact, node["id"], "extra")
         if tokens:
             for r in run(
                 store, "search_names", lucene=_lucene(tokens), candidates=max(200, 10 * limit)

@@ -39,6 +39,7 @@ NODE_STYLES: Final[dict[str, NodeStyle]] = {
     "Organization": NodeStyle("triangle", "#b07aa1"),
     "Account": NodeStyle("hexagon", "#76b7b2"),
     "Phone": NodeStyle("triangleDown", "#9c755f", size=12),
+    "Handset": NodeStyle("square", "#9c755f", size=10),
     "Case": NodeStyle("star", "#ff9da7", size=20),
     "Event": NodeStyle("dot", "#bab0ac", size=11),
     "Ring": NodeStyle("star", "#e15759", size=24),

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.model import EXTRA_PREFIX
 from graph.normalize import EXTRA_KEY, NormalizeError, parse_to_iso
 from graph.rows import NodeRow, RelRow
 from graph.store.base import Store
@@ -232,15 +233,14 @@ def extras(row: dict[str, str], spec: FileSpec) -> dict[str, Any]:
     if row.keys() <= known:  # the usual row: nothing beyond the spec's columns
         return {}
     return {
-        "x_" + _prop_name(k): v
-        for k, v in row.items()
-        if k not in known and k != EXTRA_KEY and v != ""
+        _prop_name(k): v for k, v in row.items() if k not in known and k != EXTRA_KEY and v != ""
     }
 
 
 def _prop_name(column: str) -> str:
-    out = "".join(c if c.isalnum() else "_" for c in column.strip().lower())
-    return out.strip("_") or "column"
+    """``x_<name>``, prefixed once: a column already called ``x_nhs_no`` stays ``x_nhs_no``."""
+    out = "".join(c if c.isalnum() else "_" for c in column.strip().lower()).strip("_")
+    return out if out.startswith(EXTRA_PREFIX) else EXTRA_PREFIX + (out or "column")
 
 
 Rows = list[tuple[int, dict[str, str]]]

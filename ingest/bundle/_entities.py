@@ -183,6 +183,7 @@ def people(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
             name=row["name"],
             name_norm=normalize_name(row["name"]),
             aliases=split_multi(row.get("aliases", "")) or None,
+            passport=passport_number(row.get("passport", "")) or None,
             birth_date=when(row, "birth_date", date_only=True),
             birth_place=text(row, "birth_place"),
             gender=enum(row, spec, "gender"),
@@ -213,9 +214,17 @@ def _person_identifiers(ctx: LoadContext, row: dict[str, str]) -> list[tuple[str
         nik = check_nik(raw)
         if nik.valid and nik.value:
             out.append(("nik", nik.value))
+    if passport := passport_number(row.get("passport", "")):
+        out.append(("passport", passport))
     for number in ctx.official_numbers.get(row.get("person_id", ""), []):
         out.append(("idnum", number))
     return out
+
+
+def passport_number(raw: str) -> str:
+    """A passport number as compared: upper case, letters and digits only
+    (``b 1234567`` = ``B1234567``)."""
+    return "".join(c for c in raw.upper() if c.isalnum())
 
 
 def officials(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:

@@ -354,11 +354,18 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
                 raise RowError(f"bad duration_s {duration!r}: expected whole seconds")
             props["duration_s"] = int(duration)
         props["kind"] = enum(row, spec, "kind") or "call"
+        imei = _imei(row)
+        for column in ("cell_id", "lac"):
+            if value := text(row, column):
+                props[column] = value
         props["sources"] = src = ctx.sources(row)
         if extra_columns:
             props.update(extras(row, spec))
         phone(start, src)
         phone(end, src)
+        if imei is not None:
+            props["imei"] = imei
+            _handset(ctx, batch, start, imei, src)
         digest, n = occ.next(line)
         occ.taken(digest)
         return {
@@ -369,3 +376,30 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
     accepted = _accept(rows, reject, one, batch.rels)
     occ.save()
     return accepted
+
+
+def _imei(row: dict[str, str]) -> str | None:
+    """The ``imei`` column as 15 digits (spaces, dashes and slashes dropped), or None.
+
+    No check-digit test: operators often write the last digit as 0.
+    """
+    raw = row.get("imei", "").strip()
+    if not raw:
+        return None
+    digits = "".join(c for c in raw if c not in " -/.")
+    if len(digits) != 15 or not digits.isdigit():
+        raise RowError(f"bad imei {raw!r}: expected 15 digits")
+    return digits
+
+
+def _handset(ctx: LoadContext, batch: Batch, phone: str, imei: str, src: list[str]) -> None:
+    """The ``Handset`` of ``imei`` and the number's link to it, once per run.
+
+    The link's id carries the bundle's prefix like the calls', so a chunk of calls
+    that brings new links is still written without seeking ids (``unique_rels``).
+    """
+    hid = f"imei:{imei}"
+    if ctx.occurrence(hid) == 0:
+        batch.node(hid, ["Handset"], {"imei": imei, "sources": src})
+    if ctx.occurrence(f"used_in|{phone}|{imei}") == 0:
+        batch.rel(ctx.sid(f"handset:{phone}:{imei}"), "USED_IN", phone, hid, {"sources": src})

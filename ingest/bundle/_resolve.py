@@ -1,4 +1,4 @@
-"""Entity resolution by strong identifiers (NIK, NRP/NIP, bank + number, NPWP, licence).
+"""Entity resolution by strong identifiers (NIK, passport, NRP/NIP, bank + number, NPWP, licence).
 
 A record whose identifier is already known, in this run or in the store,
 becomes that entity: same stored id, its key added to ``keys``. Anything weaker
@@ -18,6 +18,7 @@ from ingest.bundle._context import LoadContext
 #: identifier kind -> (label, property) where the store keeps it
 IDENTIFIERS: dict[str, tuple[str, str]] = {
     "nik": ("Person", "nik"),
+    "passport": ("Person", "passport"),
     "idnum": ("Person", "id_numbers"),
     "npwp": ("Organization", "npwp"),
     "license": ("Organization", "license_no"),

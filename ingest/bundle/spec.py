@@ -99,6 +99,7 @@ FILES: Final[tuple[FileSpec, ...]] = (
         (
             "aliases",
             "nik",
+            "passport",
             "birth_date",
             "birth_place",
             "gender",
@@ -151,7 +152,7 @@ FILES: Final[tuple[FileSpec, ...]] = (
     FileSpec(
         "calls.csv",
         ("from_phone", "to_phone", "at"),
-        ("duration_s", "kind", "source_id"),
+        ("duration_s", "kind", "imei", "cell_id", "lac", "source_id"),
         enums={"kind": _e("call", "sms", "chat")},
     ),
 )

@@ -2,13 +2,16 @@
 // params: values, phone
 // mode: read
 // returns: rows of {id, labels, props, matched} (a node may come once per way it matched)
-// doc: Nodes whose strong identifier equals one of $values (node id, NIK, NRP/NIP on the
-//   person or on a HOLDS_POST, account number), the Phone whose number is $phone (E.164)
-//   and the people or organizations that use it. Index seeks only, except NRP/NIP lists.
+// doc: Nodes whose strong identifier equals one of $values (node id, NIK, passport, NRP/NIP
+//   on the person or on a post, account number, IMEI, NPWP, licence number), the Phone
+//   whose number is $phone (E.164) and the people or organizations that use it. Index
+//   seeks only, except NRP/NIP lists.
 CALL () {
   MATCH (n:Entity) WHERE n.id IN $values RETURN n, 'id' AS matched
   UNION
   MATCH (n:Person) WHERE n.nik IN $values RETURN n, 'nik' AS matched
+  UNION
+  MATCH (n:Person) WHERE n.passport IN $values RETURN n, 'passport' AS matched
   UNION
   MATCH (n:Official) WHERE any(x IN coalesce(n.id_numbers, []) WHERE x IN $values)
   RETURN n, 'id_number' AS matched
@@ -18,11 +21,27 @@ CALL () {
   UNION
   MATCH (n:Account) WHERE n.number IN $values RETURN n, 'account' AS matched
   UNION
+  MATCH (n:Handset) WHERE n.imei IN $values RETURN n, 'imei' AS matched
+  UNION
+  MATCH (n:Organization) WHERE n.npwp IN $values RETURN n, 'npwp' AS matched
+  UNION
+  MATCH (n:Organization) WHERE n.license_no IN $values RETURN n, 'license_no' AS matched
+  UNION
   MATCH (n:Phone) WHERE n.number = $phone RETURN n, 'phone' AS matched
   UNION
   MATCH (:Phone {number: $phone})<-[:{{types:instrument/communication}}]-(n) RETURN n, 'phone_user' AS matched
 }
 RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, matched
+
+// name: search_extras
+// params: values, prefix
+// mode: read
+// returns: rows of {id, labels, props}
+// doc: Nodes with an extra column (a property named $prefix + the column) whose value is
+//   one of $values. Reads every node: asked only for texts with a digit in them.
+MATCH (n:Entity)
+WHERE any(k IN keys(n) WHERE k STARTS WITH $prefix AND n[k] IN $values)
+RETURN n.id AS id, labels(n) AS labels, properties(n) AS props
 
 // name: search_names
 // params: lucene, candidates
