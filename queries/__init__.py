@@ -9,6 +9,7 @@ checked by :mod:`queries._loader`.
 
 from queries._loader import NamedQuery, all_queries, get
 from queries.cases import case_interference
+from queries.cdr import colocated, common_contacts
 from queries.entities import entity, rings, subgraph
 from queries.expand import ring_expand
 from queries.money import money_trail
@@ -22,6 +23,8 @@ __all__ = [
     "NamedQuery",
     "all_queries",
     "case_interference",
+    "colocated",
+    "common_contacts",
     "entity",
     "get",
     "money_trail",

@@ -89,7 +89,27 @@ def random_graph(seed: int = 7) -> tuple[list[NodeRow], list[RelRow]]:
             rng.choice(people), o)
     for i, o in enumerate(officials):
         add("HOLDS_POST", o, "r:AG", id_number=f"7{i:07d}", since=f"20{10 + i}-01-01")
+    _handsets_and_cells(random.Random(seed + 1), nodes, phones, add)
     return nodes, rels
+
+
+def _handsets_and_cells(rng: random.Random, nodes: list[NodeRow], phones: list[str],
+                        add: Any) -> None:
+    """Passports, an extra id column, handsets and calls with cells (their own stream,
+    so that the graph above stays the same)."""
+    for i, n in enumerate(nodes[1:21]):
+        n["props"]["passport"] = f"B{i:07d}"
+        n["props"]["x_nhs_no"] = f"NHS-{i:04d}"
+    for i in range(6):
+        nodes.append({"id": f"imei:35{i:013d}", "labels": ["Handset"],
+                      "props": {"imei": f"35{i:013d}"}})
+        for p in rng.sample(phones[:12], 2):
+            add("USED_IN", p, f"imei:35{i:013d}")
+    for _ in range(120):
+        minute = rng.randint(0, 59)
+        add("CALLED", rng.choice(phones[:20]), rng.choice(phones),
+            at=f"2023-06-01T{rng.randint(8, 11):02d}:{minute:02d}:00Z", kind="call",
+            cell_id=rng.choice(["101", "102", "103"]), lac=rng.choice(["7", "7", "8"]))
 
 
 def calls(store: Store) -> dict[str, Any]:
@@ -120,6 +140,15 @@ def calls(store: Store) -> dict[str, Any]:
         out[f"tipoffs {r}"] = queries.tipoffs(store, ring_id=r, window_hours=24 * 30)
         out[f"expand {r}"] = queries.ring_expand(store, ring_id=r, seed=3)
     out["subgraph"] = queries.subgraph(store, ids=people[:40] + ["+6281200000001"])
+    for q in ("B0000003", "b 000 0004", "NHS-0007", "350000000000002"):
+        out[f"search {q}"] = queries.search(store, q=q)
+    phones = [f"+62812{i:08d}" for i in range(12)]
+    for a, b in zip(phones[::2], phones[1::2], strict=True):
+        out[f"common {a} {b}"] = queries.common_contacts(store, a=a, b=b)
+    for p in phones[:8]:
+        for window in (0, 10, 60):
+            out[f"colocated {p} {window}"] = queries.colocated(store, phone=p,
+                                                               window_minutes=window)
     return out
 
 
@@ -135,5 +164,10 @@ def test_every_named_query_agrees(embedded_store: EmbeddedStore, neo4j_store: Ne
     assert sum(bool(v) for k, v in left.items() if k.startswith("money")) >= 4
     assert any(left[f"tipoffs {r}"] for r in ("r:R1", "r:R2"))
     assert [h["matched"] for h in left["search 900004"]] == ["account"]
+    assert [h["matched"] for h in left["search b 000 0004"]] == ["passport"]
+    assert [h["matched"] for h in left["search NHS-0007"]] == ["extra"]
+    assert [h["matched"] for h in left["search 350000000000002"]] == ["imei"]
+    assert sum(bool(v) for k, v in left.items() if k.startswith("common")) >= 3
+    assert sum(bool(v) for k, v in left.items() if k.startswith("colocated")) >= 8
     assert any(v and any(v["counts"].values()) for k, v in left.items() if k.startswith("links"))
     assert any(c["candidates"] for k, c in left.items() if k.startswith("expand"))
