@@ -7,7 +7,7 @@ rejected row with its file, line and reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from graph.errors import InputError
@@ -26,8 +26,12 @@ def ingest_path(
     strict: bool = False,
     chunk: int = 5_000,
     progress: Callable[[str, int], None] | None = None,
+    mappings: Sequence[Path] = (),
 ) -> IngestReport:
-    """Load ``path`` into ``store``. Under ``strict`` nothing is written if any row is rejected."""
+    """Load ``path`` into ``store``. Under ``strict`` nothing is written if any row is rejected.
+
+    ``mappings``: column-mapping files for a bundle folder (``ingest.bundle._mapping``).
+    """
     from ingest.bundle.loader import load_bundle
 
     path = Path(path)
@@ -55,6 +59,7 @@ def ingest_path(
                 write=False,
                 chunk=chunk,
                 progress=progress,
+                mappings=mappings,
             )
             if report.rejected_total == 0:
                 report = load_bundle(
@@ -65,10 +70,17 @@ def ingest_path(
                     write=True,
                     chunk=chunk,
                     progress=progress,
+                    mappings=mappings,
                 )
         else:
             report = load_bundle(
-                path, store, bundle=name, rejects=writer, chunk=chunk, progress=progress
+                path,
+                store,
+                bundle=name,
+                rejects=writer,
+                chunk=chunk,
+                progress=progress,
+                mappings=mappings,
             )
     finally:
         writer.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -35,6 +36,10 @@ class IngestReport:
     candidates: int = 0
     other_schemata: dict[str, int] = field(default_factory=dict)
     rejects_file: str | None = None
+    #: sheets and mapped files read (file, sheet, kind, rows, mapping, unused_columns)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    #: every file of the folder not read, with the reason (nothing skipped in silence)
+    skipped: list[dict[str, str]] = field(default_factory=list)
     written: bool = True
     seconds: float = 0.0
 
@@ -68,6 +73,8 @@ class IngestReport:
             "candidates": self.candidates,
             "other_schemata": dict(self.other_schemata),
             "rejects_file": self.rejects_file,
+            "inputs": list(self.inputs),
+            "skipped": list(self.skipped),
             "written": self.written,
             "seconds": round(self.seconds, 3),
         }
@@ -82,8 +89,17 @@ class RejectsWriter:
         self._fh: TextIO | None = None
         self._writer: Any = None
         self.count = 0
+        #: bundle file name -> where its staged line came from (Excel sheets and mapped
+        #: files are staged as bundle files: a reject names the sheet and row)
+        self.origins: dict[str, Callable[[int], tuple[str, int]]] = {}
 
-    def add(self, file: str, line: int, reason: str, raw: dict[str, str]) -> None:
+    def add(
+        self, file: str, line: int, reason: str, raw: dict[str, str], *, staged: bool = True
+    ) -> None:
+        if staged and file in self.origins:
+            origin, at = self.origins[file](line)
+            if origin:
+                file, line = origin, at
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = private_file(self.path).open("w", encoding="utf-8", newline="")

@@ -13,6 +13,7 @@ from graph_api.cli import (  # noqa: F401  (registers commands)
     _data_cmds,
     _demo_cmd,
     _ingest_cmds,
+    _mapping_cmds,
     _resolve_cmds,
     _store_cmds,
     _web_cmds,

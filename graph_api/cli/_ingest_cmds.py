@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -39,9 +40,18 @@ def ingest(
     strict: Annotated[
         bool, typer.Option("--strict", help="Write nothing and exit 1 if any row is rejected")
     ] = False,
+    mapping: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--mapping",
+            help="A column-mapping YAML file for the folder's own layouts (repeatable); "
+            "a mapping.yaml inside the folder applies too",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Load evidence; rejected rows go to a rejects file with file, line and reason."""
+    mappings = list(mapping or [])
     console = Console(stderr=True)
     show = sys.stderr.isatty() and not as_json
     with open_store(store) as s:
@@ -62,10 +72,18 @@ def ingest(
                     bar.advance(tasks[name], n)
 
                 report = ingest_path(
-                    path, s, bundle=bundle, rejects=rejects, strict=strict, progress=progress
+                    path,
+                    s,
+                    bundle=bundle,
+                    rejects=rejects,
+                    strict=strict,
+                    progress=progress,
+                    mappings=mappings,
                 )
         else:
-            report = ingest_path(path, s, bundle=bundle, rejects=rejects, strict=strict)
+            report = ingest_path(
+                path, s, bundle=bundle, rejects=rejects, strict=strict, mappings=mappings
+            )
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, sort_keys=True))
     else:
@@ -85,6 +103,22 @@ def _print(report: IngestReport) -> None:
         delim = {"\t": "tab"}.get(f.delimiter or "", f.delimiter or "")
         table.add_row(name, str(f.rows), str(f.accepted), str(f.rejected), f.encoding or "", delim)
     console.print(table)
+    for src in report.inputs:
+        if src["kind"] == "mapping":
+            console.print(escape(f"mapping file: {src['file']}"))
+            continue
+        sheet = f" [{src['sheet']}]" if "sheet" in src else ""
+        how = f", mapping {src['mapping']}" if "mapping" in src else ""
+        unused = (
+            f"; columns not used: {', '.join(src['unused_columns'])}"
+            if src.get("unused_columns")
+            else ""
+        )
+        console.print(
+            f"read {src['file']}{sheet} as {src['kind']} ({src['rows']} rows{how}){unused}"
+        )
+    for skip in report.skipped:
+        console.print(f"[yellow]skipped[/] {escape(skip['file'])}: {escape(skip['reason'])}")
     n, r = report.nodes, report.relationships
     if report.written:
         console.print(

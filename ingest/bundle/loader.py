@@ -23,7 +23,7 @@ import contextlib
 import csv
 import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from graph.errors import InputError
@@ -33,6 +33,7 @@ from graph.store import BulkWriter, Store
 from ingest.bundle import _entities, _records
 from ingest.bundle._candidates import link_candidates
 from ingest.bundle._context import Batch, LoadContext, Reject, RowError, required
+from ingest.bundle._inputs import open_bundle
 from ingest.bundle.spec import BY_NAME, FILES, FileSpec
 from ingest.report import FileReport, IngestReport, RejectsWriter
 
@@ -136,22 +137,37 @@ def load_bundle(
     chunk: int = 5_000,
     progress: Progress | None = None,
     report: IngestReport | None = None,
+    mappings: Sequence[Path] = (),
 ) -> IngestReport:
     """Load ``folder`` into ``store``; with ``write=False`` only validate (for ``--strict``).
 
     ``report`` is the report to fill (a new one if not given): a caller that must say
     what was written when the load fails part way passes its own and reads it after.
     A load that writes waits for any other ingest into the same store to finish first.
+    ``mappings`` are column-mapping files (``ingest.bundle._mapping``); Excel sheets
+    and mapped files are staged as bundle CSV files first (``ingest.bundle._inputs``),
+    every file not read is listed in ``report.skipped`` with its reason.
     """
     started = time.perf_counter()
-    files = bundle_files(folder)
-    sniffs = _check_files(files)
-    name = bundle or folder.resolve().name
-    if report is None:
-        report = IngestReport(bundle=name)
-    report.bundle, report.written = name, write
-    with store.ingesting() if write else contextlib.nullcontext():
-        _load(store, files, sniffs, report, rejects, write, chunk, progress)
+    with open_bundle(folder, mappings) as found:
+        files = found.files
+        sniffs = _check_files(files)
+        name = bundle or folder.resolve().name
+        if report is None:
+            report = IngestReport(bundle=name)
+        report.bundle, report.written = name, write
+        report.inputs = [s.to_json() for s in found.sources]
+        report.skipped = list(found.skipped)
+        if rejects is not None:
+            rejects.origins = {k: o.find for k, o in found.origins.items()}
+        with store.ingesting() if write else contextlib.nullcontext():
+            _load(store, files, sniffs, report, rejects, write, chunk, progress)
+        for kind, label, line, reason, raw in found.rejects:
+            fr = report.files.setdefault(kind, FileReport(encoding="utf-8", delimiter=","))
+            fr.rows += 1
+            fr.rejected += 1
+            if rejects is not None:
+                rejects.add(label, line, reason, raw, staged=False)
     report.seconds = time.perf_counter() - started
     return report
 
