@@ -19,6 +19,8 @@ MATRIX: list[tuple[str, str, tuple[str, ...], int, bool]] = [
     ("GET", f"{P}/entities/t:M1/timeline", READ, 200, False),
     ("GET", f"{P}/paths?from=t:M1&to=t:O1", READ, 200, False),
     ("GET", f"{P}/money-trail?from=t:M1", READ, 200, False),
+    ("GET", f"{P}/phones/common-contacts?a=0812-3456-7890&b=081300000001", READ, 200, False),
+    ("GET", f"{P}/phones/colocated?phone=0812-3456-7890", READ, 200, False),
     ("GET", f"{P}/rings", READ, 200, False),
     ("GET", f"{P}/rings/t:R1", READ, 200, False),
     ("GET", f"{P}/rings/t:R1/protectors", READ, 200, False),

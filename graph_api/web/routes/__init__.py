@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from graph_api.web.routes import (
     admin,
     auth,
+    cdr,
     cypher,
     entities,
     graph,
@@ -18,7 +19,7 @@ from graph_api.web.routes import (
 )
 
 api_router = APIRouter()
-for _module in (auth, entities, graph, rings, propam, propam_audit, cypher, ingest, admin):
+for _module in (auth, entities, graph, cdr, rings, propam, propam_audit, cypher, ingest, admin):
     api_router.include_router(_module.router)
 api_router.include_router(admin.status_router)
 
