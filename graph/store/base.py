@@ -1,7 +1,11 @@
 """The store interface that the embedded store and the Neo4j store both implement.
 
-Both pass the same contract tests (``tests/store/test_contract.py``): every
-operation returns identical results for the same writes.
+Both pass the same contract tests (``tests/store/test_contract.py``,
+``tests/store/test_bulk.py``): every operation returns identical results for the
+same writes. The interface is reads, :meth:`Store.upsert` (one batch, one
+transaction), admin (``wipe``, ``delete_nodes``, the ingest turn) and one entry
+point for many batches, :meth:`Store.bulk`; how a store makes bulk writes fast is
+its own business (Neo4j: ``_neo4j_bulk.py``).
 
 Writers that decide from what is stored take turns: :meth:`Store.ingesting` is held
 by one ingest (or an analyst's merge) at a time, in any process. Entity resolution
