@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from graph.store import open_store
-from graph.text import gettext
+from graph.text import N_, gettext
 from graph_api.cli._app import JsonOpt, StoreOpt, app
 from queries.protectors.words import describe
 
@@ -82,3 +82,76 @@ def evaluate_cmd(
             ),
         )
     Console().print(table)
+
+
+PhoneArg = Annotated[str, typer.Argument(help="A phone number, in any written form.")]
+
+
+@app.command("common-contacts")
+def common_contacts_cmd(
+    a: PhoneArg,
+    b: PhoneArg,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 100,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Numbers in contact with both A and B (calls, SMS, chats; either way)."""
+    import queries
+
+    with open_store(store) as s:
+        rows = queries.common_contacts(s, a=a, b=b, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    title = gettext("Numbers in contact with both {a} and {b}", lang).format(a=a, b=b)
+    table = _table(title, lang, N_("phone"), N_("with A"), N_("with B"), N_("first"), N_("last"))
+    for c in rows:
+        table.add_row(
+            c["phone"],
+            str(c["a_calls"]),
+            str(c["b_calls"]),
+            c["first_at"] or "",
+            c["last_at"] or "",
+        )
+    Console().print(table)
+
+
+@app.command("colocated")
+def colocated_cmd(
+    phone: PhoneArg,
+    window: Annotated[
+        int, typer.Option("--window", min=0, max=7 * 24 * 60, help="Minutes before or after.")
+    ] = 15,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=10_000)] = 100,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Other numbers served by the same cell as PHONE within a time window."""
+    import queries
+
+    with open_store(store) as s:
+        rows = queries.colocated(s, phone=phone, window_minutes=window, limit=limit)
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    title = gettext("Numbers served by the same cell as {phone} within {n} minutes", lang)
+    table = _table(
+        title.format(phone=phone, n=window),
+        lang,
+        *(N_("phone"), N_("calls"), N_("cells"), N_("first"), N_("last")),
+    )
+    for c in rows:
+        table.add_row(
+            c["phone"], str(c["calls"]), ", ".join(c["cells"]), c["first_at"], c["last_at"]
+        )
+    Console().print(table)
+
+
+def _table(title: str, lang: str, *columns: str) -> Table:
+    """A table whose column headings are the translated ``columns``."""
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(gettext(c, lang))
+    return table
