@@ -40,6 +40,7 @@ __all__ = [
     "compare_names",
     "name_forms",
     "name_similarity",
+    "name_variants",
     "normalize_name",
 ]
 
@@ -54,7 +55,7 @@ _KEYS: Final = {
     "spelling_marks": {"old"},
     "synonyms": None,  # free keys
     "compare": {"initial", "patronymic_dropped", "word_floor", "subset"},
-    "candidates": {"threshold", "rare_name", "organizations", "abbreviations"},
+    "candidates": {"threshold", "blocks", "rare_name", "organizations", "abbreviations"},
 }
 
 
@@ -203,6 +204,15 @@ def name_forms(raw: str) -> list[tuple[str, ...]]:
     [('amrozi', 'nurhasyim'), ('amrozi',)]
     """
     return [f.words for f in _forms(raw)]
+
+
+def name_variants(raw: str) -> list[str]:
+    """Every name a cell holds, as ``name_norm`` would be: aliases, without bin/binti.
+
+    >>> name_variants("Slamet Riyadi bin Karto (alias Memet)")
+    ['slamet riyadi karto', 'slamet riyadi', 'memet']
+    """
+    return list(dict.fromkeys(" ".join(f.plain) for f in _forms(raw) if f.plain))
 
 
 def compare_names(

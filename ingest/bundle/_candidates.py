@@ -1,8 +1,11 @@
 """Weak evidence: ``POSSIBLY_SAME_AS`` candidates, never a merge.
 
-People. Records are brought together by *blocks*: the same birth date, the same
-birth place (names of two words or more, same first word), the same ``name_norm``,
-the same address. A pair found in a block is proposed when its name similarity
+People. Records are brought together by *blocks*: the same birth date (stated or
+read from a NIK, a mistyped one too), and, between people without birth data, the
+same birth place (names of two words or more, same first word), the same
+``name_norm`` (of the name or any alias or the name without bin/binti; at most
+``[candidates.blocks] name`` records), a phone in common. A pair found in a block is
+proposed when its name similarity
 (:func:`graph.normalize.names.compare_names`: titles, old spellings, initials,
 bin/binti and aliases folded) reaches the threshold of its strongest evidence
 (``[candidates.threshold]`` in ``graph/normalize/names.toml``): the same birth date
@@ -24,11 +27,13 @@ Known limits: blocks are looked up from this run's records, so a long name store
 earlier is not found from a bracketed abbreviation loaded later ("BMW" after
 "Bayerische Motorenwerke (BMW) AG"; declared abbreviations work both ways); a shared
 phone is looked up only for this run's people without birth data; a spelling variant
-without birth data and without a shared phone or address is not found.
+without birth data and without a shared phone is not found (an address is only
+compared between records of the same ``name_norm``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -36,7 +41,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from graph.normalize import check_nik
-from graph.normalize.names import CONFIG, compare_names, name_forms
+from graph.normalize.names import CONFIG, compare_names, name_forms, name_variants
 from ingest.bundle._context import LoadContext
 
 if TYPE_CHECKING:
@@ -55,7 +60,11 @@ ORG_ABBREVIATION: Final[float] = float(_CFG["organizations"]["abbreviation"])
 #: abbreviation -> the name it stands for, and back (``name_norm`` values)
 ABBREVIATIONS: Final[dict[str, str]] = dict(_CFG["abbreviations"])
 _SPELT_OUT: Final = {v: k for k, v in ABBREVIATIONS.items()}
-MAX_BLOCK = 2_000  # a value shared by more records than this is not a useful block
+#: a block larger than this is not compared (a common name; a birth date everyone shares)
+NAME_BLOCK: Final[int] = int(_CFG["blocks"]["name"])
+MAX_BLOCK: Final[int] = int(_CFG["blocks"]["other"])
+#: at most this many people without birth data per run have their phones looked up
+PHONE_LOOKUPS: Final[int] = int(_CFG["blocks"]["phone_lookups"])
 
 _REASON: Final = {
     "birth_date": "same birth date",
@@ -71,6 +80,9 @@ _READ = 5_000
 _BUDGET = 20_000
 
 Pair = tuple[str, str, float, list[str]]
+_LOG = logging.getLogger(__name__)
+#: blocks that only bring together people without birth data
+_WEAK: Final = frozenset({"birth_place", "name_norm"})
 _NOT_WORD: Final = re.compile(r"\W+")
 
 
@@ -109,13 +121,21 @@ def _person_pairs(ctx: LoadContext) -> list[Pair]:
     mine = sorted({r.id for r in ctx.refs.values() if r.kind == "person"})
     # block property -> block value -> this run's people with it
     keyed: dict[str, dict[str, list[str]]] = {
-        "birth_date": {}, "birth_place": {}, "name_norm": {}, "address": {},
+        "birth_date": {}, "birth_place": {}, "name_norm": {},
     }  # fmt: skip
+    undated: list[str] = []  # this run's people without birth data
     for i in range(0, len(mine), _READ):
-        for nid, node in store.get_nodes(mine[i : i + _READ]).items():
+        for nid, node in sorted(store.get_nodes(mine[i : i + _READ]).items()):
             props = node["props"]
+            dated = _dated(props)
+            if not dated:
+                undated.append(nid)
             for prop, by_value in keyed.items():
+                if dated and prop in _WEAK:
+                    continue  # these blocks only count between records without birth data
                 own = _nik_dates(props) if prop == "birth_date" else set()
+                if prop == "name_norm" and props.get("name"):
+                    own.update(name_variants(str(props["name"])))
                 if props.get(prop):
                     own.add(str(props[prop]))
                 if prop == "birth_place" and len(str(props.get("name_norm", "")).split()) < 2:
@@ -123,7 +143,7 @@ def _person_pairs(ctx: LoadContext) -> list[Pair]:
                 for value in sorted(own):
                     by_value.setdefault(value, []).append(nid)
     found = _Found()
-    _phone_block(ctx, mine, found)
+    _phone_block(ctx, undated, found)
     for prop, by_value in keyed.items():
         values = sorted(by_value)
         for j in range(0, len(values), _READ):
@@ -134,8 +154,8 @@ def _person_pairs(ctx: LoadContext) -> list[Pair]:
             size = 0
             for value in sorted(blocks):
                 ids = blocks[value]
-                if len(ids) > (RARE_MAX if prop == "name_norm" else MAX_BLOCK):
-                    continue  # not a useful block (a name only counts when rare)
+                if len(ids) > (NAME_BLOCK if prop == "name_norm" else MAX_BLOCK):
+                    continue  # not a useful block
                 group.append((value, ids))
                 size += len(ids)
                 if size >= _BUDGET:
@@ -144,19 +164,11 @@ def _person_pairs(ctx: LoadContext) -> list[Pair]:
             if group:
                 _collect(ctx, prop, group, by_value, found)
     out: list[Pair] = []
-    pending: list[tuple[str, str]] = []
     for (a, b), met in sorted(found.blocks.items()):
-        decided, score = _decide(found.props[a], found.props[b], met, found.name_count)
+        decided = _decide(found.props[a], found.props[b], met, found.name_count)
         if decided is not None:
             out.append((a, b, *decided))
-        elif score >= THRESHOLDS["phone"]:
-            pending.append((a, b))  # a shared phone would make it one: look (few pairs)
-    for a, b in _sharing_a_phone(ctx, pending):
-        met = found.blocks[(a, b)] | {"phone"}
-        decided, _ = _decide(found.props[a], found.props[b], met, found.name_count)
-        if decided is not None:
-            out.append((a, b, *decided))
-    return sorted(out)
+    return out
 
 
 def _collect(
@@ -184,7 +196,7 @@ def _collect(
             if node is None:
                 continue
             token = _first_token(node["props"]) if prop == "birth_place" else ""
-            weak = prop in ("birth_place", "name_norm")
+            weak = prop in _WEAK
             if weak and _dated(node["props"]):
                 continue  # these blocks only count between records without birth data
             for oid in by_token.get(token, []):
@@ -192,28 +204,38 @@ def _collect(
                     found.add(node, nodes[oid], prop)
 
 
-def _phone_block(ctx: LoadContext, mine: list[str], found: _Found) -> None:
+def _phone_block(ctx: LoadContext, undated: list[str], found: _Found) -> None:
     """Pairs of this run's people without birth data and whoever shares a phone with them.
 
-    Only people without birth data: the others meet in birth date blocks, and a
-    look-up per person and phone is the one cost here that grows with the run.
+    Only people without birth data (the others meet in birth date blocks), and at
+    most :data:`PHONE_LOOKUPS` of them: two store reads per person and phone are the
+    one cost here that grows with the run (a warning in the log says when the cap
+    was reached).
     """
     store = ctx.store
-    for i in range(0, len(mine), _READ):
-        nodes = store.get_nodes(mine[i : i + _READ])
-        for nid in sorted(nodes):
-            if _dated(nodes[nid]["props"]):
-                continue
-            users: set[str] = set()
+    if len(undated) > PHONE_LOOKUPS:
+        _LOG.warning(
+            "candidates: %d people without birth data; phones looked up for the first %d "
+            "([candidates.blocks] phone_lookups in names.toml)",
+            len(undated), PHONE_LOOKUPS,
+        )  # fmt: skip
+        undated = undated[:PHONE_LOOKUPS]
+    for i in range(0, len(undated), _READ):
+        chunk = undated[i : i + _READ]
+        users: dict[str, set[str]] = {}
+        for nid in chunk:
             for use in store.neighbours(nid, types=["USES"], direction="out"):
                 for other in store.neighbours(use["node"]["id"], types=["USES"], direction="in"):
                     if "Person" in other["node"]["labels"] and other["node"]["id"] != nid:
-                        users.add(other["node"]["id"])
-            if len(users) > MAX_BLOCK:
+                        users.setdefault(nid, set()).add(other["node"]["id"])
+        wanted = {u for found_users in users.values() for u in found_users} | set(users)
+        nodes = store.get_nodes(sorted(wanted))
+        for nid, others in sorted(users.items()):
+            if nid not in nodes or len(others) > MAX_BLOCK:
                 continue
-            for other_node in store.get_nodes(sorted(users)).values():
-                if not other_node["props"].get("merged_into"):
-                    found.add(nodes[nid], other_node, "phone")
+            for oid in sorted(others):
+                if oid in nodes and not nodes[oid]["props"].get("merged_into"):
+                    found.add(nodes[nid], nodes[oid], "phone")
 
 
 def _nik_dates(props: dict[str, Any]) -> set[str]:
@@ -236,15 +258,6 @@ def _nik_dates(props: dict[str, Any]) -> set[str]:
     return out
 
 
-def _sharing_a_phone(ctx: LoadContext, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The pairs whose two records use a common phone."""
-    phones: dict[str, set[str]] = {}
-    for pid in sorted({i for pair in pairs for i in pair}):
-        uses = ctx.store.neighbours(pid, types=["USES"], direction="out")
-        phones[pid] = {n["node"]["id"] for n in uses}
-    return [(a, b) for a, b in pairs if phones[a] & phones[b]]
-
-
 def _dated(props: dict[str, Any]) -> bool:
     """Whether a record has a birth date, stated or in a valid NIK."""
     return bool(props.get("birth_date") or props.get("nik"))
@@ -257,12 +270,12 @@ def _first_token(props: dict[str, Any]) -> str:
 
 def _decide(
     a: dict[str, Any], b: dict[str, Any], blocks: set[str], name_count: dict[str, int]
-) -> tuple[tuple[float, list[str]] | None, float]:
-    """The pair's score and reasons (``None`` when it is not a candidate); the name score."""
+) -> tuple[float, list[str]] | None:
+    """The pair's score and reasons, or ``None`` when it is not a candidate."""
     facts_a, facts_b = _facts(a), _facts(b)
     for key in ("nik", "birth_date", "gender"):
         if facts_a.get(key) and facts_b.get(key) and facts_a[key] != facts_b[key]:
-            return None, 0.0  # two valid NIKs, two birth dates or two genders: two people
+            return None  # two valid NIKs, two birth dates or two genders: two people
     match = compare_names(
         str(a.get("name") or a.get("name_norm") or ""),
         str(b.get("name") or b.get("name_norm") or ""),
@@ -270,7 +283,7 @@ def _decide(
         b_aliases=tuple(str(x) for x in b.get("aliases") or ()),
     )
     if match.score == 0.0:
-        return None, 0.0
+        return None
     evidence = set()
     if facts_a.get("birth_date") and facts_a.get("birth_date") == facts_b.get("birth_date"):
         evidence.add("birth_date")
@@ -295,8 +308,8 @@ def _decide(
         evidence.add("rare_name")
         reasons.append(f"same name, rare ({count} records)")
     if not any(match.score >= THRESHOLDS[e] for e in evidence):
-        return None, match.score
-    return (match.score, sorted({f"name {match.score:.2f}", *match.notes, *reasons})), match.score
+        return None
+    return match.score, sorted({f"name {match.score:.2f}", *match.notes, *reasons})
 
 
 def _facts(props: dict[str, Any]) -> dict[str, str]:
