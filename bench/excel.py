@@ -16,6 +16,7 @@ import datetime as dt
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 _BENCH = Path(__file__).resolve().parent
@@ -25,11 +26,11 @@ from bench._common import in_child, md_table, report_machine  # noqa: E402
 
 
 def _write(path: Path, rows: int) -> None:
-    from ingest.synth._workbooks import Sheet, write_xlsx
+    from ingest.synth._workbooks import Cell, Sheet, write_xlsx
 
     start = dt.datetime(2023, 1, 1, 8, 0)
 
-    def body():  # type: ignore[no-untyped-def]
+    def body() -> Iterator[list[Cell]]:
         for i in range(rows):
             at = start + dt.timedelta(minutes=7 * i)
             debit = (i * 7919) % 5_000_000 if i % 2 else None
@@ -58,7 +59,7 @@ def _calamine(path: str) -> tuple[int, float]:
 
 
 def _openpyxl(path: str) -> tuple[int, float]:
-    from openpyxl import load_workbook
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
 
     began = time.perf_counter()
     wb = load_workbook(path, read_only=True, data_only=True)

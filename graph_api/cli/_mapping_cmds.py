@@ -34,8 +34,10 @@ def suggest(
         typer.echo(text, nl=False)
     else:
         out.write_text(text, encoding="utf-8")
-        typer.echo(f"draft mapping written to {out}: edit it, then "
-                   f"telusur ingest FOLDER --mapping {out}", err=True)
+        typer.echo(
+            f"draft mapping written to {out}: edit it, then telusur ingest FOLDER --mapping {out}",
+            err=True,
+        )
 
 
 @mapping_app.command("check")

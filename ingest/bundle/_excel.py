@@ -20,8 +20,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph.errors import InputError
+
+if TYPE_CHECKING:  # imported when a workbook is read: a CSV bundle never loads the reader
+    from python_calamine import CalamineWorkbook
 
 #: Suffixes read as workbooks (``.xls``: the BIFF format, read by the same reader).
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -33,7 +37,7 @@ def is_workbook(path: Path) -> bool:
     return path.name.lower().endswith(EXCEL_SUFFIXES)
 
 
-def _workbook(path: Path):  # type: ignore[no-untyped-def]
+def _workbook(path: Path) -> CalamineWorkbook:
     from python_calamine import CalamineWorkbook
 
     try:

@@ -212,9 +212,9 @@ def _stage(
         by_label: dict[str, list[tuple[int, dict[str, str]]]] = {}
         for label, row in accounts.values():
             by_label.setdefault(label, []).append((0, row))
-        for label, rows in by_label.items():
-            cols = list(dict.fromkeys(c for _, r in rows for c in r))
-            sources.append((label, cols, iter(rows)))
+        for label, acc_rows in by_label.items():
+            cols = list(dict.fromkeys(c for _, r in acc_rows for c in r))
+            sources.append((label, cols, iter(acc_rows)))
         files["accounts.csv"] = _write(found, work, "accounts.csv", sources)
     elif "accounts.csv" in plain:
         files["accounts.csv"] = plain["accounts.csv"]

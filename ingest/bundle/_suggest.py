@@ -26,34 +26,122 @@ from ingest.bundle.spec import BY_NAME
 
 #: role -> the column names that mean it (normalised: lower case, words only)
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "date": ("tanggal", "tgl", "tanggal transaksi", "tgl transaksi", "date", "transaction date",
-             "posting date", "trx date", "tanggal waktu", "datetime", "timestamp", "waktu transaksi",
-             "tanggal jam"),
+    "date": (
+        "tanggal",
+        "tgl",
+        "tanggal transaksi",
+        "tgl transaksi",
+        "date",
+        "transaction date",
+        "posting date",
+        "trx date",
+        "tanggal waktu",
+        "datetime",
+        "timestamp",
+        "waktu transaksi",
+        "tanggal jam",
+    ),
     "time": ("jam", "waktu", "time", "pukul", "jam transaksi"),
     "debit": ("debet", "debit", "mutasi debet", "mutasi debit", "withdrawal", "db", "keluar"),
     "credit": ("kredit", "credit", "mutasi kredit", "deposit", "cr", "masuk"),
     "amount": ("nominal", "jumlah", "amount", "nilai", "total", "jumlah transaksi"),
-    "direction": ("tipe", "jenis transaksi", "arah", "type", "direction", "d k", "db cr",
-                  "call direction", "mo mt", "tipe transaksi"),
-    "counterpart_number": ("rekening lawan", "no rekening lawan", "nomor rekening lawan",
-                           "rekening tujuan", "no rek tujuan", "nomor rekening tujuan",
-                           "counterpart account", "beneficiary account", "nomor tujuan",
-                           "nomor", "no rekening", "account number", "nomor akun"),
-    "counterpart_bank": ("bank lawan", "bank tujuan", "counterpart bank", "beneficiary bank",
-                         "bank"),
-    "counterpart_name": ("nama lawan", "nama penerima", "nama pengirim", "beneficiary name",
-                         "counterpart name", "nama", "name"),
-    "reference": ("keterangan", "deskripsi", "uraian", "catatan", "description", "remarks",
-                  "note", "berita", "reference", "referensi"),
+    "direction": (
+        "tipe",
+        "jenis transaksi",
+        "arah",
+        "type",
+        "direction",
+        "d k",
+        "db cr",
+        "call direction",
+        "mo mt",
+        "tipe transaksi",
+    ),
+    "counterpart_number": (
+        "rekening lawan",
+        "no rekening lawan",
+        "nomor rekening lawan",
+        "rekening tujuan",
+        "no rek tujuan",
+        "nomor rekening tujuan",
+        "counterpart account",
+        "beneficiary account",
+        "nomor tujuan",
+        "nomor",
+        "no rekening",
+        "account number",
+        "nomor akun",
+    ),
+    "counterpart_bank": (
+        "bank lawan",
+        "bank tujuan",
+        "counterpart bank",
+        "beneficiary bank",
+        "bank",
+    ),
+    "counterpart_name": (
+        "nama lawan",
+        "nama penerima",
+        "nama pengirim",
+        "beneficiary name",
+        "counterpart name",
+        "nama",
+        "name",
+    ),
+    "reference": (
+        "keterangan",
+        "deskripsi",
+        "uraian",
+        "catatan",
+        "description",
+        "remarks",
+        "note",
+        "berita",
+        "reference",
+        "referensi",
+    ),
     "currency": ("mata uang", "currency", "valuta", "ccy"),
-    "a_number": ("nomor a", "a number", "anumber", "msisdn a", "calling number", "nomor pemanggil",
-                 "caller", "msisdn", "a party"),
-    "b_number": ("nomor b", "b number", "bnumber", "msisdn b", "called number", "nomor dihubungi",
-                 "callee", "lawan bicara", "b party", "nomor lawan"),
-    "kind": ("jenis", "jenis layanan", "layanan", "service", "call type", "event type",
-             "tipe layanan"),
-    "duration_s": ("durasi", "durasi detik", "duration", "lama", "duration s", "lama detik",
-                   "duration sec"),
+    "a_number": (
+        "nomor a",
+        "a number",
+        "anumber",
+        "msisdn a",
+        "calling number",
+        "nomor pemanggil",
+        "caller",
+        "msisdn",
+        "a party",
+    ),
+    "b_number": (
+        "nomor b",
+        "b number",
+        "bnumber",
+        "msisdn b",
+        "called number",
+        "nomor dihubungi",
+        "callee",
+        "lawan bicara",
+        "b party",
+        "nomor lawan",
+    ),
+    "kind": (
+        "jenis",
+        "jenis layanan",
+        "layanan",
+        "service",
+        "call type",
+        "event type",
+        "tipe layanan",
+    ),
+    "duration_s": (
+        "durasi",
+        "durasi detik",
+        "duration",
+        "lama",
+        "duration s",
+        "lama detik",
+        "duration sec",
+    ),
     "imei": ("imei",),
     "lac": ("lac", "location area code"),
     "cell_id": ("ci", "cell id", "cellid", "cell", "bts id", "cgi"),
@@ -68,12 +156,45 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "phones": ("telepon", "no hp", "nomor hp", "no telepon", "phone", "telp", "hp"),
     "aliases": ("alias", "nama alias", "aliases", "aka"),
 }
-_OUT_WORDS = {"keluar", "debit", "debet", "db", "d", "mo", "out", "outgoing", "kirim", "sent",
-              "transfer keluar", "panggilan keluar"}
-_IN_WORDS = {"masuk", "kredit", "credit", "cr", "k", "mt", "in", "incoming", "terima",
-             "received", "transfer masuk", "panggilan masuk"}
-_KIND_WORDS = {"voice": "call", "suara": "call", "call": "call", "panggilan": "call",
-               "telepon": "call", "sms": "sms", "pesan": "sms", "chat": "chat", "data": "chat"}
+_OUT_WORDS = {
+    "keluar",
+    "debit",
+    "debet",
+    "db",
+    "d",
+    "mo",
+    "out",
+    "outgoing",
+    "kirim",
+    "sent",
+    "transfer keluar",
+    "panggilan keluar",
+}
+_IN_WORDS = {
+    "masuk",
+    "kredit",
+    "credit",
+    "cr",
+    "k",
+    "mt",
+    "in",
+    "incoming",
+    "terima",
+    "received",
+    "transfer masuk",
+    "panggilan masuk",
+}
+_KIND_WORDS = {
+    "voice": "call",
+    "suara": "call",
+    "call": "call",
+    "panggilan": "call",
+    "telepon": "call",
+    "sms": "sms",
+    "pesan": "sms",
+    "chat": "chat",
+    "data": "chat",
+}
 _SAMPLE_ROWS = 500
 
 
@@ -149,10 +270,14 @@ def suggest(path: Path) -> str:
     t = _read(path)
     roles = _roles(t.header)
     match = path.name
-    lines = ["# Draft mapping made by `telusur mapping suggest`: check every line, fill in",
-             "# the TODOs, then `telusur ingest FOLDER --mapping THIS_FILE`.",
-             f"# Header found: {' | '.join(h for h in t.header if h)}", "version: 1", "files:",
-             f"  - match: {_q(match)}"]
+    lines = [
+        "# Draft mapping made by `telusur mapping suggest`: check every line, fill in",
+        "# the TODOs, then `telusur ingest FOLDER --mapping THIS_FILE`.",
+        f"# Header found: {' | '.join(h for h in t.header if h)}",
+        "version: 1",
+        "files:",
+        f"  - match: {_q(match)}",
+    ]
     if t.sheet is not None:
         lines.append(f"    sheet: {_q(t.sheet)}")
     used: set[str] = set()
@@ -163,30 +288,42 @@ def suggest(path: Path) -> str:
             lines.append(f"      at: [{_q(date)}, {_q(time)}]")
         elif date or time:
             lines.append(f"      at: {_q(date or time or '')}")
+        else:
+            lines.append("      # TODO at: the date (and time) column(s)")
         used.update(c for c in (date, time) if c)
 
-    def directions(column: str) -> list[str]:
+    def directions(column: str, default_out: str, default_in: str) -> list[str]:
         vals = _values(t, column)
         out = [v for v in vals if v.lower() in _OUT_WORDS]
         inc = [v for v in vals if v.lower() in _IN_WORDS]
         rest = [v for v in vals if v not in out and v not in inc]
-        text = [f"      outgoing: [{', '.join(map(_q, out))}]" + ("" if out else "  # TODO"),
-                f"      incoming: [{', '.join(map(_q, inc))}]" + ("" if inc else "  # TODO")]
+        todo = "  # TODO: not seen in the file, check"
+        text = [
+            f"      outgoing: [{', '.join(map(_q, out or [default_out]))}]" + ("" if out else todo),
+            f"      incoming: [{', '.join(map(_q, inc or [default_in]))}]" + ("" if inc else todo),
+        ]
         if rest:
             text.append(f"      # TODO other values seen: {', '.join(rest[:10])}")
         return text
 
     if "a_number" in roles and "b_number" in roles:
-        lines += ["    kind: calls", "    cdr:", f"      a_number: {_q(roles['a_number'])}",
-                  f"      b_number: {_q(roles['b_number'])}"]
+        lines += [
+            "    kind: calls",
+            "    cdr:",
+            f"      a_number: {_q(roles['a_number'])}",
+            f"      b_number: {_q(roles['b_number'])}",
+        ]
         used.update((roles["a_number"], roles["b_number"]))
         if "direction" in roles:
             lines.append(f"      direction: {_q(roles['direction'])}")
-            lines += directions(roles["direction"])
+            lines += directions(roles["direction"], "MO", "MT")
             used.add(roles["direction"])
         else:
-            lines += ["      direction: TODO  # the column saying outgoing (MO) or incoming (MT)",
-                      "      outgoing: [MO]", "      incoming: [MT]"]
+            lines += [
+                "      direction: TODO  # the column saying outgoing (MO) or incoming (MT)",
+                "      outgoing: [MO]",
+                "      incoming: [MT]",
+            ]
         lines.append("    columns:")
         at_column()
         for role in ("kind", "duration_s", "imei", "lac", "cell_id"):
@@ -194,8 +331,11 @@ def suggest(path: Path) -> str:
                 lines.append(f"      {role}: {_q(roles[role])}")
                 used.add(roles[role])
         if "kind" in roles:
-            pairs = {v: _KIND_WORDS[v.lower()] for v in _values(t, roles["kind"])
-                     if v.lower() in _KIND_WORDS}
+            pairs = {
+                v: _KIND_WORDS[v.lower()]
+                for v in _values(t, roles["kind"])
+                if v.lower() in _KIND_WORDS
+            }
             if pairs:
                 inner = ", ".join(f"{_q(k)}: {v}" for k, v in pairs.items())
                 lines += ["    values:", f"      kind: {{{inner}}}"]
@@ -203,9 +343,15 @@ def suggest(path: Path) -> str:
         "debit" in roles or "credit" in roles or "amount" in roles
     ):
         number = _number_in_titles(t.titles, ("rekening", "account", "akun", "no.")) or "TODO"
-        lines += ["    kind: transfers", "    statement:", "      account:  # the statement's own",
-                  "        bank: TODO", f"        number: {_q(number)}",
-                  "        holder_name: TODO", "        kind: bank  # or ewallet"]
+        lines += [
+            "    kind: transfers",
+            "    statement:",
+            "      account:  # the statement's own",
+            "        bank: TODO",
+            f"        number: {_q(number)}",
+            "        holder_name: TODO",
+            "        kind: bank  # or ewallet",
+        ]
         if "debit" in roles or "credit" in roles:
             for role in ("debit", "credit"):
                 if role in roles:
@@ -216,14 +362,20 @@ def suggest(path: Path) -> str:
             used.add(roles["amount"])
             if "direction" in roles:
                 lines.append(f"      direction: {_q(roles['direction'])}")
-                lines += directions(roles["direction"])
+                lines += directions(roles["direction"], "Keluar", "Masuk")
                 used.add(roles["direction"])
             else:
-                lines += ["      direction: TODO  # the column saying in or out",
-                          "      outgoing: [Keluar]", "      incoming: [Masuk]"]
+                lines += [
+                    "      direction: TODO  # the column saying in or out",
+                    "      outgoing: [Keluar]",
+                    "      incoming: [Masuk]",
+                ]
         lines.append("      counterpart:")
-        for role, key in (("counterpart_number", "number"), ("counterpart_bank", "bank"),
-                          ("counterpart_name", "holder_name")):
+        for role, key in (
+            ("counterpart_number", "number"),
+            ("counterpart_bank", "bank"),
+            ("counterpart_name", "holder_name"),
+        ):
             if role in roles:
                 lines.append(f"        {key}: {_q(roles[role])}")
                 used.add(roles[role])
@@ -243,6 +395,16 @@ def suggest(path: Path) -> str:
             used.add(column)
         if not renames:
             lines.append("      # TODO bundle column: file column")
+    lines = [
+        line
+        for i, line in enumerate(lines)  # a section left with comments only is dropped
+        if line != "    columns:"
+        or (
+            i + 1 < len(lines)
+            and lines[i + 1].startswith("      ")
+            and not lines[i + 1].lstrip().startswith("#")
+        )
+    ]
     rest = [h for h in t.header if h and h not in used]
     if rest:
         lines.append(f"# columns not mapped (not loaded): {', '.join(rest)}")

@@ -20,7 +20,7 @@ from graph.errors import InputError
 from graph.store import EmbeddedStore
 from ingest import ingest_path
 from ingest.bundle._mapping import read_mapping
-from ingest.synth._workbooks import Sheet, equivalent_bundle, write_samples, write_xlsx
+from ingest.synth._workbooks import Cell, Sheet, equivalent_bundle, write_samples, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "examples" / "mappings"
@@ -30,16 +30,25 @@ MAIN = "from graph_api.cli import main; main()"
 def graph_of(store: EmbeddedStore) -> tuple[dict[str, Any], list[Any]]:
     g = store.graph
     nodes = {n: dict(d) for n, d in g.nodes(data=True)}
-    edges = sorted((u, v, k, json.dumps(d, sort_keys=True, default=str))
-                   for u, v, k, d in g.edges(keys=True, data=True))
+    edges = sorted(
+        (u, v, k, json.dumps(d, sort_keys=True, default=str))
+        for u, v, k, d in g.edges(keys=True, data=True)
+    )
     return nodes, edges
 
 
 def telusur(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TELUSUR_STORE", "TELUSUR_DEBUG")}
     env["PYTHONPATH"] = str(ROOT)  # the checkout, installed or not
-    return subprocess.run([sys.executable, "-c", MAIN, *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", MAIN, *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def sample_folder(tmp_path: Path) -> Path:
@@ -75,8 +84,12 @@ def test_samples_with_mappings_load_as_the_equivalent_csv_bundle(tmp_path: Path)
     assert na == nb
     assert ea == eb
     assert ra.rejected_total == rb.rejected_total == 0
-    assert ra.skipped == [{"file": "telepon_2023.csv",
-                           "reason": "not a bundle file name and no mapping applies to it"}]
+    assert ra.skipped == [
+        {
+            "file": "telepon_2023.csv",
+            "reason": "not a bundle file name and no mapping applies to it",
+        }
+    ]
     kinds = {(s["file"], s.get("sheet")): s["kind"] for s in ra.inputs}
     assert kinds[("mutasi_bri.xlsx", "Mutasi")] == "transfers.csv"
     assert kinds[("cdr_telkomsel.xlsx", "CDR")] == "calls.csv"
@@ -88,14 +101,29 @@ def test_cli_mapping_option_and_json_lists_inputs_and_skipped(tmp_path: Path) ->
     folder.mkdir()
     shutil.copy(SHIPPED / "cdr_telkomsel.xlsx", folder)
     (folder / "catatan.docx").write_bytes(b"PK\x03\x04")
-    run = telusur("ingest", str(folder), "--mapping", str(SHIPPED / "cdr_telkomsel.mapping.yaml"),
-                  "--store", f"embedded:{tmp_path / 'st'}", "--json", cwd=tmp_path)
+    run = telusur(
+        "ingest",
+        str(folder),
+        "--mapping",
+        str(SHIPPED / "cdr_telkomsel.mapping.yaml"),
+        "--store",
+        f"embedded:{tmp_path / 'st'}",
+        "--json",
+        cwd=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert out["files"]["calls.csv"]["accepted"] == 40
-    assert out["inputs"] == [{"file": "cdr_telkomsel.xlsx", "sheet": "CDR", "kind": "calls.csv",
-                              "rows": 40, "mapping": "cdr_telkomsel.mapping.yaml:7",
-                              "unused_columns": ["No"]}]
+    assert out["inputs"] == [
+        {
+            "file": "cdr_telkomsel.xlsx",
+            "sheet": "CDR",
+            "kind": "calls.csv",
+            "rows": 40,
+            "mapping": "cdr_telkomsel.mapping.yaml:7",
+            "unused_columns": ["No"],
+        }
+    ]
     assert out["skipped"] == [{"file": "catatan.docx", "reason": "not a CSV or Excel file"}]
     # without the mapping the workbook is not a bundle file: said so, and nothing to load
     bare = telusur("ingest", str(folder), "--store", f"embedded:{tmp_path / 'st2'}", cwd=tmp_path)
@@ -146,7 +174,7 @@ def test_rows_a_statement_mapping_cannot_turn_are_rejected_with_sheet_and_row(
 ) -> None:
     folder = tmp_path / "b"
     folder.mkdir()
-    rows = [
+    rows: list[list[Cell]] = [
         ["05/06/2023", "ok", "222", 1000, None],  # row 4 (title, blank row, header above)
         ["06/06/2023", "both", "222", 1000, 2000],  # row 5: both debit and credit
         ["07/06/2023", "none", "222", None, None],  # row 6: neither
@@ -176,21 +204,27 @@ def test_rows_a_statement_mapping_cannot_turn_are_rejected_with_sheet_and_row(
 def test_direction_column_with_one_amount(tmp_path: Path) -> None:
     folder = tmp_path / "b"
     folder.mkdir()
-    rows = [["05/06/2023 10:00", "Masuk", "Rp 150.000", "0811"],
-            ["05/06/2023 11:00", "Keluar", "Rp 50.000", "0822"],
-            ["05/06/2023 12:00", "Pending", "Rp 1", "0833"]]
+    rows: list[list[Cell]] = [
+        ["05/06/2023 10:00", "Masuk", "Rp 150.000", "0811"],
+        ["05/06/2023 11:00", "Keluar", "Rp 50.000", "0822"],
+        ["05/06/2023 12:00", "Pending", "Rp 1", "0833"],
+    ]
     write_xlsx(folder / "w.xlsx", [Sheet("W", rows, header=["Waktu", "Tipe", "Nominal", "Nomor"])])
     (folder / "w.mapping.yaml").write_text(
         "files:\n  - match: w.xlsx\n    kind: transfers\n    statement:\n"
         "      account: {bank: DANA, number: '0800', kind: ewallet}\n"
         "      amount: Nominal\n      direction: Tipe\n      outgoing: [keluar]\n"
         "      incoming: [masuk]\n      counterpart: {number: Nomor}\n"
-        "    columns: {at: Waktu}\n", encoding="utf-8")
+        "    columns: {at: Waktu}\n",
+        encoding="utf-8",
+    )
     store = EmbeddedStore(tmp_path / "st")
     try:
         report = ingest_path(folder, store, bundle="b", rejects=tmp_path / "r.csv")
-        transfers = {(t["start"].split(":", 1)[1], t["end"].split(":", 1)[1], t["props"]["amount"])
-                     for t in store.rels_of_type("TRANSFERRED")}
+        transfers = {
+            (t["start"].split(":", 1)[1], t["end"].split(":", 1)[1], t["props"]["amount"])
+            for t in store.rels_of_type("TRANSFERRED")
+        }
     finally:
         store.close()
     assert transfers == {("DANA:0811", "DANA:0800", 150000.0), ("DANA:0800", "DANA:0822", 50000.0)}
@@ -201,29 +235,48 @@ def test_direction_column_with_one_amount(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("files:\n  - match: a.xlsx\n    kind: transfer\n", "m.yaml:3: files[0].kind: unknown kind"),
-        ("files:\n  - match: a.xlsx\n    kind: calls\n    colums: {}\n",
-         "m.yaml:4: files[0].colums: unknown key"),
-        ("files:\n  - match: a.xlsx\n    kind: calls\n    columns:\n      atx: Tanggal\n",
-         "m.yaml:5: files[0].columns.atx: not a column of calls.csv"),
+        (
+            "files:\n  - match: a.xlsx\n    kind: transfer\n",
+            "m.yaml:3: files[0].kind: unknown kind",
+        ),
+        (
+            "files:\n  - match: a.xlsx\n    kind: calls\n    colums: {}\n",
+            "m.yaml:4: files[0].colums: unknown key",
+        ),
+        (
+            "files:\n  - match: a.xlsx\n    kind: calls\n    columns:\n      atx: Tanggal\n",
+            "m.yaml:5: files[0].columns.atx: not a column of calls.csv",
+        ),
         ("files:\n  - kind: calls\n", "m.yaml:2: files[0]: missing match"),
-        ("files:\n  - match: a\n    kind: calls\n    statement: {}\n",
-         "m.yaml:4: files[0].statement: only for kind transfers"),
-        ("files:\n  - match: a\n    kind: transfers\n    statement:\n      account: {bank: X}\n"
-         "      counterpart: {number: N}\n      debit: D\n",
-         "m.yaml:5: files[0].statement.account: missing number"),
-        ("files:\n  - match: a\n    kind: transfers\n    statement:\n"
-         "      account: {bank: X, number: '1'}\n      counterpart: {number: N}\n",
-         "m.yaml:4: files[0].statement: give debit/credit or amount and direction"),
-        ("files:\n  - match: a\n    kind: calls\n    cdr: {a_number: A, b_number: B, "
-         "direction: D, outgoing: [MO], incoming: [MO]}\n",
-         "m.yaml:4: files[0].cdr.incoming: also outgoing: mo"),
-        ("files:\n  - match: a\n    match: b\n    kind: calls\n",
-         "m.yaml:3: files[0].match: given twice"),
+        (
+            "files:\n  - match: a\n    kind: calls\n    statement: {}\n",
+            "m.yaml:4: files[0].statement: only for kind transfers",
+        ),
+        (
+            "files:\n  - match: a\n    kind: transfers\n    statement:\n      account: {bank: X}\n"
+            "      counterpart: {number: N}\n      debit: D\n",
+            "m.yaml:5: files[0].statement.account: missing number",
+        ),
+        (
+            "files:\n  - match: a\n    kind: transfers\n    statement:\n"
+            "      account: {bank: X, number: '1'}\n      counterpart: {number: N}\n",
+            "m.yaml:4: files[0].statement: give debit/credit or amount and direction",
+        ),
+        (
+            "files:\n  - match: a\n    kind: calls\n    cdr: {a_number: A, b_number: B, "
+            "direction: D, outgoing: [MO], incoming: [MO]}\n",
+            "m.yaml:4: files[0].cdr.incoming: also outgoing: mo",
+        ),
+        (
+            "files:\n  - match: a\n    match: b\n    kind: calls\n",
+            "m.yaml:3: files[0].match: given twice",
+        ),
         ("files:\n  - match: [a\n", "m.yaml:3: not valid YAML"),
         ("version: 2\nfiles: []\n", "m.yaml:1: version: only version 1"),
-        ("files:\n  - match: a\n    kind: people\n    header_row: top\n",
-         "m.yaml:4: files[0].header_row: expected a row number"),
+        (
+            "files:\n  - match: a\n    kind: people\n    header_row: top\n",
+            "m.yaml:4: files[0].header_row: expected a row number",
+        ),
     ],
 )
 def test_bad_mappings_are_refused_naming_line_and_key(
@@ -238,9 +291,11 @@ def test_bad_mappings_are_refused_naming_line_and_key(
 
 def test_shipped_mappings_are_valid() -> None:
     kinds = {p.name: [lay.kind for lay in read_mapping(p)] for p in SHIPPED.glob("*.yaml")}
-    assert kinds == {"mutasi_bri.mapping.yaml": ["transfers.csv"],
-                     "dana_riwayat.mapping.yaml": ["transfers.csv"],
-                     "cdr_telkomsel.mapping.yaml": ["calls.csv"]}
+    assert kinds == {
+        "mutasi_bri.mapping.yaml": ["transfers.csv"],
+        "dana_riwayat.mapping.yaml": ["transfers.csv"],
+        "cdr_telkomsel.mapping.yaml": ["calls.csv"],
+    }
 
 
 def test_mapping_names_a_column_the_header_lacks(tmp_path: Path) -> None:
