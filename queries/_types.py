@@ -151,6 +151,8 @@ class TimelineItem(TypedDict):
     rel_type: str | None
     rel_id: str | None
     amount: float | None
+    #: the amount's currency (ISO 4217, IDR when the bundle named none); None without amount
+    currency: str | None
     detail: str | None
 
 

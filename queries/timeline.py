@@ -41,6 +41,7 @@ def _item(
     direction: str | None = None,
     amount: float | None = None,
     detail: str | None = None,
+    currency: str | None = None,
 ) -> TimelineItem:
     return {
         "at": at,
@@ -51,8 +52,16 @@ def _item(
         "rel_type": rel_type,
         "rel_id": rel_id,
         "amount": amount,
+        "currency": currency,
         "detail": detail,
     }
+
+
+def _currency(a: dict[str, Any], amount: str | None, currency: str | None) -> str | None:
+    """The currency of a relationship's amount: as stored, IDR when none was named."""
+    if amount is None or a.get(amount) is None:
+        return None
+    return str(a.get(currency) or "IDR") if currency else "IDR"
 
 
 def _event_detail(a: dict[str, Any]) -> str | None:
@@ -93,6 +102,7 @@ def _embedded(g: nx.MultiDiGraph, nid: str) -> list[TimelineItem]:
                         direction,
                         a.get(spec.amount) if spec.amount else None,
                         a.get("kind") if call else a.get("channel"),
+                        _currency(a, spec.amount, spec.currency),
                     )
                 )
     for _, v, key in g.out_edges(nid, keys=True):
@@ -155,7 +165,8 @@ def timeline(store: Store, *, id: str, limit: int = 500) -> list[TimelineItem]:
     Returns
     -------
     list of TimelineItem
-        ``{at, kind, direction, via, other, rel_type, rel_id, amount, detail}``;
+        ``{at, kind, direction, via, other, rel_type, rel_id, amount, currency,
+        detail}``; ``currency`` is the amount's (IDR when the source named none);
         ``detail`` is the call kind, transfer channel, case status, event
         ``kind:outcome`` or post position (else rank). Empty for an unknown id.
     """
@@ -172,6 +183,7 @@ def timeline(store: Store, *, id: str, limit: int = 500) -> list[TimelineItem]:
                 r["direction"],
                 r["amount"],
                 r["detail"],
+                r["currency"],
             )
             for r in run(store, "timeline", id=id, limit=limit)
         ]

@@ -9,8 +9,8 @@ from graph.errors import NotFound
 from graph.rows import Subgraph
 from graph.text import N_, gettext
 from graph_api.web.deps import Ctx
-from queries.protectors.words import describe, rupiah
-from viz.formats import plain_date, wib_datetime
+from queries.protectors.words import describe
+from viz.formats import money, plain_date, wib_datetime
 from viz.render import render_subgraph
 from viz.views import sources_info
 
@@ -58,7 +58,7 @@ def timeline_rows(ctx: Ctx, entity_id: str, lang: str) -> list[dict[str, str]]:
     for it in items:
         detail = [str(it.get("detail") or "")]
         if it.get("amount") is not None:
-            detail.append(rupiah(float(it["amount"])))
+            detail.append(money(float(it["amount"]), it.get("currency")))
         if it.get("other"):
             detail.append(("→ " if it.get("direction") == "out" else "← ") + str(it["other"]))
         kind = str(it.get("kind"))

@@ -34,6 +34,7 @@ from queries.protectors._types import Evidence, Indicator
 def money(s: Scene, o: str) -> Indicator:
     h, cfg = s.h, s.cfg["money"]
     payments: list[tuple[float, float, datetime | None, str, Evidence, bool]] = []
+    totals: dict[str, float] = {}  # currency -> amount paid in it
     for v in s.sphere(o):
         tail = [v.person, *([o] if v.person != o else [])]
         # where money reaches this person: an account they hold, or the person (cash)
@@ -62,6 +63,8 @@ def money(s: Scene, o: str) -> Indicator:
                     continue
                 e = s.evidence(route, [*nodes, *via_nodes, *tail], [*keys, *via_keys, *v.keys])
                 payments.append((e["grade"] * v.weight, amount, at, payer, e, v.person != o))
+                code = str(h.edges[tk].get("currency") or "IDR").upper()
+                totals[code] = totals.get(code, 0.0) + amount
     if not payments:
         return s.result("money", 0.0, {}, [])
     n = sum(w for w, *_ in payments)
@@ -108,6 +111,10 @@ def money(s: Scene, o: str) -> Indicator:
             }
         ),
     }
+    if set(totals) != {"IDR"}:
+        # Another currency: the sentence names each (the score adds the numbers as they
+        # are; no exchange rates are kept).
+        facts["amounts"] = {code: round(v, 2) for code, v in sorted(totals.items())}
     order = float(cfg["evidence_amount_scale"])
     return s.result("money", score, facts, [(p[0] * (1 + p[1] / order), p[4]) for p in payments])
 
@@ -143,6 +150,26 @@ def rupiah(amount: float) -> str:
     return "Rp " + f"{round(amount):,}".replace(",", ".")
 
 
+def amount_text(amount: float, currency: str | None = "IDR") -> str:
+    """:func:`rupiah` for rupiah; another currency by its code, with its cents
+    (``USD 1.200,50``), never as rupiah."""
+    code = (currency or "IDR").upper()
+    if code in ("IDR", "RP"):
+        return rupiah(amount)
+    whole, cents = divmod(round(abs(amount) * 100), 100)
+    text = f"{whole:,}".replace(",", ".") + (f",{cents:02d}" if cents else "")
+    return f"{code} {'-' if amount < 0 else ''}{text}"
+
+
+def _total(f: dict[str, Any]) -> str:
+    """The amount of the sentence: in rupiah, or each currency's total."""
+    amounts = f.get("amounts")
+    if not amounts:
+        return rupiah(float(f.get("amount", 0)))
+    order = sorted(amounts.items(), key=lambda kv: (kv[0] != "IDR", kv[0]))
+    return " + ".join(amount_text(float(v), code) for code, v in order)
+
+
 def _words(f: dict[str, Any], lang: str) -> str:
     n, months = f.get("count", 0), f.get("months")
     said = [
@@ -151,7 +178,7 @@ def _words(f: dict[str, Any], lang: str) -> str:
             "received {n} transfers ({amount}) from ring accounts",
             n,
             lang,
-        ).format(n=n, amount=rupiah(float(f.get("amount", 0))))
+        ).format(n=n, amount=_total(f))
     ]
     routes = set(f.get("routes", []))
     if "layered_payment" in routes:
