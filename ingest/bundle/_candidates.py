@@ -295,7 +295,11 @@ def _decide(
     full = min(len(norm_a.split()), len(norm_b.split())) >= RARE_WORDS
     if full and _address(a) and _address(a) == _address(b):
         evidence.add("address")  # one word is too common a name for one address
-    count = max(name_count.get(norm_a, 0), name_count.get(norm_b, 0))
+    # A name the two share (name_norm, an alias, the name without bin/binti) that at
+    # most RARE_MAX stored people carry.
+    shared = _variants(a) & _variants(b)
+    counts = [name_count.get(v, 0) for v in sorted(shared) if len(v.split()) >= RARE_WORDS]
+    count = max(counts, default=0)
     rare = 0 < count <= RARE_MAX and full
     # The weakest evidence (a town, a rare name) only counts between records that
     # have nothing to compare: with a birth date on one side only it proposed 1 false
@@ -304,12 +308,17 @@ def _decide(
     if rare and unknown and a.get("birth_place") and a.get("birth_place") == b.get("birth_place"):
         evidence.add("birth_place")
     reasons = [_REASON[e] for e in evidence]
-    if rare and unknown and norm_a == norm_b:
+    if rare and unknown and shared:
         evidence.add("rare_name")
-        reasons.append(f"same name, rare ({count} records)")
+        reasons.append(f"same name, rare: {count} stored")
     if not any(match.score >= THRESHOLDS[e] for e in evidence):
         return None
     return match.score, sorted({f"name {match.score:.2f}", *match.notes, *reasons})
+
+
+def _variants(props: dict[str, Any]) -> set[str]:
+    out = set(name_variants(str(props.get("name") or "")))
+    return out | {str(props["name_norm"])} if props.get("name_norm") else out
 
 
 def _facts(props: dict[str, Any]) -> dict[str, str]:

@@ -79,8 +79,15 @@ def test_a_rare_name_without_birth_data_is_a_candidate(tmp_path: Path, store: St
     found = pair(store, "a:P1", "a:P2")
     assert found is not None
     assert found["score"] == 1.0
-    assert "same name, rare (2 records)" in found["reasons"]
+    assert "same name, rare: 2 stored" in found["reasons"]
     assert "titles left out" in found["reasons"]
+
+
+def test_a_rare_alias_without_birth_data_is_a_candidate(tmp_path: Path, store: Store) -> None:
+    load(tmp_path, store, people("P1,Abdul Aziz alias Imam Samudra,,,,,", "P2,Imam Samudra,,,,,"))
+    found = pair(store, "a:P1", "a:P2")
+    assert found is not None and found["score"] == 1.0
+    assert "alias" in found["reasons"] and "same name, rare: 1 stored" in found["reasons"]
 
 
 def test_a_common_name_without_birth_data_is_not(tmp_path: Path, store: Store) -> None:
