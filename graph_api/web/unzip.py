@@ -41,7 +41,12 @@ DAMAGED = (
 )
 #: what the file system answers to a name the checks above should have refused
 REFUSED_BY_FILE_SYSTEM = {
-    errno.ENAMETOOLONG, errno.EISDIR, errno.ENOTDIR, errno.EEXIST, errno.EINVAL, errno.EILSEQ
+    errno.ENAMETOOLONG,
+    errno.EISDIR,
+    errno.ENOTDIR,
+    errno.EEXIST,
+    errno.EINVAL,
+    errno.EILSEQ,
 }
 
 
@@ -70,10 +75,55 @@ def safe_extract(
                 raise InputError(f"{info.filename[:80]!r} cannot be unpacked here") from exc
             except DAMAGED as exc:
                 raise InputError(f"{info.filename[:80]!r}: the zip is damaged") from exc
+        for info in infos:
+            if info.filename.lower().endswith(WORKBOOK_SUFFIXES) and not info.is_dir():
+                written = _check_workbook(
+                    root / info.filename, info.filename, written, max_total, max_ratio, max_members
+                )
     entries = [p for p in dest.iterdir() if not p.name.startswith((".", "__MACOSX"))]
     if len(entries) == 1 and entries[0].is_dir():
         return entries[0]
     return dest
+
+
+#: Excel workbooks are zips themselves: the same limits apply to what they unpack to
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def _check_workbook(
+    path: Path, name: str, written: int, max_total: int, max_ratio: int, max_members: int
+) -> int:
+    """Hold an uploaded workbook's own zip to the upload's limits (members, declared and
+    actual size within what is left of ``max_total``, compression ratio), reading it
+    through once without keeping anything. A file that is not a zip is left to the
+    loader, which reports it."""
+    try:
+        zf = zipfile.ZipFile(path)
+    except (*DAMAGED, OSError):
+        return written
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > max_members:
+            raise InputError(f"{name[:80]!r}: the workbook has more than {max_members} parts")
+        budget = max_total - written
+        try:
+            _check_members(infos, max_total=budget, max_ratio=max_ratio)
+        except InputError as exc:
+            raise InputError(f"{name[:80]!r} (a workbook): {exc}") from exc
+        try:
+            for info in infos:
+                with zf.open(info) as src:
+                    left = info.file_size
+                    while chunk := src.read(CHUNK):
+                        written += len(chunk)
+                        left -= len(chunk)
+                        if left < 0 or written > max_total:
+                            raise InputError(
+                                f"{name[:80]!r}: the workbook holds more data than it declares"
+                            )
+        except DAMAGED as exc:
+            raise InputError(f"{name[:80]!r}: the workbook is damaged") from exc
+    return written
 
 
 def _check_members(infos: list[zipfile.ZipInfo], *, max_total: int, max_ratio: int) -> None:
