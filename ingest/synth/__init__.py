@@ -87,7 +87,7 @@ def generate(out: Path, *, seed: int = 1, scale: float = 1.0) -> SynthSummary:
     cases, case_links = case_rows(world, world.cases)
     events, event_links = event_rows(world, world.events)
     relations = [list(r) for r in world.relations] + case_links + event_links
-    with Bundle(Path(out)) as bundle:
+    with Bundle(Path(out), seed) as bundle:
         _messy.schedule(world, bundle)
         crowd = _background.population(world, people, bundle, relations)
         # Background cases need background people, who exist only from here on.
