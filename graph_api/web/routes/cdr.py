@@ -28,9 +28,9 @@ def _phone(ctx: Ctx, raw: str) -> str:
         number = normalize_phone(raw)
     except NormalizeError:
         number = raw
-    stored = ctx.visible_id(number, "phone")
+    stored = ctx.visible_id(number)
     if ctx.call(lambda s: s.get_node(stored)) is None:
-        raise NotFound(f"no phone {raw!r}")
+        raise NotFound(f"no entity {raw!r}")
     return stored
 
 
