@@ -10,10 +10,11 @@ a reject in a staged file is reported with the workbook, sheet and row it came f
 
 Which sheet is which file:
 
-1. a mapping layout whose ``match`` (and ``sheet``) fit the file and sheet;
+1. a mapping layout whose ``match`` and ``sheet`` fit the file and sheet (a layout
+   without ``sheet``: the first sheet);
 2. else a sheet named as a bundle file (``people`` or ``people.csv``, any case);
 3. else the first sheet of a workbook named as a bundle file (``people.xlsx``);
-4. else the sheet is skipped, with that reason.
+4. else the sheet is skipped, with that reason; so is an empty sheet.
 
 A mapping file inside the folder (``mapping.yaml`` or ``<name>.mapping.yaml``)
 applies as if given with ``--mapping``, after those given.
@@ -168,7 +169,14 @@ def _sheets(
     names = _excel.sheet_names(path)
     stem = _bundle_name(path.name.rsplit(".", 1)[0])
     for i, sheet in enumerate(names):
-        layout = next((lay for lay in layouts if lay.matches(path.name, sheet)), None)
+        layout = next(
+            (
+                lay
+                for lay in layouts
+                if lay.matches(path.name, sheet) and (lay.sheet is not None or i == 0)
+            ),
+            None,
+        )
         kind = layout.kind if layout else _bundle_name(sheet) or (stem if i == 0 else None)
         if kind is None:
             _skip(
@@ -195,7 +203,11 @@ def _stage(
     parts: dict[str, list[Part]] = {}
     accounts: Accounts = {}
     for source, path in staged:
-        columns, rows = _source_rows(found, source, path, accounts)
+        read = _source_rows(found, source, path, accounts)
+        if read is None:
+            _skip(found, source.label, "empty sheet")
+            continue
+        columns, rows = read
         parts.setdefault(source.kind, []).append((source.label, columns, rows))
         found.sources.append(source)
     files: dict[str, Path] = {}
@@ -246,10 +258,15 @@ def _table(source: Source, path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def _source_rows(
     found: Found, source: Source, path: Path, accounts: Accounts
-) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The columns and rows of one staged source, the header found under any title rows."""
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]] | None:
+    """The columns and rows of one staged source, the header found under any title rows;
+    None for an empty sheet."""
     layout = source.layout
     table = _table(source, path)
+    first = next(table, None)
+    if first is None:
+        return None
+    table = itertools.chain([first], table)
     head_rows: list[tuple[int, list[str]]] = []
     if layout is not None and layout.header_row is not None:
         for n, cells in table:

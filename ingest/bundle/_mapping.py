@@ -6,7 +6,7 @@ the files (and sheets) it applies to, the bundle file they become and how::
     version: 1
     files:
       - match: "mutasi_bri*.xlsx"     # file name pattern (glob, case-insensitive)
-        sheet: Mutasi                 # optional: sheet name or pattern (default: any)
+        sheet: Mutasi                 # optional: sheet name or pattern (default: the first)
         kind: transfers               # the bundle file: transfers, calls, people, ...
         header_row: 5                 # optional: default, the first row naming every column
         columns:                      # bundle column: export column (or a list, joined

@@ -150,3 +150,39 @@ def test_a_file_that_is_not_a_workbook(tmp_path: Path) -> None:
             ingest_path(folder, store, bundle="b", rejects=tmp_path / "r.csv")
     finally:
         store.close()
+
+
+def test_empty_sheets_and_sheets_a_layout_does_not_name_are_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "b"
+    folder.mkdir()
+    write_xlsx(
+        folder / "people.xlsx",
+        [
+            Sheet("Data", PEOPLE[:1], header=PEOPLE_HEAD),
+            Sheet("calls", []),
+        ],
+    )
+    write_xlsx(
+        folder / "daftar.xlsx",
+        [
+            Sheet("Daftar", [["p7", "Rina"]], header=["ID", "Nama"]),
+            Sheet("Rekap", [["total", "1"]], header=["a", "b"]),
+        ],
+    )
+    (folder / "mapping.yaml").write_text(
+        "files:\n  - match: daftar.xlsx\n    kind: people\n"
+        "    columns: {person_id: ID, name: Nama}\n",
+        encoding="utf-8",
+    )
+    store, report = load(tmp_path, folder)
+    try:
+        assert store.get_node("b:p7") is not None and store.get_node("b:p1") is not None
+    finally:
+        store.close()
+    assert report.skipped == [
+        {
+            "file": "daftar.xlsx [Rekap]",
+            "reason": "sheet not named as a bundle file and no mapping applies to it",
+        },
+        {"file": "people.xlsx [calls]", "reason": "empty sheet"},
+    ]
