@@ -96,6 +96,8 @@ class Tie(TypedDict):
     rel_id: str
     at: str | None
     amount: float | None
+    #: the amount's currency (IDR when the source named none); None without amount
+    currency: str | None
 
 
 class CaseOfficial(TypedDict):

@@ -41,6 +41,11 @@ CLOSE = frozenset(MODEL.meaning("kinship", "association"))
 _DONE = ("p21", "vonis")
 
 
+
+def _currency(attrs: dict[str, Any]) -> str | None:
+    """A transfer's currency, IDR when none was named (None without an amount)."""
+    return None if attrs.get("amount") is None else str(attrs.get("currency") or "IDR")
+
 def _ring_cases_embedded(g: nx.MultiDiGraph, ring_id: str) -> list[dict[str, Any]]:
     cases: dict[str, set[str]] = {}
     for _, m, _ in in_edges(g, ring_id, MEMBERSHIP):
@@ -91,6 +96,7 @@ def _ties_embedded(g: nx.MultiDiGraph, official: str, suspect: str) -> list[Tie]
                             "rel_id": rid,
                             "at": attrs.get("at"),
                             "amount": attrs.get("amount") if kind == "transfer" else None,
+                            "currency": _currency(attrs) if kind == "transfer" else None,
                         }
                     )
     for typ, rid, _, _, other in incident(g, official, CLOSE):
@@ -103,6 +109,7 @@ def _ties_embedded(g: nx.MultiDiGraph, official: str, suspect: str) -> list[Tie]
                     "rel_id": rid,
                     "at": None,
                     "amount": None,
+                    "currency": None,
                 }
             )
     return out
@@ -173,6 +180,7 @@ def case_interference(
                     "rel_id": t["rel_id"],
                     "at": t["at"],
                     "amount": t["amount"],
+                    "currency": t["currency"],
                 }
             )
     else:

@@ -17,7 +17,7 @@ RETURN c.id AS case_id, c.title AS title, c.status AS status, c.opened_at AS ope
 // name: official_suspect_ties
 // params: pairs
 // mode: read
-// returns: rows of {official_id, suspect_id, kind, rel_type, rel_id, at, amount}
+// returns: rows of {official_id, suspect_id, kind, rel_type, rel_id, at, amount, currency}
 // doc: For each [official id, suspect id] in $pairs, their other ties: calls between
 //   phones they USE, transfers between accounts they HOLD (either direction), and a
 //   FAMILY or ASSOCIATE relationship between them.
@@ -26,17 +26,20 @@ MATCH (o:Entity {id: pair[0]})
 MATCH (s:Entity {id: pair[1]})
 CALL (o, s) {
   MATCH (o)-[:{{types:instrument/communication}}]->(:Phone)-[c:{{types:communication}}]-(:Phone)<-[:{{types:instrument/communication}}]-(s)
-  RETURN 'call' AS kind, type(c) AS rel_type, c.id AS rel_id, c.at AS at, null AS amount
+  RETURN 'call' AS kind, type(c) AS rel_type, c.id AS rel_id, c.at AS at, null AS amount,
+         null AS currency
   UNION
   MATCH (o)-[:{{types:instrument/money}}]->(:Account)-[t:{{types:money}}]-(:Account)<-[:{{types:instrument/money}}]-(s)
   RETURN 'transfer' AS kind, type(t) AS rel_type, t.id AS rel_id, t.at AS at,
-         t.amount AS amount
+         t.amount AS amount,
+         CASE WHEN t.amount IS NULL THEN null ELSE coalesce(t.currency, 'IDR') END AS currency
   UNION
   MATCH (o)-[f:{{types:kinship,association}}]-(s)
   RETURN toLower(type(f)) AS kind, type(f) AS rel_type, f.id AS rel_id, null AS at,
-         null AS amount
+         null AS amount, null AS currency
 }
-RETURN pair[0] AS official_id, pair[1] AS suspect_id, kind, rel_type, rel_id, at, amount
+RETURN pair[0] AS official_id, pair[1] AS suspect_id, kind, rel_type, rel_id, at, amount,
+       currency
 
 // name: tipoffs
 // params: ring_id, window_hours

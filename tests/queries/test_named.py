@@ -217,6 +217,8 @@ def test_case_interference_sp3_stalled_and_counterweight(g: Store) -> None:
         ("call", "t:M1", "c5"), ("call", "t:M1", "c1"), ("call", "t:M1", "c2"),
         ("call", "t:M1", "c6"), ("transfer", "t:M1", "t5")]
     assert k1["officials"][0]["ties"][-1]["amount"] == 500_000.0
+    assert k1["officials"][0]["ties"][-1]["currency"] == "IDR"  # and a call has none
+    assert k1["officials"][0]["ties"][0]["currency"] is None
     # c3 is the wife's phone, not his: only c4 ties him to Siti.
     assert [(t["kind"], t["rel_id"]) for t in k2["officials"][0]["ties"]] == [("call", "c4")]
     assert [(c["case_id"], c["reason"], [o["official_id"] for o in c["officials"]])
