@@ -4,6 +4,7 @@ Usage::
 
     python3 bench/names.py                       # this checkout
     python3 bench/names.py --root /tmp/names-before   # another checkout (e.g. a git worktree)
+    python3 bench/names.py --bundle /tmp/synth5    # an existing synthetic bundle
     python3 bench/names.py --generate            # rewrite tests/data/name_pairs_generated.csv
 
 1. Every labelled pair (``tests/data/name_pairs.csv``: the issue's pairs, the spellings
@@ -129,20 +130,21 @@ def table(pairs: list[dict[str, str]], got: list[tuple[bool, float | None]]) -> 
               f"{c['fp']:>4} {c['fn']:>4} {p:>9.3f} {r:>7.3f}")  # fmt: skip
 
 
-def synth_rate(scale: float, work: Path) -> None:
+def synth_rate(scale: float, work: Path, bundle: Path | None) -> None:
     from graph.store import EmbeddedStore
     from ingest import ingest_path
     from ingest.synth import generate
 
-    folder = work / f"synth{scale}"
-    generate(folder, seed=1, scale=scale)
+    folder = bundle or work / f"synth{scale}"
+    if bundle is None:
+        generate(folder, seed=1, scale=scale)
     store = EmbeddedStore(work / "synth.db")
     t0 = time.perf_counter()
     ingest_path(folder, store, bundle="s", rejects=work / "synth.rejects.csv")
     took = time.perf_counter() - t0
     people = store.counts()["nodes"]["Person"]
     rels = store.rels_of_type("POSSIBLY_SAME_AS")
-    print(f"synthetic scale {scale:g}: {people} people, {len(rels)} candidates (all false), "
+    print(f"synthetic {folder.name}: {people} people, {len(rels)} candidates (all false), "
           f"{1000 * len(rels) / people:.2f} per 1,000 people; ingest {took:.1f} s")  # fmt: skip
     names = store.get_nodes(sorted({e for r in rels for e in (r["start"], r["end"])}))
     for r in rels[:10]:
@@ -257,6 +259,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout whose code to run")
     parser.add_argument("--scale", type=float, default=5.0, help="synthetic bundle scale")
     parser.add_argument("--no-synth", action="store_true", help="skip the synthetic bundle")
+    parser.add_argument(
+        "--bundle", type=Path, help="an existing synthetic bundle (same input for both checkouts)"
+    )
     parser.add_argument("--generate", action="store_true", help=f"rewrite {GENERATED.name}")
     args = parser.parse_args(argv)
     if args.generate:
@@ -285,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {'FP' if hit else 'FN'} {pair['a_name']!r} ~ {pair['b_name']!r} "
                   f"[{pair['evidence']}] {pair['note']}")  # fmt: skip
         if not args.no_synth:
-            synth_rate(args.scale, Path(tmp))
+            synth_rate(args.scale, Path(tmp), args.bundle)
     return 0
 
 
