@@ -310,3 +310,31 @@ def test_mapping_names_a_column_the_header_lacks(tmp_path: Path) -> None:
         assert store.counts()["nodes"] == {} or sum(store.counts()["nodes"].values()) == 0
     finally:
         store.close()
+
+
+def test_a_csv_export_with_a_mapping_and_strict(tmp_path: Path) -> None:
+    """A mapping applies to CSV exports too (here Windows-1252, ``;``); under --strict a
+    row the mapping rejects means nothing is written."""
+    folder = tmp_path / "b"
+    folder.mkdir()
+    text = "Tanggal;Keterangan;Rekening Lawan;Debet;Kredit\n05/06/2023;Gaji Juni;222;;1.500.000\n"
+    (folder / "mutasi.csv").write_bytes(text.encode("cp1252"))
+    (folder / "mapping.yaml").write_text(MUTASI_MAP.replace("m*.xlsx", "mutasi.csv"), "utf-8")
+    store = EmbeddedStore(tmp_path / "st")
+    try:
+        report = ingest_path(folder, store, bundle="b", rejects=tmp_path / "r.csv")
+        (t,) = store.rels_of_type("TRANSFERRED")
+        assert t["props"]["amount"] == 1_500_000.0 and t["end"].endswith("BRI:111")
+        with (folder / "mutasi.csv").open("a", encoding="cp1252") as fh:
+            fh.write("06/06/2023;Salah;333;;\n")  # neither debit nor credit
+        strict = ingest_path(folder, store, bundle="c", rejects=tmp_path / "r2.csv", strict=True)
+        assert not strict.written and strict.rejected_total == 1
+        assert not any(r["start"].startswith("c:") for r in store.rels_of_type("TRANSFERRED"))
+    finally:
+        store.close()
+    assert report.inputs[1] == {
+        "file": "mutasi.csv",
+        "kind": "transfers.csv",
+        "rows": 1,
+        "mapping": "mapping.yaml:3",
+    }
