@@ -60,19 +60,6 @@ Progress = Callable[[str, int], None]
 UNIQUE_REL_FILES = frozenset({"transfers.csv", "calls.csv"})
 
 
-def bundle_files(folder: Path) -> dict[str, Path]:
-    """The bundle's recognised files (names compared without case)."""
-    if not folder.is_dir():
-        raise InputError(f"no such bundle folder: {folder}")
-    found = {p.name.lower(): p for p in sorted(folder.iterdir()) if p.is_file()}
-    files = {name: found[name] for name in BY_NAME if name in found}
-    if not files:
-        raise InputError(
-            f"{folder.name}: no bundle file found (expected some of {', '.join(BY_NAME)})"
-        )
-    return files
-
-
 def _check_files(files: dict[str, Path]) -> dict[str, SniffResult]:
     """Sniff every file, check its required columns and parse it to the end, before
     anything is written: a file that cannot be read stops the load with nothing written.
