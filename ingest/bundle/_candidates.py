@@ -305,15 +305,16 @@ def _decide(
     # have nothing to compare: with a birth date on one side only it proposed 3.6 false
     # pairs per 1,000 people on a synthetic bundle (docs/resolution.md).
     unknown = not facts_a["birth_date"] and not facts_b["birth_date"]
-    if rare and unknown and a.get("birth_place") and a.get("birth_place") == b.get("birth_place"):
-        evidence.add("birth_place")
-    reasons = [_REASON[e] for e in evidence]
-    # A rare name alone needs nothing telling the two apart: two known different
-    # addresses or birth places do (two "Anne Rice" at two addresses in POLE).
+    # ... and nothing else telling the two apart: two known different addresses or
+    # birth places do (two "Anne Rice" at two addresses in POLE).
     apart = any(
         a.get(k) and b.get(k) and _folded(a[k]) != _folded(b[k]) for k in ("address", "birth_place")
     )
-    if rare and unknown and shared and not apart:
+    weak = rare and unknown and not apart
+    if weak and a.get("birth_place") and b.get("birth_place"):  # not apart: the same place
+        evidence.add("birth_place")
+    reasons = [_REASON[e] for e in evidence]
+    if weak and shared:
         evidence.add("rare_name")
         reasons.append(f"same name, rare: {count} stored")
     if not any(match.score >= THRESHOLDS[e] for e in evidence):
