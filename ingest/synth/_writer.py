@@ -109,8 +109,8 @@ class Later:
     People: one in eight gets a passport (``B`` and 7 digits, one per person id, so no
     two records merge through it). Calls: two in three name the caller's handset and
     serving cell. A phone keeps one handset, except that one phone in 40 is used in
-    another phone's handset (a second SIM card in one telephone); each phone has a few
-    home cells in one LAC and is served by one of them.
+    another phone's handset (a second SIM card in one telephone); each phone has three
+    home cells in one LAC (of 60 cells in all) and is served by one of them.
     """
 
     def __init__(self, seed: int) -> None:
@@ -142,8 +142,9 @@ class Later:
             tac = rng.choice(("35209900", "35328211", "86420304", "35875609"))
             own = f"{tac}{rng.randrange(10**6):06d}0"
             self._handsets[phone] = rng.choice(known) if shared else own
-            lac = str(rng.randrange(4100, 4140))
-            self._cells[phone] = (lac, [str(rng.randrange(10_000, 10_300)) for _ in range(3)])
+            # few cells (3 LACs of 20), so that numbers do meet under one cell
+            lac = str(rng.randrange(4100, 4103))
+            self._cells[phone] = (lac, [str(rng.randrange(10_000, 10_020)) for _ in range(3)])
         lac, cells = self._cells[phone]
         return [self._handsets[phone], rng.choice(cells), lac]
 
