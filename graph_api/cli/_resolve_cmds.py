@@ -53,7 +53,7 @@ def list_cmd(
             ", ".join(c["reasons"]),
             c["status"],
         )
-    Console().print(table)
+    Console(emoji=False).print(table)  # "cand:a:P1|…" holds ":a:", an emoji code
 
 
 @resolve_app.command("confirm")

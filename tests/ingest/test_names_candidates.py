@@ -295,3 +295,24 @@ def test_an_organisation_candidate_can_be_confirmed(tmp_path: Path, store: Store
     kept = store.get_node("a:O1")
     assert kept is not None and "Bayerische Motorenwerke (BMW) AG" in kept["props"]["aliases"]
     assert [n["rel"]["type"] for n in store.neighbours("a:O2")] == ["SAME_AS"]
+
+
+def test_resolve_list_shows_ids_and_reasons_as_written(
+    tmp_path: Path, embedded_store: EmbeddedStore
+) -> None:
+    from typer.testing import CliRunner
+
+    import graph_api.cli  # noqa: F401  (registers the commands)
+    from graph_api.cli._app import app
+
+    load(tmp_path, embedded_store, people("P1,Noordin M. Top,,1968-08-11,,,",
+                                          "P2,Noordin Mohammed Top,,1968-08-11,,,"))  # fmt: skip
+    embedded_store.close()
+    out = CliRunner().invoke(
+        app,
+        ["resolve", "list", "--store", f"embedded:{tmp_path / 'store'}"],
+        env={"COLUMNS": "200"},
+    )
+    assert out.exit_code == 0, out.output
+    assert "cand:a:P1|a:P2" in out.output  # ":a:" is not turned into an emoji
+    assert "initial, name 0.96, same birth date" in out.output
