@@ -28,8 +28,11 @@ __all__ = ["MIN_DIGITS", "Victims", "phone_needle", "victims"]
 #: not looked for elsewhere: a date, a place, a gender are shared by many)
 _WEAK: Final = frozenset({"id", "name", "name_norm", "aliases", "sources", "keys",
                           "birth_date", "birth_place", "gender", "merged_into"})
-#: properties whose every value identifies the victim (others only when shaped like an id)
-_IDENTIFIERS = re.compile(r"^(nik|nik_raw|id_numbers)$|address|alamat|e_?mail|surel", re.I)
+#: properties whose every value identifies the victim (others only when shaped like an id):
+#: the strong identifiers the model declares for a person (NIK, passport, NRP/NIP ...),
+#: the raw NIK as written, and addresses and e-mail under any column name
+_STRONG: Final = frozenset(p.name for p in MODEL.nodes["Person"].props if p.identifier)
+_IDENTIFIERS = re.compile(r"^nik_raw$|address|alamat|e_?mail|surel", re.I)
 #: a number in digits, possibly with spaces, dots or dashes between digits (and a ``+``
 #: before it, which a replacement takes along)
 NUMBER = re.compile(r"\+?\d[\d .\-]{6,}\d")
@@ -80,7 +83,7 @@ def _identifying(name: str, value: Any) -> list[str]:
         return []
     items = value if isinstance(value, list) else [value]
     strings = [s for s in items if isinstance(s, str) and len(s) >= 6]
-    if _IDENTIFIERS.search(name):
+    if name in _STRONG or _IDENTIFIERS.search(name):
         return strings
     return [
         s

@@ -39,6 +39,7 @@ P = "/api/v1"
 P_V2 = "+6287800000002"  # Ani's second phone
 V1_BIRTH, V1_PLACE = "1999-01-01", "Kediri"
 V1_PASSPORT, V1_EMAIL = "C4455667", "ani.lestari@contoh.id"
+V1_REAL_PASSPORT = "AB12345"  # in the model's passport property; too few digits to look like a number
 A_V1, A_V1_NUMBER = "t:A_V1", "0987654321"
 A_W1, A_W1_NUMBER = "t:A_W1", "081399999999"  # Budi's e-wallet under Ani's phone number
 USES_V2 = f"uses:t:V1:{P_V2}"
@@ -49,8 +50,9 @@ def _more(store: Store) -> None:
         [
             node("t:V1", "Person", name="Ani Lestari", name_norm="ani lestari", nik=V1_NIK,
                  address=V1_ADDRESS, birth_date=V1_BIRTH, birth_place=V1_PLACE, gender="f",
-                 x_passport=V1_PASSPORT, x_email=V1_EMAIL),
+                 x_passport=V1_PASSPORT, x_email=V1_EMAIL, passport=V1_REAL_PASSPORT),
             node(P_V2, "Phone", number=P_V2),
+            node("t:K9", "Case", title="LP/9", status="lidik", x_dokumen=V1_REAL_PASSPORT),
             node(A_V1, "Account", bank="BRI", number=A_V1_NUMBER, holder_name="ANI"),
             node(A_W1, "Account", bank="DANA", number=A_W1_NUMBER, kind="ewallet"),
         ],
@@ -176,6 +178,14 @@ def test_a_victims_other_identifying_properties_are_masked(vapi: Api) -> None:
     for k in ("nik", "address", "birth_date", "birth_place", "gender", "x_passport", "x_email"):
         assert props[k] == MASK, k
     assert props["name"] == "Ani Lestari"  # a name is needed for investigation
+    # every strong identifier the model declares for a person identifies her anywhere
+    assert props["passport"] == MASK
+    case = vapi.get(f"{P}/entities/t:K9", "reskrim").json()["props"]
+    assert case["x_dokumen"] == MASK
+    assert vapi.get(f"{P}/entities/t:K9", "analyst").json()["props"]["x_dokumen"] == (
+        V1_REAL_PASSPORT)
+    hits = vapi.get(f"{P}/entities/search?q={V1_REAL_PASSPORT}", "reskrim").json()["data"]
+    assert all(h["matched"] == "name" for h in hits), hits
     assert vapi.get(f"{P}/entities/t:V1", "analyst").json()["props"]["birth_date"] == V1_BIRTH
     # a suspect's identifiers are not masked
     assert vapi.get(f"{P}/entities/t:M1", "reskrim").json()["props"]["nik"] == "3501010101800001"
