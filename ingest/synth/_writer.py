@@ -7,6 +7,7 @@ deliberately bad rows in at their scheduled lines while rows stream past.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import random
 from pathlib import Path
@@ -117,6 +118,8 @@ class Later:
         self.rng = random.Random(f"later:{seed}")
         self._passports: dict[str, str] = {}
         self._handsets: dict[str, str] = {}
+        #: the distinct handsets so far, sorted (what a shared SIM picks from)
+        self._known: list[str] = []
         self._cells: dict[str, tuple[str, list[str]]] = {}
 
     def values(self, name: str, row: list[str]) -> list[str]:
@@ -137,11 +140,14 @@ class Later:
         if rng.random() >= 2 / 3:
             return ["", "", ""]
         if phone not in self._handsets:
-            known = sorted(set(self._handsets.values()))
+            known = self._known
             shared = known and rng.random() < 1 / 40
             tac = rng.choice(("35209900", "35328211", "86420304", "35875609"))
             own = f"{tac}{rng.randrange(10**6):06d}0"
-            self._handsets[phone] = rng.choice(known) if shared else own
+            handset = self._handsets[phone] = rng.choice(known) if shared else own
+            at = bisect.bisect_left(known, handset)
+            if at == len(known) or known[at] != handset:
+                known.insert(at, handset)
             # few cells (3 LACs of 20), so that numbers do meet under one cell
             lac = str(rng.randrange(4100, 4103))
             self._cells[phone] = (lac, [str(rng.randrange(10_000, 10_020)) for _ in range(3)])
