@@ -401,13 +401,7 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
                 last = after["last"]
                 if (last and last["generation"] != before["last"]["generation"]
                         and last["complete"] and after["state"] == "warm"):
-                    cache = after["cache"]
-                    carried = cache.get("groups_carried", 0) - before["cache"].get(
-                        "groups_carried", 0)
-                    kept = cache.get("rings_kept", 0) - before["cache"].get("rings_kept", 0)
-                    warmups.append(f"{last['seconds']} s ({last['ranked']} ranked by it, "
-                                   f"{carried} groups of rings carried over unchanged, "
-                                   f"{kept} rings kept in groups ranked in part)")
+                    warmups.append(f"{last['seconds']} s ({last['ranked']} ranked by it)")
                     break
                 time.sleep(0.2)
         if rounds:
@@ -418,7 +412,7 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
                 [e for ph in rounds for e in ph.errors], sum(ph.wall for ph in rounds),
                 sum(ph.load for ph in rounds) / len(rounds)))
             notes.append(f"{label} after write: the warm-up of each new generation took "
-                         f"{', '.join(warmups)}; the clients' requests ranked or checked the "
+                         f"{', '.join(warmups)}; the clients' requests ranked the "
                          "rest")
     finally:
         proc.terminate()
@@ -475,7 +469,7 @@ def main() -> None:
     ap.add_argument("--ranking-off", default="",
                     help="variants of the protector cache to compare, ';'-separated, each a "
                          "TELUSUR_RANKING_OFF value ('' = every layer on), e.g. "
-                         "';groups;check;moments;collector'; run in turn, --rounds times")
+                         "';groups;moments'; run in turn, --rounds times")
     ap.add_argument("--rounds", type=int, default=1,
                     help="how many times the --ranking-off variants alternate")
     args = ap.parse_args()

@@ -130,15 +130,6 @@ class GenerationCache:
             hit = shelf.entries.get(key) if shelf is not None else None
             return hit[1] if hit is not None and hit[0] == generation else None
 
-    def last(self, store: Store, key: Hashable) -> Any:
-        """The value kept for ``key`` at whatever generation (or ``None``): never an
-        answer by itself, only a candidate for a computation that checks it against the
-        store (:meth:`queries.protectors.Rankings`, a kept group checked). Counts nothing."""
-        with self._lock:
-            shelf = self._shelves.get(store)
-            hit = shelf.entries.get(key) if shelf is not None else None
-            return hit[1] if hit is not None else None
-
     def clear(self) -> None:
         with self._lock:
             self._shelves = weakref.WeakKeyDictionary()

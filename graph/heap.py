@@ -10,16 +10,13 @@ reference counting still frees frozen objects, only cycles that became garbage w
 frozen wait, until the next full collection here.
 
 Every use of the collector by Telusur is here: :class:`Freezer` (the loader, the API's
-warm-up) and :func:`collector_paused` (ranking a group of rings).
+warm-up).
 """
 
 from __future__ import annotations
 
 import gc
 import itertools
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
 class Freezer:
@@ -43,29 +40,3 @@ class Freezer:
             gc.collect()
         gc.freeze()
 
-
-_paused = threading.Lock()
-_pauses: list[bool] = []  # one entry per block in progress: was the collector on?
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic collector paused for the block (the whole process; blocks in several
-    threads at once are counted, the last one out restores it).
-
-    Ranking or checking a group of rings decodes some 100,000 store values that live
-    until the block ends; the collector's full passes over them (triggered by the
-    allocations alone) took about 100 ms of a 250 ms check. Reference counting still
-    frees everything that is not in a cycle; cycles made meanwhile wait for the next pass.
-    """
-    with _paused:
-        _pauses.append(gc.isenabled())
-        gc.disable()
-    try:
-        yield
-    finally:
-        with _paused:
-            was_on = _pauses[0]
-            _pauses.pop()
-            if not _pauses and was_on:
-                gc.enable()

@@ -206,12 +206,6 @@ class CacheCounters(BaseModel):
     misses: int
     joined: int
     evicted: int
-    #: groups of ring rankings checked against the store at a new generation, and of
-    #: those carried over because the store answered their extraction unchanged
-    groups_checked: int = 0
-    groups_carried: int = 0
-    #: rings whose ranking was kept while others of their group were ranked again
-    rings_kept: int = 0
 
 
 class CacheStatus(BaseModel):

@@ -99,7 +99,7 @@ class Settings(BaseModel):
     #: others wait their turn: on two cores many at once only slow each other down
     rank_concurrency: int = Field(default=2, ge=1, le=64)
     #: layers of the protector cache switched off (``TELUSUR_RANKING_OFF``: a comma list
-    #: of ``groups``, ``check``, ``moments``, ``collector``; to measure what each buys,
+    #: of ``groups``, ``moments``; to measure what each buys,
     #: :class:`queries.protectors.Layers`)
     ranking_off: str = ""
     #: worker processes serving this app (``telusur serve --workers``): with more than

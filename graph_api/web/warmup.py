@@ -15,7 +15,7 @@ filled for the store's current generation:
 * **What.** The ring list, each ring's protector ranking "as of now" (at most
   ``Rankings.max_rings`` of them, in the ring list's order; the cache must keep room
   for the rest) a group of rings at a time (``Rankings.warm``: one extraction for the
-  group, or a check that the group kept at the previous generation still holds), then
+  group), then
   the victims, with the same keys and groups as the requests.
   While the generation stays the same it also ranks again, ahead of the requests,
   any ring whose "now" crossed a time boundary of its ranking (``Rankings.crossed``).
@@ -181,7 +181,7 @@ class Warmer:
     def status(self) -> dict[str, Any]:
         """For admins (``GET /api/v1/cache``): the state, the last run, the cache counters."""
         warming = self._target[1] if self.state == "warming" else None
-        stats, kept = self.cache.stats, self.rankings.stats
+        stats = self.cache.stats
         return {
             "state": self.state,
             "ready": self.ready,
@@ -197,9 +197,6 @@ class Warmer:
                 "misses": stats.misses,
                 "joined": stats.joined,
                 "evicted": stats.evicted,
-                "groups_checked": kept.checked,
-                "groups_carried": kept.carried,
-                "rings_kept": kept.kept,
             },
         }
 

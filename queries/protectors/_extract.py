@@ -19,20 +19,11 @@ the whole extraction is one read transaction of about 15 statements whatever the
 number of rings, each answered in one record of lists, where it was about 30
 transactions per ring of one record per relationship: after a write, when every ring
 is ranked again, the round trips and the driver's per-record work were most of it.
-
-**Unchanged since?** An extraction can record every store call and the exact bytes of
-its answer (a :data:`Transcript`); :func:`unchanged` asks the same calls again and
-says whether every answer is still the same, in which case an extraction now would
-build the same graphs (what the API uses to keep a ranking across a write that did
-not touch it, :mod:`queries.protectors.rankings`).
 """
 
 from __future__ import annotations
 
-import contextvars
 import functools
-import pickle
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
@@ -122,38 +113,6 @@ class Source:
             return self.degrees(ids, types, direction)
         return self.expand(ids, types, direction, cap)
 
-    def decode(self, group: tuple[str, tuple[str, ...], str, int], recorded: bytes) -> Any:
-        """A recorded answer (:meth:`Pending.fingerprint`) as ``{id: answer}`` again."""
-        return pickle.loads(recorded)  # noqa: S301 - bytes this process pickled itself
-
-    def begin(self, group: tuple[str, tuple[str, ...], str, int], ids: list[str]) -> Pending:
-        """Start answering. Several begun one after another overlap where the store
-        allows it (Neo4j: every statement is sent at once, and the server runs the next
-        while this process reads one)."""
-        return _Answered(self.answer(group, ids))
-
-
-class Pending:
-    """An answer on its way: its exact bytes (:meth:`fingerprint`, take them first)
-    and the answer itself."""
-
-    def fingerprint(self) -> bytes:
-        raise NotImplementedError
-
-    def answer(self) -> dict[str, Any]:
-        raise NotImplementedError
-
-
-class _Answered(Pending):
-    def __init__(self, found: dict[str, Any]) -> None:
-        self.found = found
-
-    def fingerprint(self) -> bytes:
-        return _pickled(self.found)
-
-    def answer(self) -> dict[str, Any]:
-        return self.found
-
 
 _QUERY = {
     "nodes": "protectors_nodes",
@@ -173,39 +132,14 @@ class _Neo4jSource(Source):
     def answer(
         self, group: tuple[str, tuple[str, ...], str, int], ids: list[str]
     ) -> dict[str, Any]:
-        return self.begin(group, ids).answer()
-
-    def decode(self, group: tuple[str, tuple[str, ...], str, int], recorded: bytes) -> Any:
-        return _reshape(group, pickle.loads(recorded))  # noqa: S301 - pickled here
-
-    def begin(self, group: tuple[str, tuple[str, ...], str, int], ids: list[str]) -> Pending:
-        kind, types, direction, _cap = group
+        kind, types, direction, cap = group
         params: dict[str, Any] = {"ids": ids}
         if kind != "nodes":
             params.update(types=list(types), direction=direction)
         if kind == "expand":
-            params["cap"] = group[3]
-        return _Sent(self.tx.run(_queries()[_QUERY[kind]].text, params), group)
-
-
-class _Sent(Pending):
-    """A statement sent; its one record read when first needed."""
-
-    def __init__(self, result: Any, group: tuple[str, tuple[str, ...], str, int]) -> None:
-        self.result, self.group = result, group
-        self._values: list[Any] | None = None
-
-    def _record(self) -> list[Any]:
-        if self._values is None:
-            self._values = list(self.result.single(strict=True).values())
-        return self._values
-
-    def fingerprint(self) -> bytes:
-        """The record as the driver decoded it (before :meth:`answer` reshapes it)."""
-        return _pickled(self._record())
-
-    def answer(self) -> dict[str, Any]:
-        return _reshape(self.group, self._record())
+            params["cap"] = cap
+        record = self.tx.run(_queries()[_QUERY[kind]].text, params).single(strict=True)
+        return _reshape(group, list(record.values()))
 
 
 def _reshape(group: tuple[str, tuple[str, ...], str, int], values: list[Any]) -> dict[str, Any]:
@@ -442,20 +376,7 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
 
 
 # -- running the steps ----------------------------------------------------------------
-#: what the store answered an extraction, call by call: (group, ids, the answer's bytes,
-#: and which ring asked for which of the ids: ((ring, ids), ...))
-Call: TypeAlias = tuple[
-    tuple[str, tuple[str, ...], str, int],
-    tuple[str, ...],
-    bytes,
-    tuple[tuple[str, tuple[str, ...]], ...],
-]
-Transcript = list[Call]
-
-
-def _drive(
-    source: Source, steps: dict[str, Steps[nx.MultiDiGraph]], transcript: Transcript | None
-) -> dict[str, nx.MultiDiGraph]:
+def _drive(source: Source, steps: dict[str, Steps[nx.MultiDiGraph]]) -> dict[str, nx.MultiDiGraph]:
     """Run every ring's steps side by side, one store call per group of needs per round."""
     done: dict[str, nx.MultiDiGraph] = {}
     waiting: dict[str, Need] = {}
@@ -475,20 +396,10 @@ def _drive(
             groups[need.group].append(ring)
         for group, rings in groups.items():
             ids = sorted({nid for r in rings for nid in waiting[r].ids})
-            pending = source.begin(group, ids)
-            if transcript is not None:
-                asked = tuple((r, tuple(waiting[r].ids)) for r in rings)
-                transcript.append((group, tuple(ids), pending.fingerprint(), asked))
-            found = pending.answer()
+            found = source.answer(group, ids)
             for r in rings:
                 advance(r, {nid: found[nid] for nid in waiting[r].ids if nid in found})
     return done
-
-
-def _pickled(answer: object) -> bytes:
-    """An answer as bytes that are equal exactly when the answers are: same values of
-    the same types in the same order (``==`` alone takes 1, 1.0 and True for equal)."""
-    return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _source_for(store: Store, work: Callable[[Source], T]) -> T:
@@ -505,116 +416,16 @@ def neighbourhoods(
     *,
     cap: int = 2000,
     kin_cap: int = 60,
-    transcript: Transcript | None = None,
 ) -> dict[str, nx.MultiDiGraph]:
     """:func:`neighbourhood` of each of ``ring_ids``, extracted together (one read
-    transaction on Neo4j): ``{ring id: graph}``. Every store call and its answer is
-    appended to ``transcript`` when one is given (see :func:`unchanged`)."""
+    transaction on Neo4j): ``{ring id: graph}``."""
     rings = list(dict.fromkeys(ring_ids))
 
     def run(source: Source) -> dict[str, nx.MultiDiGraph]:
-        if transcript is not None:
-            del transcript[:]  # a retried transaction starts again
-        done = _drive(source, {r: _steps(r, cap, kin_cap) for r in rings}, transcript)
+        done = _drive(source, {r: _steps(r, cap, kin_cap) for r in rings})
         return {r: done[r] for r in rings}
 
     return _source_for(store, run) if rings else {}
-
-
-def unchanged(store: Store, transcript: Transcript) -> bool:
-    """Whether the store still gives every answer of ``transcript`` that any ring
-    asked for (:func:`changed_rings` finds none)."""
-    return not changed_rings(store, transcript)[0]
-
-
-def changed_rings(store: Store, transcript: Transcript) -> tuple[frozenset[str], Transcript]:
-    """The rings whose part of the recorded extraction the store answers differently
-    now, and the transcript with today's answers (the same calls).
-
-    The steps are deterministic: each call they make is decided by the answers before
-    it. A ring's steps receive, from each call, the answers for the ids it asked for.
-    So when every recorded call is answered exactly as recorded (compared as the
-    pickled bytes of what the store sent, so also in type and order), an extraction
-    now would make the same calls, get the same answers and build the same graphs.
-    When a call's bytes differ, its answer is compared id by id, and only the rings
-    that asked for an id whose answer differs are changed: every other ring's steps
-    would receive exactly what they received, and build the same graph (as a ring
-    extracted alone or with others gives the same graph). A recorded answer that cannot
-    be read back counts as changed for every ring that asked that call.
-
-    Costs the store calls and their decoding, not the graph building or what is
-    computed from it; as no call waits for another's answer, on Neo4j they are all
-    sent at once, in two read transactions side by side (each with about half of the
-    answer bytes: Neo4j runs the statements of one transaction one after the other,
-    and the check is what a request waits for right after a write).
-    """
-    if backend(store) != "neo4j" or len(transcript) < 2:
-        changed, fresh = _source_for(store, lambda source: _recheck(source, transcript))
-        return frozenset(changed), fresh
-    first, second = _halves(transcript)
-    other: list[tuple[set[str], Transcript]] = []
-    failed: list[BaseException] = []
-    ctx = contextvars.copy_context()  # who asks: transaction metadata in both
-
-    def run_second() -> None:
-        try:
-            other.append(_source_for(store, lambda source: _recheck(source, second)))
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
-            failed.append(exc)
-
-    helper = threading.Thread(target=ctx.run, args=(run_second,), name="telusur-check")
-    helper.start()
-    try:
-        mine = _source_for(store, lambda source: _recheck(source, first))
-    finally:
-        helper.join()
-    if failed:
-        raise failed[0]
-    today = {id(old): new for old, new in zip([*first, *second], [*mine[1], *other[0][1]],
-                                             strict=True)}
-    return frozenset(mine[0] | other[0][0]), [today[id(call)] for call in transcript]
-
-
-def _halves(transcript: Transcript) -> tuple[Transcript, Transcript]:
-    """The calls split in two with about the same answer bytes in each (greedy, the
-    largest first): the bytes stand for the database's work and the decoding."""
-    halves: tuple[Transcript, Transcript] = ([], [])
-    sizes = [0, 0]
-    for call in sorted(transcript, key=lambda c: len(c[2]), reverse=True):
-        i = 0 if sizes[0] <= sizes[1] else 1
-        halves[i].append(call)
-        sizes[i] += len(call[2])
-    return halves
-
-
-def _recheck(source: Source, calls: Transcript) -> tuple[set[str], Transcript]:
-    """Every call of ``calls`` begun at once, then the answers read in order: the rings
-    asking for an id whose answer differs, and the calls with today's answers."""
-    begun = [(call, source.begin(call[0], list(call[1]))) for call in calls]
-    changed: set[str] = set()
-    fresh: Transcript = []
-    for call, pending in begun:
-        group, ids, recorded, asked = call
-        now = pending.fingerprint()
-        if now != recorded:
-            differ = _differing_ids(source, group, recorded, pending)
-            changed.update(r for r, rids in asked if differ is None or differ.intersection(rids))
-        fresh.append((group, ids, now, asked))
-    return changed, fresh
-
-
-def _differing_ids(
-    source: Source, group: tuple[str, tuple[str, ...], str, int], recorded: bytes,
-    pending: Pending,
-) -> set[str] | None:
-    """The ids whose answer differs between ``recorded`` and ``pending`` (an id found in
-    only one of them too); None when the recorded answer cannot be read back."""
-    try:
-        before = {nid: _pickled(v) for nid, v in source.decode(group, recorded).items()}
-    except Exception:  # noqa: BLE001 - unreadable: changed for every asking ring
-        return None
-    after = {nid: _pickled(v) for nid, v in pending.answer().items()}
-    return {nid for nid in before.keys() | after.keys() if before.get(nid) != after.get(nid)}
 
 
 def neighbourhood(

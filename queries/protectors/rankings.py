@@ -8,16 +8,13 @@ kept per store *generation* (:class:`graph.cache.GenerationCache`), so any write
 this process or another, makes the next request rank again; there is no time-to-live.
 
 What it keeps, and why (each layer has a switch in :class:`Layers`, and a decision
-record in ``docs/performance.md``):
+record in ``docs/performance.md``; a check of a kept group against the store and a
+collector pause were measured there too, bought nothing, and went):
 
 * **Groups.** Asked "as of now", a ring is ranked with the other rings of its group
   (``group`` rings of the ring list): one extraction of all their neighbourhoods
   costs little more than one ring's on Neo4j, and right after a write the requests
   for a group's rings share that one computation.
-* **Check instead of ranking.** At a new generation a group kept at the previous one
-  is checked first: the store calls of its extraction are asked again
-  (:func:`queries.protectors._extract.changed_rings`), and only the rings whose answers
-  changed are ranked again. A write elsewhere in the graph then costs a check.
 * **Moments.** A ranking is "as of" a moment. :class:`TimeFacts` records the values in
   the ring's neighbourhood that the rules compare with the moment (``at`` of calls
   and transfers, ``until`` of posts, and the values of every indicator that ages,
@@ -26,7 +23,6 @@ record in ``docs/performance.md``):
   re-stamped for any moment of its signature and never reused across a boundary.
   An indicator that compares anything else with the moment must declare it as its
   ``aging``.
-* **Collector paused** while a group is ranked or checked (:func:`graph.heap.collector_paused`).
 """
 
 from __future__ import annotations
@@ -35,7 +31,6 @@ import functools
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Hashable, Sequence
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -44,12 +39,11 @@ import networkx as nx
 
 from graph.cache import GenerationCache
 from graph.errors import QueryError
-from graph.heap import collector_paused
 from graph.store import Store
 from queries._common import iso, parse_ts
 from queries._types import RingSummary
 from queries.protectors import _rels
-from queries.protectors._extract import Transcript, changed_rings, neighbourhoods
+from queries.protectors._extract import neighbourhoods
 from queries.protectors._report import filter_time, report_of
 from queries.protectors._types import ProtectorReport
 from queries.protectors.indicators import KINDS, weights
@@ -64,27 +58,18 @@ class Layers:
 
     #: rings ranked together "as of now" (1: each ring alone)
     group: int = 16
-    #: at a new generation, check a kept group against the store before ranking it again
-    check: bool = True
     #: reuse a ranking for other moments of its time signature (else: per moment)
     moments: bool = True
-    #: pause the cyclic collector while a group is ranked or checked
-    collector: bool = True
 
     @classmethod
     def parse(cls, text: str) -> Layers:
-        """``"all"``, or a comma list of layers to switch off among ``groups``, ``check``,
-        ``moments``, ``collector`` (``TELUSUR_RANKING_OFF``)."""
-        off = {t.strip() for t in text.split(",") if t.strip() and t.strip() != "all"}
-        unknown = off - {"groups", "check", "moments", "collector"}
+        """A comma list of layers to switch off among ``groups`` and ``moments``
+        (``TELUSUR_RANKING_OFF``; empty: all on)."""
+        off = {t.strip() for t in text.split(",") if t.strip()}
+        unknown = off - {"groups", "moments"}
         if unknown:
             raise ValueError(f"unknown ranking layers {sorted(unknown)}")
-        return cls(
-            group=1 if "groups" in off else cls.group,
-            check="check" not in off,
-            moments="moments" not in off,
-            collector="collector" not in off,
-        )
+        return cls(group=1 if "groups" in off else cls.group, moments="moments" not in off)
 
 
 @dataclass(frozen=True)
@@ -144,24 +129,6 @@ class Ranked:
     extra: Any = None
 
 
-@dataclass(frozen=True)
-class _Group:
-    """The rankings of a group of rings and the store calls of their extraction."""
-
-    rings: tuple[str, ...]
-    rankings: dict[str, Ranked]
-    transcript: Transcript
-    #: how many of ``rings`` this computation ranked (the others were carried over)
-    ranked: int
-
-
-@dataclass
-class RankingStats:
-    #: kept groups checked against the store at a new generation, and still valid whole
-    checked: int = 0
-    carried: int = 0
-    #: rings whose ranking was kept while others of their group were ranked again
-    kept: int = 0
 
 
 def moment(as_of: str | None) -> datetime:
@@ -198,13 +165,12 @@ class Rankings:
         default_factory=lambda: threading.BoundedSemaphore(2)
     )
     annotate: Callable[[ProtectorReport], Any] | None = None
-    stats: RankingStats = field(default_factory=RankingStats)
 
     @classmethod
     def one_shot(cls) -> Rankings:
         """For a process that asks once (the command line, a page rendered alone): no
-        group ranked around the ring, nothing recorded for a later check."""
-        return cls(layers=Layers(group=1, check=False))
+        group ranked around the ring."""
+        return cls(layers=Layers(group=1))
 
     # -- asking ---------------------------------------------------------------------
     def get(
@@ -241,7 +207,7 @@ class Rankings:
         if found.signature != found.facts.signature(when):
             key = ("protectors", ring_id, found.facts.signature(when))
             found = self.cache.get(
-                store, gen, key, lambda: self._compute(store, (ring_id,), when).rankings[ring_id]
+                store, gen, key, lambda: self._compute(store, (ring_id,), when)[ring_id]
             )
         return view(found.report, when, top), found
 
@@ -263,18 +229,18 @@ class Rankings:
 
     def warm(self, store: Store, generation: Hashable, group: tuple[str, ...]) -> int:
         """Rank ``group`` as of now at ``generation`` (or join a request doing it); how
-        many rankings this computed itself (0 when the kept group was carried over)."""
+        many rankings this computed itself."""
         computed: list[int] = []
 
-        def rank() -> _Group:
-            done = self._group(store, group, moment(None))
-            computed.append(done.ranked)
+        def rank() -> dict[str, Ranked]:
+            done = self._compute(store, group, moment(None))
+            computed.append(len(done))
             return done
 
         ranked = self.cache.get(store, generation, ("protectors-group", group), rank)
         for ring_id in group:
             self.cache.get(store, generation, ("protectors", ring_id),
-                           functools.partial(ranked.rankings.__getitem__, ring_id))
+                           functools.partial(ranked.__getitem__, ring_id))
         return sum(computed)
 
     def crossed(self, store: Store, generation: Hashable, ring_id: str) -> bool:
@@ -289,7 +255,7 @@ class Rankings:
         if sig == first.signature or self.cache.peek(store, generation, key) is not None:
             return False
         self.cache.get(store, generation, key,
-                       lambda: self._compute(store, (ring_id,), when).rankings[ring_id])
+                       lambda: self._compute(store, (ring_id,), when)[ring_id])
         return True
 
     # -- computing ----------------------------------------------------------------------
@@ -297,7 +263,7 @@ class Rankings:
         self, store: Store, gen: Hashable, ring_id: str, when: datetime, *, now: bool
     ) -> Ranked:
         """The first ranking kept for ``ring_id`` at ``gen``. Asked "as of now", the ring's
-        whole group is ranked (or checked, or joined) in one go."""
+        whole group is ranked (or joined) in one go."""
         group = None
         if now and self.layers.group > 1:
             ids = [r["id"] for r in self.rings(store, gen)]
@@ -305,71 +271,27 @@ class Rankings:
         if group is None:
             return self.cache.get(
                 store, gen, ("protectors", ring_id),
-                lambda: self._compute(store, (ring_id,), when).rankings[ring_id],
+                lambda: self._compute(store, (ring_id,), when)[ring_id],
             )
         g = group
         ranked = self.cache.get(store, gen, ("protectors-group", g),
-                                lambda: self._group(store, g, when))
-        return self.cache.get(store, gen, ("protectors", ring_id),
-                              lambda: ranked.rankings[ring_id])
-
-    def _group(self, store: Store, group: tuple[str, ...], when: datetime) -> _Group:
-        """``group`` ranked as of ``when``, the group kept at an earlier generation (if any)
-        given to :meth:`_compute` to check."""
-        previous = self.cache.last(store, ("protectors-group", group))
-        return self._compute(store, group, when,
-                             previous if isinstance(previous, _Group) else None)
+                                lambda: self._compute(store, g, when))
+        return self.cache.get(store, gen, ("protectors", ring_id), lambda: ranked[ring_id])
 
     def _compute(
-        self,
-        store: Store,
-        ring_ids: tuple[str, ...],
-        when: datetime,
-        previous: _Group | None = None,
-    ) -> _Group:
-        """``ring_ids`` ranked as of ``when`` in one extraction, once a ranking slot is
-        free. With ``previous`` (the same rings at an earlier generation), its rankings
-        are kept when the store still answers its extraction exactly as it did, and
-        only the rings whose answers changed are ranked again (:func:`changed_rings`:
-        a ranking is a function of those answers, its moment and the weights)."""
-        with self.slots, self._paused():
-            if previous is None or not self.layers.check:
-                return self._rank(store, ring_ids, when)
-            changed, today = changed_rings(store, previous.transcript)
-            self.stats.checked += 1
-            if not changed:
-                self.stats.carried += 1
-                return _Group(ring_ids, previous.rankings, today, ranked=0)
-            again = tuple(r for r in ring_ids if r in changed)
-            part = self._rank(store, again, when)
-        self.stats.kept += len(ring_ids) - len(again)
-        # the kept rings' record: today's answers to the calls they asked, without the
-        # rings ranked again (their new extraction records their own calls)
-        kept: Transcript = []
-        for calls, ids, answer, asked in today:
-            still = tuple((r, rids) for r, rids in asked if r not in changed)
-            if still:
-                kept.append((calls, ids, answer, still))
-        rankings = {r: part.rankings[r] if r in changed else previous.rankings[r]
-                    for r in ring_ids}
-        return _Group(ring_ids, rankings, kept + part.transcript, ranked=len(again))
-
-    def _rank(self, store: Store, ring_ids: tuple[str, ...], when: datetime) -> _Group:
-        cfg = weights()
-        transcript: Transcript = []
-        record = transcript if self.layers.check else None
-        graphs = neighbourhoods(store, ring_ids, cap=int(cfg["output"]["cap"]),
-                                transcript=record)
-        out: dict[str, Ranked] = {}
-        for ring_id, h in graphs.items():
-            facts = TimeFacts.of(h, cfg)
-            if not self.layers.moments:
-                facts = TimeFacts((), (), (), exact=False)
-            filter_time(h, when)
-            report = report_of(h, ring_id, when, cfg)
-            extra = self.annotate(report) if self.annotate is not None else None
-            out[ring_id] = Ranked(report, facts, facts.signature(when), extra)
-        return _Group(ring_ids, out, transcript, ranked=len(out))
-
-    def _paused(self) -> AbstractContextManager[None]:
-        return collector_paused() if self.layers.collector else nullcontext()
+        self, store: Store, ring_ids: tuple[str, ...], when: datetime
+    ) -> dict[str, Ranked]:
+        """``ring_ids`` ranked as of ``when`` in one extraction, once a ranking slot is free."""
+        with self.slots:
+            cfg = weights()
+            graphs = neighbourhoods(store, ring_ids, cap=int(cfg["output"]["cap"]))
+            out: dict[str, Ranked] = {}
+            for ring_id, h in graphs.items():
+                facts = TimeFacts.of(h, cfg)
+                if not self.layers.moments:
+                    facts = TimeFacts((), (), (), exact=False)
+                filter_time(h, when)
+                report = report_of(h, ring_id, when, cfg)
+                extra = self.annotate(report) if self.annotate is not None else None
+                out[ring_id] = Ranked(report, facts, facts.signature(when), extra)
+            return out

@@ -33,6 +33,7 @@ from api_helpers import (
 from graph.store import EmbeddedStore, Store
 from graph_api.web.users import UserStore
 from queries.protectors import Layers, Rankings, rank_protectors
+from queries.protectors import rankings as rankings_module
 
 P = "/api/v1"
 
@@ -83,8 +84,8 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     g = Gate()
     real = Rankings._compute
 
-    def held(self: Rankings, store: Store, ring_ids: Any, when: Any, previous: Any = None) -> Any:
-        out = real(self, store, ring_ids, when, previous)
+    def held(self: Rankings, store: Store, ring_ids: Any, when: Any) -> Any:
+        out = real(self, store, ring_ids, when)
         if _in_warmup_thread():
             g.computed.set()
             g.release.wait(120)
@@ -134,11 +135,9 @@ def test_a_request_joins_the_ranking_the_warm_up_is_computing(
     calls: list[str] = []
     held = Rankings._compute
 
-    def counted(
-        self: Rankings, store: Store, ring_ids: Any, when: Any, previous: Any = None
-    ) -> Any:
+    def counted(self: Rankings, store: Store, ring_ids: Any, when: Any) -> Any:
         calls.append(threading.current_thread().name)
-        return held(self, store, ring_ids, when, previous)
+        return held(self, store, ring_ids, when)
 
     api = make_api(embedded_store, tmp_path / "state")
     with pytest.MonkeyPatch.context() as mp:
@@ -239,20 +238,20 @@ def test_rankings_wait_for_a_free_slot(
     running: list[Any] = []
     most = [0]
     lock = threading.Lock()
-    real = Rankings._rank  # inside the slot
+    real = rankings_module.neighbourhoods  # what a ranking does inside its slot
 
-    def held(self: Rankings, store: Store, ring_ids: Any, when: Any) -> Any:
+    def held(store: Store, ring_ids: Any, **kw: Any) -> Any:
         with lock:
             running.append(ring_ids)
             most[0] = max(most[0], len(running))
         try:
             release.wait(120)
-            return real(self, store, ring_ids, when)
+            return real(store, ring_ids, **kw)
         finally:
             with lock:
                 running.remove(ring_ids)
 
-    monkeypatch.setattr(Rankings, "_rank", held)
+    monkeypatch.setattr(rankings_module, "neighbourhoods", held)
     api = make_api(embedded_store, tmp_path / "state", warm_interval=0, rank_concurrency=1)
     with api.client:
         answers: list[int] = []
@@ -283,15 +282,13 @@ def _rings(store: Store, n: int) -> list[str]:
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, tuple[str, ...]]]:
-    """Every ranking of a group (also of one ring, also one carried over): (thread, rings)."""
+    """Every ranking of a group (also of one ring): (thread, rings)."""
     calls: list[tuple[str, tuple[str, ...]]] = []
     real = Rankings._compute
 
-    def counted(
-        self: Rankings, store: Store, ring_ids: Any, when: Any, previous: Any = None
-    ) -> Any:
+    def counted(self: Rankings, store: Store, ring_ids: Any, when: Any) -> Any:
         calls.append((threading.current_thread().name, tuple(ring_ids)))
-        return real(self, store, ring_ids, when, previous)
+        return real(self, store, ring_ids, when)
 
     monkeypatch.setattr(Rankings, "_compute", counted)
     return calls

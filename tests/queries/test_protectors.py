@@ -21,7 +21,6 @@ from ingest import ingest_path
 from ingest.synth import generate
 from queries import tipoffs
 from queries.protectors import neighbourhood, neighbourhoods, rank_protectors
-from queries.protectors._extract import Transcript, _halves, changed_rings, unchanged
 
 AS_OF = "2024-12-31T00:00:00Z"
 
@@ -320,91 +319,3 @@ def test_rings_extracted_together_are_each_ring_alone(
     assert len(together["s3:NO-SUCH-RING"]) == 0
 
 
-def test_unchanged_replays_what_the_extraction_read(store: Store) -> None:
-    """``unchanged`` says yes exactly while the store answers every call of the recorded
-    extraction as it did: a write elsewhere keeps it, one in the neighbourhood does not."""
-    nodes, rels = base()
-    extra_n, extra_r = with_account("t:O", "AKP Joko", "t:AO")
-    store.upsert([*nodes, *extra_n], [*rels, *extra_r, *transfers("p", "t:AO", MONTHLY, 5e6)])
-    transcript: Transcript = []
-    graph = neighbourhoods(store, ["t:R"], transcript=transcript)["t:R"]
-    assert transcript and "t:O" in graph
-    assert unchanged(store, transcript)
-    store.upsert([node("t:FAR", "Person", name="Orang Lain")], [])  # outside the ring's reach
-    assert unchanged(store, transcript)
-    store.upsert([], [rel("late", "TRANSFERRED", "t:AM", "t:AO", amount=1e6,
-                          at="2023-04-01T10:00:00Z")])
-    assert not unchanged(store, transcript)
-    transcript2: Transcript = []
-    neighbourhoods(store, ["t:R"], transcript=transcript2)
-    assert unchanged(store, transcript2)
-    store.upsert([official("t:O", "AKP Joko Susanto")], [])  # a name: no call more or less
-    assert not unchanged(store, transcript2)
-
-
-def test_unchanged_compares_every_call(store: Store) -> None:
-    """Whichever recorded answer differs (on Neo4j the calls are checked in two
-    transactions side by side, split by answer size), ``unchanged`` says no; the
-    split keeps every call exactly once."""
-    nodes, rels = base()
-    extra_n, extra_r = with_account("t:O", "AKP Joko", "t:AO")
-    store.upsert([*nodes, *extra_n], [*rels, *extra_r, *transfers("p", "t:AO", MONTHLY, 5e6)])
-    transcript: Transcript = []
-    neighbourhoods(store, ["t:R"], transcript=transcript)
-    assert len(transcript) >= 4 and unchanged(store, transcript)
-    first, second = _halves(transcript)
-    assert sorted([*first, *second]) == sorted(transcript) and first and second
-    sizes = sorted(sum(len(c[2]) for c in half) for half in (first, second))
-    assert sizes[1] - sizes[0] <= max(len(c[2]) for c in transcript)
-    for i, (group, ids, answer, asked) in enumerate(transcript):
-        # a recorded answer that cannot be read back: changed for every ring that asked
-        altered = [*transcript[:i], (group, ids, b"?" + answer, asked), *transcript[i + 1 :]]
-        assert changed_rings(store, altered)[0] == {"t:R"}, (i, group)
-
-
-def second_ring() -> tuple[list[NodeRow], list[RelRow]]:
-    """Ring t:R2 (member Sari, her account t:AM2) beside base()'s t:R, no link between."""
-    return ([node("t:R2", "Ring", name="Jaringan Barat"), node("t:M2", "Person", name="Sari"),
-             node("t:AM2", "Account", number="2")],
-            [rel("m2", "MEMBER_OF", "t:M2", "t:R2"), rel("hm2", "HOLDS", "t:M2", "t:AM2")])
-
-
-def test_changed_rings_names_only_the_rings_whose_answers_changed(store: Store) -> None:
-    """Two rings extracted together share calls; a payment into one ring's account
-    changes that ring only (the answers compared id by id), and the transcript with
-    today's answers then finds nothing changed; a payment reaching both changes both."""
-    nodes, rels = base()
-    n2, r2 = second_ring()
-    extra_n, extra_r = with_account("t:O", "AKP Joko", "t:AO")
-    store.upsert([*nodes, *n2, *extra_n], [*rels, *r2, *extra_r])
-    transcript: Transcript = []
-    neighbourhoods(store, ["t:R", "t:R2"], transcript=transcript)
-    assert any(len(asked) == 2 for *_, asked in transcript), "calls asked by both rings"
-    assert changed_rings(store, transcript) == (frozenset(), transcript)
-    store.upsert([], [rel("late2", "TRANSFERRED", "t:AM2", "t:AO", amount=1e6,
-                          at="2023-04-01T10:00:00Z")])
-    changed, today = changed_rings(store, transcript)
-    assert changed == {"t:R2"}
-    assert [c[:2] for c in today] == [c[:2] for c in transcript] and today != transcript
-    assert changed_rings(store, today)[0] == frozenset()
-    store.upsert([], [rel("both", "TRANSFERRED", "t:AM", "t:AM2", amount=2e6,
-                          at="2023-04-02T10:00:00Z")])
-    assert changed_rings(store, today)[0] == {"t:R", "t:R2"}
-
-
-@pytest.mark.neo4j
-def test_unchanged_tells_equal_values_of_another_type_apart(neo4j_store: Store) -> None:
-    """1 and 1.0 compare equal in Python; written as 1.0 by another client's Cypher, the
-    value is a change (it would show as 1.0 in the evidence)."""
-    nodes, rels = base()
-    extra_n, extra_r = with_account("t:O", "AKP Joko", "t:AO")
-    pay = transfers("p", "t:AO", MONTHLY, 5e6)
-    pay[0]["props"]["x_ref"] = 1
-    neo4j_store.upsert([*nodes, *extra_n], [*rels, *extra_r, *pay])
-    transcript: Transcript = []
-    neighbourhoods(neo4j_store, ["t:R"], transcript=transcript)
-    run = neo4j_store.run  # type: ignore[attr-defined]
-    run("MATCH ()-[t:TRANSFERRED {id: 'p0'}]->() SET t.x_ref = 1", write=True)
-    assert unchanged(neo4j_store, transcript)  # the same value again: no change
-    run("MATCH ()-[t:TRANSFERRED {id: 'p0'}]->() SET t.x_ref = 1.0", write=True)
-    assert not unchanged(neo4j_store, transcript)
