@@ -108,8 +108,11 @@ def test_strict_without_bad_rows_writes(tmp_path: Path) -> None:
 
 USER_ERRORS = [
     pytest.param(None, "no such", id="missing-folder"),
-    pytest.param({"notes.txt": "catatan", "people.xlsx": b"PK\x03\x04"}, "no bundle file",
+    pytest.param({"notes.txt": "catatan", "people.pdf": b"%PDF-1.4"}, "no bundle file",
                  id="no-recognised-file"),
+    # a workbook is a bundle file since Excel is read (issue 19): a broken one says so
+    pytest.param({"people.xlsx": b"PK\x03\x04"}, "not a readable workbook",
+                 id="broken-workbook"),
     pytest.param({"people.csv": b"person_id,name\nP1,Bud\x81\x8di\n"}, "undecodable",
                  id="undecodable-bytes"),
     pytest.param({"people.csv": "person_id,nama\nP1,Budi\n"}, "name", id="missing-column"),
