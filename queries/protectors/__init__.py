@@ -15,10 +15,9 @@ same report as :func:`rank_protectors`.
 
 from __future__ import annotations
 
-from graph.errors import QueryError
 from graph.store import Store
 from queries.protectors._extract import neighbourhood, neighbourhoods
-from queries.protectors._report import filter_time, rank_graph, report_of
+from queries.protectors._report import check_top, filter_time, rank_graph, report_of
 from queries.protectors._types import (
     Evidence,
     EvidenceRel,
@@ -75,8 +74,7 @@ def rank_protectors(
     QueryError
         If ``top`` is not a positive integer or ``as_of`` is not ISO.
     """
-    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
-        raise QueryError(f"top must be a positive integer, not {top!r}")
+    check_top(top)
     when = moment(as_of)
     cfg = weights()
     h = neighbourhood(store, ring_id, cap=int(cfg["output"]["cap"]))

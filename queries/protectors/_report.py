@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.errors import QueryError
 from queries._common import iso
 from queries.protectors import _rels
 from queries.protectors._scene import Scene
@@ -82,3 +83,9 @@ def report_of(
         "capped": sorted(set(h.graph.get("capped", []))),
         "protectors": [p for p in ranked if p["score"] > 0],
     }
+
+
+def check_top(top: int | None) -> None:
+    """Refuse a ``top`` that is not a positive integer (``None``: every official)."""
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise QueryError(f"top must be a positive integer, not {top!r}")

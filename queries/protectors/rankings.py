@@ -38,13 +38,13 @@ from typing import Any
 import networkx as nx
 
 from graph.cache import GenerationCache
-from graph.errors import QueryError
 from graph.store import Store
 from queries._common import iso, parse_ts
 from queries._types import RingSummary
+from queries.entities import rings
 from queries.protectors import _rels
 from queries.protectors._extract import neighbourhoods
-from queries.protectors._report import filter_time, report_of
+from queries.protectors._report import check_top, filter_time, report_of
 from queries.protectors._types import ProtectorReport
 from queries.protectors.indicators import KINDS, weights
 
@@ -129,8 +129,6 @@ class Ranked:
     extra: Any = None
 
 
-
-
 def moment(as_of: str | None) -> datetime:
     """The ranking's moment: ``as_of`` parsed, or now to the second."""
     return parse_ts(as_of) if as_of is not None else datetime.now(UTC).replace(microsecond=0)
@@ -161,9 +159,7 @@ class Rankings:
     layers: Layers = field(default_factory=Layers)
     #: rings of the ring list kept ranked (the warm-up's reach; the groups cover these)
     max_rings: int = 128
-    slots: threading.BoundedSemaphore = field(
-        default_factory=lambda: threading.BoundedSemaphore(2)
-    )
+    slots: threading.BoundedSemaphore = field(default_factory=lambda: threading.BoundedSemaphore(2))
     annotate: Callable[[ProtectorReport], Any] | None = None
 
     @classmethod
@@ -199,8 +195,7 @@ class Rankings:
         ``generation`` is the store's, read by the caller before this call (a service
         shares one read among concurrent requests); by default it is read here.
         """
-        if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
-            raise QueryError(f"top must be a positive integer, not {top!r}")
+        check_top(top)
         gen = store.generation if generation is None else generation
         when = moment(as_of)
         found = self.kept_or_rank(store, gen, ring_id, when, now=as_of is None)
@@ -213,8 +208,6 @@ class Rankings:
 
     def rings(self, store: Store, generation: Hashable) -> tuple[RingSummary, ...]:
         """Every ring with its number of members (``queries.rings``), kept."""
-        from queries.entities import rings
-
         return self.cache.get(store, generation, RINGS, lambda: tuple(rings(store)))
 
     # -- keeping warm (the API's background warm-up) ----------------------------------
@@ -239,8 +232,12 @@ class Rankings:
 
         ranked = self.cache.get(store, generation, ("protectors-group", group), rank)
         for ring_id in group:
-            self.cache.get(store, generation, ("protectors", ring_id),
-                           functools.partial(ranked.__getitem__, ring_id))
+            self.cache.get(
+                store,
+                generation,
+                ("protectors", ring_id),
+                functools.partial(ranked.__getitem__, ring_id),
+            )
         return sum(computed)
 
     def crossed(self, store: Store, generation: Hashable, ring_id: str) -> bool:
@@ -254,8 +251,9 @@ class Rankings:
         key = ("protectors", ring_id, sig)
         if sig == first.signature or self.cache.peek(store, generation, key) is not None:
             return False
-        self.cache.get(store, generation, key,
-                       lambda: self._compute(store, (ring_id,), when)[ring_id])
+        self.cache.get(
+            store, generation, key, lambda: self._compute(store, (ring_id,), when)[ring_id]
+        )
         return True
 
     # -- computing ----------------------------------------------------------------------
@@ -270,12 +268,15 @@ class Rankings:
             group = next((g for g in self.groups(ids) if ring_id in g), None)
         if group is None:
             return self.cache.get(
-                store, gen, ("protectors", ring_id),
+                store,
+                gen,
+                ("protectors", ring_id),
                 lambda: self._compute(store, (ring_id,), when)[ring_id],
             )
         g = group
-        ranked = self.cache.get(store, gen, ("protectors-group", g),
-                                lambda: self._compute(store, g, when))
+        ranked = self.cache.get(
+            store, gen, ("protectors-group", g), lambda: self._compute(store, g, when)
+        )
         return self.cache.get(store, gen, ("protectors", ring_id), lambda: ranked[ring_id])
 
     def _compute(
