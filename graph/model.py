@@ -337,7 +337,7 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
             _P("duration_s", "int"),
             _P("kind"),
             _P("imei", doc="the caller's handset at the call"),
-            _P("cell_id", doc="the caller's serving cell at the call"),
+            _P("cell_id", doc="the caller's serving cell at the call", indexed=True),
             _P("lac", doc="location area code of that cell"),
         ),
         "one call, SMS or chat",

@@ -39,6 +39,10 @@ def schema_statements() -> list[str]:
             f"CREATE CONSTRAINT {low}_id IF NOT EXISTS FOR ()-[r:{rel.type}]-() "
             "REQUIRE r.id IS UNIQUE"
         )
+        for p in rel.props:
+            if p.indexed:
+                name, target = f"{low}_{p.name}", f"()-[r:{rel.type}]-() ON (r.{p.name})"
+                out.append(f"CREATE INDEX {name} IF NOT EXISTS FOR {target}")
     out.append(
         "CREATE FULLTEXT INDEX name_search IF NOT EXISTS FOR (n:Person|Organization|Agency) "
         "ON EACH [n.name, n.name_norm, n.aliases]"
