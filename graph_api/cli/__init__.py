@@ -23,6 +23,11 @@ from graph_api.cli._app import app
 
 def main() -> None:
     """Console entry point: user errors are one line and exit code 2, never a traceback."""
+    if sys.argv[1:] == ["--version"]:  # answered before typer builds every command's options
+        from graph_api import __version__
+
+        print(f"telusur {__version__}")
+        return
     debug = "--debug" in sys.argv or os.environ.get("TELUSUR_DEBUG") == "1"
     if "--debug" in sys.argv:
         sys.argv.remove("--debug")

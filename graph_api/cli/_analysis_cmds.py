@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from graph.store import open_store
 from graph.text import N_, gettext
 from graph_api.cli._app import JsonOpt, StoreOpt, app
-from queries.protectors.words import describe
+
+if TYPE_CHECKING:  # rich, the store and the queries are imported by the commands using them
+    from rich.table import Table
 
 LangOpt = Annotated[str, typer.Option("--lang", help="id (Bahasa Indonesia) or en.")]
 
@@ -28,7 +27,12 @@ def protectors(
     lang: LangOpt = "id",
 ) -> None:
     """Rank the officials most likely protecting a ring (beking), with evidence."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from graph.store import open_store
     from queries.protectors import Rankings
+    from queries.protectors.words import describe
 
     with open_store(store) as s:
         report = Rankings.one_shot().get(s, ring_id, top=top, as_of=as_of)
@@ -60,6 +64,9 @@ def evaluate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Score the protector ranking and the baselines against truth.json."""
+    from rich.console import Console
+    from rich.table import Table
+
     from graph_api.evaluation import evaluate
 
     report = evaluate(bundle_dir, as_of=as_of)
@@ -97,7 +104,10 @@ def common_contacts_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """Numbers in contact with both A and B (calls, SMS, chats; either way)."""
+    from rich.console import Console
+
     import queries
+    from graph.store import open_store
 
     with open_store(store) as s:
         rows = queries.common_contacts(s, a=a, b=b, limit=limit)
@@ -129,7 +139,10 @@ def colocated_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """Other numbers served by the same cell as PHONE within a time window."""
+    from rich.console import Console
+
     import queries
+    from graph.store import open_store
 
     with open_store(store) as s:
         rows = queries.colocated(s, phone=phone, window_minutes=window, limit=limit)
@@ -151,6 +164,8 @@ def colocated_cmd(
 
 def _table(title: str, lang: str, *columns: str) -> Table:
     """A table whose column headings are the translated ``columns``."""
+    from rich.table import Table
+
     table = Table(title=title)
     for c in columns:
         table.add_column(gettext(c, lang))

@@ -14,6 +14,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's own help layout: rich's costs a third of a second at every ``--help``
+    rich_markup_mode=None,
 )
 
 StoreOpt = Annotated[

@@ -9,15 +9,16 @@ import json
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graph.errors import InputError
 from graph_api.cli._app import JsonOpt, StoreOpt, app
 from graph_api.cli._web_cmds import StateOpt, _state
-from graph_api.web.audit import TRAILS, AuditLog, Head, Verdict, archive_unkeyed
-from graph_api.web.settings import weak_secret
+
+if TYPE_CHECKING:  # the web package is imported by the commands that use it, not by --help
+    from graph_api.web.audit import AuditLog, Head, Verdict
 
 audit_app = typer.Typer(
     help="Read and verify the audit trails (main, and Propam's). Verifying needs "
@@ -42,6 +43,8 @@ TrailOpt = Annotated[
 
 
 def _key() -> bytes:
+    from graph_api.web.settings import weak_secret
+
     key = os.environ.get("TELUSUR_AUDIT_KEY", "")
     why = weak_secret(key, "TELUSUR_AUDIT_KEY")
     if why is not None:
@@ -50,15 +53,21 @@ def _key() -> bytes:
 
 
 def _trails(which: Which) -> tuple[str, ...]:
+    from graph_api.web.audit import TRAILS
+
     return TRAILS if which is Which.all else (which.value,)
 
 
 def _open(folder: Path, trail: str, key: bytes | None) -> AuditLog | None:
+    from graph_api.web.audit import AuditLog
+
     path = folder / FILES[trail]
     return AuditLog(path, key=key, trail=trail) if path.exists() else None
 
 
 def _heads(given: list[str] | None, head_file: Path | None) -> list[Head]:
+    from graph_api.web.audit import Head
+
     lines = list(given or [])
     if head_file is not None:
         try:
@@ -83,6 +92,8 @@ def verify_trails(
 ) -> list[Verdict]:
     """One verdict per trail (a missing file is a failed verdict when the other trail
     exists); :class:`InputError` when the folder holds no trail at all."""
+    from graph_api.web.audit import TRAILS, Verdict
+
     if not any((folder / FILES[t]).exists() for t in TRAILS):
         raise InputError(f"no audit trail in {folder}")
     out = []
@@ -169,6 +180,8 @@ def audit_archive_unkeyed(store: StoreOpt = None, state: StateOpt = None) -> Non
     """Set an old unkeyed audit.sqlite aside (audit-unkeyed-<time>.sqlite) and begin a
     keyed trail whose first entry records the old chain's length and last hash. Stop
     the service first."""
+    from graph_api.web.audit import archive_unkeyed
+
     path = Path(_state(store, state)) / FILES["main"]
     if not path.exists():
         raise InputError(f"no audit trail at {path}")

@@ -8,7 +8,6 @@ from typing import Annotated, Literal
 import typer
 
 from graph.errors import ConfigError
-from graph.store import open_store
 from graph_api.cli._app import StoreOpt, app
 
 LangOpt = Annotated[str, typer.Option("--lang", help="Page language: id (default) or en")]
@@ -51,6 +50,7 @@ def render(
     lang: LangOpt = "id",
 ) -> None:
     """Write a self-contained graph page (works offline) for an entity or a ring."""
+    from graph.store import open_store
     from viz import write_page
     from viz.views import entity_page, ring_page
 

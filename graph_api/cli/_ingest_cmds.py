@@ -5,25 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
-from graph.store import open_store
 from graph_api.cli._app import JsonOpt, StoreOpt, app
-from ingest import ingest_path
-from ingest.report import IngestReport
+
+if TYPE_CHECKING:  # rich, the store and the loader are imported when a command runs
+    from ingest.report import IngestReport
 
 
 @app.command()
@@ -51,6 +40,19 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Load evidence; rejected rows go to a rejects file with file, line and reason."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from graph.store import open_store
+    from ingest import ingest_path
+
     mappings = list(mapping or [])
     console = Console(stderr=True)
     show = sys.stderr.isatty() and not as_json
@@ -93,6 +95,10 @@ def ingest(
 
 
 def _print(report: IngestReport) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
     console = Console()
     table = Table(title=f"Ingest {report.bundle}")
     for col in ("file", "rows", "accepted", "rejected", "encoding", "delimiter"):

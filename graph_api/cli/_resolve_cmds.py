@@ -12,10 +12,7 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from graph.store import open_store
 from graph_api.cli._app import JsonOpt, StoreOpt, app
 
 resolve_app = typer.Typer(help="Decide candidate matches (POSSIBLY_SAME_AS).", no_args_is_help=True)
@@ -34,6 +31,10 @@ def list_cmd(
     status: Annotated[str, typer.Option(help="candidate, rejected or all")] = "candidate",
 ) -> None:
     """Candidate pairs, best score first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from graph.store import open_store
     from ingest.resolve import candidates
 
     with open_store(store) as s:
@@ -64,6 +65,7 @@ def confirm_cmd(
     store: StoreOpt = None,
 ) -> None:
     """Merge the two records for good (relationships, keys and sources move over)."""
+    from graph.store import open_store
     from ingest.resolve import confirm
 
     with open_store(store) as s, s.ingesting():
@@ -78,6 +80,7 @@ def reject_cmd(
     store: StoreOpt = None,
 ) -> None:
     """Record that the two records are different people."""
+    from graph.store import open_store
     from ingest.resolve import reject
 
     with open_store(store) as s, s.ingesting():
@@ -88,6 +91,7 @@ def reject_cmd(
 @resolve_app.command("decisions")
 def decisions_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Every confirmed merge and rejected pair, with who and when."""
+    from graph.store import open_store
     from ingest.resolve import decisions
 
     with open_store(store) as s:

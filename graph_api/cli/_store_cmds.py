@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from graph.store import open_store
 from graph_api.cli._app import JsonOpt, StoreOpt, app
 
 store_app = typer.Typer(help="Inspect the store.", no_args_is_help=True)
@@ -18,6 +15,11 @@ app.add_typer(store_app, name="store")
 @app.command()
 def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Count nodes per label and relationships per type."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from graph.store import open_store
+
     with open_store(store) as s:
         counts = s.counts()
     if as_json:
@@ -36,6 +38,8 @@ def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
 @store_app.command("check")
 def check(store: StoreOpt = None) -> None:
     """Open the store and say what it is."""
+    from graph.store import open_store
+
     with open_store(store) as s:
         info = s.check()
     for k, v in info.items():

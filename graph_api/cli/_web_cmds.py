@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graph.errors import InputError
 from graph_api.cli._app import JsonOpt, StoreOpt, app
-from graph_api.web.security import ROLES
-from graph_api.web.settings import state_dir
-from graph_api.web.users import UserStore
+
+if TYPE_CHECKING:  # the web package (FastAPI) is imported by the commands that use it
+    from graph_api.web.users import UserStore
+
+#: ``graph_api.web.security.ROLES`` for the help text, without importing the web package
+#: for ``--help`` (``tests/test_cli_startup.py`` checks that the two agree)
+ROLES_HELP = "reskrim|propam|analyst|admin"
 
 users_app = typer.Typer(help="Manage API users (argon2 password hashes).", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -33,6 +37,7 @@ def _state(store: str | None, state: str | None) -> str:
     from pathlib import Path
 
     from graph.store import store_uri
+    from graph_api.web.settings import state_dir
 
     env = dict(os.environ)
     if state:
@@ -42,6 +47,8 @@ def _state(store: str | None, state: str | None) -> str:
 
 def _users(store: str | None, state: str | None) -> UserStore:
     from pathlib import Path
+
+    from graph_api.web.users import UserStore
 
     return UserStore(Path(_state(store, state)) / "users.sqlite")
 
@@ -143,7 +150,7 @@ def _log_config() -> dict[str, object]:
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="User name (a-z 0-9 . _ -)")],
-    role: Annotated[str, typer.Option(help="|".join(ROLES))],
+    role: Annotated[str, typer.Option(help=ROLES_HELP)],
     store: StoreOpt = None,
     state: StateOpt = None,
 ) -> None:
