@@ -9,6 +9,13 @@ contact. The same seed and scale always give byte-identical files.
 (person_id → kind), ``members`` and ``ring_orgs`` (ring_id → ids), and
 ``bad_rows`` (file, physical line with the header as line 1, and the column the
 rejection is about) for the few rows that are invalid on purpose.
+
+``scenarios`` chooses what is planted (:data:`SCENARIOS`): ``classic`` (the default,
+its files unchanged), ``tradecraft`` (backing at one remove and innocent
+explanations, issue 17) or ``routine_sp3``. The last two also write ``scenarios``,
+``hidden_members`` (ring_id → people acting for the ring with no ``member_of`` row)
+and ``planted`` (official → the relatives, intermediaries, relay phone or case
+planted around him) into ``truth.json``.
 """
 
 from __future__ import annotations
@@ -26,11 +33,12 @@ from ._people import PeopleFactory
 from ._plant import DECOY_KINDS, PROTECTOR_KINDS, plant
 from ._records import case_rows, event_rows
 from ._rings import build_ring
+from ._scenarios import SCENARIOS, kinds, plant_scenario
 from ._sources import build_sources
 from ._world import IdPool, World
 from ._writer import COLUMNS, Bundle
 
-__all__ = ["DECOY_KINDS", "PROTECTOR_KINDS", "SynthSummary", "generate"]
+__all__ = ["DECOY_KINDS", "PROTECTOR_KINDS", "SCENARIOS", "SynthSummary", "generate", "kinds"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,9 @@ def ring_count(scale: float) -> int:
     return max(3, round(3 * math.sqrt(scale)))
 
 
-def generate(out: Path, *, seed: int = 1, scale: float = 1.0) -> SynthSummary:
+def generate(
+    out: Path, *, seed: int = 1, scale: float = 1.0, scenarios: str = "classic"
+) -> SynthSummary:
     """Write a synthetic bundle and its ``truth.json`` into folder ``out``.
 
     Parameters
@@ -64,14 +74,18 @@ def generate(out: Path, *, seed: int = 1, scale: float = 1.0) -> SynthSummary:
         Multiplies the background population and its transfers and calls
         (about 2,500 people and 25,000 transfer and call rows per unit);
         the number of rings grows with its square root.
+    scenarios:
+        ``classic``, ``tradecraft`` or ``routine_sp3`` (:data:`SCENARIOS`).
 
     Raises
     ------
     ValueError
-        If ``scale`` is not positive.
+        If ``scale`` is not positive or ``scenarios`` unknown.
     """
     if scale <= 0:
         raise ValueError("scale must be positive")
+    if scenarios not in SCENARIOS:
+        raise ValueError(f"unknown scenarios {scenarios!r}: use one of {', '.join(SCENARIOS)}")
     rng = random.Random(seed)
     world = World(rng=rng, scale=scale, ids=IdPool(rng))
     people = PeopleFactory(world, rng)
@@ -82,7 +96,10 @@ def generate(out: Path, *, seed: int = 1, scale: float = 1.0) -> SynthSummary:
     rings = [
         build_ring(world, people, i, i % 6 if i < 6 else rng.randrange(6)) for i in range(n_rings)
     ]
-    plant(world, people, rings)
+    if scenarios == "classic":
+        plant(world, people, rings)
+    else:
+        plant_scenario(world, people, rings, scenarios)
     n_cases, n_events = len(world.cases), len(world.events)
     cases, case_links = case_rows(world, world.cases)
     events, event_links = event_rows(world, world.events)
@@ -114,6 +131,10 @@ def generate(out: Path, *, seed: int = 1, scale: float = 1.0) -> SynthSummary:
         "ring_orgs": world.ring_orgs,
         "bad_rows": bundle.bad_rows(),
     }
+    if scenarios != "classic":
+        truth["scenarios"] = scenarios
+        truth["hidden_members"] = {r.rid: world.hidden_members.get(r.rid, []) for r in rings}
+        truth["planted"] = world.planted
     (Path(out) / "truth.json").write_text(
         json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

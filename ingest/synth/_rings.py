@@ -43,6 +43,8 @@ class Ring:
     enforcement: list[Event] = field(default_factory=list)
     protectors: list[str] = field(default_factory=list)
     decoys: list[str] = field(default_factory=list)
+    #: people who act for the ring without a member_of row (tradecraft scenarios)
+    hidden: list[Person] = field(default_factory=list)
 
     def role(self, name: str) -> Person:
         """The first member with ``name`` as role."""

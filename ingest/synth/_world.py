@@ -207,6 +207,10 @@ class World:
     truth_rings: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
     ring_orgs: dict[str, list[str]] = field(default_factory=dict)
+    #: ring_id → people acting for the ring without a member_of row (tradecraft only)
+    hidden_members: dict[str, list[str]] = field(default_factory=dict)
+    #: official's person_id → what was planted around him (tradecraft only)
+    planted: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def relate(
         self,
