@@ -158,18 +158,25 @@ class TimelineItem(TypedDict):
     detail: str | None
 
 
-class MemberLink(TypedDict):
-    type: str
-    member_id: str
+class TieEvidence(TypedDict):
+    """How a candidate is tied to one member: counts by kind, money by currency."""
+
+    member: str
+    name: str | None
+    #: kind (CALLED, TRANSFERRED, FAMILY, CO_SUSPECT, CO_EVENT, SHARED_PHONE …) -> count
+    counts: dict[str, int]
+    #: currency -> total amount of the transfers between them (either direction)
+    amounts: dict[str, float]
 
 
 class RingCandidate(TypedDict):
     id: str
     labels: list[str]
     name: str | None
-    ties: int
-    links: list[MemberLink]
-    reason: str
+    #: random-walk score relative to the best one shown (1.0), see queries.expand
+    score: float
+    #: direct ties to members, by member id; empty when reached only through others
+    evidence: list[TieEvidence]
 
 
 class RingExpansion(TypedDict):
@@ -178,6 +185,8 @@ class RingExpansion(TypedDict):
     subgraph_nodes: int
     subgraph_relationships: int
     candidates: list[RingCandidate]
+    #: officials near the ring, scored the same way, never among the candidates
+    officials: list[RingCandidate]
 
 
 class RingSummary(TypedDict):

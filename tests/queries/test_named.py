@@ -282,13 +282,17 @@ def test_ring_expand_proposes_dedi(g: Store) -> None:
     out = queries.ring_expand(g, ring_id="t:R1")
     assert out["members"] == ["t:M1", "t:M2"]
     top = out["candidates"][0]
-    assert top["id"] == "t:X1" and top["ties"] == 4
-    assert top["reason"] == (
-        "4 ties to members: CALLED with Budi Santoso, CALLED with Siti Rahayu, "
-        "CO_SUSPECT with Siti Rahayu, TRANSFERRED with Budi Santoso")
+    assert top["id"] == "t:X1" and top["score"] == 1.0
+    assert top["evidence"] == [
+        {"member": "t:M1", "name": "Budi Santoso", "counts": {"CALLED": 1, "TRANSFERRED": 1},
+         "amounts": {"IDR": 2_000_000.0}},
+        {"member": "t:M2", "name": "Siti Rahayu", "counts": {"CALLED": 1, "CO_SUSPECT": 1},
+         "amounts": {}},
+    ]
     ids = [c["id"] for c in out["candidates"]]
     assert "t:O1" not in ids and "t:O2" not in ids and "t:P9" not in ids
-    assert queries.ring_expand(g, ring_id="t:R1") == out  # same seed, same answer
+    assert [o["id"] for o in out["officials"]][:1] == ["t:O1"]  # listed, not dropped
+    assert queries.ring_expand(g, ring_id="t:R1") == out  # deterministic
     assert queries.ring_expand(g, ring_id="t:R2")["candidates"] == []
 
 
