@@ -1,4 +1,4 @@
-"""``telusur protectors`` and ``telusur evaluate``."""
+"""``telusur protectors``, ``telusur expand`` and ``telusur evaluate``."""
 
 from __future__ import annotations
 
@@ -55,6 +55,60 @@ def protectors(
             "\n".join(lines),
         )
     Console().print(table)
+
+
+@app.command("expand")
+def expand_cmd(
+    ring_id: Annotated[str, typer.Argument(help="The Ring's stored id, e.g. synth1:RING1.")],
+    top: Annotated[int, typer.Option("--top", min=1, max=1000, help="Show the first N.")] = 20,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Likely further members of a ring, and the officials near it, with their ties."""
+    from rich.console import Console
+
+    import queries
+    from graph.errors import NotFound
+    from graph.store import open_store
+
+    with open_store(store) as s:
+        found = s.get_nodes([ring_id]).get(ring_id)
+        if found is None or "Ring" not in found["labels"]:
+            raise NotFound(gettext("no ring {name}", lang).format(name=repr(ring_id)))
+        out = queries.ring_expand(s, ring_id=ring_id, limit=top)
+    if as_json:
+        keep = ("id", "name", "score", "evidence")
+        report = {
+            "ring": ring_id,
+            "members": out["members"],
+            "candidates": [{k: c[k] for k in keep} for c in out["candidates"]],
+            "officials": [{k: c[k] for k in keep} for c in out["officials"]],
+        }
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for title, heading, rows in (
+        (N_("Likely further members of {ring}"), N_("candidate"), out["candidates"]),
+        (N_("Officials near {ring}"), N_("official"), out["officials"]),
+    ):
+        table = _table(
+            gettext(title, lang).format(ring=ring_id), lang,
+            "#", heading, N_("score"), N_("ties to members"),
+        )
+        for i, c in enumerate(rows, start=1):
+            ties = [
+                f"{e['name'] or e['member']}: "
+                + ", ".join(f"{k} {n}" for k, n in e["counts"].items())
+                + "".join(f" ({cur} {amt:,.0f})" for cur, amt in e["amounts"].items())
+                for e in c["evidence"]
+            ]
+            table.add_row(
+                str(i),
+                f"{c['name'] or ''}\n{c['id']}",
+                f"{c['score']:.3f}",
+                "\n".join(ties) or gettext("through other people only", lang),
+            )
+        Console().print(table)
 
 
 @app.command("evaluate")
