@@ -25,7 +25,13 @@ from graph_api.pages._session import (
     sign_in,
     sign_out,
 )
-from graph_api.pages._views import entity_view, graph_html, protector_rows, timeline_rows
+from graph_api.pages._views import (
+    entity_view,
+    graph_html,
+    protector_rows,
+    side_rows,
+    timeline_rows,
+)
 from graph_api.web import flags
 from graph_api.web.deps import Ctx
 from graph_api.web.ratelimit import sign_in_wait
@@ -313,6 +319,7 @@ def ring(request: Request, id: str) -> Response:
             title=node["props"].get("name") or id,
             user=user,
             protectors=protector_rows(ctx, id, lang),
+            side=side_rows(ctx, id),
             graph_url=f"/graf/jaringan/{quote(id, safe='')}?lang={lang}",
         )
 

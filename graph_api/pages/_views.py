@@ -88,6 +88,22 @@ def protector_rows(ctx: Ctx, ring_id: str, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def side_rows(ctx: Ctx, ring_id: str) -> list[dict[str, Any]]:
+    """The ring's inferred side (apart from its recorded members), as the API's cached
+    ranking has it, cleaned for the role: id, name, confidence, how."""
+    found, strings = ctx.protectors(ring_id, top=10)
+    report = cast(dict[str, Any], ctx.show(found, "ring", strings))
+    return [
+        {
+            "id": x["id"],
+            "name": x.get("name"),
+            "confidence": float(x["confidence"]),
+            "how": ", ".join(f"{e['how']} ({len(e['with'])})" for e in x.get("evidence", [])),
+        }
+        for x in report.get("side", [])
+    ]
+
+
 def _clean_subgraph(ctx: Ctx, sub: Subgraph | dict[str, Any]) -> Subgraph:
     """Drop what this role may not see (Propam's flags), mask what it may not read."""
     red = ctx.redactor()

@@ -300,6 +300,32 @@ def having(h: nx.MultiDiGraph, ids: Iterable[str], label: str) -> set[str]:
     return {n for n in ids if n in h and label in h.nodes[n][LABELS]}
 
 
+def _raw(ids: Iterable[str], types: tuple[str, ...], cap: int) -> Steps[dict[str, Expanded]]:
+    """The outgoing relationships of ``types`` at ``ids`` (within ``cap``), not added."""
+    wanted = tuple(sorted(set(ids)))
+    if not wanted:
+        return {}
+    found: dict[str, Expanded] = yield Need("expand", wanted, types, "out", cap)
+    return found
+
+
+def _duty_counts(got: dict[str, Expanded]) -> dict[str, dict[str, int]]:
+    """``{official: {case status: distinct cases}}`` from his duty relationships."""
+    counts: dict[str, dict[str, int]] = {}
+    for nid, (deg, rows) in sorted(got.items()):
+        if not 0 < deg <= len(rows) or not rows:
+            continue
+        seen: dict[str, str] = {}
+        for _rid, _typ, _s, _e, _p, mid, labels, mprops in rows:
+            if "Case" in labels:
+                seen[mid] = str(mprops.get("status") or "")
+        tally: dict[str, int] = {}
+        for status in seen.values():
+            tally[status] = tally.get(status, 0) + 1
+        counts[nid] = dict(sorted(tally.items()))
+    return counts
+
+
 def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
     """One ring's extraction (see :func:`neighbourhood`), as a generator of needs."""
     x = Extractor(cap)
@@ -356,10 +382,20 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
     }
     layered = (yield from x.expand(middlemen, R.MONEY, "out")) - accounts - other_accounts
     yield from x.expand(layered, R.HOLDS, "in", 20)
+    # who recruited the ring's victims (a recruiter outside the records acts for the ring)
+    victims = {
+        v for m in members for _, v, k in h.out_edges(m, keys=True) if k[0] in R.RECRUITED
+    } | {v for c in cases for v, _, k in h.in_edges(c, keys=True) if k[0] in R.VICTIM}
+    yield from x.expand(victims, R.RECRUITED, "in", 20)
     people = having(h, h.nodes, "Person") - members
     yield from x.expand(people, KIN, "both", kin_cap)
     officials = having(h, h.nodes, "Official")
     yield from x.expand(officials, R.POSTS, "out")
+    # every case each official handles, counted by status and not added to the graph:
+    # the base rate his ring cases are judged against (queries/protectors/_side.py)
+    h.graph["duty"] = _duty_counts((yield from _raw(officials, R.DUTY, cap)))
+    # how many transfers reach each outside account: a landlord's many tenants
+    h.graph["receipts"] = yield from x.degrees(other_accounts, R.MONEY, "in")
     outside = sorted(having(h, h.nodes, "Phone") - phones)
     h.graph["calls"] = (yield from x.degrees(outside, R.CALLS, "both")) if outside else {}
     h.graph["members"] = sorted(members)

@@ -15,7 +15,7 @@ from graph.errors import QueryError
 from queries._common import iso
 from queries.protectors import _rels
 from queries.protectors._scene import Scene
-from queries.protectors._types import Protector, ProtectorReport
+from queries.protectors._types import Indicator, Protector, ProtectorReport, SideMember
 from queries.protectors.indicators import KINDS, weights
 
 #: the registry's order of kinds: ties between equally strong indicators go by it
@@ -46,11 +46,16 @@ def rank_graph(
 ) -> list[Protector]:
     """Score every official of an extracted neighbourhood (all of them, zeros included)."""
     cfg = cfg or weights()
-    s = Scene.build(h, ring_id, as_of, cfg)
+    return _rank(Scene.build(h, ring_id, as_of, cfg))
+
+
+def _rank(s: Scene) -> list[Protector]:
+    h, cfg, as_of = s.h, s.cfg, s.as_of
     kind_min = float(cfg["output"]["kind_min"])
     out: list[Protector] = []
     for o in s.officials:
         items = [i for i in (k.compute(s, o) for k in KINDS.values()) if i["score"] > 0]
+        _cap_alone(items, kind_min)
         items.sort(key=lambda i: (-i["score"] * i["weight"], _ORDER[i["kind"]]))
         miss = 1.0
         for i in items:
@@ -71,16 +76,49 @@ def rank_graph(
     return out
 
 
+def _cap_alone(items: list[Indicator], kind_min: float) -> None:
+    """An indicator that may not stand alone (its facts carry ``alone``: kinship)
+    is capped there when no other kind (bridging aside) reaches ``kind_min``."""
+    for i in items:
+        cap = i["facts"].get("alone")
+        if cap is None or i["score"] <= float(cap):
+            continue
+        others = [
+            x
+            for x in items
+            if x is not i and x["kind"] != "bridging" and x["weight"] * x["score"] >= kind_min
+        ]
+        if not others:
+            i["score"] = float(cap)
+            i["facts"]["capped_alone"] = True
+
+
+def side_of(s: Scene) -> list[SideMember]:
+    """The ring's inferred side (not its recorded members), most sure first."""
+    h = s.h
+    return [
+        {
+            "id": p.id,
+            "name": h.nodes[p.id].get("name"),
+            "confidence": p.confidence,
+            "evidence": p.evidence,
+        }
+        for p in sorted(s.inferred.values(), key=lambda x: (-x.confidence, x.id))
+    ]
+
+
 def report_of(
     h: nx.MultiDiGraph, ring_id: str, when: datetime, cfg: dict[str, Any]
 ) -> ProtectorReport:
     """The whole report (every official above 0) of a neighbourhood already cut at ``when``."""
-    ranked = rank_graph(h, ring_id, as_of=when, cfg=cfg)
+    s = Scene.build(h, ring_id, when, cfg)
+    ranked = _rank(s)
     return {
         "ring": ring_id,
         "as_of": iso(when),
         "scored": len(ranked),
         "capped": sorted(set(h.graph.get("capped", []))),
+        "side": side_of(s),
         "protectors": [p for p in ranked if p["score"] > 0],
     }
 

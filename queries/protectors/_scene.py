@@ -2,8 +2,10 @@
 
 An indicator (:mod:`queries.protectors.indicators`) is a pure function of the
 :class:`Scene` and one official. The scene is built once per ring and moment:
-members, ring organizations, victims, the ring's phones and accounts, the failed
-raids on the ring, recruitments and when each suspect was named.
+members, ring organizations, victims, the ring's side (members and ring
+organizations at 1.0, the persons and organizations inferred to act for the ring
+at their confidence: :mod:`queries.protectors._side`), the side's phones and
+accounts, the failed raids on the ring, recruitments and when each suspect was named.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from queries._common import LABELS, parse_ts
 from queries.protectors import _rels as R
 from queries.protectors._evidence import Grader, Key, evidence
 from queries.protectors._extract import KIN
+from queries.protectors._side import Inferred, infer
 from queries.protectors._types import Evidence, Indicator
 
 T = TypeVar("T")
@@ -69,6 +72,13 @@ class Scene:
     victims: set[str] = field(default_factory=set)
     #: the officials scored: every Official in the neighbourhood who is no member
     officials: list[str] = field(default_factory=list)
+    #: the ring's side: members and ring organizations at 1.0, inferred nodes at
+    #: their confidence (never a victim, an official or an official's relative)
+    side: dict[str, float] = field(default_factory=dict)
+    #: the inferred part of the side, with its evidence
+    inferred: dict[str, Inferred] = field(default_factory=dict)
+    #: the side's phones and accounts: ``(holder, HOLDS/USES key)``; a holder's
+    #: confidence (:meth:`weight`) is its instruments'
     phones: dict[str, tuple[str, Key]] = field(default_factory=dict)
     accounts: dict[str, tuple[str, Key]] = field(default_factory=dict)
     raids: list[tuple[str, datetime]] = field(default_factory=list)
@@ -83,16 +93,11 @@ class Scene:
         s.orgs = set(h.graph.get("orgs", []))
         s.officials = sorted(n for n in h.nodes if has(h, n, "Official") and n not in s.members)
         side = s.members | s.orgs
+        s.side = dict.fromkeys(sorted(side), 1.0)
         for m in sorted(side):
-            for v, k in out(h, m, *R.USES):
-                s.phones.setdefault(v, (m, k))
-            for v, k in out(h, m, *R.HOLDS):
-                s.accounts.setdefault(v, (m, k))
-            for v, k in out(h, m, *R.RECRUITED):
+            s._instruments(m)
+            for v, _ in out(h, m, *R.RECRUITED):
                 s.victims.add(v)
-                at = h.edges[k].get("since")
-                if at:
-                    s.recruits.setdefault(m, []).append(parse_ts(at))
         events: set[str] = set()
         for c in (n for n in h.nodes if has(h, n, "Case")):
             s.victims |= {v for v, _ in into(h, c, *R.VICTIM)}
@@ -104,11 +109,33 @@ class Scene:
         for x in side:
             events |= {e for e, _ in out(h, x, *R.EVENT_TARGET)}
         s.victims -= s.members
+        s.inferred = infer(h, s.members, s.orgs, s.victims, s.grader, cfg)
+        for p in sorted(s.inferred, key=lambda n: (-s.inferred[n].confidence, n)):
+            s.side[p] = s.inferred[p].confidence
+            s._instruments(p)
+        for m in sorted(s.side):
+            for _, k in out(h, m, *R.RECRUITED):
+                at = h.edges[k].get("since")
+                if at:
+                    s.recruits.setdefault(m, []).append(parse_ts(at))
         for e in sorted(events):
             a = h.nodes[e]
             if a.get("kind") == "raid" and a.get("outcome") in FAILED and a.get("at"):
                 s.raids.append((e, parse_ts(a["at"])))
         return s
+
+    def _instruments(self, holder: str) -> None:
+        for v, k in out(self.h, holder, *R.USES):
+            self.phones.setdefault(v, (holder, k))
+        for v, k in out(self.h, holder, *R.HOLDS):
+            self.accounts.setdefault(v, (holder, k))
+
+    def weight(self, node: str) -> float:
+        """How surely ``node`` (a holder, or a phone or account of the side) is the
+        ring's: 1.0 for members and ring organizations, the confidence of an inferred
+        holder, 0 for anyone else."""
+        holder = (self.phones.get(node) or self.accounts.get(node) or (node, None))[0]
+        return self.side.get(holder, 0.0)
 
     def once(self, key: str, work: Callable[[], T]) -> T:
         """``work()``, computed once per scene (for an indicator that needs every

@@ -50,11 +50,24 @@ class Protector(TypedDict):
     indicators: list[Indicator]
 
 
+class SideMember(TypedDict):
+    """One node inferred to act for the ring (not a recorded member): its confidence
+    (0-1) and why (``how``: money, calls, recruited, board, suspect; ``with``: the
+    members, victims, companies or cases; ``score``: what it added)."""
+
+    id: str
+    name: str | None
+    confidence: float
+    evidence: list[dict[str, Any]]
+
+
 class ProtectorReport(TypedDict):
-    """Officials with a score above 0, by score (desc) then id; ``scored``: how many were."""
+    """Officials with a score above 0, by score (desc) then id; ``scored``: how many were;
+    ``side``: the ring's inferred side, apart from its recorded members."""
 
     ring: str
     as_of: str
     scored: int
     capped: list[str]
+    side: list[SideMember]
     protectors: list[Protector]

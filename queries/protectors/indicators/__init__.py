@@ -37,6 +37,15 @@ SHARED: Final[Mapping[str, frozenset[str]]] = {
     "grade": frozenset({"reliability", "credibility"}),
     "via": frozenset({"self", "family", "associate"}),
     "output": frozenset({"evidence", "cap", "kind_min"}),
+    "side": frozenset(
+        {"min", "money", "calls", "member_scale", "busy_share", "recruit", "board", "suspect"}
+    ),
+    "innocent": frozenset(
+        {
+            "ordinary_words", "alike_min", "alike_tolerance", "ordinary", "neighbour_words",
+            "explained", "single_call", "kin_alone",
+        }
+    ),
 }
 
 

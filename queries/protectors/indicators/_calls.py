@@ -1,9 +1,15 @@
 """The calls between the official's side and the ring, split as ``tipoff`` and
 ``comms`` read them: tip-off calls before failed raids, calls an official made on
-duty, and the other calls."""
+duty, and the other calls.
+
+A call counts by how surely the other end is the ring's (:meth:`Scene.weight`: a
+member 1.0, an inferred side at its confidence), and ``[innocent] explained`` of a
+call when a recorded relationship explains the contact: neighbours (a kin or
+associate detail such as "tetangga") or people at one address."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from queries._common import parse_ts
@@ -12,6 +18,23 @@ from queries.protectors._scene import GOOD, Scene, both, into, out
 from queries.protectors._types import Evidence
 
 TipCall = tuple[float, str, datetime, Evidence]
+
+
+def _address(s: Scene, p: str) -> str:
+    text = str(s.h.nodes[p].get("address") or "").lower() if p in s.h else ""
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def neighbours(s: Scene, a: str, b: str) -> str | None:
+    """Why ``a`` and ``b`` have a reason to be in touch: ``neighbour`` (a recorded
+    kin or associate detail naming it) or ``address`` (the same address), else None."""
+    words = [w.lower() for w in s.cfg["innocent"]["neighbour_words"]]
+    for other, k in both(s.h, a, *R.KIN):
+        detail = str(s.h.edges[k].get("detail") or "").lower()
+        if other == b and any(w in detail for w in words):
+            return "neighbour"
+    here = _address(s, a)
+    return "address" if here and here == _address(s, b) else None
 
 
 def _duty(s: Scene, o: str, member: str, at: datetime) -> bool:
@@ -37,9 +60,10 @@ def _duty(s: Scene, o: str, member: str, at: datetime) -> bool:
 
 
 def calls(
-    s: Scene, o: str
+    s: Scene, o: str, explained: dict[str, int] | None = None
 ) -> tuple[list[TipCall], list[tuple[float, Evidence]], int, dict[str, int]]:
-    """(tip-off calls, other calls, duty calls, ring calls per official-side phone)."""
+    """(tip-off calls, other calls, duty calls, ring calls per official-side phone);
+    ``explained`` (when given) counts the calls an innocent reason lowered, by reason."""
     h = s.h
     window = timedelta(hours=float(s.cfg["tipoff"]["window_hours"]))
     tips: list[TipCall] = []
@@ -54,6 +78,12 @@ def calls(
                 per_phone[ph] = per_phone.get(ph, 0) + 1
                 at = s.when(ck)
                 member, mk = s.phones[rp]
+                weight = v.weight * s.weight(rp)
+                why = neighbours(s, v.person, member)
+                if why is not None:
+                    weight *= float(s.cfg["innocent"]["explained"])
+                    if explained is not None:
+                        explained[why] = explained.get(why, 0) + 1
                 nodes = [*([o] if v.person != o else []), v.person, ph, rp, member]
                 keys = [*v.keys, uk, ck, mk]
                 raid = next(
@@ -61,10 +91,10 @@ def calls(
                 )
                 if raid is not None and at is not None:
                     e = s.evidence("tipoff_call", [*nodes, raid], keys)
-                    tips.append((e["grade"] * v.weight, raid, at, e))
+                    tips.append((e["grade"] * weight, raid, at, e))
                 elif at is not None and v.person == o and _duty(s, o, member, at):
                     duty += 1
                 else:
                     e = s.evidence("call", nodes, keys)
-                    plain.append((e["grade"] * v.weight, e))
+                    plain.append((e["grade"] * weight, e))
     return tips, plain, duty, per_phone

@@ -8,6 +8,15 @@ P21, verdict and acquittal (``p21``, ``vonis``, ``bebas``) count for him.
 ``net = sum(bad) - sum(good)``; strength ``1 - exp(-net / scale)`` when above 0.
 The Kasat who supervises every ring case nets out.
 
+Base rates (``base_min_cases``): routine SP3s are routine. The extraction counts
+every case each official handles by status (graph attribute ``duty``); with
+enough of his other cases, or of his unit's (the officials of his agency in the
+neighbourhood, pooled), an SP3 counts only ``1 - rate`` of SP3 among them (the
+higher rate of the two), a stalled case ``1 - rate`` of open cases, and the net is
+scaled by ``1 - P(X >= bad | ring cases, rate)`` (binomial): one SP3 by an officer
+who closes most of his cases by SP3 is no sign of interference. Without other
+cases known, the counts stand as they are.
+
 Misses interference without a recorded role (a phone call to the investigator).
 """
 
@@ -29,9 +38,67 @@ _OPEN = ("lidik", "sidik")
 STALLED = Aging("Case", "opened_at", "stalled_days")
 
 
+def _rates(counts: dict[str, int]) -> tuple[int, float, float]:
+    n = sum(counts.values())
+    if n <= 0:
+        return 0, 0.0, 0.0
+    return n, counts.get("sp3", 0) / n, sum(counts.get(x, 0) for x in _OPEN) / n
+
+
+def _ring_cases(s: Scene, o: str) -> dict[str, str]:
+    h = s.h
+    return {
+        c: str(h.nodes[c].get("status") or "")
+        for c, _ in out(h, o, *R.DUTY)
+        if has(h, c, "Case") and any(m in s.members for m, _ in into(h, c, *R.SUSPECT))
+    }
+
+
+def _agencies(s: Scene, o: str) -> set[str]:
+    return {a for a, _ in out(s.h, o, *R.POSTS)}
+
+
+def base_rate(s: Scene, o: str) -> dict[str, Any] | None:
+    """The rates his ring cases are judged against: ``{cases, sp3, open, from}`` from
+    his other cases or his unit's (the higher rates), or None when too few are known."""
+    duty: dict[str, dict[str, int]] = s.h.graph.get("duty", {})
+    least = int(s.cfg["cases"]["base_min_cases"])
+    own = dict(duty.get(o, {}))
+    for status in _ring_cases(s, o).values():
+        own[status] = own.get(status, 0) - 1
+    found: list[tuple[int, float, float, str]] = []
+    n, sp3, open_ = _rates({k: v for k, v in own.items() if v > 0})
+    if n >= least:
+        found.append((n, sp3, open_, "own"))
+    mine = _agencies(s, o)
+    unit: dict[str, int] = {}
+    for peer in s.officials:
+        if mine & _agencies(s, peer):
+            for k, v in duty.get(peer, {}).items():
+                unit[k] = unit.get(k, 0) + v
+    n, sp3, open_ = _rates(unit)
+    if n >= least:
+        found.append((n, sp3, open_, "unit"))
+    if not found:
+        return None
+    top_sp3 = max(found, key=lambda x: x[1])
+    return {
+        "cases": top_sp3[0],
+        "sp3": round(top_sp3[1], 4),
+        "open": round(max(x[2] for x in found), 4),
+        "from": top_sp3[3],
+    }
+
+
+def _tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    return sum(math.comb(n, j) * p**j * (1 - p) ** (n - j) for j in range(k, n + 1))
+
+
 def cases(s: Scene, o: str) -> Indicator:
     h, cfg = s.h, s.cfg["cases"]
     stalled_after = STALLED.delta(cfg)
+    base = base_rate(s, o)
     bad = good = 0.0
     items: list[tuple[float, Evidence]] = []
     facts: dict[str, int] = {}
@@ -55,9 +122,11 @@ def cases(s: Scene, o: str) -> Indicator:
             reason, w = (
                 ("sp3_quick", float(cfg["sp3_quick"])) if quick else ("sp3", float(cfg["sp3"]))
             )
+            w *= 1 - (base["sp3"] if base else 0.0)
             bad += role * w
         elif status in _OPEN and STALLED.passed(a, s.as_of, stalled_after):
             reason, w = "stalled", float(cfg["stalled"])
+            w *= 1 - (base["open"] if base else 0.0)
             bad += role * w
         elif status in GOOD:
             reason, w = str(status), float(cfg[str(status)])
@@ -70,16 +139,45 @@ def cases(s: Scene, o: str) -> Indicator:
         e = s.evidence(f"case_{reason}", [o, c, *suspect], [k, *sk])
         items.append(((role * w) * (1 if reason not in GOOD else -1), e))
     net = bad - good
+    extra: dict[str, Any] = {}
+    n_bad = sum(facts.get(x, 0) for x in ("sp3", "sp3_quick", "stalled"))
+    if base is not None and net > 0:
+        stalled = facts.get("stalled", 0)
+        p = base["open"] if stalled == n_bad else base["sp3"]
+        if stalled and stalled != n_bad:
+            p = min(1.0, base["sp3"] + base["open"])
+        chance = _tail(n_bad, n_bad + sum(facts.get(x, 0) for x in GOOD), p)
+        net *= 1 - chance
+        extra = {"base": base, "chance": round(chance, 4)}
     score = 1 - math.exp(-net / float(cfg["scale"])) if net > 0 else 0.0
-    return s.result("cases", score, {**facts, "net": round(net, 3)}, items if score > 0 else [])
+    return s.result(
+        "cases", score, {**facts, "net": round(net, 3), **extra}, items if score > 0 else []
+    )
 
 
 def _listing(f: dict[str, Any]) -> str:
-    return ", ".join(f"{v} {k}" for k, v in sorted(f.items()) if k != "net")
+    return ", ".join(f"{v} {k}" for k, v in sorted(f.items()) if k not in ("net", "base", "chance"))
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
-    return gettext("handled cases against members: {cases}", lang).format(cases=_listing(f))
+    said = gettext("handled cases against members: {cases}", lang).format(cases=_listing(f))
+    base = f.get("base")
+    if base:
+        whose = (
+            gettext("his other cases", lang)
+            if base["from"] == "own"
+            else gettext("his unit's cases", lang)
+        )
+        said += "; " + gettext(
+            "weighed against base rate: SP3 in {rate}% of {n} of {whose} (chance {chance}%)",
+            lang,
+        ).format(
+            rate=round(100 * base["sp3"]),
+            n=base["cases"],
+            whose=whose,
+            chance=round(100 * float(f.get("chance", 0))),
+        )
+    return said
 
 
 KIND = IndicatorKind(
@@ -99,6 +197,7 @@ KIND = IndicatorKind(
         "vonis",
         "bebas",
         "scale",
+        "base_min_cases",
     ),
     aging=STALLED,
 )

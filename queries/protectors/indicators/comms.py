@@ -4,7 +4,9 @@ Strength ``(1 - exp(-n / count_scale)) * n / (n + busy_share * other calls)``:
 many calls with members count, unless the phone calls everyone (the busy PR
 officer). Calls by an official to a member after that member was named or
 arrested, in a case the official handled that went on to P21 or a verdict, are
-duty and do not count. Weak alone by design.
+duty and do not count. Calls between recorded neighbours or people at one address
+count ``[innocent] explained`` of a call, and a call to an inferred side counts its
+confidence (:mod:`._calls`). Weak alone by design.
 
 Misses calls on phones nobody attributed.
 """
@@ -19,10 +21,12 @@ from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene
 from queries.protectors._types import Indicator
 from queries.protectors.indicators._calls import calls
+from queries.protectors.indicators.tipoff import contact_words
 
 
 def comms(s: Scene, o: str) -> Indicator:
-    _, plain, duty, per_phone = calls(s, o)
+    explained: dict[str, int] = {}
+    _, plain, duty, per_phone = calls(s, o, explained)
     n = sum(w for w, _ in plain)
     if n <= 0:
         return s.result("comms", 0.0, {"calls": 0, "duty_calls": duty}, [])
@@ -36,17 +40,19 @@ def comms(s: Scene, o: str) -> Indicator:
         "duty_calls": duty,
         "other_calls": other,
         "members": len({e["nodes"][-1] for _, e in plain}),
+        "explained": explained,
     }
     return s.result("comms", score, facts, plain)
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
     n, m, o = f.get("calls"), f.get("members"), f.get("other_calls")
-    return gettext("{calls} with {members} ({other_calls})", lang).format(
+    said = gettext("{calls} with {members} ({other_calls})", lang).format(
         calls=ngettext("{n} call", "{n} calls", n, lang).format(n=n),
         members=ngettext("{n} member", "{n} members", m, lang).format(n=m),
         other_calls=ngettext("{n} other call", "{n} other calls", o, lang).format(n=o),
     )
+    return "; ".join([said, *contact_words({"explained": f.get("explained")}, lang)])
 
 
 KIND = IndicatorKind(

@@ -12,6 +12,15 @@ A holder is its own instrument: money a member or ring company hands to the pers
 directly (any type the model declares ``meaning="money"`` between holders, such as
 a cash hand-over) counts like a transfer between their accounts.
 
+Payers are the ring's side (:attr:`Scene.side`): members and ring companies fully,
+a payer inferred to act for the ring at its confidence. Innocent explanations lower
+a payment and are said in the evidence words (``[innocent]``): a reference naming
+an ordinary purpose (rent, instalment, salary) at a constant amount, which the payer
+pays alike to many others or the receiving account receives from many others, counts
+``ordinary`` of a payment; a salary a ring company pays its recorded employee counts
+nothing; money the official's side sent the payer earlier is repaid first. Those
+payments do not make the money regular either.
+
 Misses cash nobody recorded, accounts not in the data, layering through more than one hop or
 through a person, and a relative not recorded as FAMILY.
 """
@@ -27,7 +36,8 @@ from graph.text import gettext, ngettext
 from queries.protectors import _rels as R
 from queries.protectors._evidence import Key
 from queries.protectors._kind import IndicatorKind
-from queries.protectors._scene import Scene, has, into
+from queries.protectors._scene import Scene, has, into, out
+from queries.protectors._side import ordinary
 from queries.protectors._types import Evidence, Indicator
 
 
@@ -35,6 +45,9 @@ def money(s: Scene, o: str) -> Indicator:
     h, cfg = s.h, s.cfg["money"]
     payments: list[tuple[float, float, datetime | None, str, Evidence, bool]] = []
     totals: dict[str, float] = {}  # currency -> amount paid in it
+    innocent: dict[tuple[str, ...], int] = {}
+    plain_dates: list[datetime] = []
+    lent = _lent(s, o)
     for v in s.sphere(o):
         tail = [v.person, *([o] if v.person != o else [])]
         # where money reaches this person: an account they hold, or the person (cash)
@@ -46,13 +59,14 @@ def money(s: Scene, o: str) -> Indicator:
             for src, tk in into(h, inst, *R.MONEY):
                 amount = float(h.edges[tk].get("amount") or 0.0)
                 at = s.when(tk)
+                hop = src  # the account the money last left (its payer's habits)
                 if src in s.accounts:  # from a ring account
                     payer, pk = s.accounts[src]
                     nodes, keys = [payer, src], [pk, tk]
-                    route = "payment" if payer in s.members else "org_payment"
-                elif src in s.members or src in s.orgs:  # from the ring's own hand
+                    route = _route(s, payer)
+                elif src in s.side:  # from the ring's own hand
                     payer, nodes, keys = src, [src], [tk]
-                    route = "payment" if payer in s.members else "org_payment"
+                    route = _route(s, payer)
                 elif at is not None:
                     layer = _layer(s, src, amount, at)
                     if layer is None:
@@ -61,18 +75,35 @@ def money(s: Scene, o: str) -> Indicator:
                     payer, keys = nodes[0], [*keys0, tk]
                 else:
                     continue
+                why = _explained(s, tk, hop, inst, v.person, payer)
+                factor = 1.0
+                if why is not None:
+                    factor = 0.0 if why[0] == "salary" else float(s.cfg["innocent"]["ordinary"])
+                    innocent[why] = innocent.get(why, 0) + 1
+                back = lent.get(payer, 0.0)
+                if back > 0 and amount > 0 and factor > 0:
+                    repaid = min(back, amount)
+                    lent[payer] = back - repaid
+                    factor *= 1 - repaid / amount
+                    innocent[("repaid", str(round(repaid)))] = 1
+                if factor <= 0:
+                    continue
                 e = s.evidence(route, [*nodes, *via_nodes, *tail], [*keys, *via_keys, *v.keys])
-                payments.append((e["grade"] * v.weight, amount, at, payer, e, v.person != o))
+                w = e["grade"] * v.weight * s.weight(payer) * factor
+                payments.append((w, amount, at, payer, e, v.person != o))
+                if at is not None and factor >= 0.5:
+                    plain_dates.append(at)
                 code = str(h.edges[tk].get("currency") or "IDR").upper()
                 totals[code] = totals.get(code, 0.0) + amount
+    said = _innocent_facts(innocent)
     if not payments:
-        return s.result("money", 0.0, {}, [])
+        return s.result("money", 0.0, {"innocent": said} if said else {}, [])
     n = sum(w for w, *_ in payments)
     total = sum(a for _, a, *_ in payments)
     weighted = sum(w * a for w, a, *_ in payments)
     c = 1 - math.exp(-n / float(cfg["count_scale"]))
     a = 1 - math.exp(-weighted / float(cfg["amount_scale"]))
-    dates = sorted({p[2] for p in payments if p[2] is not None})
+    dates = sorted(set(plain_dates))
     months = {(d.year, d.month) for d in dates}
     gaps = [(b - a_).days for a_, b in zip(dates, dates[1:], strict=False)]
     regular = (
@@ -86,7 +117,7 @@ def money(s: Scene, o: str) -> Indicator:
         for *_, at, payer, _, _ in payments
         if at is not None and any(r <= at <= r + window for r in s.recruits.get(payer, []))
     )
-    share = tied / len(payments)
+    share = tied / len(payments) if plain_dates else 0.0
     score = 1 - (
         (1 - float(cfg["count_weight"]) * c)
         * (1 - float(cfg["amount_weight"]) * a)
@@ -102,6 +133,8 @@ def money(s: Scene, o: str) -> Indicator:
         "regular": regular,
         "per_recruit": tied,
         "routes": routes,
+        "inferred_payers": sorted({p[3] for p in payments if p[3] in s.inferred}),
+        "innocent": said,
         "via_relative": any(vias),
         "relations": sorted(
             {
@@ -117,6 +150,93 @@ def money(s: Scene, o: str) -> Indicator:
         facts["amounts"] = {code: round(v, 2) for code, v in sorted(totals.items())}
     order = float(cfg["evidence_amount_scale"])
     return s.result("money", score, facts, [(p[0] * (1 + p[1] / order), p[4]) for p in payments])
+
+
+def _route(s: Scene, payer: str) -> str:
+    if payer in s.members:
+        return "payment"
+    return "org_payment" if payer in s.orgs else "side_payment"
+
+
+def _lent(s: Scene, o: str) -> dict[str, float]:
+    """What the official's side sent each ring-side holder (a loan, a purchase):
+    payments back from that holder repay it first, and are no pay-off."""
+    h = s.h
+    lent: dict[str, float] = {}
+    for v in s.sphere(o):
+        insts = [a for a, _ in s.owned(v.person, R.HOLDS, s.accounts)] + [v.person]
+        for inst in insts:
+            for dst, tk in out(h, inst, *R.MONEY):
+                holder = (s.accounts.get(dst) or (dst, None))[0]
+                if holder in s.side:
+                    lent[holder] = lent.get(holder, 0.0) + float(h.edges[tk].get("amount") or 0)
+    return lent
+
+
+def _explained(
+    s: Scene, tk: Key, hop: str, inst: str, person: str, payer: str
+) -> tuple[str, ...] | None:
+    """Why a payment may be ordinary: ``("salary", org)`` when the paying company
+    employs the payee (recorded), or ``("ordinary", word, alike)`` when its reference
+    names an ordinary purpose, its amount is constant, and the payer pays alike to
+    ``alike`` others (or the account receives from ``alike`` others), at least
+    ``alike_min``; else None."""
+    h, cfg = s.h, s.cfg["innocent"]
+    holder = (s.accounts.get(hop) or (hop, None))[0]
+    for org in (holder, payer):
+        if org in h and has(h, org, "Organization"):
+            if any(
+                o2 == org and k[2][0] in R.ORG_TIES and k[2][0] not in R.BOARD
+                for o2, k in out(h, person, *R.ORG_TIES)
+            ):
+                return ("salary", org)
+    word = ordinary(h.edges[tk].get("reference"), list(cfg["ordinary_words"]))
+    if word is None:
+        return None
+    tol = float(cfg["alike_tolerance"])
+    amount = float(h.edges[tk].get("amount") or 0.0)
+
+    def near(x: float) -> bool:
+        return amount > 0 and abs(x - amount) <= tol * amount
+
+    same = [float(h.edges[k].get("amount") or 0.0) for d, k in out(h, hop, *R.MONEY) if d == inst]
+    if not all(near(x) for x in same):
+        return None  # not a constant amount
+    alike = {
+        d
+        for d, k in out(h, hop, *R.MONEY)
+        if d != inst
+        and (
+            near(float(h.edges[k].get("amount") or 0.0))
+            or ordinary(h.edges[k].get("reference"), [word])
+        )
+    }
+    ring_in = sum(1 for src, _ in into(h, inst, *R.MONEY) if src in s.accounts or src in s.side)
+    receives = max(0, int(h.graph.get("receipts", {}).get(inst, 0)) - ring_in)
+    most = max(len(alike), receives)
+    if most < int(cfg["alike_min"]):
+        return None
+    return ("ordinary", word, str(len(alike)), str(receives))
+
+
+def _innocent_facts(found: dict[tuple[str, ...], int]) -> list[dict[str, Any]]:
+    said: list[dict[str, Any]] = []
+    for why, n in sorted(found.items()):
+        if why[0] == "salary":
+            said.append({"why": "salary", "org": why[1], "count": n})
+        elif why[0] == "ordinary":
+            said.append(
+                {
+                    "why": "ordinary",
+                    "reference": why[1],
+                    "payer_alike": int(why[2]),
+                    "receiver_others": int(why[3]),
+                    "count": n,
+                }
+            )
+        else:
+            said.append({"why": "repaid", "amount": float(why[1])})
+    return said
 
 
 def _layer(
@@ -193,7 +313,34 @@ def _words(f: dict[str, Any], lang: str) -> str:
         said.append(regular.format(n=months))
     if f.get("per_recruit"):
         said.append(gettext("{n} right after a recruitment", lang).format(n=f["per_recruit"]))
-    return ", ".join(said)
+    if f.get("inferred_payers"):
+        said.append(gettext("from the ring's inferred side", lang))
+    return "; ".join([", ".join(said), *innocent_words(f.get("innocent") or [], lang)])
+
+
+def innocent_words(found: list[dict[str, Any]], lang: str) -> list[str]:
+    """The innocent explanations that lowered the money, in words."""
+    said = []
+    for x in found:
+        if x["why"] == "salary":
+            said.append(
+                gettext("salary: paid by {org}, which employs the payee", lang).format(org=x["org"])
+            )
+        elif x["why"] == "ordinary":
+            said.append(
+                gettext(
+                    "ordinary payment: same amount, reference '{ref}', payer pays {alike} "
+                    "others alike, the account receives from {others} others",
+                    lang,
+                ).format(ref=x["reference"], alike=x["payer_alike"], others=x["receiver_others"])
+            )
+        else:
+            said.append(
+                gettext("repays {amount} the official's side sent earlier", lang).format(
+                    amount=rupiah(float(x["amount"]))
+                )
+            )
+    return said
 
 
 KIND = IndicatorKind(

@@ -2,7 +2,8 @@
 
 The official, a relative or an associate is director, commissioner or owner
 (``board``) or employee (``employee``) of a company a member runs, each
-discounted by its grade and by who holds the seat (``[via]``).
+discounted by its grade and by who holds the seat (``[via]``). A company of the
+ring's inferred side counts at its confidence.
 
 Misses nominee owners outside the family.
 """
@@ -14,7 +15,7 @@ from typing import Any
 from graph.text import gettext
 from queries.protectors._extract import BOARD, ORG_TIES
 from queries.protectors._kind import IndicatorKind
-from queries.protectors._scene import Scene, out
+from queries.protectors._scene import Scene, has, out
 from queries.protectors._types import Evidence, Indicator
 
 
@@ -24,12 +25,12 @@ def organizations(s: Scene, o: str) -> Indicator:
     items: list[tuple[float, Evidence]] = []
     for v in s.sphere(o):
         for org, k in out(s.h, v.person, *ORG_TIES):
-            if org not in s.orgs:
+            if org not in s.side or not has(s.h, org, "Organization"):
                 continue
             base = float(cfg["board" if k[2][0] in BOARD else "employee"])
             nodes = [*([o] if v.person != o else []), v.person, org]
             e = s.evidence(k[2][0].lower(), nodes, [*v.keys, k])
-            w = base * e["grade"] * v.weight
+            w = base * e["grade"] * v.weight * s.side[org]
             miss *= 1 - w
             items.append((w, e))
     facts = {

@@ -1,8 +1,11 @@
 """``ties``: family or associate ties with members.
 
 FAMILY (``family``) or ASSOCIATE (``associate``) with a member, each discounted
-by its grade; through one of the official's relatives it counts ``relative``
-times as much. Real, but people do not choose their cousins.
+by its grade (a tie recorded as neighbours is none); through one of the official's relatives it counts ``relative``
+times as much; with a person inferred to act for the ring, times its confidence.
+Real, but people do not choose their cousins: kinship alone never makes a
+protector, so without another kind of signal (bridging aside) the strength is
+capped at ``[innocent] kin_alone`` when the report is built (``alone`` in facts).
 
 Misses ties nobody recorded.
 """
@@ -11,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.text import ngettext
+from graph.text import gettext, ngettext
 from queries.protectors import _rels as R
+from queries.protectors._evidence import Key
 from queries.protectors._extract import KIN
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene, both
@@ -28,25 +32,35 @@ def ties(s: Scene, o: str) -> Indicator:
         if v.relation != "self" and not v.relation.startswith("family"):
             continue
         for m, k in both(s.h, v.person, *KIN):
-            if m not in s.members:
+            if m not in s.side or neighbour_only(s, k):
                 continue
             base = float(cfg[R.key_of(k[2][0])])  # family or associate
             nodes = [*([o] if v.person != o else []), v.person, m]
             e = s.evidence(k[2][0].lower(), nodes, [*v.keys, k])
-            w = base * e["grade"] * (1.0 if v.person == o else relative)
+            w = base * e["grade"] * (1.0 if v.person == o else relative) * s.side[m]
             miss *= 1 - w
             items.append((w, e))
-    return s.result("ties", 1 - miss, {"ties": len(items)}, items)
+    alone = float(s.cfg["innocent"]["kin_alone"])
+    return s.result("ties", 1 - miss, {"ties": len(items), "alone": alone}, items)
+
+
+def neighbour_only(s: Scene, k: Key) -> bool:
+    """A tie recorded as neighbours ("tetangga"): a reason for contact, not kinship."""
+    detail = str(s.h.edges[k].get("detail") or "").lower()
+    return any(w.lower() in detail for w in s.cfg["innocent"]["neighbour_words"])
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
     n = f.get("ties")
-    return ngettext(
+    said = ngettext(
         "{n} family/associate tie with members",
         "{n} family/associate ties with members",
         n,
         lang,
     ).format(n=n)
+    if f.get("capped_alone"):
+        said += "; " + gettext("kinship alone: capped, nothing else links him to the ring", lang)
+    return said
 
 
 KIND = IndicatorKind(

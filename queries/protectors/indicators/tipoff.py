@@ -3,7 +3,11 @@
 Catches calls and SMS between the official's side and a member within
 ``window_hours`` before a raid on the ring that found nothing or where the
 targets escaped (the same definition as the ``tipoffs`` query). Strength
-``1 - exp(-sum over warned raids of the best call's grade)``.
+``1 - exp(-sum over warned raids of the best call's grade)``, where a raid warned
+by a single call counts ``[innocent] single_call`` of it (one call in a window is
+weak) and a call between recorded neighbours or people at one address counts
+``[innocent] explained`` of a call (:mod:`._calls`); the other end counts by how
+surely it is the ring's (an inferred side at its confidence).
 
 Misses tip-offs through burner phones or third persons, and raids not recorded
 as events.
@@ -22,14 +26,20 @@ from queries.protectors.indicators._calls import calls
 
 
 def tipoff(s: Scene, o: str) -> Indicator:
-    tips, *_ = calls(s, o)
+    explained: dict[str, int] = {}
+    tips, *_ = calls(s, o, explained)
     best: dict[str, float] = {}
+    count: dict[str, int] = {}
     for w, raid, _, _ in tips:
         best[raid] = max(best.get(raid, 0.0), w)
-    score = 1 - math.exp(-sum(best.values()))
+        count[raid] = count.get(raid, 0) + 1
+    single = float(s.cfg["innocent"]["single_call"])
+    score = 1 - math.exp(-sum(b * (single if count[r] == 1 else 1.0) for r, b in best.items()))
     facts = {
         "raids": len(best),
         "calls": len(tips),
+        "single_call_raids": sum(1 for n in count.values() if n == 1),
+        "explained": explained if tips else {},
         "min_hours_before": min(
             (
                 round((t - at).total_seconds() / 3600, 1)
@@ -45,11 +55,39 @@ def tipoff(s: Scene, o: str) -> Indicator:
 
 def _words(f: dict[str, Any], lang: str) -> str:
     n, r = f.get("calls"), f.get("raids")
-    return gettext("{calls} before {raids}, the closest {hours} h before", lang).format(
+    said = gettext("{calls} before {raids}, the closest {hours} h before", lang).format(
         calls=ngettext("{n} call", "{n} calls", n, lang).format(n=n),
         raids=ngettext("{n} failed raid", "{n} failed raids", r, lang).format(n=r),
         hours=f.get("min_hours_before"),
     )
+    return "; ".join([said, *contact_words(f, lang)])
+
+
+def contact_words(f: dict[str, Any], lang: str) -> list[str]:
+    """The innocent explanations of contact that lowered a score, in words."""
+    said = []
+    single = f.get("single_call_raids")
+    if single:
+        said.append(
+            ngettext(
+                "{n} raid preceded by a single call only (weak)",
+                "{n} raids preceded by a single call only (weak)",
+                single,
+                lang,
+            ).format(n=single)
+        )
+    explained = f.get("explained") or {}
+    if explained.get("neighbour"):
+        said.append(
+            gettext("recorded neighbours: {n} calls explained", lang).format(
+                n=explained["neighbour"]
+            )
+        )
+    if explained.get("address"):
+        said.append(
+            gettext("same address: {n} calls explained", lang).format(n=explained["address"])
+        )
+    return said
 
 
 KIND = IndicatorKind(
