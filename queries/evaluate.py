@@ -5,7 +5,10 @@
 :mod:`queries.baselines` on the same candidates (every official in the ring's
 neighbourhood), and reports, per ring and on average: precision@k (k = the number of
 protectors planted for the ring), recall@2k, average precision and the number of
-decoys in the top k.
+decoys in the top k; over all rings, decoys in the top k per 10 rings, recall per
+protector kind (the share of the protectors of that kind found in their ring's top k)
+and intrusion per decoy class (the share of the decoys of that class in their ring's
+top k), for the ranking and each baseline (:func:`summarise`).
 
 Loading a bundle first and running over many seeds (generating the bundles) is the
 service's: :mod:`graph_api.evaluation` (``python -m graph_api.evaluation``).
@@ -14,7 +17,7 @@ service's: :mod:`graph_api.evaluation` (``python -m graph_api.evaluation``).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 from graph.store import Store
 from queries._common import LABELS
@@ -31,17 +34,41 @@ class Metrics(TypedDict):
     decoys_in_top_k: int
 
 
+class Share(TypedDict):
+    """Of ``planted`` officials of one kind or class, ``in_top_k`` were in their ring's top k."""
+
+    planted: int
+    in_top_k: int
+    share: float
+
+
 class RingEval(TypedDict):
     ring: str
     k: int
     candidates: int
     methods: dict[str, Metrics]
+    #: method → protector kind → [planted, in top k]
+    kinds: dict[str, dict[str, list[int]]]
+    #: method → decoy class → [planted, in top k]
+    classes: dict[str, dict[str, list[int]]]
+
+
+class Summary(TypedDict):
+    rings: int
+    mean: dict[str, Metrics]
+    #: decoys in the top k per 10 rings, per method
+    decoys_per_10_rings: dict[str, float]
+    #: method → protector kind → recall (share in top k)
+    kinds: dict[str, dict[str, Share]]
+    #: method → decoy class → intrusion (share in top k)
+    classes: dict[str, dict[str, Share]]
 
 
 class EvalReport(TypedDict):
     bundle: str
     rings: list[RingEval]
     mean: dict[str, Metrics]
+    summary: Summary
 
 
 def metrics(ranking: list[str], protectors: set[str], decoys: set[str]) -> Metrics:
@@ -86,6 +113,58 @@ def mean(items: list[Metrics]) -> Metrics:
     }
 
 
+def _in_top(ranking: list[str], k: int, planted: dict[str, str]) -> dict[str, list[int]]:
+    """Kind → [planted, in the first k of ``ranking``] for ``planted`` (id → kind)."""
+    top = set(ranking[:k])
+    out: dict[str, list[int]] = {}
+    for who, kind in sorted(planted.items()):
+        count = out.setdefault(kind, [0, 0])
+        count[0] += 1
+        count[1] += who in top
+    return out
+
+
+def _shares(
+    rings: list[RingEval], field: Literal["kinds", "classes"], method: str
+) -> dict[str, Share]:
+    total: dict[str, list[int]] = {}
+    for r in rings:
+        for kind, (planted, hit) in r[field].get(method, {}).items():
+            count = total.setdefault(kind, [0, 0])
+            count[0] += planted
+            count[1] += hit
+    return {
+        kind: {"planted": n, "in_top_k": h, "share": round(h / n, 4) if n else 0.0}
+        for kind, (n, h) in sorted(total.items())
+    }
+
+
+def summarise(rings: list[RingEval]) -> Summary:
+    """Means, decoys per 10 rings, recall per kind and intrusion per class over ``rings``.
+
+    Examples
+    --------
+    >>> r = {"ring": "b:R1", "k": 1, "candidates": 3,
+    ...      "methods": {"m": metrics(["a", "x"], {"a"}, {"x"})},
+    ...      "kinds": {"m": {"relay": [1, 1]}}, "classes": {"m": {"rent": [1, 0]}}}
+    >>> s = summarise([r, r])
+    >>> s["kinds"]["m"]["relay"]["share"], s["classes"]["m"]["rent"]["share"]
+    (1.0, 0.0)
+    """
+    names = list(rings[0]["methods"]) if rings else []
+    means = {n: mean([r["methods"][n] for r in rings]) for n in names}
+    n_rings = max(1, len(rings))
+    return {
+        "rings": len(rings),
+        "mean": means,
+        "decoys_per_10_rings": {
+            n: round(10 * means[n]["decoys_in_top_k"] / n_rings, 2) for n in names
+        },
+        "kinds": {n: _shares(rings, "kinds", n) for n in names},
+        "classes": {n: _shares(rings, "classes", n) for n in names},
+    }
+
+
 def _order(scores: dict[str, float]) -> list[str]:
     return [o for o, _ in sorted(scores.items(), key=lambda x: (-x[1], x[0]))]
 
@@ -97,7 +176,10 @@ def evaluate_store(
     rings = truth["rings"]
     assert isinstance(rings, dict)
     when = as_of or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    report: EvalReport = {"bundle": bundle, "rings": [], "mean": {}}
+    protector_kinds = truth.get("protector_kinds") or {}
+    decoy_kinds = truth.get("decoy_kinds") or {}
+    assert isinstance(protector_kinds, dict) and isinstance(decoy_kinds, dict)
+    rings_out: list[RingEval] = []
     for rkey in sorted(rings):
         ring_id = f"{bundle}:{rkey}"
         t = rings[rkey]
@@ -109,23 +191,27 @@ def evaluate_store(
         by_key = {
             str(key).split(":", 1)[1]: o for o in officials for key in h.nodes[o].get("keys") or [o]
         }
-        protectors = {by_key.get(p, f"missing:{p}") for p in t["protectors"]}
-        decoys = {by_key.get(d, f"missing:{d}") for d in t["decoys"]}
+        p_kind = {
+            by_key.get(p, f"missing:{p}"): protector_kinds.get(p, "") for p in t["protectors"]
+        }
+        d_kind = {by_key.get(d, f"missing:{d}"): decoy_kinds.get(d, "") for d in t["decoys"]}
+        protectors, decoys = set(p_kind), set(d_kind)
         ranked = rank_protectors(store, ring_id=ring_id, as_of=when)
         ours = [p["id"] for p in ranked["protectors"]]
         ours += sorted(set(officials) - set(ours))
-        methods: dict[str, Metrics] = {METHOD: metrics(ours, protectors, decoys)}
+        rankings = {METHOD: ours}
         for name, fn in BASELINES.items():
-            methods[name] = metrics(_order(fn(h, ring_id, officials)), protectors, decoys)
-        report["rings"].append(
+            rankings[name] = _order(fn(h, ring_id, officials))
+        k = len(protectors)
+        rings_out.append(
             {
                 "ring": ring_id,
-                "k": len(protectors),
+                "k": k,
                 "candidates": len(officials),
-                "methods": methods,
+                "methods": {n: metrics(r, protectors, decoys) for n, r in rankings.items()},
+                "kinds": {n: _in_top(r, k, p_kind) for n, r in rankings.items()},
+                "classes": {n: _in_top(r, k, d_kind) for n, r in rankings.items()},
             }
         )
-    names = [METHOD, *BASELINES]
-    report["mean"] = {n: mean([r["methods"][n] for r in report["rings"]]) for n in names}
-    return report
-
+    summary = summarise(rings_out)
+    return {"bundle": bundle, "rings": rings_out, "mean": summary["mean"], "summary": summary}

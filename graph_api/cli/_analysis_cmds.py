@@ -113,16 +113,54 @@ def expand_cmd(
 
 @app.command("evaluate")
 def evaluate_cmd(
-    bundle_dir: Annotated[Path, typer.Argument(help="A synthetic bundle with truth.json.")],
+    bundle_dir: Annotated[
+        Path | None,
+        typer.Argument(help="A synthetic bundle with truth.json (or use --seeds)."),
+    ] = None,
+    seeds: Annotated[
+        str | None,
+        typer.Option("--seeds", help="Generate and evaluate these seeds instead, e.g. 1-20."),
+    ] = None,
+    scale: Annotated[float, typer.Option("--scale", help="Bundle size with --seeds.")] = 1.0,
+    scenarios: Annotated[
+        str,
+        typer.Option("--scenarios", help="With --seeds: classic, tradecraft or routine_sp3."),
+    ] = "classic",
     as_of: Annotated[str | None, typer.Option("--as-of", help="ISO date to judge at.")] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = "id",
 ) -> None:
-    """Score the protector ranking and the baselines against truth.json."""
+    """Score the protector ranking and the baselines against truth.json: means, recall
+    per protector kind, intrusion per decoy class."""
     from rich.console import Console
     from rich.table import Table
 
-    from graph_api.evaluation import evaluate
+    from graph.errors import ConfigError
+    from graph_api.evaluation import evaluate, evaluate_seeds, parse_seeds, tables
+    from ingest.synth import SCENARIOS
 
+    if (bundle_dir is None) == (seeds is None):
+        raise ConfigError("give either BUNDLE_DIR or --seeds")
+    if scenarios not in SCENARIOS:
+        raise ConfigError(f"unknown scenarios {scenarios!r}: use one of {', '.join(SCENARIOS)}")
+    if seeds is not None:
+        try:
+            numbers = parse_seeds(seeds)
+        except ValueError as exc:
+            raise ConfigError(f"--seeds {seeds!r}: give numbers and ranges, e.g. 1-20") from exc
+        many = evaluate_seeds(
+            numbers,
+            scale=scale,
+            scenarios=scenarios,
+            as_of=as_of or "2025-01-01",
+            progress=lambda seed, secs: typer.echo(f"seed {seed}: {secs:.0f} s", err=True),
+        )
+        if as_json:
+            typer.echo(json.dumps(many, indent=2))
+        else:
+            typer.echo(tables(many["summary"], lang, many["per_seed"]), nl=False)
+        return
+    assert bundle_dir is not None
     report = evaluate(bundle_dir, as_of=as_of)
     if as_json:
         typer.echo(json.dumps(report, indent=2))
@@ -143,6 +181,7 @@ def evaluate_cmd(
             ),
         )
     Console().print(table)
+    typer.echo(tables(report["summary"], lang), nl=False)
 
 
 PhoneArg = Annotated[str, typer.Argument(help="A phone number, in any written form.")]

@@ -18,11 +18,20 @@ def synth(
     out: Annotated[Path, typer.Argument(help="Folder to write the bundle into")],
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same bundle)")] = 1,
     scale: Annotated[float, typer.Option(help="Size: 1.0 is a few thousand people")] = 1.0,
+    scenarios: Annotated[
+        str,
+        typer.Option(
+            "--scenarios",
+            help="What is planted: classic, tradecraft (issue 17) or routine_sp3",
+        ),
+    ] = "classic",
 ) -> None:
     """Write a synthetic East-Java case bundle with truth.json (planted protectors, decoys)."""
-    from ingest.synth import generate
+    from ingest.synth import SCENARIOS, generate
 
-    summary = generate(out, seed=seed, scale=scale)
+    if scenarios not in SCENARIOS:
+        raise ConfigError(f"unknown scenarios {scenarios!r}: use one of {', '.join(SCENARIOS)}")
+    summary = generate(out, seed=seed, scale=scale, scenarios=scenarios)
     total = sum(summary.rows.values())
     typer.echo(
         f"wrote {out}: {total} rows in {len(summary.rows)} files, {summary.rings} rings, "

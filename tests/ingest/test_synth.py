@@ -313,8 +313,12 @@ def build_index(bundle: Parsed) -> Index:
 
 
 def ring_of(bundle: Parsed, pid: str) -> str:
-    return next(
-        r for r, t in bundle.truth["rings"].items() if pid in t["protectors"] or pid in t["decoys"]
+    return str(
+        next(
+            r
+            for r, t in bundle.truth["rings"].items()
+            if pid in t["protectors"] or pid in t["decoys"]
+        )
     )
 
 
@@ -589,8 +593,12 @@ def test_no_unplanted_official_touches_a_ring(bundle: Parsed, index: Index) -> N
     ring_accounts = set().union(*index.member_accounts.values())
     ring_phones = set().union(*index.member_phones.values())
     assert not [t for t in index.transfers if t[1] in ring_accounts and t[2] in their_accounts]
-    assert not [c for c in index.calls if (c[1] in ring_phones and c[2] in their_phones) or
-                (c[2] in ring_phones and c[1] in their_phones)]
+    assert not [
+        c
+        for c in index.calls
+        if (c[1] in ring_phones and c[2] in their_phones)
+        or (c[2] in ring_phones and c[1] in their_phones)
+    ]
 
 
 def test_deterministic_and_seed_dependent(bundle: Parsed, tmp_path: Path) -> None:
