@@ -24,24 +24,28 @@ is ranked again, the round trips and the driver's per-record work were most of i
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from importlib import resources
 from typing import Any, TypeAlias, TypeVar
 
 import networkx as nx
 
+from graph.errors import QueryError
 from graph.model import ENTITY_LABEL
 from graph.rows import NodeRow
 from graph.store import Neo4jStore, Store
-from queries._common import LABELS, RID, TYPE, backend, node_from_neo4j, reading
+from queries._common import LABELS, RID, TYPE, backend, node_from_neo4j, parse_ts, reading
 from queries._loader import NamedQuery, load
 from queries.protectors import _rels as R
 
 BOARD = R.BOARD
 ORG_TIES = R.ORG_TIES
 KIN = R.KIN
+#: case outcomes that took members to court (no interference to look for)
+GOOD = ("p21", "vonis", "bebas")
 #: (rel id, type, start, end, rel props, other node id, its labels, its props)
 Row = tuple[str, str, str, str, dict[str, Any], str, frozenset[str], dict[str, Any]]
 T = TypeVar("T")
@@ -265,6 +269,17 @@ class Extractor:
         found: dict[str, int] = yield Need("degrees", wanted, types, direction)
         return found
 
+    def rows(
+        self, ids: Iterable[str], types: tuple[str, ...], direction: str
+    ) -> Steps[dict[str, list[Row]]]:
+        """The relationships of the nodes within the cap, *not* added to the graph (counts
+        are read from them: a peer's workload)."""
+        wanted = tuple(sorted(set(ids)))
+        if not wanted:
+            return {}
+        got: dict[str, Expanded] = yield Need("expand", wanted, types, direction, self.cap)
+        return {n: rows for n, (deg, rows) in got.items() if 0 < deg <= self.cap}
+
     def seed(self, ids: Iterable[str]) -> Steps[None]:
         for nid, row in sorted((yield from self.nodes(ids)).items()):
             props = _clean(row["props"])
@@ -298,6 +313,160 @@ class Extractor:
 
 def having(h: nx.MultiDiGraph, ids: Iterable[str], label: str) -> set[str]:
     return {n for n in ids if n in h and label in h.nodes[n][LABELS]}
+
+
+# -- the reach of the tradecraft indicators (pass_through, relay, interference, documents) --
+def _at(value: Any) -> datetime | None:
+    try:
+        return parse_ts(str(value)) if value else None
+    except QueryError:
+        return None
+
+
+def _reach() -> dict[str, Any]:
+    """The constants that bound the extraction: those of the indicators that read what it
+    brings (imported here, not at the top: the indicators import this module)."""
+    from queries.protectors.indicators import weights
+
+    return weights()
+
+
+def _forwards(
+    h: nx.MultiDiGraph, fed: dict[str, list[tuple[datetime, float]]], lag: timedelta, share: float
+) -> dict[str, list[tuple[datetime, float]]]:
+    """Who the nodes of ``fed`` pass money on to: a transfer out of a node within ``lag``
+    after money came in (``fed``: when and how much) and at least ``share`` of it.
+    Returns the receivers with what they were fed, for the next hop."""
+    onward: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
+    for x, ins in sorted(fed.items()):
+        if x not in h:
+            continue
+        for _, v, k, a in sorted(h.out_edges(x, keys=True, data=True), key=lambda e: e[2]):
+            t, amount = _at(a.get("at")), float(a.get("amount") or 0.0)
+            if k[0] not in R.MONEY or t is None or amount <= 0:
+                continue
+            if any(t0 <= t <= t0 + lag and amount >= share * a0 for t0, a0 in ins):
+                onward[v].append((t, amount))
+    return onward
+
+
+def _tradecraft(
+    x: Extractor,
+    side: set[str],
+    phones: set[str],
+    accounts: set[str],
+    other_phones: set[str],
+    expanded: set[str],
+    cases: set[str],
+) -> Steps[None]:
+    """What the tradecraft indicators read beyond the ring's own means, each bounded by the
+    cap and pruned by timing before the next hop is asked for:
+
+    - pass-through money: whoever the ring pays and where they pass it on within
+      ``[pass_through] lag_days`` (at least ``share_min`` of it), for two intermediaries;
+    - relay contact: the phones that talked with a ring phone in the
+      ``[relay] window_hours`` before a raid on the ring (any outcome), and the phones
+      that talked with them in that window, with their users;
+    - case interference: the phones of the investigators and supervisors of ring cases
+      that were stopped or left open, who they talked with, and those phones' users;
+    - document facilitation: the events aimed at the ring's recruits and victims and who
+      led them; each leader's workload per event kind and his peers' (officials posted
+      at the same agency), kept as counts in the graph attribute ``led`` (peers are not
+      added to the graph: only their counts are read).
+    """
+    h, cfg = x.h, _reach()
+    own = accounts | side
+    # pass-through: ring -> X1 -> (X2 ->) the official's side
+    pcfg = cfg["pass_through"]
+    lag, share = timedelta(days=float(pcfg["lag_days"])), float(pcfg["share_min"])
+    fed: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
+    for src in sorted(own):
+        for _, v, k, a in h.out_edges(src, keys=True, data=True):
+            t = _at(a.get("at"))
+            if k[0] in R.MONEY and v not in own and t is not None:
+                fed[v].append((t, float(a.get("amount") or 0.0)))
+    first = set(fed)
+    yield from x.expand(first - expanded, R.MONEY, "out")
+    second = {v: f for v, f in _forwards(h, fed, lag, share).items() if v not in own}
+    yield from x.expand(set(second) - first - expanded, R.MONEY, "out")
+    third = set(_forwards(h, second, lag, share)) - own
+    yield from x.expand(having(h, set(second) | third, "Account"), R.HOLDS, "in", 20)
+    # relay: ring phone <- X -> another phone, in the hours before raids on the ring
+    window = timedelta(hours=float(cfg["relay"]["window_hours"]))
+    raids = sorted(
+        t
+        for e in having(h, h.nodes, "Event")
+        if h.nodes[e].get("kind") == "raid"
+        and (t := _at(h.nodes[e].get("at"))) is not None
+        and any(u in side for u, _, k in h.in_edges(e, keys=True) if k[0] in R.EVENT_TARGET)
+    )
+
+    def before_raid(n: str, others: set[str]) -> bool:
+        edges = [*h.in_edges(n, keys=True, data=True), *h.out_edges(n, keys=True, data=True)]
+        for u, v, k, a in edges:
+            t = _at(a.get("at"))
+            if k[0] in R.CALLS and (v if u == n else u) in others and t is not None:
+                if any(r - window <= t < r for r in raids):
+                    return True
+        return False
+
+    relays = {p for p in other_phones - phones if raids and before_raid(p, phones)}
+    far = (yield from x.expand(relays, R.CALLS, "both")) - phones - relays
+    yield from x.expand({p for p in far if before_raid(p, relays)}, R.USES, "in", 20)
+    # case interference: the handlers of stopped or open ring cases, and whom they call
+    handlers = {
+        u
+        for c in cases
+        if h.nodes[c].get("status") not in GOOD or _released(h, c)
+        for u, _, k in h.in_edges(c, keys=True)
+        if k[0] in R.DUTY
+    }
+    hphones = having(h, (yield from x.expand(handlers, R.USES, "out", 20)), "Phone") - phones
+    talked = (yield from x.expand(hphones, R.CALLS, "both")) - phones - hphones
+    yield from x.expand(talked, R.USES, "in", 20)
+    # documents: events aimed at the ring's recruits and victims, their leaders' workloads
+    recruits = {v for m in side for _, v, k in h.out_edges(m, keys=True) if k[0] in R.RECRUITED} | {
+        u for c in cases for u, _, k in h.in_edges(c, keys=True) if k[0] in R.VICTIM
+    }
+    recruits -= side
+    aimed = having(h, (yield from x.expand(recruits, R.EVENT_TARGET, "out")), "Event")
+    yield from x.expand(aimed, R.EVENT_LEADER, "in")
+    leaders = sorted(
+        having(
+            h,
+            {u for e in aimed for u, _, k in h.in_edges(e, keys=True) if k[0] in R.EVENT_LEADER},
+            "Official",
+        )
+    )
+    agencies = yield from x.rows(leaders, R.POSTS, "out")
+    peers = yield from x.rows(
+        sorted({r[5] for rows in agencies.values() for r in rows}), R.POSTS, "in"
+    )
+    by_agency = {ag: sorted({r[5] for r in rows}) for ag, rows in peers.items()}
+    colleagues = {
+        o: sorted({p for r in agencies.get(o, []) for p in by_agency.get(r[5], []) if p != o})
+        for o in leaders
+    }
+    everyone = sorted(set(leaders) | {p for ps in colleagues.values() for p in ps})
+    led = yield from x.rows(everyone, R.EVENT_LEADER, "out")
+    h.graph["led"] = {
+        o: dict(sorted(Counter(event_kind(r[7]) for r in led.get(o, [])).items())) for o in everyone
+    }
+    h.graph["peers"] = colleagues
+
+
+def event_kind(props: dict[str, Any]) -> str:
+    """An event's kind as recorded: the raw kind of an open enumeration (``passport_issue``
+    loaded as ``other``) before the normalised one."""
+    return str(props.get("kind_raw") or props.get("kind") or "")
+
+
+def _released(h: nx.MultiDiGraph, case: str) -> bool:
+    """A ``release`` event about the case."""
+    return any(
+        k[0] in R.EVENT_CASE and h.nodes[u].get("kind") == "release"
+        for u, _, k in h.in_edges(case, keys=True)
+    )
 
 
 def _raw(ids: Iterable[str], types: tuple[str, ...], cap: int) -> Steps[dict[str, Expanded]]:
@@ -382,6 +551,7 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
     }
     layered = (yield from x.expand(middlemen, R.MONEY, "out")) - accounts - other_accounts
     yield from x.expand(layered, R.HOLDS, "in", 20)
+    yield from _tradecraft(x, side, phones, accounts, other_phones, middlemen, cases)
     # who recruited the ring's victims (a recruiter outside the records acts for the ring)
     victims = {
         v for m in members for _, v, k in h.out_edges(m, keys=True) if k[0] in R.RECRUITED

@@ -1,0 +1,199 @@
+"""``pass_through``: ring money a broker passes on to the official's side.
+
+Catches a person or company outside the ring (an intermediary) that receives money
+from a ring account or from a member's or ring company's hand and, within
+``lag_days``, passes at least ``share_min`` of it on to an account (or the hand) of
+the official, a relative or an associate, directly or through a second
+intermediary. One company alone in between is left to ``money`` (its
+``layered_payment``), so the same payment is not counted twice; a person, an
+account without a recorded holder, or two intermediaries are this indicator's.
+Every relationship of meaning money counts: transfers, e-wallet top-ups, cash
+deposits, cash handed over. Each ring payment is matched to the forward that keeps
+most of it, soonest.
+
+Strength ``(1 - exp(-n / count_scale)) * proportion * speed``: ``n`` sums over the
+passed-on payments their grade times the side's ``[via]`` weight times the
+intermediaries' *exclusivity* (the share of everything each intermediary sends
+that goes on along the path: a shop or a payroll that pays many people is close to
+0, a broker who forwards only to the official's wife is 1); ``proportion`` is the
+mean share passed on and ``speed`` the mean ``1 - lag / (2 * lag_days)``.
+Repetition is what makes it strong: one passed-on payment stays weak.
+
+Misses intermediaries that pass on from another account than the one paid into
+(unless both are in the neighbourhood), chains of more than two intermediaries,
+money pooled from several ring payments into one larger forward below
+``share_min`` of each, cash nobody recorded, and an intermediary whose
+transfers exceed the cap (counted as not exclusive).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from graph.text import gettext, ngettext
+from queries.protectors import _rels as R
+from queries.protectors._evidence import Key
+from queries.protectors._kind import IndicatorKind
+from queries.protectors._scene import Scene, has, into
+from queries.protectors._types import Evidence, Indicator
+from queries.protectors.indicators import _trade as T
+from queries.protectors.indicators.money import rupiah
+
+
+@dataclass
+class _Hop:
+    """A forward out of an intermediary: to whom, when, how much, its key."""
+
+    to: str
+    at: datetime
+    amount: float
+    key: Key
+
+
+def exclusivity(s: Scene, node: str, to: str) -> float:
+    """The share of the money ``node`` sends that goes to ``to`` (0 for a node the
+    extraction capped: its transfers are not all known, and it is a hub)."""
+    if node in s.h.graph.get("capped", ()):
+        return 0.0
+    sent = T.sends(s, node)
+    total = sum(a for *_, a in sent)
+    return sum(a for v, *_, a in sent if v == to) / total if total > 0 else 0.0
+
+
+def _paths(
+    s: Scene,
+    x: str,
+    t0: datetime,
+    a0: float,
+    hops: int,
+    targets: dict[str, T.Means],
+    banned: set[str],
+    cfg: dict[str, Any],
+) -> list[list[_Hop]]:
+    """Forwards of ``a0`` received at ``t0`` by ``x`` that reach the official's side."""
+    lag, share = timedelta(days=float(cfg["lag_days"])), float(cfg["share_min"])
+    found: list[list[_Hop]] = []
+    for v, k, at, amount in T.sends(s, x):
+        if at is None or not (t0 <= at <= t0 + lag) or amount < share * a0 or v in banned:
+            continue
+        hop = _Hop(v, at, amount, k)
+        if v in targets:
+            found.append([hop])
+        elif hops > 1:
+            found += [
+                [hop, *rest]
+                for rest in _paths(s, v, at, amount, hops - 1, targets, banned | {x}, cfg)
+            ]
+    return found
+
+
+def pass_through(s: Scene, o: str) -> Indicator:
+    h, cfg = s.h, s.cfg["pass_through"]
+    targets = {m.node: m for m in T.accounts(s, o)}
+    side = T.ring_side(s)
+    banned = set(s.accounts) | side | s.victims | {m.via.person for m in targets.values()}
+    lag_days = float(cfg["lag_days"])
+    found: list[tuple[float, float, float, Evidence, str, float]] = []
+    for src in sorted(set(s.accounts) | side):
+        for x, k0, t0, a0 in T.sends(s, src):
+            if x in banned or t0 is None or a0 <= 0 or x in targets:
+                continue
+            best: tuple[float, list[_Hop]] | None = None
+            company = any(has(h, p, "Organization") for p, _ in into(h, x, *R.HOLDS))
+            for path in _paths(s, x, t0, a0, 2, targets, banned, cfg):
+                if company and len(path) == 1:
+                    continue  # one company in between: money's layered_payment
+                kept = min(1.0, path[-1].amount / a0)
+                lag = (path[-1].at - t0).total_seconds() / 86400
+                order = kept * (1 - lag / (2 * lag_days))
+                if best is None or order > best[0]:
+                    best = (order, path)
+            if best is None:
+                continue
+            path = best[1]
+            excl = 1.0
+            chain = [x, *(p.to for p in path)]
+            for a, b in zip(chain, chain[1:], strict=False):
+                excl *= exclusivity(s, a, b)
+            end = targets[path[-1].to]
+            head: tuple[list[str], list[Key]] = ([src], [k0])
+            if src in s.accounts:
+                payer, pk = s.accounts[src]
+                head = ([payer, src], [pk, k0])
+            # the intermediaries, each followed by who holds its account (the broker)
+            mid: list[str] = []
+            held: list[Key] = []
+            for m in chain[:-1]:
+                mid.append(m)
+                for p, hk in into(h, m, *R.HOLDS)[:1]:
+                    mid.append(p)
+                    held.append(hk)
+            nodes = [*head[0], *mid, *reversed(end.nodes)]
+            keys = [*head[1], *(p.key for p in path), *held, *reversed(end.keys)]
+            e = s.evidence("pass_through", nodes, keys)
+            kept = min(1.0, path[-1].amount / a0)
+            lag = (path[-1].at - t0).total_seconds() / 86400
+            w = e["grade"] * end.via.weight * excl * T.sure(s, src)
+            found.append((w, kept, lag, e, x, excl))
+    if not found:
+        return s.result("pass_through", 0.0, {}, [])
+    n = sum(w for w, *_ in found)
+    if n <= 0:  # passed on only by hubs (shops, payrolls)
+        return s.result("pass_through", 0.0, {}, [])
+    proportion = sum(w * kept for w, kept, *_ in found) / n
+    speed = sum(w * (1 - lag / (2 * lag_days)) for w, _, lag, *_ in found) / n
+    score = (1 - math.exp(-n / float(cfg["count_scale"]))) * proportion * speed
+    facts = {
+        "count": len(found),
+        "intermediaries": len({f[4] for f in found}),
+        "two_hops": sum(1 for f in found if _hops(f[3]) > 1),
+        "share": round(proportion, 3),
+        "mean_lag_days": round(sum(lag for _, _, lag, *_ in found) / len(found), 1),
+        "exclusivity": round(sum(f[5] for f in found) / len(found), 3),
+        "amount": round(sum(_passed(f[3]) for f in found), 2),
+    }
+    return s.result("pass_through", score, facts, [(f[0], f[3]) for f in found])
+
+
+def _hops(e: Evidence) -> int:
+    """How many forwards a path holds (its money relationships after the first)."""
+    return sum(1 for r in e["rels"] if r["type"] in R.MONEY) - 1
+
+
+def _passed(e: Evidence) -> float:
+    money = [r for r in e["rels"] if r["type"] in R.MONEY]
+    return float(money[-1]["props"].get("amount") or 0.0) if money else 0.0
+
+
+def _words(f: dict[str, Any], lang: str) -> str:
+    n, k = int(f.get("count", 0)), int(f.get("intermediaries", 0))
+    said = gettext("{payments} through {intermediaries} ({amount})", lang).format(
+        payments=ngettext(
+            "{n} ring payment passed on to his side",
+            "{n} ring payments passed on to his side",
+            n,
+            lang,
+        ).format(n=n),
+        intermediaries=ngettext("{n} intermediary", "{n} intermediaries", k, lang).format(n=k),
+        amount=rupiah(float(f.get("amount", 0.0))),
+    )
+    more = gettext(
+        "{share} of each passed on within {days} days on average, exclusivity {excl}", lang
+    ).format(
+        share=f"{round(100 * float(f.get('share', 0)))}%",
+        days=f.get("mean_lag_days"),
+        excl=f.get("exclusivity"),
+    )
+    return f"{said}, {more}"
+
+
+KIND = IndicatorKind(
+    name="pass_through",
+    compute=pass_through,
+    words=_words,
+    colour="money",
+    constants=("lag_days", "share_min", "count_scale"),
+)

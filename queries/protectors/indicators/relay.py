@@ -1,0 +1,119 @@
+"""``relay``: a tip-off passed through a third phone before raids that failed.
+
+Catches a contact (call, SMS, chat) between a phone of the official's side and a
+phone that is neither his side's nor the ring's (the relay: a broker, a burner, a
+number nobody is recorded for), followed within ``gap_hours`` by a contact between
+that relay and a ring phone, both within ``window_hours`` before a raid on the
+ring. What counts is the pattern before raids that *failed* (nothing found, the
+targets escaped), weighed against the same pattern before raids that *succeeded*:
+a relay who also talks to both sides before raids that found what they looked for
+is routine contact (a shared neighbour, a driver), not a warning.
+
+Strength ``(1 - exp(-w_failed / raid_scale)) * w_failed / (w_failed + w_found)``,
+where ``w_failed`` sums over failed raids the best chain's grade times the
+side's ``[via]`` weight, and ``w_found`` the same over successful raids. One
+failed raid alone stays moderate; repeated across raids it is strong.
+
+Misses relays through two intermediaries, a relay who uses one phone to talk to
+the official and another to the ring (unless both are recorded as his), warnings
+passed in person, and raids not recorded as events with an outcome.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from graph.text import gettext, ngettext
+from queries.protectors import _rels as R
+from queries.protectors._evidence import Key
+from queries.protectors._kind import IndicatorKind
+from queries.protectors._scene import Scene, both
+from queries.protectors._types import Evidence, Indicator
+from queries.protectors.indicators import _trade as T
+
+
+def _ring_contacts(s: Scene, relay: str) -> list[tuple[datetime, str, Key]]:
+    """The relay's contacts with ring phones: ``(at, ring phone, key)``."""
+    found = []
+    for p, k in both(s.h, relay, *R.CALLS):
+        at = s.when(k)
+        if p in s.phones and at is not None:
+            found.append((at, p, k))
+    return sorted(found)
+
+
+def relay(s: Scene, o: str) -> Indicator:
+    cfg = s.cfg["relay"]
+    window = timedelta(hours=float(cfg["window_hours"]))
+    gap = timedelta(hours=float(cfg["gap_hours"]))
+    raids = T.raids(s)
+    if not raids:
+        return s.result("relay", 0.0, {}, [])
+    mine = T.phones(s, o)
+    own = {m.node for m in mine}
+    best: dict[str, tuple[float, bool, Evidence, str]] = {}  # raid -> best chain
+    cache: dict[str, list[tuple[datetime, str, Key]]] = {}
+    for m in mine:
+        for relay_phone, k1 in both(s.h, m.node, *R.CALLS):
+            t1 = s.when(k1)
+            if t1 is None or relay_phone in s.phones or relay_phone in own:
+                continue
+            if relay_phone not in cache:
+                cache[relay_phone] = _ring_contacts(s, relay_phone)
+            for t2, ring_phone, k2 in cache[relay_phone]:
+                if not t1 <= t2 <= t1 + gap:
+                    continue
+                for e, at, failed in raids:
+                    if not (at - window <= t1 and t2 < at):
+                        continue
+                    member, mk = s.phones[ring_phone]
+                    ev = s.evidence(
+                        "relay_call",
+                        [*m.nodes, relay_phone, ring_phone, member, e],
+                        [*m.keys, k1, k2, mk],
+                    )
+                    w = ev["grade"] * m.via.weight * T.sure(s, ring_phone)
+                    if e not in best or w > best[e][0]:
+                        best[e] = (w, failed, ev, relay_phone)
+    w_failed = sum(w for w, failed, *_ in best.values() if failed)
+    w_found = sum(w for w, failed, *_ in best.values() if not failed)
+    if w_failed <= 0:
+        return s.result("relay", 0.0, {}, [])
+    score = (1 - math.exp(-w_failed / float(cfg["raid_scale"]))) * w_failed / (w_failed + w_found)
+    failed_raids = [e for e, (_, failed, *_) in best.items() if failed]
+    facts = {
+        "failed_raids": len(failed_raids),
+        "found_raids": len(best) - len(failed_raids),
+        "relays": len({r for *_, r in best.values()}),
+        "raids_failed_total": sum(1 for *_, f in raids if f),
+        "raids_found_total": sum(1 for *_, f in raids if not f),
+    }
+    items = [(w, ev) for w, failed, ev, _ in best.values() if failed]
+    return s.result("relay", score, facts, items)
+
+
+def _words(f: dict[str, Any], lang: str) -> str:
+    n, r = int(f.get("failed_raids", 0)), int(f.get("relays", 0))
+    said = gettext("contact passed on to the ring through {relays} before {raids}", lang).format(
+        relays=ngettext("{n} third phone", "{n} third phones", r, lang).format(n=r),
+        raids=ngettext("{n} failed raid", "{n} failed raids", n, lang).format(n=n),
+    )
+    found = int(f.get("found_raids", 0))
+    more = ngettext(
+        "the same pattern before {n} successful raid",
+        "the same pattern before {n} successful raids",
+        found,
+        lang,
+    ).format(n=found)
+    return f"{said}; {more}"
+
+
+KIND = IndicatorKind(
+    name="relay",
+    compute=relay,
+    words=_words,
+    colour="timing",
+    constants=("window_hours", "gap_hours", "raid_scale"),
+)
