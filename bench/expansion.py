@@ -114,12 +114,12 @@ def _graph(ties: Mapping[Pair, Counter[str]], weighted: bool) -> nx.Graph:
 
 
 def direct_weighted(ties: Mapping[Pair, Counter[str]], seeds: list[str]) -> Mapping[str, float]:
-    s, out = set(seeds), Counter[str]()
+    s, out = set(seeds), dict[str, float]()
     for (a, b), c in ties.items():
         if a in s:
-            out[b] += tie_weight(c)
+            out[b] = out.get(b, 0.0) + tie_weight(c)
         if b in s:
-            out[a] += tie_weight(c)
+            out[a] = out.get(a, 0.0) + tie_weight(c)
     return out
 
 
@@ -205,12 +205,17 @@ def evaluate(
                 got = (average_precision(ranked, relevant), r_precision(ranked, relevant))
                 per.setdefault(name, {}).setdefault(m, []).append(got)
     out = {
-        g: {m: (statistics.fmean(x[0] for x in v), statistics.fmean(x[1] for x in v))
-            for m, v in ms.items()}
+        g: {
+            m: (statistics.fmean(x[0] for x in v), statistics.fmean(x[1] for x in v))
+            for m, v in ms.items()
+        }
         for g, ms in per.items()
     }
     out["mean"] = {
-        m: (statistics.fmean(out[g][m][0] for g in per), statistics.fmean(out[g][m][1] for g in per))
+        m: (
+            statistics.fmean(out[g][m][0] for g in per),
+            statistics.fmean(out[g][m][1] for g in per),
+        )
         for m in methods
     }
     return out
@@ -227,13 +232,19 @@ def quality(root: Path, methods: Mapping[str, Method]) -> None:
         print("|---" * (len(cols) + 1) + "|")
         for g, row in res.items():
             label = g if g == "mean" else f"{g} ({sizes[g]})"
-            print(f"| {label} | " + " | ".join(f"{row[m][0]:.3f} / {row[m][1]:.3f}" for m in cols) + " |")
+            print(
+                f"| {label} | "
+                + " | ".join(f"{row[m][0]:.3f} / {row[m][1]:.3f}" for m in cols)
+                + " |"
+            )
         mean = res["mean"]
         best = max(BASELINES, key=lambda m: mean[m][0])
         for m in ("telusur", "telusur (untuned)"):
             gain = mean[m][0] / mean[best][0] - 1
-            print(f"\n{m}: mean AP {mean[m][0]:.3f} vs best baseline {best} "
-                  f"{mean[best][0]:.3f}: {gain:+.1%}")
+            print(
+                f"\n{m}: mean AP {mean[m][0]:.3f} vs best baseline {best} "
+                f"{mean[best][0]:.3f}: {gain:+.1%}"
+            )
 
 
 def sensitivity(root: Path) -> None:
@@ -245,10 +256,14 @@ def sensitivity(root: Path) -> None:
     for r in (0.15, 0.3, 0.5):
         cells = []
         for b in betas:
-            def m(ties: Mapping[Pair, Counter[str]], seeds: list[str], r: float = r,
-                  b: float = b) -> Mapping[str, float]:
-                return walk_scores({p: tie_weight(c) for p, c in ties.items()}, seeds,
-                                   restart=r, beta=b)
+
+            def m(
+                ties: Mapping[Pair, Counter[str]], seeds: list[str], r: float = r, b: float = b
+            ) -> Mapping[str, float]:
+                return walk_scores(
+                    {p: tie_weight(c) for p, c in ties.items()}, seeds, restart=r, beta=b
+                )
+
             aps = [evaluate(net, {"x": m})["mean"]["x"][0] for net in nets.values()]
             cells.append(" / ".join(f"{a:.3f}" for a in aps))
         print(f"| {r} | " + " | ".join(cells) + " |")
@@ -284,12 +299,16 @@ def latency(scale: float, reps: int) -> None:
             sizes.append(out["subgraph_nodes"])
         times.sort()
         p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
-        print(f"\n### ring_expand latency, embedded store, synth scale {scale}: {calls} calls, "
-              f"{store.count_nodes() if hasattr(store, 'count_nodes') else '?'} nodes, "
-              f"ingest {load:.0f} s\n")
-        print(f"{len(rings)} rings x {reps}: p50 {statistics.median(times) * 1000:.0f} ms, "
-              f"p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms; "
-              f"subgraph nodes median {statistics.median(sizes):.0f}, max {max(sizes)}")
+        print(
+            f"\n### ring_expand latency, embedded store, synth scale {scale}: {calls} calls, "
+            f"{store.count_nodes() if hasattr(store, 'count_nodes') else '?'} nodes, "
+            f"ingest {load:.0f} s\n"
+        )
+        print(
+            f"{len(rings)} rings x {reps}: p50 {statistics.median(times) * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms; "
+            f"subgraph nodes median {statistics.median(sizes):.0f}, max {max(sizes)}"
+        )
 
 
 def main() -> None:

@@ -60,8 +60,18 @@ OWN_TYPES = MODEL.meaning("instrument")
 EXPAND_TYPES = tuple(
     sorted(
         MODEL.meaning(
-            "money", "communication", "instrument", "kinship", "association", "employment",
-            "control", "suspect", "case_duty", "event_leader", "event_target", "event_case",
+            "money",
+            "communication",
+            "instrument",
+            "kinship",
+            "association",
+            "employment",
+            "control",
+            "suspect",
+            "case_duty",
+            "event_leader",
+            "event_target",
+            "event_case",
         )
     )
 )
@@ -193,7 +203,12 @@ def _embedded_fetch(store: Store) -> Fetch:
                     if len(rels) > cap
                     else [
                         (
-                            t, r, s, e, o, tuple(g.nodes[o][LABELS]),
+                            t,
+                            r,
+                            s,
+                            e,
+                            o,
+                            tuple(g.nodes[o][LABELS]),
                             g.edges[s, e, (t, r)].get("amount"),
                             g.edges[s, e, (t, r)].get("currency"),
                         )

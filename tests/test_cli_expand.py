@@ -28,9 +28,12 @@ def test_expand_json_shape(tmp_path: Path) -> None:
     first = got["candidates"][0]
     assert list(first) == ["id", "name", "score", "evidence"]
     assert (first["id"], first["name"], first["score"]) == ("t:X1", "Dedi Kurniawan", 1.0)
-    assert first["evidence"][0] == {"member": "t:M1", "name": "Budi Santoso",
-                                    "counts": {"CALLED": 1, "TRANSFERRED": 1},
-                                    "amounts": {"IDR": 2000000.0}}
+    assert first["evidence"][0] == {
+        "member": "t:M1",
+        "name": "Budi Santoso",
+        "counts": {"CALLED": 1, "TRANSFERRED": 1},
+        "amounts": {"IDR": 2000000.0},
+    }
     assert got["officials"][0]["id"] == "t:O1"
 
 

@@ -78,12 +78,21 @@ def expand_cmd(
             raise NotFound(gettext("no ring {name}", lang).format(name=repr(ring_id)))
         out = queries.ring_expand(s, ring_id=ring_id, limit=top)
     if as_json:
-        keep = ("id", "name", "score", "evidence")
         report = {
             "ring": ring_id,
             "members": out["members"],
-            "candidates": [{k: c[k] for k in keep} for c in out["candidates"]],
-            "officials": [{k: c[k] for k in keep} for c in out["officials"]],
+            **{
+                key: [
+                    {
+                        "id": c["id"],
+                        "name": c["name"],
+                        "score": c["score"],
+                        "evidence": c["evidence"],
+                    }
+                    for c in out[key]
+                ]
+                for key in ("candidates", "officials")
+            },
         }
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         return
@@ -92,8 +101,9 @@ def expand_cmd(
         (N_("Officials near {ring}"), N_("official"), out["officials"]),
     ):
         table = _table(
-            gettext(title, lang).format(ring=ring_id), lang,
-            "#", heading, N_("score"), N_("ties to members"),
+            gettext(title, lang).format(ring=ring_id),
+            lang,
+            *("#", heading, N_("score"), N_("ties to members")),
         )
         for i, c in enumerate(rows, start=1):
             ties = [

@@ -62,8 +62,17 @@ class Graph:
 
     def pay(self, a: str, b: str, amount: float) -> None:
         self.n += 1
-        self.rels.append(rel(f"t{self.n}", "TRANSFERRED", f"{a}:a", f"{b}:a", amount=amount,
-                             currency="IDR", at="2023-01-01"))
+        self.rels.append(
+            rel(
+                f"t{self.n}",
+                "TRANSFERRED",
+                f"{a}:a",
+                f"{b}:a",
+                amount=amount,
+                currency="IDR",
+                at="2023-01-01",
+            )
+        )
 
     def load(self, store: Store) -> Store:
         store.upsert(self.nodes, self.rels)
@@ -106,8 +115,12 @@ def test_repeated_and_varied_ties_beat_a_single_call(store: Store) -> None:
     paid = out["candidates"][0]
     assert paid["evidence"] == [
         {"member": "x:M1", "name": "name x:M1", "counts": {"CALLED": 1}, "amounts": {}},
-        {"member": "x:M2", "name": "name x:M2", "counts": {"TRANSFERRED": 1},
-         "amounts": {"IDR": 5_000_000.0}},
+        {
+            "member": "x:M2",
+            "name": "name x:M2",
+            "counts": {"TRANSFERRED": 1},
+            "amounts": {"IDR": 5_000_000.0},
+        },
     ]
     assert out["candidates"][0]["score"] == 1.0
 
@@ -193,8 +206,12 @@ def test_both_stores_agree(embedded_store: EmbeddedStore, neo4j_store: Neo4jStor
         g.calls("x:M1" if i % 2 else "x:M2", f"x:P{i:02d}", 1 + i % 3)
         g.calls(f"x:P{i:02d}", f"x:P{(i * 7 + 3) % 12:02d}")
         g.pay(f"x:P{i:02d}", "x:M1", 1000.0 * (i + 1))
-    g.rels += [rel("s1", "SUSPECT_IN", "x:M1", "x:K"), rel("s2", "SUSPECT_IN", "x:P03", "x:K"),
-               rel("v1", "VICTIM_IN", "x:P04", "x:K"), rel("f1", "FAMILY", "x:P01", "x:P02")]
+    g.rels += [
+        rel("s1", "SUSPECT_IN", "x:M1", "x:K"),
+        rel("s2", "SUSPECT_IN", "x:P03", "x:K"),
+        rel("v1", "VICTIM_IN", "x:P04", "x:K"),
+        rel("f1", "FAMILY", "x:P01", "x:P02"),
+    ]
     left = queries.ring_expand(g.load(embedded_store), ring_id="x:R", hops=3)
     right = queries.ring_expand(g.load(neo4j_store), ring_id="x:R", hops=3)
     assert left == right

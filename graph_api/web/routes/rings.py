@@ -94,7 +94,8 @@ def expand(
     hops: Annotated[int, Query(ge=1, le=3)] = 2,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Any:
-    """Candidates for membership: people and companies tied to several members."""
+    """Likely further members (a random walk from the members over weighted ties, hubs
+    sunk) and, as their own list, the officials near the ring; each with its ties."""
     return ctx.show(
         ctx.call(queries.ring_expand, ring_id=_ring(ctx, id), hops=hops, limit=limit), "ring"
     )
