@@ -23,14 +23,16 @@ attributed, and a change of course not recorded as a status or an event.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
 from graph.text import gettext, ngettext
 from queries._common import parse_ts
 from queries.protectors import _rels as R
+from queries.protectors._evidence import Key
 from queries.protectors._kind import Aging, IndicatorKind
-from queries.protectors._scene import Scene, has, into, out
+from queries.protectors._scene import Scene, both, has, into, out
 from queries.protectors._types import Evidence, Indicator
 from queries.protectors.indicators import _trade as T
 
@@ -59,35 +61,46 @@ def _moments(s: Scene, c: str) -> list[tuple[str, datetime]]:
     return sorted(set(found), key=lambda x: (x[1], x[0]))
 
 
+def handlers(s: Scene) -> dict[str, list[tuple[str, Key, str, Key]]]:
+    """The phones of the investigators and supervisors of ring cases that went the ring's
+    way: ``phone -> [(handler, USES key, case, duty key)]`` (once per scene)."""
+    h = s.h
+    found: dict[str, list[tuple[str, Key, str, Key]]] = defaultdict(list)
+    for c in sorted(n for n in h.nodes if has(h, n, "Case")):
+        if not any(m in s.members for m, _ in into(h, c, *R.SUSPECT)) or not _moments(s, c):
+            continue
+        for p, dk in into(h, c, *R.DUTY):
+            for hp, uk in out(h, p, *R.USES):
+                found[hp].append((p, uk, c, dk))
+    return found
+
+
 def interference(s: Scene, o: str) -> Indicator:
     h, cfg = s.h, s.cfg["interference"]
     window = timedelta(days=float(cfg["window_days"]))
     base_days = float(cfg["baseline_days"])
     money_days = timedelta(days=float(cfg["money_days"]))
+    phones = s.once("interference", lambda: handlers(s))
     mine = T.phones(s, o)
-    if not mine:
+    if not mine or not phones:
         return s.result("interference", 0.0, {}, [])
     duty = {c for c, _ in out(h, o, *R.DUTY)}
     accounts = T.accounts(s, o)
     miss = 1.0
     items: list[tuple[float, Evidence]] = []
     per_case: dict[str, Any] = {}
-    for c in sorted(n for n in h.nodes if has(h, n, "Case")):
-        if c in duty or not any(m in s.members for m, _ in into(h, c, *R.SUSPECT)):
-            continue
-        handlers = [(p, k) for p, k in into(h, c, *R.DUTY) if p != o]
-        contacts: list[tuple[datetime, Evidence, float]] = []
-        for p, dk in handlers:
-            for hp, uk in out(h, p, *R.USES):
-                for m in mine:
-                    for q, ck in sorted({*out(h, m.node, *R.CALLS), *into(h, m.node, *R.CALLS)}):
-                        at = s.when(ck)
-                        if q != hp or at is None:
-                            continue
-                        e = s.evidence(
-                            "interference_call", [*m.nodes, hp, p, c], [*m.keys, ck, uk, dk]
-                        )
-                        contacts.append((at, e, e["grade"] * m.via.weight))
+    by_case: dict[str, list[tuple[datetime, Evidence, float]]] = defaultdict(list)
+    for m in mine:
+        for q, ck in both(h, m.node, *R.CALLS):
+            at = s.when(ck)
+            if at is None or q not in phones:
+                continue
+            for p, uk, c, dk in phones[q]:
+                if p == o or c in duty:
+                    continue
+                e = s.evidence("interference_call", [*m.nodes, q, p, c], [*m.keys, ck, uk, dk])
+                by_case[c].append((at, e, e["grade"] * m.via.weight))
+    for c, contacts in sorted(by_case.items()):
         if not contacts:
             continue
         best: tuple[float, str, datetime, list[tuple[datetime, Evidence, float]], bool] | None

@@ -29,6 +29,7 @@ transfers exceed the cap (counted as not exclusive).
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -63,81 +64,96 @@ def exclusivity(s: Scene, node: str, to: str) -> float:
     return sum(a for v, *_, a in sent if v == to) / total if total > 0 else 0.0
 
 
-def _paths(
-    s: Scene,
-    x: str,
-    t0: datetime,
-    a0: float,
-    hops: int,
-    targets: dict[str, T.Means],
-    banned: set[str],
-    cfg: dict[str, Any],
-) -> list[list[_Hop]]:
-    """Forwards of ``a0`` received at ``t0`` by ``x`` that reach the official's side."""
+@dataclass(frozen=True)
+class _Chain:
+    """A ring payment (``src`` -> ``x`` by ``k0`` at ``t0``, ``a0``) and its forwards."""
+
+    src: str
+    k0: Key
+    t0: datetime
+    a0: float
+    x: str
+    hops: tuple[_Hop, ...]
+
+
+def _forwards(s: Scene, x: str, t0: datetime, a0: float, cfg: dict[str, Any]) -> list[_Hop]:
+    """What ``x`` sends on within ``lag_days`` after receiving ``a0`` at ``t0``, each at
+    least ``share_min`` of it."""
     lag, share = timedelta(days=float(cfg["lag_days"])), float(cfg["share_min"])
-    found: list[list[_Hop]] = []
-    for v, k, at, amount in T.sends(s, x):
-        if at is None or not (t0 <= at <= t0 + lag) or amount < share * a0 or v in banned:
-            continue
-        hop = _Hop(v, at, amount, k)
-        if v in targets:
-            found.append([hop])
-        elif hops > 1:
-            found += [
-                [hop, *rest]
-                for rest in _paths(s, v, at, amount, hops - 1, targets, banned | {x}, cfg)
-            ]
-    return found
+    return [
+        _Hop(v, at, amount, k)
+        for v, k, at, amount in T.sends(s, x)
+        if at is not None and t0 <= at <= t0 + lag and amount >= share * a0
+    ]
+
+
+def chains(s: Scene) -> dict[str, list[_Chain]]:
+    """Every ring payment passed on by one or two intermediaries, by where it ends
+    (computed once per scene; each official reads the chains ending on his side)."""
+    h, cfg = s.h, s.cfg["pass_through"]
+    side = T.ring_side(s)
+    banned = set(s.accounts) | side | s.victims
+    ends: dict[str, list[_Chain]] = defaultdict(list)
+    for src in sorted(set(s.accounts) | side):
+        for x, k0, t0, a0 in T.sends(s, src):
+            if x in banned or t0 is None or a0 <= 0:
+                continue
+            # one company alone in between is money's layered_payment
+            company = any(has(h, p, "Organization") for p, _ in into(h, x, *R.HOLDS))
+            for hop in _forwards(s, x, t0, a0, cfg):
+                if hop.to in banned or hop.to == x:
+                    continue
+                if not company:
+                    ends[hop.to].append(_Chain(src, k0, t0, a0, x, (hop,)))
+                for hop2 in _forwards(s, hop.to, hop.at, hop.amount, cfg):
+                    if hop2.to not in banned and hop2.to not in (x, hop.to):
+                        ends[hop2.to].append(_Chain(src, k0, t0, a0, x, (hop, hop2)))
+    return ends
 
 
 def pass_through(s: Scene, o: str) -> Indicator:
     h, cfg = s.h, s.cfg["pass_through"]
     targets = {m.node: m for m in T.accounts(s, o)}
-    side = T.ring_side(s)
-    banned = set(s.accounts) | side | s.victims | {m.via.person for m in targets.values()}
     lag_days = float(cfg["lag_days"])
+    ends = s.once("pass_through", lambda: chains(s))
+    # per ring payment, the forward to his side that keeps most of it, soonest
+    best: dict[tuple[str, Key], tuple[float, _Chain]] = {}
+    for t in sorted(targets):
+        for c in ends.get(t, []):
+            if c.x in targets or any(hop.to in targets for hop in c.hops[:-1]):
+                continue  # his side itself in between: that is money, not a broker
+            kept = min(1.0, c.hops[-1].amount / c.a0)
+            lag = (c.hops[-1].at - c.t0).total_seconds() / 86400
+            order = kept * (1 - lag / (2 * lag_days))
+            if (c.src, c.k0) not in best or order > best[(c.src, c.k0)][0]:
+                best[(c.src, c.k0)] = (order, c)
     found: list[tuple[float, float, float, Evidence, str, float]] = []
-    for src in sorted(set(s.accounts) | side):
-        for x, k0, t0, a0 in T.sends(s, src):
-            if x in banned or t0 is None or a0 <= 0 or x in targets:
-                continue
-            best: tuple[float, list[_Hop]] | None = None
-            company = any(has(h, p, "Organization") for p, _ in into(h, x, *R.HOLDS))
-            for path in _paths(s, x, t0, a0, 2, targets, banned, cfg):
-                if company and len(path) == 1:
-                    continue  # one company in between: money's layered_payment
-                kept = min(1.0, path[-1].amount / a0)
-                lag = (path[-1].at - t0).total_seconds() / 86400
-                order = kept * (1 - lag / (2 * lag_days))
-                if best is None or order > best[0]:
-                    best = (order, path)
-            if best is None:
-                continue
-            path = best[1]
-            excl = 1.0
-            chain = [x, *(p.to for p in path)]
-            for a, b in zip(chain, chain[1:], strict=False):
-                excl *= exclusivity(s, a, b)
-            end = targets[path[-1].to]
-            head: tuple[list[str], list[Key]] = ([src], [k0])
-            if src in s.accounts:
-                payer, pk = s.accounts[src]
-                head = ([payer, src], [pk, k0])
-            # the intermediaries, each followed by who holds its account (the broker)
-            mid: list[str] = []
-            held: list[Key] = []
-            for m in chain[:-1]:
-                mid.append(m)
-                for p, hk in into(h, m, *R.HOLDS)[:1]:
-                    mid.append(p)
-                    held.append(hk)
-            nodes = [*head[0], *mid, *reversed(end.nodes)]
-            keys = [*head[1], *(p.key for p in path), *held, *reversed(end.keys)]
-            e = s.evidence("pass_through", nodes, keys)
-            kept = min(1.0, path[-1].amount / a0)
-            lag = (path[-1].at - t0).total_seconds() / 86400
-            w = e["grade"] * end.via.weight * excl * T.sure(s, src)
-            found.append((w, kept, lag, e, x, excl))
+    for _, c in sorted(best.values(), key=lambda b: (b[1].t0, b[1].src, b[1].k0)):
+        src, k0, t0, a0, x, path = c.src, c.k0, c.t0, c.a0, c.x, c.hops
+        excl = 1.0
+        chain = [x, *(p.to for p in path)]
+        for a, b in zip(chain, chain[1:], strict=False):
+            excl *= exclusivity(s, a, b)
+        end = targets[path[-1].to]
+        head: tuple[list[str], list[Key]] = ([src], [k0])
+        if src in s.accounts:
+            payer, pk = s.accounts[src]
+            head = ([payer, src], [pk, k0])
+        # the intermediaries, each followed by who holds its account (the broker)
+        mid: list[str] = []
+        held: list[Key] = []
+        for m in chain[:-1]:
+            mid.append(m)
+            for p, hk in into(h, m, *R.HOLDS)[:1]:
+                mid.append(p)
+                held.append(hk)
+        nodes = [*head[0], *mid, *reversed(end.nodes)]
+        keys = [*head[1], *(p.key for p in path), *held, *reversed(end.keys)]
+        e = s.evidence("pass_through", nodes, keys)
+        kept = min(1.0, path[-1].amount / a0)
+        lag = (path[-1].at - t0).total_seconds() / 86400
+        w = e["grade"] * end.via.weight * excl * T.sure(s, src)
+        found.append((w, kept, lag, e, x, excl))
     if not found:
         return s.result("pass_through", 0.0, {}, [])
     n = sum(w for w, *_ in found)
