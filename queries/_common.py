@@ -1,8 +1,13 @@
 """Shared plumbing of the named queries: running Cypher, row conversion, time.
 
 Each named query dispatches on the store: :class:`Neo4jStore` runs the packaged
-Cypher through the store's one runner, :class:`EmbeddedStore` runs a networkx
-twin over :meth:`EmbeddedStore.reading`. Both hand back the same plain values.
+Cypher through the store's one runner, :class:`EmbeddedStore` runs a twin over
+:meth:`EmbeddedStore.reading`, a read-only view with the ``networkx.MultiDiGraph``
+interface (``g.nodes[n]``, ``g.out_edges(n, keys=True, data=True)`` ...) that reads
+only what is touched. A twin never iterates every node or edge: it asks the view's
+indexed primitives (``ids_with_label``, ``ids_by_value``, ``rels_by_value``,
+``rels_of_types``, ``name_words``); networkx itself runs on the subgraphs a query
+extracts. Both stores hand back the same plain values.
 """
 
 from __future__ import annotations
@@ -37,7 +42,8 @@ def backend(store: Store) -> str:
 
 
 def reading(store: Store) -> AbstractContextManager[nx.MultiDiGraph]:
-    """The embedded store's graph, held still for the block."""
+    """The embedded store as a read-only graph (a :class:`graph.store.embedded.GraphView`:
+    one snapshot for the block, read lazily)."""
     assert isinstance(store, EmbeddedStore)
     return store.reading()
 

@@ -141,8 +141,11 @@ def _embedded_colocated(g: nx.MultiDiGraph, phone: str, seconds: int) -> list[Co
         if typ in _CALLS and attrs.get("cell_id") is not None and attrs.get("at") is not None:
             mine[_cell(attrs)].append(parse_ts(attrs["at"]))
     found: dict[str, dict[str, Any]] = {}
-    for u, _, (typ, rid), attrs in g.edges(keys=True, data=True):
-        if typ not in _CALLS or u == phone or attrs.get("cell_id") is None:
+    cells = sorted({c[0] for c in mine})
+    # Only the calls at those cells, through the store's index on the call's cell.
+    at_cells = [r for typ in sorted(_CALLS) for r in g.rels_by_value(typ, "cell_id", cells)]
+    for u, _, (_, rid), attrs in at_cells:
+        if u == phone or attrs.get("cell_id") is None:
             continue
         cell, at = _cell(attrs), attrs.get("at")
         if cell not in mine or at is None or "Phone" not in g.nodes[u][LABELS]:

@@ -128,9 +128,9 @@ def rings(store: Store) -> list[RingSummary]:
         ]
     out: list[RingSummary] = []
     with reading(store) as g:
-        for nid, attrs in g.nodes(data=True):
-            if "Ring" in attrs[LABELS]:
-                members = {u for u, _, k in g.in_edges(nid, keys=True) if k[0] in _MEMBERSHIP}
-                out.append({"id": nid, "name": attrs.get("name"), "members": len(members)})
+        for nid in g.ids_with_label("Ring"):
+            attrs = g.nodes[nid]
+            members = {u for u, _, k in g.in_edges(nid, keys=True) if k[0] in _MEMBERSHIP}
+            out.append({"id": nid, "name": attrs.get("name"), "members": len(members)})
     out.sort(key=lambda r: r["id"])
     return out

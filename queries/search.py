@@ -31,13 +31,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from graph.errors import QueryError
 from graph.model import EXTRA_PREFIX, MODEL
 from graph.normalize import NormalizeError, normalize_name, normalize_phone
 from graph.store import Store
+from graph.store.embedded import name_fields
 from queries._common import LABELS, backend, caption, node_from_neo4j, reading, run
 from queries._types import SearchHit
 
@@ -95,14 +96,8 @@ def _lucene(tokens: list[str]) -> str:
 
 
 def _fields(props: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-    if isinstance(props.get("name_norm"), str) and props["name_norm"]:
-        out.append(props["name_norm"])
-    raw = [props.get("name")] + list(props.get("aliases") or [])
-    for value in raw:
-        if isinstance(value, str) and (folded := normalize_name(value)):
-            out.append(folded)
-    return out
+    """The folded names a node is matched on (the embedded store indexes their words)."""
+    return name_fields(props)
 
 
 def _score(qnorm: str, tokens: list[str], props: dict[str, Any]) -> float | None:
@@ -127,35 +122,57 @@ def _identifier_values(q: str) -> tuple[list[str], str | None]:
 
 
 def _embedded_identifiers(g: Any, values: list[str], phone: str | None) -> list[tuple[str, str]]:
+    """Identifier hits through the store's value index; the extra columns (no index can
+    hold them) by reading every node, and only for a text with a digit in it."""
     found: list[tuple[str, str]] = []
     wanted = set(values)
     for nid in values:
         if nid in g:
             found.append((nid, "id"))
-    extras = _looks_like_an_identifier(values)
-    for nid, attrs in g.nodes(data=True):
-        labels = attrs[LABELS]
-        for label in labels:
-            for prop in _IDENTIFIER_PROPS.get(label, ()):
-                value = attrs.get(prop)
-                held = value if isinstance(value, list) else [value]
-                if wanted.intersection(v for v in held if isinstance(v, str)):
-                    found.append((nid, MATCHED_BY[prop]))
-        if "Official" in labels:
-            for _, _, key, rel in g.out_edges(nid, keys=True, data=True):
-                if key[0] in _POSTS and rel.get("id_number") in wanted:
-                    found.append((nid, "id_number"))
-        if extras and any(
-            k.startswith(EXTRA_PREFIX) and isinstance(v, str) and v in wanted
-            for k, v in attrs.items()
-        ):
-            found.append((nid, "extra"))
-        if phone is not None and "Phone" in labels and attrs.get("number") == phone:
+    for label, props in sorted(_IDENTIFIER_PROPS.items()):
+        for prop in props:
+            found += [(nid, MATCHED_BY[prop]) for _, nid in g.ids_by_value(label, prop, wanted)]
+    for typ in sorted(_POSTS):
+        for start, _, _, _ in g.rels_by_value(typ, "id_number", wanted):
+            if "Official" in g.nodes[start][LABELS]:
+                found.append((start, "id_number"))
+    if _looks_like_an_identifier(values):
+        for nid, attrs in g.nodes(data=True):
+            if any(
+                k.startswith(EXTRA_PREFIX) and isinstance(v, str) and v in wanted
+                for k, v in attrs.items()
+            ):
+                found.append((nid, "extra"))
+    if phone is not None:
+        for _, nid in g.ids_by_value("Phone", "number", [phone]):
             found.append((nid, "phone"))
             for user, _, key in g.in_edges(nid, keys=True):
                 if key[0] in _PHONES:
                     found.append((user, "phone_user"))
     return found
+
+
+def _embedded_named(g: Any, tokens: list[str]) -> list[tuple[str, list[str], dict[str, Any]]]:
+    """The name-labelled nodes with a name word within reach of a query token: the
+    store's words are matched here, then only their nodes are read."""
+    vocabulary = g.name_words()
+    words = {
+        w
+        for t in tokens
+        for w, _, _ in process.extract(
+            t, vocabulary, scorer=OSA.distance, score_cutoff=_edits(t), limit=None
+        )
+    }
+    ids = g.ids_by_name_words(words)
+    g.prefetch(ids)
+    out = []
+    for nid in ids:
+        attrs = g.nodes[nid]
+        if attrs[LABELS] & _NAME_LABELS:
+            out.append(
+                (nid, sorted(attrs[LABELS]), {k: v for k, v in attrs.items() if k != LABELS})
+            )
+    return out
 
 
 def _looks_like_an_identifier(values: list[str]) -> bool:
@@ -233,10 +250,7 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
                 rows[nid] = (sorted(attrs[LABELS]), {k: v for k, v in attrs.items() if k != LABELS})
                 _keep_best(exact, nid, how)
             if tokens:
-                for nid, attrs in g.nodes(data=True):
-                    if attrs[LABELS] & _NAME_LABELS:
-                        props = {k: v for k, v in attrs.items() if k != LABELS}
-                        named.append((nid, sorted(attrs[LABELS]), props))
+                named = _embedded_named(g, tokens)
     hits = [
         _hit(nid, rows[nid][0], rows[nid][1], 100.0, how)
         for nid, how in sorted(exact.items(), key=lambda kv: (_MATCH_ORDER.index(kv[1]), kv[0]))

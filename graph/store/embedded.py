@@ -1,10 +1,14 @@
-"""The embedded default store: SQLite (WAL) is the record, networkx is the index.
+"""The embedded default store: SQLite (WAL), read through its indexes.
 
-Every batch is one SQLite transaction; only after it commits is the in-memory
-``MultiDiGraph`` updated, under a lock, so readers see a batch entirely or not
-at all. Reopening the file rebuilds exactly the same graph. Values are stored as
-JSON, never pickled. Another process (the CLI ingesting while the API serves)
-is noticed through SQLite's ``data_version`` and the graph is reloaded.
+Every batch is one SQLite transaction, which also updates the derived tables
+(labels, indexed values, name words, counts: ``_sqlite_index.py``). Reads go
+through :meth:`EmbeddedStore.reading`: a read transaction on the thread's own
+connection (one snapshot: whole batches or none, also while another process
+writes) and a :class:`~graph.store._sqlite_view.GraphView` over it, which reads
+only the nodes and relationships a query touches. Nothing holds the whole graph:
+memory follows what a question reads, not what the store holds
+(:attr:`EmbeddedStore.graph` still builds the whole ``networkx`` graph, for
+tests and tools that ask for it). Values are stored as JSON, never pickled.
 
 Ingests take turns (:meth:`Store.ingesting`): here the turn is a lock on a file in
 the store's folder (``fcntl.flock``), held by one ingest at a time, in any process.
@@ -19,42 +23,59 @@ import json
 import os
 import sqlite3
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import MissingEndpoint, StoreUnavailable
 from graph.files import PRIVATE, private_sqlite
 from graph.rows import NodeRow, RelRow, check_endpoint_labels
 from graph.store._merge import merge_node, merge_rel
+from graph.store._sqlite_index import (
+    INDEXED,
+    add_counts,
+    name_fields,
+    upgrade,
+    value_rows,
+    word_rows,
+)
+from graph.store._sqlite_view import LABELS, RID, TYPE, GraphView, ids_of
 from graph.store.base import Counts, Direction, Neighbour, Store, UpsertResult, empty_counts
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 DB_NAME = "telusur.sqlite"
 #: held by the ingest writing to the store (see :meth:`Store.ingesting`)
 LOCK_NAME = "ingest.lock"
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, labels TEXT NOT NULL, props TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS rels (
-    type TEXT NOT NULL, id TEXT NOT NULL, start TEXT NOT NULL, "end" TEXT NOT NULL,
-    props TEXT NOT NULL, PRIMARY KEY (type, id));
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-# Graph attribute names that cannot clash with model properties.
-LABELS = "_labels"
-TYPE = "_type"
-RID = "_id"
+#: SQLite page cache per connection (KiB): bounds what a reader keeps
+_CACHE_KIB = 16_384
+
+__all__ = [
+    "DB_NAME",
+    "LABELS",
+    "LOCK_NAME",
+    "RID",
+    "TYPE",
+    "EmbeddedStore",
+    "GraphView",
+    "name_fields",
+]
 
 
 def _dumps(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def _ids(values: Iterable[str]) -> str:
+    return json.dumps(sorted(set(values)), ensure_ascii=False)
+
+
 class EmbeddedStore(Store):
-    """SQLite file plus an in-memory networkx graph."""
+    """A SQLite file, read through its indexes."""
 
     kind = "embedded"
 
@@ -64,22 +85,25 @@ class EmbeddedStore(Store):
             self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
             # Two processes creating the store at once: switching the new file to WAL
             # needs it alone, and SQLite answers "database is locked" at once (no busy
-            # wait) to the one that loses. Opening is done one process at a time.
+            # wait) to the one that loses. Opening (and bringing an older store's
+            # derived tables up, once) is done one process at a time.
             with _flock(os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)):
-                self._db = private_sqlite(
-                    self.path / DB_NAME, check_same_thread=False, isolation_level=None
-                )
+                self._db = self._connect()
                 self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.execute("PRAGMA synchronous=NORMAL")
-                self._db.executescript(_SCHEMA)
+                upgrade(self._db)
         except (OSError, sqlite3.Error) as exc:
             raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
-        self._graph: nx.MultiDiGraph = nx.MultiDiGraph()
-        self._rel_ends: dict[tuple[str, str], tuple[str, str]] = {}
-        self._version = -1
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
         self._writes = 0
-        self._refresh()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = private_sqlite(self.path / DB_NAME, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
+        db.execute("PRAGMA busy_timeout=30000")
+        return db
 
     @contextmanager
     def _turn(self, waiting: Callable[[], None]) -> Iterator[None]:
@@ -92,80 +116,72 @@ class EmbeddedStore(Store):
     def where(self) -> str:
         return str(self.path)
 
-    # -- loading -------------------------------------------------------------
-    def _data_version(self) -> int:
-        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
-
-    def _refresh(self) -> None:
-        """Reload the graph when another connection committed since we last looked."""
-        with self._lock:
-            version = self._data_version()
-            if version == self._version:
-                return
-            g: nx.MultiDiGraph = nx.MultiDiGraph()
-            ends: dict[tuple[str, str], tuple[str, str]] = {}
-            # One read transaction: both tables from the same snapshot, even while
-            # another process is committing batches.
-            self._db.execute("BEGIN")
-            try:
-                version = self._data_version()
-                for nid, labels, props in self._db.execute("SELECT id, labels, props FROM nodes"):
-                    g.add_node(nid, **json.loads(props), **{LABELS: frozenset(json.loads(labels))})
-                for typ, rid, start, end, props in self._db.execute(
-                    'SELECT type, id, start, "end", props FROM rels'
-                ):
-                    g.add_edge(
-                        start, end, key=(typ, rid), **json.loads(props), **{TYPE: typ, RID: rid}
-                    )
-                    ends[(typ, rid)] = (start, end)
-            finally:
-                self._db.execute("COMMIT")
-            self._graph, self._rel_ends, self._version = g, ends, version
+    # -- reading -------------------------------------------------------------
+    def _reader(self) -> sqlite3.Connection:
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = self._connect()
+            db.execute("PRAGMA query_only=1")
+            self._local.db = db
+            with self._lock:
+                self._readers.append(db)
+        return db
 
     @contextmanager
-    def reading(self) -> Iterator[nx.MultiDiGraph]:
-        """The current graph, held still for the duration of the block."""
-        with self._lock:
-            self._refresh()
-            yield self._graph
+    def reading(self) -> Iterator[GraphView]:
+        """The store as a read-only graph (:class:`GraphView`), one snapshot for the
+        block; a block inside another in the same thread shares its snapshot."""
+        view: GraphView | None = getattr(self._local, "view", None)
+        if view is not None:
+            yield view
+            return
+        db = self._reader()
+        db.execute("BEGIN")
+        view = GraphView(db)
+        self._local.view = view
+        try:
+            yield view
+        finally:
+            self._local.view = None
+            db.execute("COMMIT")
 
     @property
     def generation(self) -> tuple[int, int]:
-        """Changes whenever the graph does (our writes, or another process's commits):
+        """Changes whenever the store does (our writes, or another process's commits):
         a key for caching what is derived from the whole graph."""
         with self._lock:
-            self._refresh()
-            return (self._version, self._writes)
+            version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+            return (version, self._writes)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
-        """The current graph (for analytics; hold :meth:`reading` for consistency)."""
-        self._refresh()
-        return self._graph
+        """The whole store as a ``networkx.MultiDiGraph``, built now (one snapshot).
 
-    # -- row conversion --------------------------------------------------------
-    def _node_row(self, nid: str) -> NodeRow:
-        attrs = self._graph.nodes[nid]
-        props = {k: v for k, v in attrs.items() if k != LABELS}
-        return {"id": nid, "labels": sorted(attrs[LABELS]), "props": _copy(props)}
+        Costs memory and time in proportion to the store: queries use
+        :meth:`reading`; this is for tests and tools that want every node."""
+        import networkx as nx
 
-    def _rel_row(self, start: str, end: str, key: tuple[str, str]) -> RelRow:
-        attrs = self._graph.edges[start, end, key]
-        props = {k: v for k, v in attrs.items() if k not in (TYPE, RID)}
-        return {"id": key[1], "type": key[0], "start": start, "end": end, "props": _copy(props)}
+        g = nx.MultiDiGraph()
+        with self.reading() as view:
+            for nid, attrs in view.nodes(data=True):
+                g.add_node(nid, **attrs)
+            for u, v, key, attrs in view.edges(keys=True, data=True):
+                g.add_edge(u, v, key=key, **attrs)
+        return g
 
     # -- reads -----------------------------------------------------------------
     def get_nodes(self, ids: Sequence[str]) -> dict[str, NodeRow]:
         with self.reading() as g:
-            return {i: self._node_row(i) for i in ids if i in g}
+            g.prefetch(ids)
+            return {i: _node_row(i, a) for i in ids if (a := g.node(i)) is not None}
 
     def get_rels(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RelRow]:
-        with self.reading():
+        with self.reading() as g:
             out: dict[tuple[str, str], RelRow] = {}
             for key in keys:
-                ends = self._rel_ends.get(key)
-                if ends is not None:
-                    out[key] = self._rel_row(ends[0], ends[1], key)
+                row = g.edge(key)
+                if row is not None:
+                    out[key] = _rel_row(row[0], row[1], key, row[3])
             return out
 
     def neighbours(
@@ -180,25 +196,26 @@ class EmbeddedStore(Store):
         with self.reading() as g:
             if node_id not in g:
                 return []
-            found: list[tuple[str, str, str, Neighbour]] = []
-            edges: list[tuple[str, str, tuple[str, str], str]] = []
+            edges: list[tuple[str, str, tuple[str, str], dict[str, Any], str]] = []
             if direction in ("out", "both"):
-                edges += [(u, v, k, "out") for u, v, k in g.out_edges(node_id, keys=True)]
+                edges += [(u, v, k, a, "out") for u, v, k, a in g.out_edges(node_id, True, True)]
             if direction in ("in", "both"):
                 edges += [
-                    (u, v, k, "in")
-                    for u, v, k in g.in_edges(node_id, keys=True)
+                    (u, v, k, a, "in")
+                    for u, v, k, a in g.in_edges(node_id, True, True)
                     if u != v or direction == "in"
                 ]
-            for u, v, key, d in edges:
-                if types and key[0] not in types:
-                    continue
+            edges = [e for e in edges if not types or e[2][0] in types]
+            g.prefetch(e[1] if e[4] == "out" else e[0] for e in edges)
+            found: list[tuple[str, str, str, Neighbour]] = []
+            for u, v, key, attrs, d in edges:
                 other = v if d == "out" else u
-                if labels and not set(labels) & g.nodes[other][LABELS]:
+                oattrs = g.nodes[other]
+                if labels and not set(labels) & oattrs[LABELS]:
                     continue
                 item: Neighbour = {
-                    "rel": self._rel_row(u, v, key),
-                    "node": self._node_row(other),
+                    "rel": _rel_row(u, v, key, attrs),
+                    "node": _node_row(other, oattrs),
                     "direction": "out" if d == "out" else "in",
                 }
                 found.append((key[0], other, key[1], item))
@@ -210,60 +227,89 @@ class EmbeddedStore(Store):
         self, label: str, prop: str, values: Sequence[str]
     ) -> dict[str, list[str]]:
         wanted = set(values)
-        out: dict[str, list[str]] = {}
         if not wanted:
-            return out
+            return {}
         with self.reading() as g:
-            for nid, attrs in g.nodes(data=True):
-                if label not in attrs[LABELS]:
-                    continue
-                value = attrs.get(prop)
-                found = (
-                    wanted.intersection(value)
-                    if isinstance(value, list)
-                    else ({value} if value in wanted else set())
-                )
-                for v in found:
-                    out.setdefault(v, []).append(nid)
-        return {v: sorted(ids) for v, ids in out.items()}
+            if prop in INDEXED.get(label, ()):
+                return ids_of(g.ids_by_value(label, prop, wanted))
+            out: list[tuple[str, str]] = []  # not indexed: every node of the label
+            ids = g.ids_with_label(label)
+            for j in range(0, len(ids), 5000):
+                g.prefetch(ids[j : j + 5000])
+                for nid in ids[j : j + 5000]:
+                    value = g.nodes[nid].get(prop)
+                    held = value if isinstance(value, list) else [value]
+                    out += [(v, nid) for v in wanted.intersection(held)]
+            return ids_of(out)
 
     def counts(self) -> Counts:
         out = empty_counts()
         with self.reading() as g:
-            for _, labels in g.nodes(data=LABELS):
-                for label in labels:
-                    out["nodes"][label] = out["nodes"].get(label, 0) + 1
-            for _, _, key in g.edges(keys=True):
-                out["relationships"][key[0]] = out["relationships"].get(key[0], 0) + 1
+            for kind, name, n in g._db.execute("SELECT kind, name, n FROM counts"):
+                if n:
+                    out["nodes" if kind == "label" else "relationships"][name] = n
         return out
 
     # -- writes ----------------------------------------------------------------
+    def _stored_nodes(self, ids: Iterable[str]) -> dict[str, NodeRow]:
+        return {
+            nid: {"id": nid, "labels": json.loads(labels), "props": json.loads(props)}
+            for nid, labels, props in self._db.execute(
+                "SELECT id, labels, props FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
+                (_ids(ids),),
+            )
+        }
+
+    def _stored_rels(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], RelRow]:
+        by_type: dict[str, list[str]] = {}
+        for typ, rid in keys:
+            by_type.setdefault(typ, []).append(rid)
+        out: dict[tuple[str, str], RelRow] = {}
+        for typ, rids in sorted(by_type.items()):
+            for rid, start, end, props in self._db.execute(
+                'SELECT id, start, "end", props FROM rels '
+                "WHERE type = ? AND id IN (SELECT value FROM json_each(?))",
+                (typ, _ids(rids)),
+            ):
+                out[(typ, rid)] = {
+                    "id": rid,
+                    "type": typ,
+                    "start": start,
+                    "end": end,
+                    "props": json.loads(props),
+                }
+        return out
+
     def _write(
         self, nodes: list[NodeRow], rels: list[RelRow], delete: list[tuple[str, str]]
     ) -> UpsertResult:
         with self._lock:
-            self._refresh()
-            g = self._graph
-            doomed = {k: self._rel_ends[k] for k in delete if k in self._rel_ends}
-            stored = {n["id"]: self._node_row(n["id"]) for n in nodes if n["id"] in g}
-            stored_rels = {
-                (r["type"], r["id"]): self._rel_row(
-                    *self._rel_ends[(r["type"], r["id"])], (r["type"], r["id"])
-                )
-                for r in rels
-                if (r["type"], r["id"]) in self._rel_ends and (r["type"], r["id"]) not in doomed
-            }
-            ends = {e for r in rels for e in (r["start"], r["end"])}
-            end_labels = {e: sorted(g.nodes[e][LABELS]) for e in ends if e in g}
-            plan = _plan(nodes, rels, stored, stored_rels, end_labels)
+            db = self._db
             try:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("DELETE FROM rels WHERE type = ? AND id = ?", list(doomed))
-                self._db.executemany(
+                db.execute("BEGIN IMMEDIATE")
+                doomed = self._stored_rels(delete)
+                stored = self._stored_nodes(n["id"] for n in nodes)
+                stored_rels = {
+                    k: r
+                    for k, r in self._stored_rels((r["type"], r["id"]) for r in rels).items()
+                    if k not in doomed
+                }
+                ends = {e for r in rels for e in (r["start"], r["end"])} - stored.keys()
+                end_labels = {n["id"]: n["labels"] for n in stored.values()}
+                end_labels |= {
+                    nid: json.loads(labels)
+                    for nid, labels in db.execute(
+                        "SELECT id, labels FROM nodes WHERE id IN (SELECT value FROM json_each(?))",
+                        (_ids(ends),),
+                    )
+                }
+                plan = _plan(nodes, rels, stored, stored_rels, end_labels)
+                db.executemany("DELETE FROM rels WHERE type = ? AND id = ?", list(doomed))
+                db.executemany(
                     "INSERT OR REPLACE INTO nodes (id, labels, props) VALUES (?, ?, ?)",
                     [(n["id"], _dumps(n["labels"]), _dumps(n["props"])) for n in plan.nodes],
                 )
-                self._db.executemany(
+                db.executemany(
                     'INSERT OR REPLACE INTO rels (type, id, start, "end", props) '
                     "VALUES (?, ?, ?, ?, ?)",
                     [
@@ -271,67 +317,82 @@ class EmbeddedStore(Store):
                         for r in plan.rels
                     ],
                 )
-                self._db.execute("COMMIT")
+                _derive(db, plan.nodes, stored)
+                types = Counter(k[0] for k in doomed)
+                types.subtract(
+                    r["type"] for r in plan.rels if (r["type"], r["id"]) not in stored_rels
+                )
+                add_counts(db, "type", {t: -n for t, n in types.items()})
+                db.execute("COMMIT")
             except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
-            # Committed: now mirror into the graph (our own commit does not bump data_version).
-            for key, (start, end) in doomed.items():
-                g.remove_edge(start, end, key)
-                del self._rel_ends[key]
-            for n in plan.nodes:
-                # Merged props are a superset of the stored ones: updating in place is exact.
-                g.add_node(n["id"], **n["props"], **{LABELS: frozenset(n["labels"])})
             self._writes += 1
-            for r in plan.rels:
-                key = (r["type"], r["id"])
-                start, end = self._rel_ends.get(key, (r["start"], r["end"]))
-                if g.has_edge(start, end, key):
-                    g.remove_edge(start, end, key)
-                g.add_edge(start, end, key=key, **r["props"], **{TYPE: key[0], RID: key[1]})
-                self._rel_ends[key] = (start, end)
             return plan.result
 
     def rels_of_type(self, typ: str, *, limit: int | None = None) -> list[RelRow]:
-        with self.reading():
-            keys = sorted(k for k in self._rel_ends if k[0] == typ)[:limit]
-            return [self._rel_row(*self._rel_ends[k], k) for k in keys]
+        with self.reading() as g:
+            out: list[RelRow] = []
+            for start, end, key, attrs in g.rels_of_types([typ]):
+                if limit is not None and len(out) >= limit:
+                    break
+                out.append(_rel_row(start, end, key, attrs))
+            return out
 
     def wipe(self) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.execute("DELETE FROM nodes")
-            self._db.execute("DELETE FROM rels")
+            for table in ("nodes", "rels", "node_labels", "node_values", "name_words", "counts"):
+                self._db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
             self._db.execute("COMMIT")
-            self._graph = nx.MultiDiGraph()
-            self._rel_ends = {}
             self._writes += 1
 
     def delete_nodes(self, ids: Sequence[str], *, labels: Iterable[str]) -> int:
         wanted = set(labels)
         with self._lock:
-            self._refresh()
-            g = self._graph
-            doomed = [i for i in ids if i in g and wanted & g.nodes[i][LABELS]]
-            if not doomed:
-                return 0
-            keys = sorted(
-                {k for n in doomed for _, _, k in g.in_edges(n, keys=True)}
-                | {k for n in doomed for _, _, k in g.out_edges(n, keys=True)}
-            )
+            db = self._db
             try:
-                self._db.execute("BEGIN IMMEDIATE")
-                self._db.executemany("DELETE FROM rels WHERE type = ? AND id = ?", keys)
-                self._db.executemany("DELETE FROM nodes WHERE id = ?", [(n,) for n in doomed])
-                self._db.execute("COMMIT")
+                db.execute("BEGIN IMMEDIATE")
+                stored = self._stored_nodes(ids)
+                doomed = sorted(i for i, n in stored.items() if wanted & set(n["labels"]))
+                if not doomed:
+                    db.execute("COMMIT")
+                    return 0
+                keys = sorted(
+                    set(
+                        db.execute(
+                            "SELECT type, id FROM rels "
+                            "WHERE start IN (SELECT value FROM json_each(?)) "
+                            "UNION SELECT type, id FROM rels "
+                            'WHERE "end" IN (SELECT value FROM json_each(?))',
+                            (_ids(doomed), _ids(doomed)),
+                        )
+                    )
+                )
+                db.executemany("DELETE FROM rels WHERE type = ? AND id = ?", keys)
+                db.executemany("DELETE FROM nodes WHERE id = ?", [(n,) for n in doomed])
+                gone = [stored[n] for n in doomed]
+                db.executemany(
+                    "DELETE FROM node_labels WHERE label = ? AND id = ?",
+                    [(label, n["id"]) for n in gone for label in n["labels"]],
+                )
+                db.executemany(
+                    "DELETE FROM node_values WHERE label = ? AND prop = ? AND value = ? AND id = ?",
+                    sorted(r for n in gone for r in value_rows(n["id"], n["labels"], n["props"])),
+                )
+                db.executemany(
+                    "DELETE FROM name_words WHERE word = ? AND id = ?",
+                    sorted(r for n in gone for r in word_rows(n["id"], n["props"])),
+                )
+                lost = Counter(lb for n in gone for lb in n["labels"])
+                add_counts(db, "label", {lb: -c for lb, c in lost.items()})
+                add_counts(db, "type", {t: -c for t, c in Counter(k[0] for k in keys).items()})
+                db.execute("COMMIT")
             except BaseException:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
-            for k in keys:
-                self._rel_ends.pop(k, None)
-            g.remove_nodes_from(doomed)
             self._writes += 1
             return len(doomed)
 
@@ -342,7 +403,58 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         with self._lock:
+            for db in self._readers:
+                db.close()
+            self._readers.clear()
+            self._local = threading.local()
             self._db.close()
+
+
+def _derive(db: sqlite3.Connection, written: list[NodeRow], stored: dict[str, NodeRow]) -> None:
+    """Bring the derived tables of the ``written`` nodes (``stored`` before) up to date."""
+    new_labels: list[tuple[str, str]] = []
+    old_values: set[tuple[str, str, str, str]] = set()
+    new_values: set[tuple[str, str, str, str]] = set()
+    old_words: set[tuple[str, str]] = set()
+    new_words: set[tuple[str, str]] = set()
+    added: Counter[str] = Counter()
+    for n in written:
+        before = stored.get(n["id"])
+        was = set(before["labels"]) if before else set()
+        fresh = [lb for lb in n["labels"] if lb not in was]
+        new_labels += [(lb, n["id"]) for lb in fresh]
+        added.update(fresh)
+        new_values |= value_rows(n["id"], n["labels"], n["props"])
+        new_words |= word_rows(n["id"], n["props"])
+        if before is not None:
+            old_values |= value_rows(before["id"], before["labels"], before["props"])
+            old_words |= word_rows(before["id"], before["props"])
+    db.executemany("INSERT OR IGNORE INTO node_labels (label, id) VALUES (?, ?)", new_labels)
+    db.executemany(
+        "DELETE FROM node_values WHERE label = ? AND prop = ? AND value = ? AND id = ?",
+        sorted(old_values - new_values),
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO node_values (label, prop, value, id) VALUES (?, ?, ?, ?)",
+        sorted(new_values - old_values),
+    )
+    db.executemany(
+        "DELETE FROM name_words WHERE word = ? AND id = ?", sorted(old_words - new_words)
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO name_words (word, id) VALUES (?, ?)", sorted(new_words - old_words)
+    )
+    add_counts(db, "label", added)
+
+
+def _node_row(nid: str, attrs: dict[str, Any]) -> NodeRow:
+    props = {k: v for k, v in attrs.items() if k != LABELS}
+    return {"id": nid, "labels": sorted(attrs[LABELS]), "props": _copy(props)}
+
+
+def _rel_row(start: str, end: str, key: tuple[str, str], attrs: dict[str, Any]) -> RelRow:
+    props = {k: v for k, v in attrs.items() if k not in (TYPE, RID)}
+    return {"id": key[1], "type": key[0], "start": start, "end": end, "props": _copy(props)}
 
 
 @contextmanager

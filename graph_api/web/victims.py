@@ -266,7 +266,7 @@ def victims(store: Store) -> Victims:
             found.append((r["id"], dict(r["props"]), list(r["phones"]), list(r["accounts"])))
     elif isinstance(store, EmbeddedStore):
         with store.reading() as g:
-            named = {a for a, _b, key in g.edges(keys=True) if key[0] in _VICTIM}
+            named = {a for a, _b, _key, _attrs in g.rels_of_types(_VICTIM)}
             for p in sorted(named):
                 uses: list[str] = []
                 holds: list[list[Any]] = []
@@ -302,9 +302,12 @@ def _wallets(store: Store, phones: Iterable[str]) -> set[tuple[str, str]]:
     out: set[tuple[str, str]] = set()
     if isinstance(store, EmbeddedStore) and needles:
         with store.reading() as g:
-            for nid, attrs in g.nodes(data=True):
+            accounts = g.ids_with_label("Account")
+            g.prefetch(accounts)
+            for nid in accounts:
+                attrs = g.nodes[nid]
                 number = attrs.get("number")
-                if "Account" in attrs[qc.LABELS] and isinstance(number, str) and any(
+                if isinstance(number, str) and any(
                     d in needles for d in _national(_digits(number))
                 ):
                     out.add((number, nid))

@@ -1,0 +1,292 @@
+"""A read view of the embedded store that looks like the networkx graph the queries use.
+
+:class:`GraphView` answers ``g.nodes[n]``, ``n in g``, ``g.out_edges(n, keys=True,
+data=True)``, ``g.in_edges(...)`` and ``g.edges[u, v, key]`` like a
+``networkx.MultiDiGraph`` whose node attributes carry ``_labels`` (a frozenset) and
+whose edge keys are ``(type, id)`` with ``_type`` and ``_id`` among the attributes.
+It reads SQLite through the indexes, only what is asked, and keeps what it read
+for the rest of the block (one read transaction: one snapshot, whole batches).
+Iterating every node or edge (``g.nodes(data=True)``, ``g.edges(...)``) still
+works, streamed from the tables, but costs the whole store: the queries ask the
+indexed primitives instead (:meth:`GraphView.ids_with_label`,
+:meth:`GraphView.ids_by_value`, :meth:`GraphView.name_words`,
+:meth:`GraphView.rels_of_types`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import Any
+
+from graph.store._sqlite_index import REL_INDEXED
+
+LABELS = "_labels"
+TYPE = "_type"
+RID = "_id"
+
+Key = tuple[str, str]
+#: (start, end, key, attrs) of one relationship
+EdgeRow = tuple[str, str, Key, dict[str, Any]]
+
+
+def node_attrs(labels: str, props: str) -> dict[str, Any]:
+    attrs: dict[str, Any] = json.loads(props)
+    attrs[LABELS] = frozenset(json.loads(labels))
+    return attrs
+
+
+def edge_attrs(typ: str, rid: str, props: str) -> dict[str, Any]:
+    attrs: dict[str, Any] = json.loads(props)
+    attrs[TYPE] = typ
+    attrs[RID] = rid
+    return attrs
+
+
+def _json(values: Iterable[str]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
+
+
+class GraphView:
+    """The store as a read-only ``MultiDiGraph``, lazily, over one read transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._nodes: dict[str, dict[str, Any] | None] = {}
+        self._out: dict[str, list[EdgeRow]] = {}
+        self._in: dict[str, list[EdgeRow]] = {}
+        self._edges: dict[Key, EdgeRow | None] = {}
+        self.nodes = _Nodes(self)
+        self.edges = _Edges(self)
+
+    # -- nodes -------------------------------------------------------------------
+    def node(self, nid: str) -> dict[str, Any] | None:
+        """The node's attributes, ``None`` when absent."""
+        if nid not in self._nodes:
+            row = self._db.execute(
+                "SELECT labels, props FROM nodes WHERE id = ?", (nid,)
+            ).fetchone()
+            self._nodes[nid] = None if row is None else node_attrs(*row)
+        return self._nodes[nid]
+
+    def prefetch(self, ids: Iterable[str]) -> None:
+        """Read the nodes among ``ids`` not read yet, in one statement."""
+        missing = sorted({i for i in ids if i not in self._nodes})
+        for j in range(0, len(missing), 5000):
+            part = missing[j : j + 5000]
+            found = {
+                nid: node_attrs(labels, props)
+                for nid, labels, props in self._db.execute(
+                    "SELECT id, labels, props FROM nodes "
+                    "WHERE id IN (SELECT value FROM json_each(?))",
+                    (_json(part),),
+                )
+            }
+            for nid in part:
+                self._nodes[nid] = found.get(nid)
+
+    def __contains__(self, nid: object) -> bool:
+        return isinstance(nid, str) and self.node(nid) is not None
+
+    has_node = __contains__
+
+    def __iter__(self) -> Iterator[str]:
+        return (nid for (nid,) in self._db.execute("SELECT id FROM nodes ORDER BY rowid"))
+
+    def __len__(self) -> int:
+        return self.number_of_nodes()
+
+    def number_of_nodes(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM nodes").fetchone()[0])
+
+    def number_of_edges(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM rels").fetchone()[0])
+
+    # -- adjacency ---------------------------------------------------------------
+    def _adjacent(self, nid: str, out: bool) -> list[EdgeRow]:
+        cache = self._out if out else self._in
+        rows = cache.get(nid)
+        if rows is None:
+            col = "start" if out else '"end"'
+            rows = []
+            for typ, rid, start, end, props in self._db.execute(
+                f'SELECT type, id, start, "end", props FROM rels WHERE {col} = ? ORDER BY rowid',
+                (nid,),
+            ):
+                key = (typ, rid)
+                row = self._edges.get(key)
+                if row is None:
+                    row = (start, end, key, edge_attrs(typ, rid, props))
+                    self._edges[key] = row
+                rows.append(row)
+            cache[nid] = rows
+        return rows
+
+    def out_edges(self, nid: str, keys: bool = False, data: bool = False) -> list[tuple[Any, ...]]:
+        return [_shape(r, keys, data) for r in self._adjacent(nid, True)]
+
+    def in_edges(self, nid: str, keys: bool = False, data: bool = False) -> list[tuple[Any, ...]]:
+        return [_shape(r, keys, data) for r in self._adjacent(nid, False)]
+
+    def out_degree(self, nid: str) -> int:
+        return self._degree(nid, True)
+
+    def in_degree(self, nid: str) -> int:
+        return self._degree(nid, False)
+
+    def _degree(self, nid: str, out: bool) -> int:
+        """Counted on the index, without reading the relationships (a hub has many)."""
+        rows = (self._out if out else self._in).get(nid)
+        if rows is not None:
+            return len(rows)
+        col = "start" if out else '"end"'
+        sql = f"SELECT count(*) FROM rels WHERE {col} = ?"
+        return int(self._db.execute(sql, (nid,)).fetchone()[0])
+
+    def edge(self, key: Key) -> EdgeRow | None:
+        """One relationship by ``(type, id)``, ``None`` when absent."""
+        if key not in self._edges:
+            row = self._db.execute(
+                'SELECT start, "end", props FROM rels WHERE type = ? AND id = ?', key
+            ).fetchone()
+            self._edges[key] = (
+                None if row is None else (row[0], row[1], key, edge_attrs(*key, row[2]))
+            )
+        return self._edges[key]
+
+    def has_edge(self, u: str, v: str, key: Key | None = None) -> bool:
+        if key is not None:
+            row = self.edge(key)
+            return row is not None and row[0] == u and row[1] == v
+        return any(r[1] == v for r in self._adjacent(u, True))
+
+    # -- indexed primitives --------------------------------------------------------
+    def ids_with_label(self, label: str) -> list[str]:
+        """Ids of the nodes carrying ``label``, sorted."""
+        return [
+            i for (i,) in self._db.execute("SELECT id FROM node_labels WHERE label = ?", (label,))
+        ]
+
+    def ids_by_value(self, label: str, prop: str, values: Collection[str]) -> list[tuple[str, str]]:
+        """``(value, id)`` of the ``label`` nodes whose indexed ``prop`` equals (a list
+        property: contains) one of ``values``; sorted."""
+        return list(
+            self._db.execute(
+                "SELECT value, id FROM node_values WHERE label = ? AND prop = ? "
+                "AND value IN (SELECT value FROM json_each(?)) ORDER BY value, id",
+                (label, prop, _json(sorted(set(values)))),
+            )
+        )
+
+    def name_words(self) -> list[str]:
+        """Every distinct word of every node's names, sorted."""
+        return [w for (w,) in self._db.execute("SELECT DISTINCT word FROM name_words")]
+
+    def ids_by_name_words(self, words: Collection[str]) -> list[str]:
+        """Ids of the nodes with one of ``words`` in their names, sorted."""
+        return [
+            i
+            for (i,) in self._db.execute(
+                "SELECT DISTINCT id FROM name_words WHERE word IN (SELECT value FROM json_each(?)) "
+                "ORDER BY id",
+                (_json(sorted(set(words))),),
+            )
+        ]
+
+    def rels_by_value(self, typ: str, prop: str, values: Collection[str]) -> Iterator[EdgeRow]:
+        """The ``typ`` relationships whose ``prop`` is one of ``values``, by id (through the
+        property's index when the model marks it ``indexed``, else by reading the type)."""
+        if prop not in REL_INDEXED.get(typ, ()):
+            wanted = set(values)
+            yield from (r for r in self.rels_of_types([typ]) if r[3].get(prop) in wanted)
+            return
+        # The same expression and WHERE as the index (``_sqlite_index.DERIVED``).
+        for rid, start, end, props in self._db.execute(
+            f"SELECT id, start, \"end\", props FROM rels WHERE type = '{typ}' "
+            f"AND json_extract(props, '$.{prop}') IN (SELECT value FROM json_each(?)) ORDER BY id",
+            (_json(sorted(set(values))),),
+        ):
+            yield start, end, (typ, rid), edge_attrs(typ, rid, props)
+
+    def rels_of_types(self, types: Collection[str]) -> Iterator[EdgeRow]:
+        """Every relationship of ``types``, by type then id."""
+        for typ in sorted(set(types)):
+            for rid, start, end, props in self._db.execute(
+                'SELECT id, start, "end", props FROM rels WHERE type = ? ORDER BY id', (typ,)
+            ):
+                yield start, end, (typ, rid), edge_attrs(typ, rid, props)
+
+
+def _shape(row: EdgeRow, keys: bool, data: bool) -> tuple[Any, ...]:
+    u, v, key, attrs = row
+    if keys:
+        return (u, v, key, attrs) if data else (u, v, key)
+    return (u, v, attrs) if data else (u, v)
+
+
+class _Nodes:
+    """``g.nodes``: ``g.nodes[n]``, ``n in g.nodes``, ``g.nodes(data=...)`` (every node)."""
+
+    def __init__(self, view: GraphView) -> None:
+        self._view = view
+
+    def __getitem__(self, nid: str) -> dict[str, Any]:
+        attrs = self._view.node(nid)
+        if attrs is None:
+            raise KeyError(nid)
+        return attrs
+
+    def __contains__(self, nid: object) -> bool:
+        return nid in self._view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._view)
+
+    def __len__(self) -> int:
+        return self._view.number_of_nodes()
+
+    def __call__(self, data: bool | str = False) -> Iterator[Any]:
+        """Every node (a scan of the whole store), as networkx's ``G.nodes(data=...)``."""
+        cur = self._view._db.execute("SELECT id, labels, props FROM nodes ORDER BY rowid")
+        while rows := cur.fetchmany(5000):
+            for nid, labels, props in rows:
+                if data is False:
+                    yield nid
+                    continue
+                attrs = node_attrs(labels, props)
+                yield (nid, attrs) if data is True else (nid, attrs.get(data))
+
+
+class _Edges:
+    """``g.edges``: ``g.edges[u, v, key]`` and ``g.edges(keys=..., data=...)`` (every edge)."""
+
+    def __init__(self, view: GraphView) -> None:
+        self._view = view
+
+    def __getitem__(self, uvk: tuple[str, str, Key]) -> dict[str, Any]:
+        u, v, key = uvk
+        row = self._view.edge(tuple(key))  # type: ignore[arg-type]
+        if row is None or row[0] != u or row[1] != v:
+            raise KeyError(uvk)
+        return row[3]
+
+    def __call__(self, keys: bool = False, data: bool = False) -> Iterator[tuple[Any, ...]]:
+        """Every relationship (a scan of the whole store)."""
+        cols = 'type, id, start, "end"' + (", props" if data else ", ''")
+        cur = self._view._db.execute(f"SELECT {cols} FROM rels ORDER BY rowid")
+        while rows := cur.fetchmany(5000):
+            for typ, rid, start, end, props in rows:
+                attrs = edge_attrs(typ, rid, props) if data else {}
+                yield _shape((start, end, (typ, rid), attrs), keys, data)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return self()
+
+
+def ids_of(rows: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """``(value, id)`` rows as value -> sorted ids."""
+    out: dict[str, list[str]] = {}
+    for value, nid in rows:
+        out.setdefault(value, []).append(nid)
+    return {v: sorted(ids) for v, ids in out.items()}
