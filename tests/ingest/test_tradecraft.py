@@ -446,3 +446,12 @@ def test_the_routine_sp3_set_gives_every_ring_its_routine_sp3(tmp_path: Path) ->
     truth = parse(tmp_path / "r").truth
     for ring in truth["rings"].values():
         assert "routine_sp3" in [truth["decoy_kinds"][d] for d in ring["decoys"]]
+
+
+def test_the_synth_command_writes_a_tradecraft_bundle(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    out = run("synth", str(tmp_path / "t"), "--scale", "0.1", "--scenarios", "tradecraft")
+    assert out.returncode == 0, out.stderr
+    assert parse(tmp_path / "t").truth["scenarios"] == "tradecraft"
+    assert run("synth", str(tmp_path / "x"), "--scenarios", "hard").returncode != 0
