@@ -21,8 +21,9 @@ average precision and R-precision. Methods:
 
 Nodes a method does not reach are ranked after the others, by id, for every method.
 
-Latency: ``--scale`` (default 4) synthetic bundle (``ingest.synth.generate``) in the
-embedded store; ``ring_expand`` on every ring, timed after one warm-up call.
+Latency: a ``--scale`` (default 6: about 100,000 calls) synthetic bundle
+(``ingest.synth.generate``) in the embedded store; ``ring_expand`` on every ring at 1,
+2 and 3 hops, timed after one warm-up call.
 
 A benchmark, not a test. Usage::
 
@@ -288,33 +289,37 @@ def latency(scale: float, reps: int) -> None:
         load = time.perf_counter() - t0
         truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
         rings = [f"bench:{r}" for r in sorted(truth["members"])]
-        times: list[float] = []
-        sizes: list[int] = []
-        for ring in rings:
-            ring_expand(store, ring_id=ring)
-            for _ in range(reps):
-                t = time.perf_counter()
-                out = ring_expand(store, ring_id=ring)
-                times.append(time.perf_counter() - t)
-            sizes.append(out["subgraph_nodes"])
-        times.sort()
-        p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+        counts = store.counts()
+        nodes, rels = sum(counts["nodes"].values()), sum(counts["relationships"].values())
         print(
-            f"\n### ring_expand latency, embedded store, synth scale {scale}: {calls} calls, "
-            f"{store.count_nodes() if hasattr(store, 'count_nodes') else '?'} nodes, "
-            f"ingest {load:.0f} s\n"
+            f"\n### ring_expand latency, embedded store, synth scale {scale}: {calls:,} calls, "
+            f"{nodes:,} nodes, {rels:,} relationships (ingest {load:.0f} s)\n"
         )
-        print(
-            f"{len(rings)} rings x {reps}: p50 {statistics.median(times) * 1000:.0f} ms, "
-            f"p95 {p95 * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms; "
-            f"subgraph nodes median {statistics.median(sizes):.0f}, max {max(sizes)}"
-        )
+        print("| hops | p50 ms | p95 ms | max ms | subgraph nodes (median / max) |")
+        print("|---:|---:|---:|---:|---|")
+        for hops in (1, 2, 3):
+            times: list[float] = []
+            sizes: list[int] = []
+            for ring in rings:
+                ring_expand(store, ring_id=ring, hops=hops)
+                for _ in range(reps):
+                    t = time.perf_counter()
+                    out = ring_expand(store, ring_id=ring, hops=hops)
+                    times.append(time.perf_counter() - t)
+                sizes.append(out["subgraph_nodes"])
+            times.sort()
+            p95 = times[min(len(times) - 1, int(0.95 * len(times)))]
+            print(
+                f"| {hops} | {statistics.median(times) * 1000:.0f} | {p95 * 1000:.0f} | "
+                f"{times[-1] * 1000:.0f} | {statistics.median(sizes):.0f} / {max(sizes)} |"
+            )
+        print(f"\n{len(rings)} rings x {reps} reps after one warm-up call each.")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--scale", type=float, default=4.0)
+    ap.add_argument("--scale", type=float, default=6.0)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--no-latency", action="store_true")
     ap.add_argument("--no-quality", action="store_true")

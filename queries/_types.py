@@ -182,6 +182,8 @@ class RingCandidate(TypedDict):
 class RingExpansion(TypedDict):
     ring_id: str
     members: list[str]
+    #: hops walked: fewer than asked when the subgraph grew past max_nodes
+    hops: int
     subgraph_nodes: int
     subgraph_relationships: int
     candidates: list[RingCandidate]

@@ -6,8 +6,10 @@ newest nodes and, at no extra hop, the USES/HOLDS of the nodes reached (so a
 member's phone, the phone it called and that phone's user are one hop apart).
 A node with more than ``max_degree`` such relationships (a top-up shop's phone,
 a call centre, a payroll account) is kept but not walked from, so the cost is
-bounded by the members' neighbourhood, not by the hubs'. The nodes of the last
-frontier are asked only for their degree. Both stores fetch exactly that
+bounded by the members' neighbourhood, not by the hubs'; and no further hop is
+taken once the subgraph holds more than ``max_nodes`` nodes (``hops`` in the result
+says how many were walked). The nodes of the last frontier are asked only for their
+degree. Both stores fetch exactly that
 (Neo4j through ``expand_level``); everything else is computed here in Python.
 
 **Ties.** Between two people/organizations of the subgraph, counted by kind:
@@ -130,7 +132,7 @@ def walk_scores(
     leak: Mapping[str, float] | None = None,
     restart: float = RESTART,
     beta: float = BETA,
-    tolerance: float = 1e-12,
+    tolerance: float = 1e-10,
     max_iterations: int = 200,
 ) -> dict[str, float]:
     """Random walk with restart from ``seeds``, degree-normalised.
@@ -244,12 +246,15 @@ class _Subgraph:
         self.edges: dict[tuple[str, str], tuple[str, str, Any, Any]] = {}
         self.degree: dict[str, int] = {}
         self.victims: set[str] = set()
+        self.hops = 0
 
     def party(self, x: str) -> bool:
         return bool(self.labels[x] & PARTY)
 
 
-def _walk(members: Mapping[str, Iterable[str]], hops: int, cap: int, fetch: Fetch) -> _Subgraph:
+def _walk(
+    members: Mapping[str, Iterable[str]], hops: int, cap: int, budget: int, fetch: Fetch
+) -> _Subgraph:
     sub = _Subgraph(members)
 
     def step(nodes: list[str], types: Sequence[str]) -> list[str]:
@@ -271,8 +276,11 @@ def _walk(members: Mapping[str, Iterable[str]], hops: int, cap: int, fetch: Fetc
     start = sorted(members)
     frontier = start + step(start, OWN_TYPES)
     for _ in range(hops):
+        if sub.hops and len(sub.labels) > budget:
+            break  # bounded by cost: no further hop from a neighbourhood this large
         reached = step(frontier, EXPAND_TYPES)
         frontier = reached + step(reached, OWN_TYPES)
+        sub.hops += 1
     last = sorted(n for n in frontier if n not in sub.degree)
     if last:  # degrees only: what the boundary has outside the subgraph
         for nid, (degree, _) in fetch(last, EXPAND_TYPES, 0).items():
@@ -370,6 +378,7 @@ def ring_expand(
     seed: int = 0,
     limit: int = 50,
     max_degree: int = 500,
+    max_nodes: int = 1500,
 ) -> RingExpansion:
     """Propose likely further members of a ring, and the officials near it.
 
@@ -385,20 +394,24 @@ def ring_expand(
         At most this many candidates, and this many officials (1 to 1000).
     max_degree : int
         Nodes with more relationships than this are kept but not walked from.
+    max_nodes : int
+        No further hop once the subgraph holds more nodes than this (the walk's cost
+        bound: a ring in a dense neighbourhood is expanded fewer than ``hops`` hops).
 
     Returns
     -------
     RingExpansion
-        ``{ring_id, members, subgraph_nodes, subgraph_relationships, candidates,
-        officials}``; each candidate/official ``{id, labels, name, score, evidence}``
-        with ``score`` relative to the best candidate or official (1.0) and
-        ``evidence`` its direct ties to members: ``[{member, name, counts: {kind: n},
-        amounts: {currency: total}}]`` by member id.
+        ``{ring_id, members, hops, subgraph_nodes, subgraph_relationships, candidates,
+        officials}`` (``hops``: the hops walked); each candidate/official ``{id,
+        labels, name, score, evidence}`` with ``score`` relative to the best candidate
+        or official (1.0) and ``evidence`` its direct ties to members: ``[{member,
+        name, counts: {kind: n}, amounts: {currency: total}}]`` by member id.
     """
     del seed
     check_range("hops", hops, 1, 3)
     check_range("limit", limit, 1, 1000)
     check_range("max_degree", max_degree, 1, 1_000_000)
+    check_range("max_nodes", max_nodes, 1, 1_000_000)
     if backend(store) == "neo4j":
         members = {r["id"]: tuple(r["labels"]) for r in run(store, "ring_members", ring_id=ring_id)}
         fetch = _neo4j_fetch(store)
@@ -414,7 +427,7 @@ def ring_expand(
                 }
             )
         fetch = _embedded_fetch(store)
-    sub = _walk(members, hops, max_degree, fetch)
+    sub = _walk(members, hops, max_degree, max_nodes, fetch)
     ties, owned = _ties(sub)
     weights = {pair: tie_weight(kinds) for pair, kinds in sorted(ties.counts.items())}
     scores = walk_scores(weights, sorted(members), leak=_leak(sub, ties, owned))
@@ -460,6 +473,7 @@ def ring_expand(
     return {
         "ring_id": ring_id,
         "members": sorted(members),
+        "hops": sub.hops,
         "subgraph_nodes": len(sub.labels),
         "subgraph_relationships": len(sub.edges),
         "candidates": [row(n) for n in chosen],

@@ -160,6 +160,10 @@ def test_reached_through_others_and_bounded_by_hops(store: Store) -> None:
     assert ids(two["candidates"]) == ["x:B", "x:C"]
     assert two["candidates"][1]["evidence"] == []  # no tie to a member: reached via B
     assert ids(queries.ring_expand(store, ring_id="x:R", hops=1)["candidates"]) == ["x:B"]
+    # the cost bound: the first hop's subgraph is already larger than max_nodes
+    capped = queries.ring_expand(store, ring_id="x:R", hops=3, max_nodes=5)
+    assert capped["hops"] == 1 and ids(capped["candidates"]) == ["x:B"]
+    assert two["hops"] == 2
     empty = queries.ring_expand(store, ring_id="x:nope")
     assert empty["members"] == [] and empty["candidates"] == [] and empty["officials"] == []
 
