@@ -144,8 +144,9 @@ def _share_rows(table: dict[str, dict[str, Share]], names: list[str]) -> list[li
     for kind in kinds:
         first = table[names[0]].get(kind)
         planted = str(first["planted"]) if first else "0"
+        reached = str(first["candidates"]) if first else "0"
         rows.append(
-            [kind, planted]
+            [kind, planted, reached]
             + [f"{table[n][kind]['share']:.2f}" if kind in table[n] else "-" for n in names]
         )
     return rows
@@ -190,10 +191,11 @@ def tables(summary: Summary, lang: str = "id", per_seed: dict[str, Summary] | No
         ],
     )
     out += ["", gettext("Recall per protector kind (share in the ring's top k)", lang), ""]
-    kind_head = [gettext("protector kind", lang), gettext("planted", lang), *names]
+    counts = [gettext("planted", lang), gettext("candidates", lang)]
+    kind_head = [gettext("protector kind", lang), *counts, *names]
     out += _markdown(kind_head, _share_rows(summary["kinds"], names))
     out += ["", gettext("Intrusion per decoy class (share in the ring's top k)", lang), ""]
-    class_head = [gettext("decoy class", lang), gettext("planted", lang), *names]
+    class_head = [gettext("decoy class", lang), *counts, *names]
     out += _markdown(class_head, _share_rows(summary["classes"], names))
     return "\n".join(out) + "\n"
 

@@ -35,9 +35,11 @@ class Metrics(TypedDict):
 
 
 class Share(TypedDict):
-    """Of ``planted`` officials of one kind or class, ``in_top_k`` were in their ring's top k."""
+    """Of ``planted`` officials of one kind or class, ``in_top_k`` were in their ring's top k;
+    ``candidates`` were in the ring's neighbourhood at all (the rest no method can rank)."""
 
     planted: int
+    candidates: int
     in_top_k: int
     share: float
 
@@ -47,9 +49,9 @@ class RingEval(TypedDict):
     k: int
     candidates: int
     methods: dict[str, Metrics]
-    #: method → protector kind → [planted, in top k]
+    #: method → protector kind → [planted, in top k, among the candidates]
     kinds: dict[str, dict[str, list[int]]]
-    #: method → decoy class → [planted, in top k]
+    #: method → decoy class → [planted, in top k, among the candidates]
     classes: dict[str, dict[str, list[int]]]
 
 
@@ -114,13 +116,15 @@ def mean(items: list[Metrics]) -> Metrics:
 
 
 def _in_top(ranking: list[str], k: int, planted: dict[str, str]) -> dict[str, list[int]]:
-    """Kind → [planted, in the first k of ``ranking``] for ``planted`` (id → kind)."""
-    top = set(ranking[:k])
+    """Kind → [planted, in the first k of ``ranking``, in ``ranking`` at all] for
+    ``planted`` (id → kind)."""
+    top, ranked = set(ranking[:k]), set(ranking)
     out: dict[str, list[int]] = {}
     for who, kind in sorted(planted.items()):
-        count = out.setdefault(kind, [0, 0])
+        count = out.setdefault(kind, [0, 0, 0])
         count[0] += 1
         count[1] += who in top
+        count[2] += who in ranked
     return out
 
 
@@ -129,13 +133,18 @@ def _shares(
 ) -> dict[str, Share]:
     total: dict[str, list[int]] = {}
     for r in rings:
-        for kind, (planted, hit) in r[field].get(method, {}).items():
-            count = total.setdefault(kind, [0, 0])
-            count[0] += planted
-            count[1] += hit
+        for kind, counts in r[field].get(method, {}).items():
+            total.setdefault(kind, [0, 0, 0])
+            for i, value in enumerate(counts[:3]):
+                total[kind][i] += value
     return {
-        kind: {"planted": n, "in_top_k": h, "share": round(h / n, 4) if n else 0.0}
-        for kind, (n, h) in sorted(total.items())
+        kind: {
+            "planted": n,
+            "candidates": c,
+            "in_top_k": h,
+            "share": round(h / n, 4) if n else 0.0,
+        }
+        for kind, (n, h, c) in sorted(total.items())
     }
 
 
@@ -146,7 +155,7 @@ def summarise(rings: list[RingEval]) -> Summary:
     --------
     >>> r = {"ring": "b:R1", "k": 1, "candidates": 3,
     ...      "methods": {"m": metrics(["a", "x"], {"a"}, {"x"})},
-    ...      "kinds": {"m": {"relay": [1, 1]}}, "classes": {"m": {"rent": [1, 0]}}}
+    ...      "kinds": {"m": {"relay": [1, 1, 1]}}, "classes": {"m": {"rent": [1, 0, 1]}}}
     >>> s = summarise([r, r])
     >>> s["kinds"]["m"]["relay"]["share"], s["classes"]["m"]["rent"]["share"]
     (1.0, 0.0)

@@ -65,25 +65,29 @@ def _ring(
 
 def test_summary_adds_up_kinds_and_classes_over_rings() -> None:
     rings = [
-        _ring({"relay": [1, 1], "documents": [1, 0]}, {"rent": [1, 1]}, 0.5, 1),
-        _ring({"relay": [2, 1]}, {"rent": [1, 0], "cousin": [2, 0]}, 1.0, 0),
+        _ring({"relay": [1, 1, 1], "documents": [1, 0, 0]}, {"rent": [1, 1, 1]}, 0.5, 1),
+        _ring({"relay": [2, 1, 2]}, {"rent": [1, 0, 1], "cousin": [2, 0, 1]}, 1.0, 0),
     ]
     s = summarise(rings)
     assert s["rings"] == 2
     assert s["mean"]["telusur"]["precision_at_k"] == 0.75
     assert s["decoys_per_10_rings"]["telusur"] == 5.0  # 1 decoy in 2 rings
-    assert s["kinds"]["telusur"]["relay"] == {"planted": 3, "in_top_k": 2, "share": 0.6667}
+    relay = {"planted": 3, "candidates": 3, "in_top_k": 2, "share": 0.6667}
+    assert s["kinds"]["telusur"]["relay"] == relay
     assert s["kinds"]["telusur"]["documents"]["share"] == 0.0
-    assert s["classes"]["telusur"]["rent"] == {"planted": 2, "in_top_k": 1, "share": 0.5}
+    assert s["kinds"]["telusur"]["documents"]["candidates"] == 0
+    rent = {"planted": 2, "candidates": 2, "in_top_k": 1, "share": 0.5}
+    assert s["classes"]["telusur"]["rent"] == rent
     assert s["classes"]["telusur"]["cousin"]["in_top_k"] == 0
+    assert s["classes"]["telusur"]["cousin"]["candidates"] == 1
     assert s["kinds"]["degree"] == {}
 
 
 def test_tables_show_recall_per_kind_and_intrusion_per_class() -> None:
-    s = summarise([_ring({"relay": [1, 1]}, {"rent": [1, 1]}, 1.0, 1)])
+    s = summarise([_ring({"relay": [1, 1, 1]}, {"rent": [2, 1, 2]}, 1.0, 1)])
     text = tables(s, "en")
-    assert "| relay | 1 | 1.00 | - |" in text
-    assert "| rent | 1 | 1.00 | - |" in text
+    assert "| relay | 1 | 1 | 1.00 | - |" in text
+    assert "| rent | 2 | 2 | 0.50 | - |" in text
     assert "Recall per protector kind" in text and "Intrusion per decoy class" in text
     assert "| telusur | 1.000 | 1.000 | 1.000 | 1 | 10.00 |" in text
     assert "Intrusi per kelas pengecoh" in tables(s, "id")
