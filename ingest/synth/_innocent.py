@@ -82,7 +82,8 @@ def salary(
     world: World, people: PeopleFactory, ring: Ring, official: Official, kasat: Official
 ) -> None:
     """A member repays a loan to a rural bank (BPR), which pays its staff, the official's
-    wife or child among them, the same salary on the same day each month."""
+    wife or child among them, the same salary on the same day each month, from the
+    account the instalments of all its borrowers go into."""
     rng = world.rng
     regency = official.person.regency
     bank = new_org(
@@ -92,9 +93,9 @@ def salary(
         f"PT BPR {rng.choice(ORG_HEADS)} {rng.choice(ORG_MIDS)}",
         regency,
     )
-    people.account(bank)
-    people.account(bank)
-    payroll, loans = bank.accounts
+    # One current account takes the instalments and pays the salaries (what the bank's
+    # statement shows), so ring money does flow on to the official's family.
+    payroll = loans = people.account(bank)
     rel = kin(world, people, official, rng.choice(("spouse", "child")), 0.0)
     staff = [rel, *(civilian(world, people, regency) for _ in range(rng.randint(4, 9)))]
     positions = ("Teller", "Account Officer", "Customer Service", "Staf Kredit")
