@@ -18,7 +18,9 @@ import pytest
 
 from graph.rows import NodeRow, RelRow
 from graph.store import EmbeddedStore, Store
-from queries.protectors import neighbourhood, rank_protectors
+from queries._common import parse_ts
+from queries.protectors import neighbourhood, rank_graph, rank_protectors
+from queries.protectors._report import filter_time
 from queries.protectors.words import describe
 
 AS_OF = "2024-12-31T00:00:00Z"
@@ -175,6 +177,15 @@ def relay_scene(g: G) -> None:
     for e in ("t:E1", "t:E2"):
         g.call("+62822", "+62899", hours_before(e, 3))
         g.call("+62899", "+62811", hours_before(e, 2))
+    # t:H: the same chain through a shop's phone that talks with 600 others
+    g.official("t:H", phone="+62888")
+    g.n("+62897", "Phone", number="+62897")
+    for e in ("t:E1", "t:E2"):
+        g.call("+62888", "+62897", hours_before(e, 3))
+        g.call("+62897", "+62811", hours_before(e, 2))
+    for i in range(600):
+        g.n(f"+6281{i:05d}", "Phone", number=f"+6281{i:05d}")
+        g.call(f"+6281{i:05d}", "+62897", f"{after('2024-01-01', i % 300)}T12:00:00Z")
     # t:N: the same pattern before one failed raid and three successful ones
     g.official("t:N", phone="+62833")
     g.n("+62898", "Phone", number="+62898")
@@ -391,6 +402,12 @@ def test_a_relay_before_failed_raids_only(got: dict[str, Any]) -> None:
     assert strength(got, "t:T", "tipoff") == 0.0  # he never called a member
 
 
+def test_a_relay_that_talks_with_everyone_counts_less(got: dict[str, Any]) -> None:
+    """The shop's phone has 604 contacts: each chain counts 200/604."""
+    w = 2 * 200 / 604
+    assert strength(got, "t:H", "relay") == pytest.approx(1 - math.exp(-w / 1.5), abs=1e-4)
+
+
 def test_the_same_pattern_before_successful_raids_is_routine(got: dict[str, Any]) -> None:
     """One failed raid, three successful ones with the same chain: a quarter of it."""
     want = (1 - math.exp(-1 / 1.5)) * 1 / 4
@@ -456,6 +473,24 @@ def test_peers_are_counted_not_added_to_the_graph(tmp_path: Any) -> None:
     assert "t:Q1" not in h and h.graph["led"]["t:Q1"] == {PASSPORT: 10}
     assert h.graph["led"]["t:D"] == {PASSPORT: 10}
     assert h.graph["peers"]["t:D"] == ["t:Q1", "t:Q2"]
+
+
+def test_a_leader_over_the_cap_has_no_known_workload(tmp_path: Any) -> None:
+    """Without his own count (his events were over the cap) his share is unknown: his
+    ring events count no_peers (0.5) each, not as if they were all his work."""
+    store = EmbeddedStore(tmp_path / "s")
+    try:
+        g = everything()
+        store.upsert(g.nodes, g.rels)
+        h = neighbourhood(store, "t:R")
+    finally:
+        store.close()
+    del h.graph["led"]["t:D"]
+    filter_time(h, parse_ts(AS_OF))
+    d = next(p for p in rank_graph(h, "t:R", as_of=parse_ts(AS_OF)) if p["id"] == "t:D")
+    c, c0, m = 1 - math.exp(-2 / 3), 1 - math.exp(-4 / 3), 1 - math.exp(-2 / 1.5)
+    want = 1 - (1 - 0.6 * c) * (1 - 0.6 * m) * (1 - 0.4 * 0 * c0)
+    assert strength({"t:D": d}, "t:D", "documents") == pytest.approx(want, abs=1e-4)
 
 
 # -- structuring --------------------------------------------------------------------------

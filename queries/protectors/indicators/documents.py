@@ -117,7 +117,7 @@ def documents(s: Scene, o: str) -> Indicator:
         )
         peer_share: float | None = None
         spec = float(cfg["no_peers"])
-        if peer_total > 0:
+        if peer_total > 0 and o in led:  # (not in led: his workload is over the cap)
             peer_share = min(1.0, peer_ring / peer_total)
             spec = max(0.0, 1 - peer_share / share)
         w = sum(g for g, _, _ in evs)

@@ -12,7 +12,9 @@ is routine contact (a shared neighbour, a driver), not a warning.
 Strength ``(1 - exp(-w_failed / raid_scale)) * w_failed / (w_failed + w_found)``,
 where ``w_failed`` sums over failed raids the best chain's grade times the
 side's ``[via]`` weight, and ``w_found`` the same over successful raids. One
-failed raid alone stays moderate; repeated across raids it is strong.
+failed raid alone stays moderate; repeated across raids it is strong. A relay
+phone with more than ``busy_calls`` contacts in all (a top-up shop, a call
+centre, a busy broker) counts ``busy_calls / its contacts`` of a chain.
 
 Misses relays through two intermediaries, a relay who uses one phone to talk to
 the official and another to the ring (unless both are recorded as his), warnings
@@ -53,6 +55,13 @@ def relay(s: Scene, o: str) -> Indicator:
         return s.result("relay", 0.0, {}, [])
     mine = T.phones(s, o)
     own = {m.node for m in mine}
+    totals: dict[str, int] = s.h.graph.get("calls", {})
+    quiet = float(cfg["busy_calls"])
+
+    def busy(phone: str) -> float:
+        """A relay that talks with everyone (a shop, a call centre) counts less."""
+        return min(1.0, quiet / max(1, int(totals.get(phone, 0))))
+
     best: dict[str, tuple[float, bool, Evidence, str]] = {}  # raid -> best chain
     cache: dict[str, list[tuple[datetime, str, Key]]] = {}
     for m in mine:
@@ -74,7 +83,7 @@ def relay(s: Scene, o: str) -> Indicator:
                         [*m.nodes, relay_phone, ring_phone, member, e],
                         [*m.keys, k1, k2, mk],
                     )
-                    w = ev["grade"] * m.via.weight * T.sure(s, ring_phone)
+                    w = ev["grade"] * m.via.weight * T.sure(s, ring_phone) * busy(relay_phone)
                     if e not in best or w > best[e][0]:
                         best[e] = (w, failed, ev, relay_phone)
     w_failed = sum(w for w, failed, *_ in best.values() if failed)
@@ -115,5 +124,5 @@ KIND = IndicatorKind(
     compute=relay,
     words=_words,
     colour="timing",
-    constants=("window_hours", "gap_hours", "raid_scale"),
+    constants=("window_hours", "gap_hours", "raid_scale", "busy_calls"),
 )
