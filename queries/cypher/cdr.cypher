@@ -25,17 +25,18 @@ LIMIT $limit
 // doc: Other phones whose calls were served by a cell (cell_id and lac) that served a
 //   call of $phone at most $seconds before or after: per phone, how many of its calls,
 //   the cells ("lac/cell_id", or cell_id without a lac; sorted by the caller), and the first and last
-//   of those calls. Reads every call that names one of those cells (no relationship
-//   property index). Ordered by calls descending, then phone; first $limit.
+//   of those calls. Each call of $phone seeks the calls of its cell through the index on
+//   CALLED.cell_id (graph/store/schema.py; hinted, as a small store's statistics would
+//   scan instead), then keeps those within the window.
+//   Ordered by calls descending, then phone; first $limit.
 MATCH (:Phone {id: $phone})-[x:{{types:communication}}]->()
 WHERE x.cell_id IS NOT NULL AND x.at IS NOT NULL
-WITH collect({cell: x.cell_id, lac: coalesce(x.lac, ''), at: datetime(x.at)}) AS mine
-WITH mine, [m IN mine | m.cell] AS cells
+WITH DISTINCT x.cell_id AS cell, coalesce(x.lac, '') AS lac, datetime(x.at) AS at
+WITH cell, lac, at - duration({seconds: $seconds}) AS lo, at + duration({seconds: $seconds}) AS hi
 MATCH (q:Phone)-[y:{{types:communication}}]->()
-WHERE y.cell_id IN cells AND q.id <> $phone AND y.at IS NOT NULL
-WITH q, y, [m IN mine WHERE m.cell = y.cell_id AND m.lac = coalesce(y.lac, '')
-            AND abs(duration.inSeconds(m.at, datetime(y.at)).seconds) <= $seconds] AS near
-WHERE size(near) > 0
+USING INDEX y:{{types:communication}}(cell_id)
+WHERE y.cell_id = cell AND coalesce(y.lac, '') = lac AND q.id <> $phone AND y.at IS NOT NULL
+  AND lo <= datetime(y.at) <= hi
 WITH q.id AS phone, y,
      CASE WHEN coalesce(y.lac, '') = '' THEN y.cell_id ELSE y.lac + '/' + y.cell_id END AS cell
 WITH phone, count(DISTINCT y) AS calls, collect(DISTINCT cell) AS cells, min(y.at) AS first_at,
