@@ -198,3 +198,41 @@ def test_the_writer_makes_workbooks_another_reader_agrees_on(tmp_path: Path) -> 
     ours = [cells for _, cells in sheet_rows(path, "S")]
     assert [r for r in theirs if any(r)] == ours
     assert ours[2][2] == "1980-06-05"
+
+
+def test_an_old_binary_xls_workbook_reads_like_the_xlsx(tmp_path: Path) -> None:
+    """``.xls`` (BIFF, as older bank and operator systems export): written by xlwt, a
+    different library from the reader, with a date cell, a text date, title rows above
+    the header and a bad row; the same nodes and the same reject as the ``.xlsx``."""
+    import xlwt  # type: ignore[import-untyped]  # a dev dependency, without type hints
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Sheet1")
+    dates = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    sheet.write(0, 0, "DAFTAR ORANG")
+    sheet.write(1, 0, "Polres Blitar")
+    for c, head in enumerate(PEOPLE_HEAD):
+        sheet.write(3, c, head)
+    for r, row in enumerate(PEOPLE, start=4):
+        for c, value in enumerate(row):
+            if isinstance(value, dt.date):
+                sheet.write(r, c, value, dates)
+            elif value is not None:
+                sheet.write(r, c, value)
+    folder = tmp_path / "b"
+    folder.mkdir()
+    book.save(str(folder / "People.xls"))
+    store, report = load(tmp_path, folder)
+    try:
+        budi, siti = store.get_node("b:p1"), store.get_node("b:p2")
+        assert store.get_node("b:p3") is None
+    finally:
+        store.close()
+    assert budi is not None and siti is not None
+    assert budi["props"]["birth_date"] == "1980-06-05"
+    assert siti["props"]["birth_date"] == "1981-06-05"
+    assert budi["props"]["nik"] == "3578010506800001"
+    assert report.files["people.csv"].rejected == 1
+    with (tmp_path / "r.csv").open(encoding="utf-8", newline="") as fh:
+        (bad,) = list(csv.DictReader(fh))
+    assert (bad["file"], bad["line"]) == ("People.xls [Sheet1]", "7")
