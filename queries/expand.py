@@ -85,6 +85,8 @@ MONEY = frozenset(MODEL.meaning("money"))
 TIES = frozenset(MODEL.meaning("money", "communication"))
 MEMBERSHIP = frozenset(MODEL.meaning("membership"))
 PARTY = frozenset({"Person", "Organization"})
+#: whose degree counts towards a party's weight outside the subgraph (see _leak)
+COUNTED = PARTY | {"Phone", "Account"}
 
 #: weight of one tie of a kind; recorded relationships count more than one contact
 KIND_WEIGHT: Mapping[str, float] = {
@@ -168,23 +170,32 @@ def walk_scores(
             adj.setdefault(a, []).append((b, w))
             adj.setdefault(b, []).append((a, w))
     extra = leak or {}
-    degree = {n: sum(w for _, w in nb) + max(0.0, extra.get(n, 0.0)) for n, nb in adj.items()}
     nodes = sorted(adj)
-    start = {s: 1.0 / len(seeds) for s in sorted(seeds)} if seeds else {}
-    x = dict(start)
+    index = {n: i for i, n in enumerate(nodes)}
+    degree = [sum(w for _, w in adj[n]) + max(0.0, extra.get(n, 0.0)) for n in nodes]
+    # each node's share of its out-weight per neighbour: the walk's transition matrix
+    moves = [
+        [(index[b], w / degree[i]) for b, w in adj[n]] if degree[i] else []
+        for i, n in enumerate(nodes)
+    ]
+    start = [0.0] * len(nodes)
+    for s in seeds:
+        start[index[s]] = 1.0 / len(seeds)
+    x = list(start)
     for _ in range(max_iterations):
-        nxt = {s: restart * v for s, v in start.items()}
-        for n in nodes:
-            mass = x.get(n, 0.0)
-            if mass and degree[n]:
-                step = (1.0 - restart) * mass / degree[n]
-                for b, w in adj[n]:
-                    nxt[b] = nxt.get(b, 0.0) + step * w
-        change = sum(abs(v - x.get(k, 0.0)) for k, v in sorted(nxt.items()))
+        nxt = [restart * v for v in start]
+        for i, mass in enumerate(x):
+            if mass:
+                step = (1.0 - restart) * mass
+                for j, p in moves[i]:
+                    nxt[j] += step * p
+        change = sum(abs(a - b) for a, b in zip(nxt, x, strict=True))
         x = nxt
         if change < tolerance:
             break
-    return {n: v / (degree[n] ** beta if degree[n] else 1.0) for n, v in sorted(x.items())}
+    return {
+        n: x[i] / (degree[i] ** beta if degree[i] else 1.0) for i, n in enumerate(nodes) if x[i] > 0
+    }
 
 
 # -- fetching the subgraph -------------------------------------------------------------------
@@ -281,8 +292,8 @@ def _walk(
         reached = step(frontier, EXPAND_TYPES)
         frontier = reached + step(reached, OWN_TYPES)
         sub.hops += 1
-    last = sorted(n for n in frontier if n not in sub.degree)
-    if last:  # degrees only: what the boundary has outside the subgraph
+    last = sorted(n for n in frontier if n not in sub.degree and sub.labels[n] & COUNTED)
+    if last:  # degrees only: what the boundary's parties and instruments have outside
         for nid, (degree, _) in fetch(last, EXPAND_TYPES, 0).items():
             sub.degree[nid] = degree
     parties = sorted(n for n in sub.labels if sub.party(n) and n not in members)
