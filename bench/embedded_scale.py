@@ -4,8 +4,9 @@ Builds (once; kept in ``--work``) a synthetic bundle per scale (``ingest.synth.g
 seed 2: scale 15 is about 0.1M nodes / 0.5M relationships, scale 30 about 1M
 relationships) and its embedded store (``telusur ingest``), then runs each command
 ``--runs`` times in a fresh interpreter and reports the median and maximum wall
-time and the peak resident memory of the process (``ru_maxrss`` of the child,
-from ``os.wait4``):
+time, the median CPU time (user + system: on a shared machine the wall time also
+holds the time spent waiting for a core) and the peak resident memory of the
+process (``ru_maxrss`` of the child, from ``os.wait4``):
 
 - ``telusur --help`` and ``telusur --version``;
 - ``telusur stats``;
@@ -60,6 +61,7 @@ SEARCH = (
 @dataclass(frozen=True)
 class Run:
     seconds: float
+    cpu: float
     peak_mib: float
     code: int
 
@@ -76,7 +78,8 @@ def timed(argv: list[str], cwd: Path) -> Run:
     err = proc.stderr.read() if proc.stderr else ""
     if proc.returncode:
         print(f"  ! {' '.join(argv[2:])[:80]} exit {proc.returncode}: {err[-300:]}", flush=True)
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, usage.ru_maxrss / 1024, proc.returncode)
 
 
 def build(work: Path, scale: float) -> Path:
@@ -174,7 +177,8 @@ def main() -> None:
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         headers = ["command"]
         for label in trees:
-            headers += [f"{label}: median s", f"{label}: max s", f"{label}: peak MiB"]
+            headers += [f"{label}: median s", f"{label}: max s", f"{label}: CPU s"]
+            headers += [f"{label}: peak MiB"]
         rows = []
         for name in cmds:
             row: list[object] = [f"`{name}`"]
@@ -185,6 +189,7 @@ def main() -> None:
                 row += [
                     f"{statistics.median(r.seconds for r in rs):.2f}{failed}",
                     f"{max(r.seconds for r in rs):.2f}",
+                    f"{statistics.median(r.cpu for r in rs):.2f}",
                     f"{max(r.peak_mib for r in rs):.0f}",
                 ]
             rows.append(row)

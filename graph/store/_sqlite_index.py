@@ -28,7 +28,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from graph.model import MODEL
-from graph.normalize.names import normalize_name
 
 #: bumped when a derived table changes; ``meta.schema`` holds the store's
 SCHEMA_VERSION = 2
@@ -81,6 +80,8 @@ WordRow = tuple[str, str]
 
 def name_fields(props: Mapping[str, Any]) -> list[str]:
     """A node's names, folded: ``name_norm``, then ``name`` and each alias normalised."""
+    from graph.normalize.names import normalize_name  # not needed by reads that skip names
+
     out: list[str] = []
     if isinstance(props.get("name_norm"), str) and props["name_norm"]:
         out.append(props["name_norm"])

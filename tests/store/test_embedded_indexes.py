@@ -1,0 +1,157 @@
+"""The embedded store answers from SQLite's indexes: what each index holds after writes,
+one snapshot per read block, and an older store brought up to date when opened."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from graph.rows import NodeRow, RelRow
+from graph.store import EmbeddedStore
+from graph.store.embedded import DB_NAME
+
+
+def person(pid: str, name: str, **props: Any) -> NodeRow:
+    return {"id": pid, "labels": ["Person"], "props": {"name": name, **props}}
+
+
+def rel(rid: str, typ: str, start: str, end: str, **props: Any) -> RelRow:
+    return {"id": rid, "type": typ, "start": start, "end": end, "props": props}
+
+
+def counted(store: EmbeddedStore) -> tuple[dict[str, int], dict[str, int]]:
+    """Labels and types counted from every row (the whole graph), zeros left out."""
+    g = store.graph
+    labels = Counter(label for _, ls in g.nodes(data="_labels") for label in ls)
+    types = Counter(k[0] for _, _, k in g.edges(keys=True))
+    return dict(labels), dict(types)
+
+
+def kept(store: EmbeddedStore) -> tuple[dict[str, int], dict[str, int]]:
+    """The counts the store keeps, zeros left out."""
+    c = store.counts()
+    return (
+        {k: n for k, n in c["nodes"].items() if n},
+        {k: n for k, n in c["relationships"].items() if n},
+    )
+
+
+def small(store: EmbeddedStore) -> None:
+    store.upsert(
+        [
+            person("b:p1", "Siti Nurhaliza", nik="3504011205900001"),
+            person("b:p2", "Bambang Susilo", aliases=["Bambang Kecil"]),
+            {"id": "b:a1", "labels": ["Account"], "props": {"bank": "BRI", "number": "001"}},
+            {"id": "b:ph", "labels": ["Phone"], "props": {"number": "+6281234567890"}},
+            {"id": "b:ag", "labels": ["Agency"], "props": {"name": "Polres Tulungagung"}},
+        ],
+        [
+            rel("f1", "FAMILY", "b:p1", "b:p2", detail="spouse"),
+            rel("h1", "HOLDS", "b:p1", "b:a1"),
+            rel("c1", "CALLED", "b:ph", "b:ph", at="2023-01-01T00:00:00Z", cell_id="C7"),
+        ],
+    )
+
+
+def test_kept_counts_follow_every_kind_of_write(embedded_store: EmbeddedStore) -> None:
+    s = embedded_store
+    small(s)
+    assert kept(s) == counted(s)
+    s.upsert([{"id": "b:p2", "labels": ["Person", "Official"], "props": {}}])  # a label more
+    s.upsert([], [rel("f1", "FAMILY", "b:p1", "b:p2", detail="sibling")])  # an update
+    s.upsert([], [rel("f2", "FAMILY", "b:p2", "b:p1")], delete_rels=[("FAMILY", "f1")])
+    assert kept(s) == counted(s)
+    assert kept(s)[0]["Official"] == 1 and kept(s)[1]["FAMILY"] == 1
+    assert s.delete_nodes(["b:p1"], labels=["Person"]) == 1
+    assert kept(s) == counted(s)
+    assert kept(s)[0]["Person"] == 1 and "HOLDS" not in kept(s)[1]
+    s.wipe()
+    assert kept(s) == counted(s) == ({}, {})
+
+
+def test_lookups_by_value_follow_updates_and_deletes(embedded_store: EmbeddedStore) -> None:
+    s = embedded_store
+    small(s)
+    assert s.find_by_property("Person", "nik", ["3504011205900001", "x"]) == {
+        "3504011205900001": ["b:p1"]
+    }
+    s.upsert([person("b:p1", "Siti Nurhaliza", nik="3504011205900002")])
+    assert s.find_by_property("Person", "nik", ["3504011205900001"]) == {}
+    assert s.find_by_property("Person", "nik", ["3504011205900002"]) == {
+        "3504011205900002": ["b:p1"]
+    }
+    # a property the model does not index is still found (every node of the label)
+    assert s.find_by_property("Account", "bank", ["BRI"]) == {"BRI": ["b:a1"]}
+    s.delete_nodes(["b:p1"], labels=["Person"])
+    assert s.find_by_property("Person", "nik", ["3504011205900002"]) == {}
+
+
+def test_name_words_follow_names_and_aliases(embedded_store: EmbeddedStore) -> None:
+    s = embedded_store
+    small(s)
+    with s.reading() as g:
+        assert g.ids_by_name_words(["kecil"]) == ["b:p2"]
+        assert {"siti", "nurhaliza", "bambang", "susilo", "polres"} <= set(g.name_words())
+    s.upsert([person("b:p1", "Siti Aminah")])
+    with s.reading() as g:
+        assert g.ids_by_name_words(["nurhaliza"]) == []
+        assert g.ids_by_name_words(["aminah", "kecil"]) == ["b:p1", "b:p2"]
+
+
+def test_the_view_reads_like_the_graph(embedded_store: EmbeddedStore) -> None:
+    s = embedded_store
+    small(s)
+    whole = s.graph
+    with s.reading() as g:
+        for n in ("b:p1", "b:p2", "b:ph"):
+            assert g.nodes[n] == whole.nodes[n]
+            assert sorted(g.out_edges(n, keys=True)) == sorted(whole.out_edges(n, keys=True))
+            assert sorted(g.in_edges(n, keys=True)) == sorted(whole.in_edges(n, keys=True))
+            assert g.out_degree(n) == whole.out_degree(n)
+            assert g.in_degree(n) == whole.in_degree(n)
+        assert (
+            g.edges["b:p1", "b:a1", ("HOLDS", "h1")] == whole.edges["b:p1", "b:a1", ("HOLDS", "h1")]
+        )
+        assert "b:nope" not in g
+        assert g.ids_with_label("Person") == ["b:p1", "b:p2"]
+        assert [r[2] for r in g.rels_by_value("CALLED", "cell_id", ["C7"])] == [("CALLED", "c1")]
+        assert list(g.rels_by_value("CALLED", "cell_id", ["C8"])) == []
+
+
+def test_a_read_block_is_one_snapshot(embedded_store: EmbeddedStore) -> None:
+    """Another process's batch committed during a block is not seen in it (nor half of
+    it), and is seen by the next block."""
+    s = embedded_store
+    small(s)
+    with contextlib.closing(EmbeddedStore(s.path)) as other:
+        with s.reading() as g:
+            assert "b:p3" not in g and g.in_degree("b:p1") == 0
+            other.upsert([person("b:p3", "Dewi")], [rel("f3", "FAMILY", "b:p3", "b:p1")])
+            assert "b:p3" not in g and g.in_degree("b:p1") == 0
+            assert g.ids_with_label("Person") == ["b:p1", "b:p2"]
+        with s.reading() as g:
+            assert "b:p3" in g and g.in_degree("b:p1") == 1
+    assert s.counts()["nodes"]["Person"] == 3
+
+
+def test_an_older_store_gets_its_indexes_when_opened(tmp_path: Path) -> None:
+    where = tmp_path / "store"
+    with contextlib.closing(EmbeddedStore(where)) as s:
+        small(s)
+        before = kept(s)
+    db = sqlite3.connect(where / DB_NAME)  # what a store written before the indexes holds
+    for table in ("node_labels", "node_values", "name_words", "counts"):
+        db.execute(f"DROP TABLE {table}")
+    db.execute("DELETE FROM meta WHERE key = 'schema'")
+    db.commit()
+    db.close()
+    with contextlib.closing(EmbeddedStore(where)) as s:
+        assert kept(s) == before == counted(s)
+        assert s.find_by_property("Person", "nik", ["3504011205900001"]) == {
+            "3504011205900001": ["b:p1"]
+        }
+        with s.reading() as g:
+            assert g.ids_by_name_words(["kecil"]) == ["b:p2"]
