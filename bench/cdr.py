@@ -1,9 +1,8 @@
 """``colocated`` on Neo4j, with and without the index on ``CALLED.cell_id``.
 
-Generates a synthetic bundle (``ingest.synth.generate``), ingests it into Neo4j, gives
-every call a serving cell (each phone is served by three of about 900 cells, picked
-from its number and the call's minute: the synthetic bundle has no cells), and times
-``colocated`` (other phones served by the same cell within 15 minutes) for the phones
+Generates a synthetic bundle (``ingest.synth.generate``: two calls in three name a
+serving cell, 60 cells in all, so numbers do meet under one), ingests it into Neo4j,
+and times ``colocated`` (other phones served by the same cell within 15 minutes) for the phones
 with the most calls: first
 with the relationship index the schema makes (``CREATE INDEX called_cell_id``), then
 with that index dropped (the obvious alternative: read every call and compare its
@@ -37,15 +36,6 @@ from ingest import ingest_path  # noqa: E402
 from ingest.synth import generate  # noqa: E402
 
 INDEX = "called_cell_id"
-CELLS = """
-MATCH (p:Phone)-[c:CALLED]->() WHERE c.cell_id IS NULL
-WITH p, c LIMIT 50000
-WITH c, toInteger(right(p.id, 3)) % 300 AS home, toInteger(substring(c.at, 14, 2)) % 3 AS near
-SET c.cell_id = toString(home * 3 + near), c.lac = toString(home % 20)
-RETURN count(c) AS n
-"""
-
-
 #: the obvious way (the packaged query until the index came)
 SCAN = """
 MATCH (:Phone {id: $phone})-[x:CALLED]->()
@@ -65,11 +55,6 @@ RETURN phone, calls, cells, first_at, last_at
 ORDER BY calls DESC, phone
 LIMIT 100
 """
-
-
-def _add_cells(store: Neo4jStore) -> None:
-    while store.run(CELLS, write=True)[0]["n"]:
-        pass
 
 
 def _phones(store: Neo4jStore, n: int) -> list[str]:
@@ -123,7 +108,6 @@ def main() -> None:
             store.wipe()
             store.apply_schema()
             ingest_path(folder, store, bundle="bench")
-            _add_cells(store)
             counts = store.counts()
             calls = store.run(
                 "MATCH ()-[c:CALLED]->() RETURN count(c) AS n, count(c.cell_id) AS cells"

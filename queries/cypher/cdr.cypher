@@ -25,18 +25,20 @@ LIMIT $limit
 // doc: Other phones whose calls were served by a cell (cell_id and lac) that served a
 //   call of $phone at most $seconds before or after: per phone, how many of its calls,
 //   the cells ("lac/cell_id", or cell_id without a lac; sorted by the caller), and the first and last
-//   of those calls. Each call of $phone seeks the calls of its cell through the index on
+//   of those calls. Each cell of $phone's calls is read once, through the index on
 //   CALLED.cell_id (graph/store/schema.py; hinted, as a small store's statistics would
-//   scan instead), then keeps those within the window.
+//   scan instead), keeping the calls within a window of one of $phone's calls there.
 //   Ordered by calls descending, then phone; first $limit.
 MATCH (:Phone {id: $phone})-[x:{{types:communication}}]->()
 WHERE x.cell_id IS NOT NULL AND x.at IS NOT NULL
-WITH DISTINCT x.cell_id AS cell, coalesce(x.lac, '') AS lac, datetime(x.at) AS at
-WITH cell, lac, at - duration({seconds: $seconds}) AS lo, at + duration({seconds: $seconds}) AS hi
+WITH x.cell_id AS cell, coalesce(x.lac, '') AS lac, datetime(x.at) AS at
+WITH cell, lac,
+     collect([at - duration({seconds: $seconds}), at + duration({seconds: $seconds})]) AS windows
 MATCH (q:Phone)-[y:{{types:communication}}]->()
 USING INDEX y:{{types:communication}}(cell_id)
 WHERE y.cell_id = cell AND coalesce(y.lac, '') = lac AND q.id <> $phone AND y.at IS NOT NULL
-  AND lo <= datetime(y.at) <= hi
+WITH q, y, windows, datetime(y.at) AS t
+WHERE any(w IN windows WHERE w[0] <= t <= w[1])
 WITH q.id AS phone, y,
      CASE WHEN coalesce(y.lac, '') = '' THEN y.cell_id ELSE y.lac + '/' + y.cell_id END AS cell
 WITH phone, count(DISTINCT y) AS calls, collect(DISTINCT cell) AS cells, min(y.at) AS first_at,
