@@ -242,7 +242,13 @@ NODES: Final[tuple[NodeSpec, ...]] = (
         names=_N("Peristiwa", "Event"),
     ),
     NodeSpec(
-        "Ring", (_P("name"),), "a trafficking network under investigation",
+        "Ring",
+        (
+            _P("name"),
+            _P("created_by", doc="who drew the ring over loaded data (telusur ring create)"),
+            _P("created_at", "datetime"),
+        ),
+        "a trafficking network under investigation",
         names=_N("Jaringan", "Ring"),
     ),
     NodeSpec(
@@ -383,7 +389,9 @@ RELATIONSHIPS: Final[tuple[RelSpec, ...]] = (
         meaning="control", names=_N("pemilik", "owner of"), style="organization",
     ),
     RelSpec(
-        "MEMBER_OF", _PO, ("Ring",), (_P("role"), *_DETAIL), "ring membership",
+        "MEMBER_OF", _PO, ("Ring",),
+        (_P("role"), *_DETAIL, _P("added_by"), _P("added_at", "datetime")),
+        "ring membership (added_by/added_at when an investigator named the member)",
         meaning="membership", names=_N("anggota", "member of"), style="organization",
     ),
     RelSpec(

@@ -15,6 +15,7 @@ from graph_api.cli import (  # noqa: F401  (registers commands)
     _ingest_cmds,
     _mapping_cmds,
     _resolve_cmds,
+    _ring_cmds,
     _store_cmds,
     _web_cmds,
 )

@@ -135,6 +135,24 @@ class LoadContext:
             raise RowError(f"{column}={key!r} is a {ref.kind}, expected {want}")
         return ref
 
+    def ref_or_stored(self, row: dict[str, str], column: str, kinds: frozenset[str]) -> Ref:
+        """:meth:`ref`, or else a person or organization stored earlier under that id
+        (a ring drawn in this bundle around people loaded from other bundles)."""
+        key = row.get(column, "")
+        if key in self.refs or not key:
+            return self.ref(row, column, kinds)
+        node = self.store.get_node(key)
+        labels = set(node["labels"]) if node is not None else set()
+        kind = (
+            "person" if "Person" in labels else "organization" if "Organization" in labels else ""
+        )
+        if kind not in kinds:
+            raise RowError(
+                f"unknown reference {column}={key!r}: not in this bundle, nor a stored "
+                + " or ".join(sorted(kinds))
+            )
+        return Ref(key, kind)
+
     def sources(self, row: dict[str, str]) -> list[str]:
         raw = row.get("source_id", "")
         if not raw:

@@ -116,7 +116,11 @@ def relations(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
                 + ", ".join(sorted(RELATION_TYPES))
             )
         typ, from_kinds, to_kinds = RELATION_TYPES[raw_type]
-        start = ctx.ref(row, "from_id", from_kinds)
+        start = (
+            ctx.ref_or_stored(row, "from_id", from_kinds)
+            if raw_type == "member_of"
+            else ctx.ref(row, "from_id", from_kinds)
+        )
         if raw_type in ("investigates", "supervises") and row["from_id"] not in ctx.official_keys:
             raise RowError(
                 f"{raw_type} needs an official: from_id={row['from_id']!r} holds no post "
@@ -239,8 +243,9 @@ def _has_extras(rows: Rows, spec: FileSpec) -> bool:
     return bool(rows) and not (rows[0][1].keys() - {EXTRA_KEY} <= spec.known)
 
 
-def _accept(rows: Rows, reject: Reject, fn: Callable[[int, dict[str, str]], RelRow],
-            into: list[RelRow]) -> int:
+def _accept(
+    rows: Rows, reject: Reject, fn: Callable[[int, dict[str, str]], RelRow], into: list[RelRow]
+) -> int:
     """Like :func:`each`, for handlers that raise before any side effect and return
     their one relationship: no per-row batch to fill and move."""
     accepted = 0
@@ -317,7 +322,10 @@ def transfers(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int
                 # looks for each transfer before writing it (merging the two, as ever).
                 ctx.unique_rels = False
         return {
-            "id": rid, "type": "TRANSFERRED", "start": src_acc.id, "end": dst_acc.id,
+            "id": rid,
+            "type": "TRANSFERRED",
+            "start": src_acc.id,
+            "end": dst_acc.id,
             "props": props,
         }
 
@@ -369,7 +377,10 @@ def calls(ctx: LoadContext, rows: Rows, batch: Batch, reject: Reject) -> int:
         digest, n = occ.next(line)
         occ.taken(digest)
         return {
-            "id": f"{prefix}{digest}:{n}", "type": "CALLED", "start": start, "end": end,
+            "id": f"{prefix}{digest}:{n}",
+            "type": "CALLED",
+            "start": start,
+            "end": end,
             "props": props,
         }
 
