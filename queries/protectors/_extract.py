@@ -367,7 +367,8 @@ def _tradecraft(
     - relay contact: the phones that talked with a ring phone in the
       ``[relay] window_hours`` before a raid on the ring (any outcome), and the phones
       that talked with them in that window, with their users;
-    - case interference: the phones of the investigators and supervisors of ring cases
+    - case interference: the cases the ring's recruits are victims in (besides those
+      against members); the phones of the investigators and supervisors of ring cases
       that were stopped or left open, who they talked with, and those phones' users;
     - document facilitation: the events aimed at the ring's recruits and victims and who
       led them; each leader's workload per event kind and his peers' (officials posted
@@ -376,6 +377,14 @@ def _tradecraft(
     """
     h, cfg = x.h, _reach()
     own = accounts | side
+    # ring cases also: those the ring's recruits are victims in (whoever the suspect is:
+    # records do not mark every member)
+    recruited = {
+        v for m in side for _, v, k in h.out_edges(m, keys=True) if k[0] in R.RECRUITED
+    } - side
+    more = having(h, (yield from x.expand(recruited, R.VICTIM, "out")), "Case") - cases
+    yield from x.expand(more, (*R.DUTY, *R.SUSPECT, *R.EVENT_CASE, *R.VICTIM), "in")
+    cases = cases | more
     # pass-through: ring -> X1 -> (X2 ->) the official's side
     pcfg = cfg["pass_through"]
     lag, share = timedelta(days=float(pcfg["lag_days"])), float(pcfg["share_min"])
@@ -398,7 +407,10 @@ def _tradecraft(
         for e in having(h, h.nodes, "Event")
         if h.nodes[e].get("kind") == "raid"
         and (t := _at(h.nodes[e].get("at"))) is not None
-        and any(u in side for u, _, k in h.in_edges(e, keys=True) if k[0] in R.EVENT_TARGET)
+        and (
+            any(u in side for u, _, k in h.in_edges(e, keys=True) if k[0] in R.EVENT_TARGET)
+            or any(c in cases for _, c, k in h.out_edges(e, keys=True) if k[0] in R.EVENT_CASE)
+        )
     )
 
     def before_raid(n: str, others: set[str]) -> bool:

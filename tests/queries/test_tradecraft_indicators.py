@@ -225,6 +225,27 @@ def interference_scene(g: G) -> None:
     g.pay("t:AM2", aw, "2024-07-07", 20_000_000.0)
 
 
+def unmarked_scene(g: G) -> None:
+    """A case against a suspect nobody marked as a member, whose victim the ring recruited
+    (t:V1, of documents_scene): t:K4 calls its investigator four times before the SP3."""
+    g.n("t:Z", "Person", name="Zainal")
+    g.n(
+        "t:C2",
+        "Case",
+        title="TPPO Zainal",
+        status="sp3",
+        status_at="2024-09-30T00:00:00Z",
+        opened_at="2024-03-01T00:00:00Z",
+    )
+    g.r("SUSPECT_IN", "t:Z", "t:C2", since="2024-03-05")
+    g.r("VICTIM_IN", "t:V1", "t:C2")
+    g.official("t:I2", phone="+62845")
+    g.r("INVESTIGATES", "t:I2", "t:C2")
+    g.official("t:K4", phone="+62856")
+    for d in range(24, 28):
+        g.call("+62856", "+62845", f"2024-09-{d}T09:00:00Z")
+
+
 def documents_scene(g: G) -> None:
     g.n("t:IMI", "Agency", name="Kantor Imigrasi Blitar", kind="immigration")
     g.n("t:IMI2", "Agency", name="Kantor Imigrasi Kediri", kind="immigration")
@@ -295,6 +316,7 @@ def everything() -> G:
         interference_scene,
         documents_scene,
         structuring_scene,
+        unmarked_scene,
     ):
         scene(g)
     return g
@@ -425,6 +447,11 @@ def test_calls_to_the_investigator_just_before_an_sp3(got: dict[str, Any]) -> No
     assert ind["evidence"][0]["nodes"] == ["t:K", "+62855", "+62844", "t:I", "t:C1"]
     # the investigator himself is left to the cases indicator
     assert strength(got, "t:I", "interference") == 0.0
+
+
+def test_a_case_against_an_unmarked_suspect_of_the_rings_recruit(got: dict[str, Any]) -> None:
+    """The extraction reaches the case through its victim the ring recruited."""
+    assert strength(got, "t:K4", "interference") == pytest.approx(1 - math.exp(-4 / 3), abs=1e-4)
 
 
 def test_usual_weekly_contact_with_the_investigator_is_no_burst(got: dict[str, Any]) -> None:

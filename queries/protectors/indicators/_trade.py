@@ -64,16 +64,29 @@ def accounts(s: Scene, o: str, *, cash: bool = True) -> list[Means]:
     return found
 
 
+def ring_case(s: Scene, c: str) -> bool:
+    """A case against the ring: a suspect on its side, or a victim it recruited."""
+    side = ring_side(s)
+    if any(p in side for p, _ in into(s.h, c, *R.SUSPECT)):
+        return True
+    return any(
+        any(r in side for r, _ in into(s.h, v, *R.RECRUITED)) for v, _ in into(s.h, c, *R.VICTIM)
+    )
+
+
 def raids(s: Scene) -> list[tuple[str, datetime, bool]]:
     """Every raid on the ring with a time and an outcome: ``(event, at, failed)``;
-    failed is nothing found or the targets escaped, the others succeeded (found)."""
+    failed is nothing found or the targets escaped, the others succeeded (found). A raid
+    is on the ring when it targets its side or is about one of its cases."""
     side = ring_side(s)
     found: list[tuple[str, datetime, bool]] = []
     for e in sorted(n for n in s.h.nodes if has(s.h, n, "Event")):
         a = s.h.nodes[e]
         if a.get("kind") != "raid" or not a.get("at") or a.get("outcome") not in (*FAILED, "found"):
             continue
-        if any(t in side for t, _ in into(s.h, e, *R.EVENT_TARGET)):
+        if any(t in side for t, _ in into(s.h, e, *R.EVENT_TARGET)) or any(
+            ring_case(s, c) for c, _ in out(s.h, e, *R.EVENT_CASE)
+        ):
             found.append((e, parse_ts(a["at"]), a["outcome"] in FAILED))
     return found
 

@@ -1,7 +1,8 @@
 """``interference``: pressure on a ring case by an official with no role in it.
 
 Catches a burst of contact (calls, SMS, chats) between the official's side and the
-investigators or supervisors of a case against a member in the ``window_days``
+investigators or supervisors of a ring case (against someone on the ring's side, or
+with a victim the ring recruited, whoever the suspect) in the ``window_days``
 before the case went the ring's way: an SP3 (at its ``status_at``), a ``release``
 event about it, or a case left open (lidik/sidik, opened more than
 ``open_days`` before the moment: at its last ``status_at``). The burst is
@@ -67,7 +68,7 @@ def handlers(s: Scene) -> dict[str, list[tuple[str, Key, str, Key]]]:
     h = s.h
     found: dict[str, list[tuple[str, Key, str, Key]]] = defaultdict(list)
     for c in sorted(n for n in h.nodes if has(h, n, "Case")):
-        if not any(m in s.members for m, _ in into(h, c, *R.SUSPECT)) or not _moments(s, c):
+        if not T.ring_case(s, c) or not _moments(s, c):
             continue
         for p, dk in into(h, c, *R.DUTY):
             for hp, uk in out(h, p, *R.USES):
