@@ -30,6 +30,17 @@ def group_digits(value: float) -> str:
     return ("-" if value < 0 and cents else "") + text
 
 
+def decimal(value: float, places: int, lang: str) -> str:
+    """``value`` with ``places`` decimals: a decimal comma in Bahasa Indonesia, a point
+    in English (no grouping; for scores, hours and shares).
+
+    >>> decimal(1.75, 1, "id"), decimal(1.75, 1, "en"), decimal(0.5, 2, "id")
+    ('1,8', '1.8', '0,50')
+    """
+    text = f"{value:.{places}f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
 def money(amount: float, currency: str | None = "IDR") -> str:
     """``Rp 15.000.000`` for rupiah, ``USD 1.200,50`` for anything else.
 

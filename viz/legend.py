@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from graph.text import gettext
+from queries.protectors import weights
+from viz.formats import decimal
 from viz.i18n import Lang, kind_name, label_name
+from viz.score import BANDS, band_meaning, band_word
 from viz.styles import FOCUS_BORDER, INDICATOR_COLORS, NODE_STYLES, score_color
 
 #: Shape → glyph used as the swatch in the legend.
@@ -39,6 +42,21 @@ class Legend:
     #: ``(low colour, high colour)`` when scored officials are on the page.
     score: tuple[str, str] | None
     focus: LegendItem | None
+    #: the score's bands (word, from which score, what it means) when officials are scored
+    bands: list[LegendItem]
+
+
+def band_items(lang: Lang) -> list[LegendItem]:
+    """``kuat (mulai 0,60): ...`` for each band, strongest first."""
+    edges = weights()["band"]
+    out = []
+    for band in BANDS:
+        low = float(edges[band]) if band in edges else 0.0
+        head = gettext("{band} (from {score})", lang).format(
+            band=band_word(band, lang), score=decimal(low, 2, lang)
+        )
+        out.append(LegendItem("■", score_color(low), f"{head}: {band_meaning(band, lang)}"))
+    return out
 
 
 def build_legend(
@@ -58,4 +76,5 @@ def build_legend(
         ],
         score=(score_color(0.0), score_color(1.0)) if scored else None,
         focus=LegendItem("◯", FOCUS_BORDER, gettext("Focus", lang)) if has_focus else None,
+        bands=band_items(lang) if scored else [],
     )

@@ -24,6 +24,7 @@ from graph.rows import NodeRow, Subgraph
 from graph.text import gettext, ngettext
 from viz.aggregate import Bundle, bundle
 from viz.cap import cap_nodes
+from viz.formats import group_digits
 from viz.i18n import Lang, check_lang
 from viz.layout import spring_layout
 from viz.legend import build_legend
@@ -88,7 +89,7 @@ def _node_options(
         border, width = FOCUS_BORDER, 5
     size = style.size + (10 * min(max(score, 0.0), 1.0) if score is not None else 0)
     return {
-        "label": caption(node),
+        "label": caption(node, lang),
         "title": node_tooltip(node, lang=lang, score=score, sources_info=sources_info),
         "shape": style.shape,
         "size": size,
@@ -140,6 +141,9 @@ def render_subgraph(
     focus: list[str] | None = None,
     max_nodes: int = 300,
     sources_info: Mapping[str, str] | None = None,
+    left_out: Mapping[str, int] | None = None,
+    notes: list[str] | None = None,
+    back: tuple[str, str] | None = None,
 ) -> str:
     """A complete, self-contained HTML page drawing ``sub``.
 
@@ -154,6 +158,11 @@ def render_subgraph(
     focus : node ids always kept and ringed.
     max_nodes : most entity nodes drawn; the rest are summarised as "N lainnya".
     sources_info : source id → grade (e.g. ``"B2"``) shown next to source ids.
+    left_out : node id → relationships the query did not fetch (a busy node's cap,
+        ``Neighbourhood.truncated``); added to that node's "N lainnya" and the header.
+    notes : when given, receives what the page leaves out, one sentence each (the
+        same words as the page's header), for a caller that prints them.
+    back : ``(address, text)`` of a link back to the page that opened this one.
 
     Raises
     ------
@@ -182,8 +191,11 @@ def render_subgraph(
         nodes, neighbours, max_nodes=max_nodes, focus=focus_ids, relevance=relevance
     )
     keep = set(kept)
+    unfetched = {n: c for n, c in (left_out or {}).items() if n in keep and c > 0}
+    for nid, count in unfetched.items():
+        cut[nid] = cut.get(nid, 0) + count
     bundles = [b for b in bundles if b.start in keep and b.end in keep]
-    names = {nid: caption(nodes[nid]) for nid in kept}
+    names = {nid: caption(nodes[nid], lng) for nid in kept}
 
     drawn_ids = kept + [MORE_PREFIX + nid for nid in cut]
     big = len(drawn_ids) > PHYSICS_LIMIT
@@ -218,11 +230,11 @@ def render_subgraph(
             "color": MORE_STYLE.color,
             "entity": "more",
             "title": ngettext(
-                "{n} neighbour not shown (limit {max} nodes)",
-                "{n} neighbours not shown (limit {max} nodes)",
+                "{n} neighbour or relationship not shown (open the entity to see all)",
+                "{n} neighbours or relationships not shown (open the entity to see all)",
                 lost,
                 lng,
-            ).format(n=lost, max=max_nodes),
+            ).format(n=lost),
         }
         if big:
             opts.update(x=positions[more][0], y=positions[more][1], physics=False)
@@ -251,15 +263,30 @@ def render_subgraph(
         nodes=ngettext("{n} node", "{n} nodes", n, lng).format(n=n),
         lines=ngettext("{n} line", "{n} lines", e, lng).format(n=e),
     )
+    said: list[str] = []
     if hidden > 0:
         not_shown = ngettext(
             "{n} node not shown (limit {max})", "{n} nodes not shown (limit {max})", hidden, lng
         )
-        summary += " · " + not_shown.format(n=hidden, max=max_nodes)
+        said.append(not_shown.format(n=hidden, max=max_nodes))
+    if unfetched:
+        total = sum(unfetched.values())
+        said.append(
+            ngettext(
+                "{n} relationship of busy nodes left out ({nodes})",
+                "{n} relationships of busy nodes left out ({nodes})",
+                total,
+                lng,
+            ).format(n=group_digits(total), nodes=", ".join(names[n] for n in unfetched))
+        )
+    summary = " · ".join([summary, *said])
+    if notes is not None:
+        notes.extend(said)
     page = _page(
         title=title,
         lang=lng,
         summary=summary,
+        back=back,
         nodes=net.nodes,
         edges=net.edges,
         options=_options(physics=not big, big=big),
@@ -290,6 +317,7 @@ def _page(
     edges: Sequence[dict[str, Any]],
     options: dict[str, Any],
     legend: Any,
+    back: tuple[str, str] | None = None,
 ) -> str:
     template = _ENV.from_string(files("viz").joinpath("page.html.jinja").read_text("utf-8"))
     js, css = vis_assets()
@@ -299,6 +327,7 @@ def _page(
         title=title,
         lang=lang,
         summary=summary,
+        back=back,
         legend=legend,
         hint=hint,
         vis_js=Markup(js),

@@ -14,8 +14,10 @@ from graph.model import MODEL, Prop
 from graph.rows import NodeRow, RelRow
 from graph.text import gettext, ngettext
 from viz.aggregate import Bundle
+from viz.fields import HIDDEN, field_name, value_text
 from viz.formats import duration, group_digits, money, plain_date, wib_date, wib_datetime
 from viz.i18n import Lang, label_name, type_name
+from viz.score import band_meaning, band_of, score_band
 from viz.styles import primary_label
 
 #: Detail lines shown in an aggregated edge's tooltip before "… N lainnya".
@@ -31,13 +33,14 @@ def _short(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def caption(node: NodeRow) -> str:
+def caption(node: NodeRow, lang: Lang = "id") -> str:
     """The node's caption property (``NodeSpec.caption``), else its name, else its id."""
     spec = MODEL.nodes.get(primary_label(node["labels"]))
     props = node["props"]
     value = props.get(spec.caption) if spec else None
     if value in (None, "") and spec and spec.label == "Event" and props.get("at"):
-        value = f"{props.get('kind') or ''} {wib_date(str(props['at']))}".strip()
+        kind = value_text("kind", str(props.get("kind") or ""), lang)
+        value = f"{kind} {wib_date(str(props['at']))}".strip()
     if value in (None, ""):
         value = props.get("name") or node["id"]
     return _short(str(value), MAX_CAPTION)
@@ -51,8 +54,8 @@ def _prop_spec(labels: list[str], name: str) -> Prop | None:
     return None
 
 
-def format_value(prop: Prop | None, name: str, value: Any) -> str:
-    """One property value as an investigator reads it."""
+def format_value(prop: Prop | None, name: str, value: Any, lang: Lang = "id") -> str:
+    """One property value as an investigator reads it (coded values in words)."""
     kind = prop.type if prop else ""
     if isinstance(value, list):
         out = ", ".join(str(v) for v in value)
@@ -61,13 +64,15 @@ def format_value(prop: Prop | None, name: str, value: Any) -> str:
     elif kind == "date" and isinstance(value, str):
         out = plain_date(value)
     elif isinstance(value, bool):
-        out = str(value).lower()
+        out = gettext("yes", lang) if value else gettext("no", lang)
+    elif name in ("score", "share") and isinstance(value, float):
+        out = group_digits(value) if lang == "id" else f"{value:,.2f}"
     elif isinstance(value, (int, float)) and name != "duration_s":
-        out = group_digits(float(value))
+        out = group_digits(float(value)) if lang == "id" else f"{value:,}"
     elif name == "duration_s" and isinstance(value, int):
         out = duration(value)
     else:
-        out = str(value)
+        out = value_text(name, str(value), lang)
     return _short(out, MAX_VALUE)
 
 
@@ -86,22 +91,33 @@ def node_tooltip(
     score: float | None = None,
     sources_info: Mapping[str, str] | None = None,
 ) -> str:
-    """Kind, id, every property (model order, then extras) and the sources."""
+    """Kind, every property (model order, then extras) and the sources; the score with
+    its band and what the band means (:mod:`viz.score`, as the ring table shows it)."""
     labels = node["labels"]
-    head = " · ".join(label_name(label, lang) for label in sorted(labels, key=_label_order))
-    lines = [f"{caption(node)}", f"{head} · id: {node['id']}"]
+    head = kinds_text(labels, lang)
+    lines = [f"{caption(node, lang)}", head]
     if score is not None:
-        lines.append(gettext("Protector score", lang) + f": {score:.2f}".replace(".", ","))
+        band = band_of(score)
+        lines.append(gettext("Protector score", lang) + f": {score_band(score, lang)}")
+        lines.append(band_meaning(band, lang))
     props = node["props"]
     declared = [p.name for label in labels if (s := MODEL.nodes.get(label)) for p in s.props]
     names = list(dict.fromkeys(declared)) + sorted(set(props) - set(declared))
     for name in names:
-        if name in ("sources", "keys") or props.get(name) in (None, "", []):
+        if name in HIDDEN or props.get(name) in (None, "", []):
             continue
-        lines.append(f"{name}: {format_value(_prop_spec(labels, name), name, props[name])}")
+        value = format_value(_prop_spec(labels, name), name, props[name], lang)
+        lines.append(f"{field_name(name, lang)}: {value}")
     if src := _source_line(props.get("sources"), lang, sources_info):
         lines.append(src)
     return "\n".join(lines)
+
+
+def kinds_text(labels: list[str], lang: Lang) -> str:
+    """``Pejabat``, not ``Orang · Pejabat``: a label another one implies is left out."""
+    implied = {i for label in labels if (s := MODEL.nodes.get(label)) for i in s.implies}
+    shown = [label for label in labels if label not in implied] or labels
+    return " · ".join(label_name(label, lang) for label in sorted(shown, key=_label_order))
 
 
 def _label_order(label: str) -> int:
@@ -134,7 +150,7 @@ def edge_label(b: Bundle, lang: Lang) -> str:
     return type_name(b.type, lang) + (f" ({n}×)" if n > 1 else "")
 
 
-def _rel_line(r: RelRow, names: Mapping[str, str], b: Bundle) -> str:
+def _rel_line(r: RelRow, names: Mapping[str, str], b: Bundle, lang: Lang) -> str:
     p = r["props"]
     parts: list[str] = []
     if isinstance(p.get("at"), str):
@@ -148,8 +164,9 @@ def _rel_line(r: RelRow, names: Mapping[str, str], b: Bundle) -> str:
     spec = MODEL.rels.get(r["type"])
     for prop in spec.props if spec else ():
         if prop.name not in ("at", "amount", "currency", "duration_s") and p.get(prop.name):
-            parts.append(f"{prop.name}: {format_value(prop, prop.name, p[prop.name])}")
-    return " · ".join(parts) or r["id"]
+            value = format_value(prop, prop.name, p[prop.name], lang)
+            parts.append(f"{field_name(prop.name, lang)}: {value}")
+    return " · ".join(parts) or type_name(r["type"], lang)
 
 
 def edge_tooltip(
@@ -166,7 +183,7 @@ def edge_tooltip(
     if len(b.rels) > 1:
         lines.append(edge_label(b, lang))
     rels = sorted(b.rels, key=lambda r: (str(r["props"].get("at") or ""), r["id"]))
-    lines += [_rel_line(r, names, b) for r in rels[:MAX_LINES]]
+    lines += [_rel_line(r, names, b, lang) for r in rels[:MAX_LINES]]
     if len(rels) > MAX_LINES:
         lines.append(gettext("… {n} more", lang).format(n=len(rels) - MAX_LINES))
     sources = list(dict.fromkeys(s for r in b.rels for s in r["props"].get("sources") or []))

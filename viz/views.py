@@ -49,8 +49,15 @@ def _title(store: Store, node_id: str) -> str:
     return str(p.get("name") or p.get("number") or p.get("title") or node_id)
 
 
-def entity_page(store: Store, entity_id: str, *, hops: int = 1, lang: Lang = "id") -> str:
-    """An entity's neighbourhood."""
+def entity_page(
+    store: Store,
+    entity_id: str,
+    *,
+    hops: int = 1,
+    lang: Lang = "id",
+    notes: list[str] | None = None,
+) -> str:
+    """An entity's neighbourhood; ``notes`` receives what the page leaves out."""
     title = _title(store, entity_id)
     sub = queries.neighbourhood(store, id=entity_id, hops=hops)
     if sub is None:
@@ -62,6 +69,8 @@ def entity_page(store: Store, entity_id: str, *, hops: int = 1, lang: Lang = "id
         lang=lang,
         focus=[entity_id],
         sources_info=sources_info(store, sub["nodes"]),
+        left_out=sub.get("truncated") or {},
+        notes=notes,
     )
 
 
@@ -91,6 +100,7 @@ def ring_page(
     top: int = 5,
     lang: Lang = "id",
     clean: Cleaner = _same,
+    notes: list[str] | None = None,
 ) -> str:
     """A ring, its top suspected protectors and their evidence paths, coloured by kind.
 
@@ -123,16 +133,16 @@ def ring_page(
     members = [n["node"]["id"] for n in store.neighbours(ring_id, types=list(_MEMBERSHIP))]
     node_ids += members
     sub = clean(_subgraph(store, node_ids, rel_keys + [(t, "*") for t in _MEMBERSHIP], ring_id))
-    top_scores = max(scores.values(), default=1.0) or 1.0
     heading = gettext("Suspected protectors of ring {name}", lang).format(name=title)
     return render_subgraph(
         sub,
         title=heading,
         lang=lang,
-        scores={k: v / top_scores for k, v in scores.items()},
+        scores=scores,
         indicator_kinds=kinds,
         focus=[ring_id, *scores],
         sources_info=sources_info(store, sub["nodes"]),
+        notes=notes,
     )
 
 
@@ -192,16 +202,41 @@ def money_trail_page(
     )
 
 
+def money_route(report: ProtectorReport, official_id: str) -> list[tuple[str, str]]:
+    """The ``(type, id)`` of every relationship in the money evidence the ranking found
+    for ``official_id`` (its ``money`` colour group), in the report's order."""
+    from queries.protectors import kind as indicator
+
+    keys: list[tuple[str, str]] = []
+    for p in report["protectors"]:
+        if p["id"] != official_id:
+            continue
+        for ind in p["indicators"]:
+            if indicator(str(ind["kind"])).colour != "money":
+                continue
+            for ev in ind.get("evidence", []):
+                keys += _evidence_ids(ev)[1]
+    return list(dict.fromkeys(keys))
+
+
 def official_links_page(
-    store: Store, official_id: str, *, lang: Lang = "id", clean: Cleaner = _same
+    store: Store,
+    official_id: str,
+    *,
+    lang: Lang = "id",
+    clean: Cleaner = _same,
+    money: list[tuple[str, str]] | None = None,
+    back: tuple[str, str] | None = None,
 ) -> str:
-    """An official's paths to ring members, suspects and their organizations (Propam only)."""
+    """An official's paths to ring members, suspects and their organizations (Propam
+    only), with the ranking's money route (``money``: relationship keys, see
+    :func:`money_route`) and a link back (``back``: address, text)."""
     links = queries.official_links(store, id=official_id)
     if links is None:
         raise NotFound(f"no official {official_id!r}")
     node_ids = [official_id]
-    rel_keys: list[tuple[str, str]] = []
-    kinds: dict[str, str] = {}
+    rel_keys: list[tuple[str, str]] = list(money or [])
+    kinds: dict[str, str] = {rid: "money" for _, rid in money or []}
     for kind, paths in links["paths"].items():
         for path in paths:
             node_ids += path["nodes"]
@@ -219,4 +254,5 @@ def official_links_page(
         focus=[official_id],
         indicator_kinds=kinds,
         sources_info=sources_info(store, sub["nodes"]),
+        back=back,
     )

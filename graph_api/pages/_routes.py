@@ -12,8 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 import queries
 from graph.errors import InputError, NotFound, StoreUnavailable
+from graph_api.pages import _ring_view
 from graph_api.pages._i18n import page_words, translator
+from graph_api.pages._money_in import money_in
 from graph_api.pages._rules import rule_for, start_page
+from graph_api.pages._search_view import search_rows
 from graph_api.pages._session import (
     LANG_COOKIE,
     language,
@@ -28,14 +31,23 @@ from graph_api.pages._session import (
 from graph_api.pages._views import (
     entity_view,
     graph_html,
+    names_of,
     protector_rows,
     side_rows,
-    timeline_rows,
+    timeline_view,
+    when_text,
 )
 from graph_api.web import flags
 from graph_api.web.deps import Ctx
 from graph_api.web.ratelimit import sign_in_wait
 from graph_api.web.users import User
+from viz.legend import band_items
+
+
+def band_legend(lang: str) -> list[str]:
+    """What each band means (the graph's legend says the same)."""
+    return [item.text for item in band_items("en" if lang == "en" else "id")]
+
 
 router = APIRouter(include_in_schema=False)
 _ENV = jinja2.Environment(
@@ -255,21 +267,50 @@ def search(request: Request, q: Annotated[str, Query(max_length=200)] = "") -> R
     def work(ctx: Ctx) -> Response:
         found = ctx.call(queries.search, q=q, limit=50) if q else []
         hits = ctx.shown_list(ctx.redactor().search_hits(q, found))
-        _ = translator(language(request))
-        return _render(request, "search.html.jinja", title=_("Search"), user=user, q=q, hits=hits)
+        lang = language(request)
+        _ = translator(lang)
+        rows = search_rows(ctx, hits, lang)
+        return _render(request, "search.html.jinja", title=_("Search"), user=user, q=q, hits=rows)
 
     return _guarded(request, user, "search", work)
 
 
+_DAY = Annotated[str, Query(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+
+
 @router.get("/entitas/{id:path}")
-def entity(request: Request, id: str) -> Response:
+def entity(
+    request: Request,
+    id: str,
+    jenis: Annotated[str, Query(max_length=20)] = "",
+    dari: _DAY = "",
+    sampai: _DAY = "",
+    hal: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> Response:
+    """An entity by name: its properties, posts, sources, graph and timeline (filtered
+    by kind and dates, a page of 100 at a time, with how many there are in all)."""
     user = session_user(request)
 
     def work(ctx: Ctx) -> Response:
-        view = entity_view(ctx, id)
-        links = (
-            f"/graf/pejabat/{quote(id, safe='')}"
-            if user is not None and user.role == "propam" and "Official" in view["entity"]["labels"]
+        lang = language(request)
+        view = entity_view(ctx, id, lang)
+        quoted = quote(id, safe="")
+        propam = ctx.user.role == "propam" and view["official"]
+        flags_here = (
+            [
+                {**f, "created": when_text(str(f.get("created_at") or ""))}
+                for f in ctx.flags(lambda book: book.list())
+                if f.get("official_id") == id
+            ]
+            if propam
+            else []
+        )
+        labels = set(view["entity"]["labels"])
+        money_url = (
+            f"/aliran-masuk/{quoted}"
+            if view["official"]
+            else f"/graf/aliran/{quoted}?lang={lang}"
+            if {"Account", "Person", "Organization"} & labels
             else None
         )
         return _render(
@@ -277,19 +318,42 @@ def entity(request: Request, id: str) -> Response:
             "entity.html.jinja",
             title=view["title"],
             user=user,
+            view=view,
             entity=view["entity"],
             props=view["props"],
-            timeline=timeline_rows(ctx, id, language(request)),
-            graph_url=f"/graf/entitas/{quote(id, safe='')}?lang={language(request)}",
-            links_url=links,
-            money_url=(
-                f"/graf/aliran/{quote(id, safe='')}?lang={language(request)}"
-                if {"Account", "Person", "Organization"} & set(view["entity"]["labels"])
-                else None
-            ),
+            timeline=timeline_view(ctx, id, lang, kind=jenis, since=dari, until=sampai, page=hal),
+            filters={"jenis": jenis, "dari": dari, "sampai": sampai},
+            graph_url=f"/graf/entitas/{quoted}?lang={lang}",
+            links_url=f"/graf/pejabat/{quoted}?lang={lang}" if propam else None,
+            flag_url=f"/propam?official={quoted}" if propam else None,
+            flags_here=flags_here,
+            money_url=money_url,
+            money_is_page=view["official"],
         )
 
     return _guarded(request, user, "entity", work)
+
+
+@router.get("/aliran-masuk/{id:path}")
+def money_into(request: Request, id: str) -> Response:
+    """Money into an official (or anyone): who paid, totals per payer, per month."""
+    user = session_user(request)
+
+    def work(ctx: Ctx) -> Response:
+        lang = language(request)
+        view = entity_view(ctx, id, lang)
+        _ = translator(lang)
+        return _render(
+            request,
+            "money_in.html.jinja",
+            title=_("Money received by {name}").format(name=view["title"]),
+            user=user,
+            view=view,
+            money=money_in(ctx, id, lang),
+            graph_url=f"/graf/aliran/{quote(id, safe='')}?lang={lang}",
+        )
+
+    return _guarded(request, user, "money_in", work)
 
 
 @router.get("/jaringan")
@@ -313,13 +377,20 @@ def ring(request: Request, id: str) -> Response:
         if node is None or "Ring" not in node["labels"]:
             raise NotFound(id)
         lang = language(request)
+        stored = ctx.visible_id(id)
+        report, _strings = ctx.protectors(stored, top=1)
         return _render(
             request,
             "ring.html.jinja",
             title=node["props"].get("name") or id,
             user=user,
+            as_of=when_text(str(report.get("as_of") or "")),
             protectors=protector_rows(ctx, id, lang),
-            side=side_rows(ctx, id),
+            side=side_rows(ctx, id, lang),
+            members=_ring_view.members(ctx, stored, lang),
+            cases=_ring_view.cases(ctx, stored, lang),
+            tipoffs=_ring_view.tipoffs(ctx, stored, lang),
+            bands=band_legend(lang),
             graph_url=f"/graf/jaringan/{quote(id, safe='')}?lang={lang}",
         )
 
@@ -366,13 +437,25 @@ def _propam(
     error: str | None = None,
     official_id: str = "",
     status: int = 200,
+    q: str = "",
 ) -> Response:
     def work(ctx: Ctx) -> Response:
         if ctx.user.role != "propam":
             raise NotFound("propam")
+        lang = language(request)
         found = ctx.flags(lambda book: book.list())
-        rows = [{**f, "next": flags.NEXT.get(f["status"], ())} for f in found]
-        _ = translator(language(request))
+        names = names_of(ctx, [f["official_id"] for f in found] + [official_id], lang)
+        rows = [
+            {
+                **f,
+                "next": flags.NEXT.get(f["status"], ()),
+                "official": names.get(f["official_id"], f["official_id"]),
+                "created": when_text(str(f.get("created_at") or "")),
+            }
+            for f in found
+        ]
+        candidates = _officials_named(ctx, q, lang) if q else []
+        _ = translator(lang)
         return _render(
             request,
             "propam.html.jinja",
@@ -382,14 +465,27 @@ def _propam(
             flags=rows,
             error=error,
             official_id=official_id,
+            official_name=names.get(official_id, ""),
+            q=q,
+            candidates=candidates,
         )
 
     return _guarded(request, user, "propam", work)
 
 
+def _officials_named(ctx: Ctx, q: str, lang: str) -> list[dict[str, str]]:
+    """Officials a name (or NRP/NIP) finds, with rank, position and unit to choose from."""
+    hits = [h for h in ctx.call(queries.search, q=q, limit=50) if "Official" in h["labels"]]
+    return search_rows(ctx, hits, lang)
+
+
 @router.get("/propam")
-def propam(request: Request, official: Annotated[str, Query(max_length=300)] = "") -> Response:
-    return _propam(request, session_user(request), official_id=official)
+def propam(
+    request: Request,
+    official: Annotated[str, Query(max_length=300)] = "",
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Response:
+    return _propam(request, session_user(request), official_id=official, q=q)
 
 
 @router.post("/propam/tanda")

@@ -49,6 +49,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/graf/entitas/{id:path}"): READ,
     ("GET", "/graf/jaringan/{id:path}"): READ,
     ("GET", "/graf/aliran/{id:path}"): READ,
+    ("GET", "/aliran-masuk/{id:path}"): READ,
     ("GET", "/graf/pejabat/{id:path}"): PROPAM,
     ("GET", "/propam"): PROPAM,
     ("POST", "/propam/tanda"): PROPAM,

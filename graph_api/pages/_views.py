@@ -1,47 +1,126 @@
-"""What the pages show, computed through the request's :class:`Ctx` (roles, masking)."""
+"""What the pages show, computed through the request's :class:`Ctx` (roles, masking).
+
+Every entity a page mentions is shown by its name (:func:`viz.names.display_name`),
+every property by its Indonesian (or English) name and every coded value in words
+(:mod:`viz.fields`), every date as ``dd/mm/yyyy`` (WIB for instants), every score
+with its band (:mod:`viz.score`), as the graph pages do.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Literal, TypedDict, cast
+from urllib.parse import quote
 
 import queries
 from graph.errors import NotFound
-from graph.rows import Subgraph
+from graph.model import MODEL
+from graph.rows import NodeRow, Subgraph
 from graph.text import N_, gettext
 from graph_api.web.deps import Ctx
 from queries.protectors.words import describe
+from viz.fields import HIDDEN, field_name, value_text
 from viz.formats import money, plain_date, wib_datetime
+from viz.names import display_name
 from viz.render import render_subgraph
+from viz.score import band_meaning, band_word, score_text
+from viz.tooltips import format_value, kinds_text
 from viz.views import sources_info
 
 Lang = Literal["id", "en"]
+
+_POSTS = MODEL.meaning("post")
+_MEMBERSHIP = MODEL.meaning("membership")
+_HOLDS = MODEL.instruments("money")
 
 
 class EntityView(TypedDict):
     entity: dict[str, Any]
     title: str
+    kinds: str
     props: list[tuple[str, str]]
+    posts: list[dict[str, str]]
+    official: bool
 
 
 def _lang(lang: str) -> Lang:
     return "en" if lang == "en" else "id"
 
 
-def entity_view(ctx: Ctx, entity_id: str) -> EntityView:
+def when_text(at: str) -> str:
+    """A stored date or instant as a page shows it: ``05/06/2023`` for a date,
+    ``05/06/2023 14:30 WIB`` for an instant (a date never gets an invented time)."""
+    at = at.strip()
+    return plain_date(at) if len(at) == 10 else wib_datetime(at)
+
+
+def names_of(ctx: Ctx, ids: Iterable[str], lang: str) -> dict[str, str]:
+    """Stored id -> the name this role may read (victims masked, Propam's hidden)."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    found = ctx.call(lambda s: s.get_nodes(wanted))
+    shown = ctx.shown_list(list(found.values()))
+    return {n["id"]: display_name(n, lang) for n in shown}
+
+
+def posts_of(ctx: Ctx, official_id: str, lang: str) -> list[dict[str, str]]:
+    """An official's posts (rank, position, unit, since, until), the latest first."""
+    found = ctx.call(lambda s: s.neighbours(official_id, types=list(_POSTS), direction="out"))
+    rows = []
+    for n in ctx.shown_list(found):
+        p = n["rel"]["props"]
+        rows.append(
+            {
+                "rank": str(p.get("rank") or ""),
+                "position": str(p.get("position") or ""),
+                "unit": display_name(n["node"], lang),
+                "unit_id": n["node"]["id"],
+                "since": plain_date(str(p["since"])) if p.get("since") else "",
+                "until": plain_date(str(p["until"])) if p.get("until") else "",
+                "_order": str(p.get("since") or ""),
+            }
+        )
+    rows.sort(key=lambda r: (r["until"] == "", r["_order"]), reverse=True)
+    return rows
+
+
+def post_line(posts: list[dict[str, str]]) -> str:
+    """``AKBP · Kasat Reskrim · Polres Malang``: the current (or latest) post."""
+    if not posts:
+        return ""
+    p = posts[0]
+    return " · ".join(x for x in (p["rank"], p["position"], p["unit"]) if x)
+
+
+def entity_view(ctx: Ctx, entity_id: str, lang: str = "id") -> EntityView:
     found = ctx.call(queries.entity, id=ctx.visible_id(entity_id))
     if found is None:
         raise NotFound(entity_id)
     shown = cast(dict[str, Any], ctx.show(found))
+    labels: list[str] = shown["labels"]
     p = shown["props"]
-    title = str(p.get("name") or p.get("number") or p.get("title") or shown["id"])
-    props = [
-        (k, ", ".join(map(str, v)) if isinstance(v, list) else str(v)) for k, v in sorted(p.items())
-    ]
-    return {"entity": shown, "title": title, "props": props}
+    declared = [x.name for label in labels if (s := MODEL.nodes.get(label)) for x in s.props]
+    order = list(dict.fromkeys(declared)) + sorted(set(p) - set(declared))
+    props = []
+    for name in order:
+        if name in HIDDEN or p.get(name) in (None, "", []):
+            continue
+        spec = next((s.prop(name) for lb in labels if (s := MODEL.nodes.get(lb))), None)
+        props.append((field_name(name, lang), format_value(spec, name, p[name], _lang(lang))))
+    official = "Official" in labels
+    return {
+        "entity": shown,
+        "title": display_name(shown, lang),
+        "kinds": kinds_text(labels, _lang(lang)),
+        "props": props,
+        "posts": posts_of(ctx, shown["id"], lang) if official else [],
+        "official": official,
+    }
 
 
 #: a timeline item's kind as the entity page names it
-_KINDS = {
+KINDS = {
     "transfer": N_("Transfer"),
     "call": N_("Call"),
     "case_opened": N_("Case opened"),
@@ -50,45 +129,112 @@ _KINDS = {
     "post_since": N_("Post from"),
     "post_until": N_("Post until"),
 }
+#: timeline items on one page
+PAGE_SIZE = 100
+#: the most items a timeline reads (the query's own limit); more is said, not hidden
+MOST = 10_000
 
 
-def timeline_rows(ctx: Ctx, entity_id: str, lang: str) -> list[dict[str, str]]:
-    items = ctx.shown_list(ctx.call(queries.timeline, id=ctx.visible_id(entity_id), limit=200))
+def _detail(item: dict[str, Any], lang: str) -> str:
+    kind, raw = str(item.get("kind")), item.get("detail")
+    if raw in (None, ""):
+        return ""
+    text = str(raw)
+    if kind == "call":
+        return value_text("kind", text, lang)
+    if kind == "transfer":
+        return value_text("channel", text, lang)
+    if kind == "case_status":
+        return value_text("status", text, lang)
+    if kind == "event":
+        what, _, outcome = text.partition(":")
+        words = [value_text("kind", what, lang)]
+        if outcome:
+            words.append(value_text("outcome", outcome, lang))
+        return ", ".join(words)
+    return text
+
+
+def timeline_view(
+    ctx: Ctx,
+    entity_id: str,
+    lang: str,
+    *,
+    kind: str = "",
+    since: str = "",
+    until: str = "",
+    page: int = 1,
+) -> dict[str, Any]:
+    """One page of an entity's timeline, filtered by kind and dates (``yyyy-mm-dd``),
+    with how many items there are in all; every item names (and links) the other side."""
+    items = ctx.shown_list(ctx.call(queries.timeline, id=ctx.visible_id(entity_id), limit=MOST))
+    read_all = len(items) < MOST
+    if kind in KINDS:
+        items = [it for it in items if it.get("kind") == kind]
+    if since:
+        items = [it for it in items if str(it.get("at") or "")[:10] >= since]
+    if until:
+        items = [it for it in items if str(it.get("at") or "")[:10] <= until]
+    total = len(items)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    names = names_of(ctx, [str(it.get("other") or "") for it in shown], lang)
     rows = []
-    for it in items:
-        detail = [str(it.get("detail") or "")]
+    for it in shown:
+        detail = [_detail(it, lang)]
         if it.get("amount") is not None:
             detail.append(money(float(it["amount"]), it.get("currency")))
-        if it.get("other"):
-            detail.append(("→ " if it.get("direction") == "out" else "← ") + str(it["other"]))
-        kind = str(it.get("kind"))
-        kind = gettext(_KINDS[kind], lang) if kind in _KINDS else kind
-        at = str(it.get("at") or "")
-        when = plain_date(at) if len(at) == 10 else wib_datetime(at)
-        rows.append({"when": when, "what": kind, "detail": " ".join(d for d in detail if d)})
-    return rows
+        other = str(it.get("other") or "")
+        k = str(it.get("kind"))
+        rows.append(
+            {
+                "when": when_text(str(it.get("at") or "")),
+                "what": gettext(KINDS[k], lang) if k in KINDS else k,
+                "detail": " · ".join(d for d in detail if d),
+                "arrow": ("→" if it.get("direction") == "out" else "←") if other else "",
+                "other": names.get(other, "") if other and other != entity_id else "",
+                "other_id": other if other in names and other != entity_id else "",
+            }
+        )
+    return {
+        "rows": rows,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "after": max(total - page * PAGE_SIZE, 0),
+        "read_all": read_all,
+        "kinds": [(k, gettext(v, lang)) for k, v in KINDS.items()],
+    }
 
 
 def protector_rows(ctx: Ctx, ring_id: str, lang: str) -> list[dict[str, Any]]:
-    # the API's cached ranking (kept until the graph changes), cleaned for the role
+    """The ring's top ten, from the API's cached ranking, cleaned for the role: the
+    ranking's own score (as the graph's tooltips show it) with its band."""
     found, strings = ctx.protectors(ring_id, top=10)
     report = cast(dict[str, Any], ctx.show(found, "ring", strings))
     rows = []
     for p in report["protectors"]:
         lines = [describe(x["kind"], x["facts"], lang) for x in p["indicators"][:3]]
+        score = float(p["score"])
+        band = str(p.get("band") or "")
         rows.append(
             {
                 "id": p["id"],
                 "name": p.get("name"),
+                "post": post_line(posts_of(ctx, p["id"], lang)),
                 "agency": p.get("agency"),
-                "score": float(p["score"]),
+                "score": score_text(score, lang),
+                "band": band,
+                "band_word": band_word(band, lang),
+                "band_meaning": band_meaning(band, lang),
                 "lines": lines,
             }
         )
     return rows
 
 
-def side_rows(ctx: Ctx, ring_id: str) -> list[dict[str, Any]]:
+def side_rows(ctx: Ctx, ring_id: str, lang: str = "id") -> list[dict[str, Any]]:
     """The ring's inferred side (apart from its recorded members), as the API's cached
     ranking has it, cleaned for the role: id, name, confidence, how."""
     found, strings = ctx.protectors(ring_id, top=10)
@@ -97,11 +243,24 @@ def side_rows(ctx: Ctx, ring_id: str) -> list[dict[str, Any]]:
         {
             "id": x["id"],
             "name": x.get("name"),
-            "confidence": float(x["confidence"]),
-            "how": ", ".join(f"{e['how']} ({len(e['with'])})" for e in x.get("evidence", [])),
+            "confidence": score_text(float(x["confidence"]), lang),
+            "how": ", ".join(
+                f"{gettext(SIDE_HOW.get(e['how'], e['how']), lang)} ({len(e['with'])})"
+                for e in x.get("evidence", [])
+            ),
         }
         for x in report.get("side", [])
     ]
+
+
+#: how a node was inferred to be on the ring's side
+SIDE_HOW = {
+    "money": N_("money with members"),
+    "calls": N_("calls with members"),
+    "recruited": N_("recruited victims"),
+    "board": N_("on a ring company's board"),
+    "suspect": N_("suspect with members"),
+}
 
 
 def _clean_subgraph(ctx: Ctx, sub: Subgraph | dict[str, Any]) -> Subgraph:
@@ -126,6 +285,11 @@ def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
     return html
 
 
+def _name_in(nodes: list[NodeRow], node_id: str, lang: str) -> str:
+    node = next((n for n in nodes if n["id"] == node_id), None)
+    return display_name(node, lang) if node is not None else node_id
+
+
 def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
     from viz import views
 
@@ -136,13 +300,16 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
         if sub is None:
             raise NotFound(node_id)
         shown = _clean_subgraph(ctx, dict(sub))
-        title = gettext("Neighbourhood of {name}", lang).format(name=node_id)
+        kept = {n["id"] for n in shown["nodes"]}
+        name = _name_in(shown["nodes"], node_id, lang)
+        title = gettext("Neighbourhood of {name}", lang).format(name=name)
         return render_subgraph(
             shown,
             title=title,
             lang=store_lang,
             focus=[node_id],
             sources_info=ctx.call(sources_info, shown["nodes"]),
+            left_out={k: v for k, v in sub["truncated"].items() if k in kept},
         )
 
     def clean(sub: Subgraph) -> Subgraph:
@@ -150,14 +317,33 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
 
     if kind == "jaringan":
         report, _ = ctx.protectors(stored, top=5)
-        html: str = ctx.call(
-            views.ring_page, stored, report=report, lang=store_lang, clean=clean
-        )
+        html: str = ctx.call(views.ring_page, stored, report=report, lang=store_lang, clean=clean)
         return html
     if kind == "aliran":
         html = ctx.call(
             views.money_trail_page, stored, to_officials=True, lang=store_lang, clean=clean
         )
         return html
-    html = ctx.call(views.official_links_page, stored, lang=store_lang, clean=clean)
+    route: list[tuple[str, str]] = []
+    for ring in sorted(ctx.ring_ids()):
+        report, _ = ctx.protectors(ring, top=10)
+        route += views.money_route(cast(Any, report), stored)
+    name = _name_in(ctx.call(lambda s: [n for n in [s.get_node(stored)] if n]), stored, lang)
+    html = ctx.call(
+        views.official_links_page,
+        stored,
+        lang=store_lang,
+        clean=clean,
+        money=list(dict.fromkeys(route)),
+        back=(f"/entitas/{quote(node_id, safe='')}?lang={lang}", name),
+    )
     return html
+
+
+def holders_of(ctx: Ctx, account_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Account id -> the ids of who holds it."""
+    out: dict[str, list[str]] = {}
+    for acc in sorted(set(account_ids)):
+        found = ctx.call(lambda s, a=acc: s.neighbours(a, types=list(_HOLDS), direction="in"))
+        out[acc] = [n["node"]["id"] for n in found]
+    return out

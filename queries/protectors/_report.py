@@ -16,6 +16,7 @@ from queries._common import iso
 from queries.protectors import _rels
 from queries.protectors._scene import Scene
 from queries.protectors._types import Indicator, Protector, ProtectorReport, SideMember
+from queries.protectors.bands import band_of
 from queries.protectors.indicators import KINDS, weights
 
 #: the registry's order of kinds: ties between equally strong indicators go by it
@@ -61,13 +62,15 @@ def _rank(s: Scene) -> list[Protector]:
         for i in items:
             miss *= 1 - i["weight"] * i["score"]
         a = h.nodes[o]
+        score = round(1 - miss, 4)
         out.append(
             {
                 "id": o,
                 "keys": sorted(a.get("keys") or []),
                 "name": a.get("name"),
                 "agency": _agency(h, o, iso(as_of)),
-                "score": round(1 - miss, 4),
+                "score": score,
+                "band": band_of(score, cfg),
                 "kinds": sum(1 for i in items if i["weight"] * i["score"] >= kind_min),
                 "indicators": items,
             }

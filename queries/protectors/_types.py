@@ -46,6 +46,8 @@ class Protector(TypedDict):
     name: str | None
     agency: str | None
     score: float
+    #: the score's band (``strong``, ``medium``, ``weak``: ``[band]`` of protectors.toml)
+    band: str
     kinds: int
     indicators: list[Indicator]
 

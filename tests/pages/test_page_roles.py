@@ -74,6 +74,7 @@ def _sample(method: str, path: str, flag: str) -> tuple[str, dict[str, str], int
         ("GET", "/graf/entitas/{id:path}"): ("/graf/entitas/t:M1", {}, 200),
         ("GET", "/graf/jaringan/{id:path}"): ("/graf/jaringan/t:R1", {}, 200),
         ("GET", "/graf/aliran/{id:path}"): ("/graf/aliran/t:M1", {}, 200),
+        ("GET", "/aliran-masuk/{id:path}"): ("/aliran-masuk/t:O1", {}, 200),
         ("GET", "/graf/pejabat/{id:path}"): ("/graf/pejabat/t:O1", {}, 200),
         ("GET", "/propam"): ("/propam", {}, 200),
         ("POST", "/propam/tanda"): ("/propam/tanda", {"official_id": "t:O2", "reason": "r"}, 303),
@@ -136,7 +137,8 @@ def test_admin_administers_and_reads_no_investigation_data(pages: tuple[Pages, s
         assert V1_NIK not in r.text and V1_ADDRESS not in r.text and "Ani Lestari" not in r.text
     # signing in as admin lands on the admin page, not on the ring list
     r = site.client.post(
-        "/masuk", data={"username": "admin1", "password": "correct horse battery staple"},
+        "/masuk",
+        data={"username": "admin1", "password": "correct horse battery staple"},
         follow_redirects=False,
     )
     assert r.status_code == 303 and r.headers["location"] == "/admin"

@@ -37,6 +37,7 @@ SHARED: Final[Mapping[str, frozenset[str]]] = {
     "grade": frozenset({"reliability", "credibility"}),
     "via": frozenset({"self", "family", "associate"}),
     "output": frozenset({"evidence", "cap", "kind_min"}),
+    "band": frozenset({"strong", "medium"}),
     "side": frozenset(
         {"min", "money", "calls", "member_scale", "busy_share", "recruit", "board", "suspect"}
     ),
