@@ -27,10 +27,13 @@ def ingest_path(
     chunk: int = 5_000,
     progress: Callable[[str, int], None] | None = None,
     mappings: Sequence[Path] = (),
+    announce: Callable[[str, int | None], None] | None = None,
 ) -> IngestReport:
     """Load ``path`` into ``store``. Under ``strict`` nothing is written if any row is rejected.
 
     ``mappings``: column-mapping files for a bundle folder (``ingest.bundle._mapping``).
+    ``progress(file, rows)`` after each chunk read; ``announce(step, total)`` each
+    file's rows before reading and the steps after (``ingest.bundle.loader.Announce``).
     """
     from ingest.bundle.loader import load_bundle
 
@@ -60,6 +63,7 @@ def ingest_path(
                 chunk=chunk,
                 progress=progress,
                 mappings=mappings,
+                announce=announce,
             )
             if report.rejected_total == 0:
                 report = load_bundle(
@@ -71,6 +75,7 @@ def ingest_path(
                     chunk=chunk,
                     progress=progress,
                     mappings=mappings,
+                    announce=announce,
                 )
         else:
             report = load_bundle(
@@ -81,6 +86,7 @@ def ingest_path(
                 chunk=chunk,
                 progress=progress,
                 mappings=mappings,
+                announce=announce,
             )
     finally:
         writer.close()

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graph.model import MODEL
+from graph.store import EmbeddedStore
 from graph_api import __version__
 from viz import external_references
 
@@ -30,6 +31,7 @@ def test_version() -> None:
 
 
 def test_stats_json_lists_every_label_and_type(tmp_path: Path) -> None:
+    EmbeddedStore(tmp_path / "s").close()  # reading commands refuse a missing store
     out = run("stats", "--json", "--store", f"embedded:{tmp_path / 's'}")
     assert out.returncode == 0, out.stderr
     stats = json.loads(out.stdout)
@@ -58,6 +60,7 @@ def test_bad_store_is_one_line_and_exit_2(store: str, says: str) -> None:
 def test_env_store_is_used(tmp_path: Path) -> None:
     import os
 
+    EmbeddedStore(tmp_path / "env").close()  # reading commands refuse a missing store
     env = {**os.environ, "TELUSUR_STORE": f"embedded:{tmp_path / 'env'}"}
     out = subprocess.run([*CLI, "store", "check"], capture_output=True, text=True, env=env)
     assert out.returncode == 0 and str(tmp_path / "env") in out.stdout
@@ -118,6 +121,7 @@ def test_demo_prepares_without_serving(tmp_path: Path) -> None:
     for role in ("reskrim", "propam", "analyst", "admin"):
         assert role in out.stdout
     assert "Where to click first" in out.stdout
+    assert "http://" not in out.stdout  # nothing listens: no address to open
     stats = json.loads(
         run("stats", "--json", "--store", f"embedded:{tmp_path / 'demo' / 'store'}").stdout
     )

@@ -54,6 +54,9 @@ def test_version_and_help_load_no_web_framework_and_no_store(args: tuple[str, ..
 
 
 def test_a_store_command_loads_no_web_framework(tmp_path: Path) -> None:
+    from graph.store import EmbeddedStore
+
+    EmbeddedStore(tmp_path / "store").close()  # reading commands refuse a missing store
     mods = loaded("stats", "--json", "--store", f"embedded:{tmp_path / 'store'}")
     assert "graph" in mods
     assert not mods & WEB

@@ -14,6 +14,7 @@ from graph_api.cli import (  # noqa: F401  (registers commands)
     _demo_cmd,
     _ingest_cmds,
     _mapping_cmds,
+    _query_cmds,
     _resolve_cmds,
     _ring_cmds,
     _store_cmds,
@@ -58,11 +59,15 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # click's own usage errors and anything unexpected
         import click
+        import typer
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+        # typer 0.2x raises its own copy of click's exceptions: usage errors are known by
+        # what they do (show, exit_code), whichever click they come from
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            sys.exit(code)
+        if isinstance(exc, click.exceptions.Abort | typer.Abort):
             sys.exit(1)
         if debug:
             raise

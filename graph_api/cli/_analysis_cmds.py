@@ -30,11 +30,13 @@ def protectors(
     from rich.console import Console
     from rich.table import Table
 
-    from graph.store import open_store
+    from graph_api.cli._common import lang_of, need
+    from graph_api.cli._common import open_existing as open_store
     from queries.protectors import Rankings
     from queries.protectors.words import describe
 
     with open_store(store) as s:
+        need(s, ring_id, ("Ring",), N_("no ring {name}"), lang_of(lang))
         report = Rankings.one_shot().get(s, ring_id, top=top, as_of=as_of)
     if as_json:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
@@ -70,7 +72,7 @@ def expand_cmd(
 
     import queries
     from graph.errors import NotFound
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
 
     with open_store(store) as s:
         found = s.get_nodes([ring_id]).get(ring_id)
@@ -210,7 +212,7 @@ def common_contacts_cmd(
     from rich.console import Console
 
     import queries
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
 
     with open_store(store) as s:
         rows = queries.common_contacts(s, a=a, b=b, limit=limit)
@@ -245,7 +247,7 @@ def colocated_cmd(
     from rich.console import Console
 
     import queries
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
 
     with open_store(store) as s:
         rows = queries.colocated(s, phone=phone, window_minutes=window, limit=limit)

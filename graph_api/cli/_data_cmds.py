@@ -59,7 +59,7 @@ def render(
     lang: LangOpt = "id",
 ) -> None:
     """Write a self-contained graph page (works offline) for an entity or a ring."""
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
     from viz import write_page
     from viz.views import entity_page, ring_page
 

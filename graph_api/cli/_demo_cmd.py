@@ -61,13 +61,21 @@ def demo(
     typer.echo("\nDemo users (user name = role):")
     for role, password in passwords.items():
         typer.echo(f"  {role:<8} {password}")
+    where = f"embedded:{folder / 'store'}"
+    # without --no-serve the page is at an address; with it nothing listens yet
+    first = (
+        f"open {url} and sign in as 'reskrim'"
+        if serve
+        else f"start the web service (telusur serve --store {where}), sign in as 'reskrim'"
+    )
+    api = f"API: {url}api/docs   " if serve else ""
     typer.echo(
         f"\nWhere to click first / Mulai dari sini:\n"
-        f"  1. open {url} and sign in as 'reskrim'\n"
+        f"  1. {first}\n"
         f"  2. Jaringan (rings) -> open a ring -> the protector table ranks its suspected\n"
         f"     backing (beking) with the evidence in plain words; the graph shows the paths\n"
         f"  3. sign in as 'propam' to flag an official (Propam page); reskrim never sees flags\n"
-        f"  API: {url}api/docs   store: embedded:{folder / 'store'}\n"
+        f"  {api}store: {where}\n"
     )
     if not serve:
         return

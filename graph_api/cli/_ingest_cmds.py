@@ -12,6 +12,7 @@ import typer
 from graph_api.cli._app import JsonOpt, StoreOpt, app
 
 if TYPE_CHECKING:  # rich, the store and the loader are imported when a command runs
+    from graph.store import Store
     from ingest.report import IngestReport
 
 
@@ -39,52 +40,38 @@ def ingest(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Load evidence; rejected rows go to a rejects file with file, line and reason."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskID,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    """Load evidence; rejected rows go to a rejects file with file, line and reason.
 
+    Creates the embedded store if it is not there yet (the one command besides ``demo``
+    and ``store init`` that does). Progress goes to stderr: on a terminal a bar per file
+    and one for all rows with percentage and time left, else one line per step; the
+    steps after the files (finishing writes, candidate matches) are announced too.
+    """
     from graph.store import open_store
     from ingest import ingest_path
 
     mappings = list(mapping or [])
-    console = Console(stderr=True)
-    show = sys.stderr.isatty() and not as_json
     with open_store(store) as s:
-        if show:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as bar:
-                tasks: dict[str, TaskID] = {}
-
-                def progress(name: str, n: int) -> None:
-                    if name not in tasks:
-                        tasks[name] = bar.add_task(name, total=None)
-                    bar.advance(tasks[name], n)
-
-                report = ingest_path(
-                    path,
-                    s,
-                    bundle=bundle,
-                    rejects=rejects,
-                    strict=strict,
-                    progress=progress,
-                    mappings=mappings,
-                )
-        else:
+        if as_json:
             report = ingest_path(
                 path, s, bundle=bundle, rejects=rejects, strict=strict, mappings=mappings
+            )
+        elif sys.stderr.isatty():
+            report = _with_bars(path, s, bundle, rejects, strict, mappings)
+        else:
+
+            def announce(step: str, total: int | None) -> None:
+                rows = f" ({total:,} rows)".replace(",", ".") if total is not None else ""
+                typer.echo(f"reading {step}{rows}" if rows else f"{step} ...", err=True)
+
+            report = ingest_path(
+                path,
+                s,
+                bundle=bundle,
+                rejects=rejects,
+                strict=strict,
+                mappings=mappings,
+                announce=announce,
             )
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, sort_keys=True))
@@ -92,6 +79,77 @@ def ingest(
         _print(report)
     if strict and report.rejected_total:
         raise typer.Exit(1)
+
+
+def _with_bars(
+    path: Path,
+    store: Store,
+    bundle: str | None,
+    rejects: Path | None,
+    strict: bool,
+    mappings: list[Path],
+) -> IngestReport:
+    """Ingest with rich progress bars: one per file, one for every row, then the steps."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskID,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from ingest import ingest_path
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+        everything = bar.add_task("all rows", total=0)
+        step: list[TaskID] = []
+        rows = [0]  # every file's rows, as announced
+
+        def announce(name: str, total: int | None) -> None:
+            for done in step:  # the step before is over
+                bar.update(done, total=1, completed=1)
+            step.clear()
+            if total is None:
+                bar.update(everything, completed=rows[0])
+                step.append(bar.add_task(name, total=None))
+            elif name in tasks:  # --strict: checked first, then written
+                bar.reset(tasks[name], total=total)
+            else:
+                tasks[name] = bar.add_task(name, total=total)
+                rows[0] += total
+                bar.update(everything, total=rows[0])
+
+        def progress(name: str, n: int) -> None:
+            if name in tasks:
+                bar.advance(tasks[name], n)
+            bar.advance(everything, n)
+
+        return ingest_path(
+            path,
+            store,
+            bundle=bundle,
+            rejects=rejects,
+            strict=strict,
+            progress=progress,
+            mappings=mappings,
+            announce=announce,
+        )
 
 
 def _print(report: IngestReport) -> None:

@@ -34,7 +34,7 @@ def list_cmd(
     from rich.console import Console
     from rich.table import Table
 
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
     from ingest.resolve import candidates
 
     with open_store(store) as s:
@@ -43,8 +43,12 @@ def list_cmd(
         typer.echo(json.dumps(found, indent=2, ensure_ascii=False))
         return
     table = Table(title=f"Kandidat sama orang / candidate matches ({len(found)})")
-    for col in ("candidate", "a", "b", "score", "reasons", "status"):
-        table.add_column(col)
+    # the candidate id on one line, never cut (`resolve confirm` needs it whole); the
+    # other columns give way, and fold rather than cut when the terminal is narrow
+    widest = max((len(c["id"]) for c in found), default=9)
+    table.add_column("candidate", no_wrap=True, min_width=widest)
+    for col in ("a", "b", "score", "reasons", "status"):
+        table.add_column(col, overflow="fold")
     for c in found:
         table.add_row(
             c["id"],
@@ -65,7 +69,7 @@ def confirm_cmd(
     store: StoreOpt = None,
 ) -> None:
     """Merge the two records for good (relationships, keys and sources move over)."""
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
     from ingest.resolve import confirm
 
     with open_store(store) as s, s.ingesting():
@@ -80,7 +84,7 @@ def reject_cmd(
     store: StoreOpt = None,
 ) -> None:
     """Record that the two records are different people."""
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
     from ingest.resolve import reject
 
     with open_store(store) as s, s.ingesting():
@@ -91,7 +95,7 @@ def reject_cmd(
 @resolve_app.command("decisions")
 def decisions_cmd(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     """Every confirmed merge and rejected pair, with who and when."""
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
     from ingest.resolve import decisions
 
     with open_store(store) as s:

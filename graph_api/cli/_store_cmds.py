@@ -18,7 +18,7 @@ def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
 
     with open_store(store) as s:
         counts = s.counts()
@@ -35,10 +35,21 @@ def stats(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         console.print(table)
 
 
+@store_app.command("init")
+def init(store: StoreOpt = None) -> None:
+    """Create an empty embedded store (other commands than ingest and demo refuse a
+    missing one)."""
+    from graph.store import open_store
+
+    with open_store(store) as s:
+        info = s.check()
+    typer.echo(f"ready: {info.get('path') or info.get('uri') or store}")
+
+
 @store_app.command("check")
 def check(store: StoreOpt = None) -> None:
     """Open the store and say what it is."""
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
 
     with open_store(store) as s:
         info = s.check()

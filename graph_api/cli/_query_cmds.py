@@ -1,0 +1,376 @@
+"""The named queries on the command line: ``search``, ``entity``, ``paths``, ``money``,
+``timeline`` and ``links``.
+
+Each command opens a store that must exist (:func:`open_existing`), checks that the ids
+it was given name the kind of entity it needs (else one line and exit 1), calls one
+named query and prints its result as JSON (``--json``: the query's own shape) or as a
+table with headings in Bahasa Indonesia (``--lang en`` for English).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from graph.text import N_, gettext
+from graph_api.cli._app import JsonOpt, StoreOpt, app
+from graph_api.cli._common import LangOpt, amount, lang_of, name_of, need, open_existing, when
+
+if TYPE_CHECKING:  # rich and the store are imported by the commands using them
+    from rich.table import Table
+
+    from graph.rows import NodeRow
+    from graph.store import Store
+    from graph.text import Lang
+
+IdArg = Annotated[str, typer.Argument(help="A stored id, e.g. jatim:P234457.")]
+
+#: how a search hit was found (``SearchHit.matched``), as investigators read it
+MATCHED = {
+    "id": N_("id"),
+    "nik": "NIK",
+    "id_number": N_("ID number"),
+    "phone": N_("phone"),
+    "phone_user": N_("phone user"),
+    "account": N_("account"),
+    "name": N_("name"),
+}
+#: timeline items (``TimelineItem.kind``) and directions
+ITEMS = {
+    "transfer": N_("transfer"),
+    "call": N_("call"),
+    "case_opened": N_("case opened"),
+    "case_status": N_("case status"),
+    "event": N_("event"),
+    "post_since": N_("post since"),
+    "post_until": N_("post until"),
+}
+DIRECTIONS = {"out": N_("out"), "in": N_("in")}
+#: who can be followed by the money trail: an account or a holder of accounts
+MONEY_ENDS = ("Account", "Person", "Organization")
+
+
+def _echo_json(value: Any) -> None:
+    typer.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _table(title: str, lang: Lang, *columns: str) -> Table:
+    """A table whose column headings are the translated ``columns``."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    for c in columns:
+        table.add_column(gettext(c, lang), overflow="fold")  # ids whole, never cut
+    return table
+
+
+def _print(table: Table) -> None:
+    from rich.console import Console
+
+    # ids such as "a:b:c" hold emoji codes, types such as "[CALLED]" look like markup
+    Console(emoji=False, markup=False).print(table)
+
+
+def _labels(labels: list[str], lang: Lang) -> str:
+    from viz.i18n import label_name
+
+    return ", ".join(label_name(x, lang) for x in labels)
+
+
+def _names(store: Store, ids: set[str]) -> dict[str, NodeRow]:
+    return store.get_nodes(sorted(ids)) if ids else {}
+
+
+def _short(node: NodeRow | None, node_id: str) -> str:
+    """One line: the node's name (or number, title), else its id."""
+    props = node["props"] if node else {}
+    return str(props.get("name") or props.get("title") or props.get("number") or node_id)
+
+
+def _note(text: str) -> None:
+    """A line about what was left out, on stderr: never a silent cap."""
+    typer.echo(text, err=True)
+
+
+@app.command("search")
+def search_cmd(
+    q: Annotated[str, typer.Argument(help="A name, NIK, NRP/NIP, phone, account number or id.")],
+    limit: Annotated[int, typer.Option("--limit", min=1, max=200)] = 20,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Find entities by an exact identifier, else by a forgiving name match."""
+    import queries
+
+    lg = lang_of(lang)
+    with open_existing(store) as s:
+        hits = queries.search(s, q=q, limit=min(limit + 1, 200))
+    more, hits = len(hits) > limit, hits[:limit]
+    if more:
+        _note(gettext("first {n} results shown; more with --limit", lg).format(n=limit))
+    if as_json:
+        _echo_json(hits)
+        return
+    title = gettext("Search results for {q}", lg).format(q=repr(q))
+    table = _table(title, lg, "#", N_("name"), N_("kind"), N_("matched by"), N_("score"))
+    # each id on one line, never cut: the next command needs it whole
+    table.columns[1].min_width = max((len(h["id"]) for h in hits), default=0)
+    for i, h in enumerate(hits, start=1):
+        how = MATCHED.get(h["matched"], h["matched"])
+        table.add_row(
+            str(i),
+            f"{h['name'] or ''}\n{h['id']}".strip(),
+            _labels(h["labels"], lg),
+            gettext(how, lg),
+            f"{h['score']:g}",
+        )
+    _print(table)
+
+
+@app.command("entity")
+def entity_cmd(
+    entity_id: IdArg,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """One entity: its properties, record keys and graded sources."""
+    import queries
+    from graph.errors import NotFound
+
+    lg = lang_of(lang)
+    with open_existing(store) as s:
+        found = queries.entity(s, id=entity_id)
+    if found is None:
+        raise NotFound(gettext("no entity {name}", lg).format(name=repr(entity_id)))
+    if as_json:
+        _echo_json(found)
+        return
+    title = f"{found['props'].get('name') or entity_id} ({_labels(found['labels'], lg)})"
+    table = _table(title, lg, N_("property"), N_("value"))
+    table.add_row("id", found["id"])
+    for key, value in sorted(found["props"].items()):
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        table.add_row(key, shown)
+    if found["keys"]:
+        table.add_row(gettext("record keys", lg), "\n".join(found["keys"]))
+    for src in found["sources"]:
+        grade = f"{src['reliability'] or '?'}{src['credibility'] or '?'}"
+        table.add_row(
+            gettext("source", lg), f"{src['title'] or src['id']} ({src['kind'] or '-'}, {grade})"
+        )
+    _print(table)
+
+
+@app.command("paths")
+def paths_cmd(
+    source: Annotated[str, typer.Argument(help="Stored id where the paths start.")],
+    target: Annotated[str, typer.Argument(help="Stored id where the paths end.")],
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=4)] = 4,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 10,
+    types: Annotated[
+        list[str] | None,
+        typer.Option("--type", help="Only these relationship types (repeatable), e.g. CALLED."),
+    ] = None,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """All shortest paths (either direction, at most 4 hops) between two entities."""
+    import queries
+    from viz.i18n import type_name
+
+    lg = lang_of(lang)
+    with open_existing(store) as s:
+        ends = {i: need(s, i, (), N_("no entity {name}"), lg) for i in (source, target)}
+        found = queries.paths(
+            s,
+            source=source,
+            target=target,
+            types=types,
+            max_hops=max_hops,
+            limit=min(limit + 1, 1000),
+        )
+        more, found = len(found) > limit, found[:limit]
+        nodes = {**ends, **_names(s, {n for p in found for n in p["nodes"]})}
+    if more:
+        _note(gettext("first {n} paths shown; more with --limit", lg).format(n=limit))
+    if as_json:
+        _echo_json(found)
+        return
+    title = gettext("Shortest paths from {a} to {b}", lg).format(
+        a=_short(ends[source], source), b=_short(ends[target], target)
+    )
+    table = _table(title, lg, "#", N_("hops"), N_("path"))
+    for i, p in enumerate(found, start=1):
+        steps = [_short(nodes.get(p["nodes"][0]), p["nodes"][0])]
+        for here, nxt, r in zip(p["nodes"], p["nodes"][1:], p["relationships"], strict=False):
+            arrow = (
+                f"-[{type_name(r['type'], lg)}]->"
+                if r["start"] == here
+                else (f"<-[{type_name(r['type'], lg)}]-")
+            )
+            steps.append(f"{arrow} {_short(nodes.get(nxt), nxt)}")
+        table.add_row(str(i), str(len(p["relationships"])), "\n".join(steps))
+    _print(table)
+    if not found:
+        _note(gettext("no path of at most {n} hops", lg).format(n=max_hops))
+
+
+@app.command("money")
+def money_cmd(
+    source: Annotated[str, typer.Argument(help="An account, or a person or organization.")],
+    target: Annotated[
+        str | None, typer.Option("--to", help="Only trails ending at this account or holder.")
+    ] = None,
+    to_officials: Annotated[
+        bool, typer.Option("--to-officials", help="Only trails ending at an official's account.")
+    ] = False,
+    min_amount: Annotated[float, typer.Option("--min-amount", min=0)] = 0.0,
+    window_hours: Annotated[
+        float, typer.Option("--window-hours", min=0.01, help="Hours between transfers, at most.")
+    ] = 720,
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=4)] = 4,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """The money trail: chains of transfers from an account (or its holder) onwards."""
+    import queries
+
+    lg = lang_of(lang)
+    wrong = N_("no account or account holder {name}")
+    with open_existing(store) as s:
+        start = need(s, source, MONEY_ENDS, wrong, lg)
+        if target is not None:
+            need(s, target, MONEY_ENDS, wrong, lg)
+        found = queries.money_trail(
+            s,
+            source=source,
+            target=target,
+            to_officials=to_officials,
+            min_amount=min_amount,
+            window_hours=window_hours,
+            max_hops=max_hops,
+            limit=min(limit + 1, 1000),
+        )
+        more, found = len(found) > limit, found[:limit]
+        ids = {n for t in found for n in t["path_nodes"]} | {
+            h for t in found for hs in t["holders"] for h in hs
+        }
+        nodes = _names(s, ids)
+    if more:
+        _note(gettext("first {n} trails shown; more with --limit", lg).format(n=limit))
+    if as_json:
+        _echo_json(found)
+        return
+    title = gettext("Money trails from {name}", lg).format(name=_short(start, source))
+    table = _table(title, lg, "#", N_("accounts and holders"), N_("transfers"))
+    for i, t in enumerate(found, start=1):
+        accounts = []
+        for acc, holders in zip(t["path_nodes"], t["holders"], strict=True):
+            node = nodes.get(acc)
+            bank = node["props"].get("bank") if node else None
+            label = " ".join(str(x) for x in (bank, _short(node, acc)) if x)
+            who = ", ".join(_short(nodes.get(h), h) for h in holders)
+            accounts.append(f"{label} ({who})" if who else label)
+        moves = [
+            f"{when(h['at'], lg)}  {amount(h['amount'], h['currency'], lg)}" for h in t["rels"]
+        ]
+        table.add_row(str(i), "\n".join(accounts), "\n".join(moves))
+    _print(table)
+
+
+@app.command("timeline")
+def timeline_cmd(
+    entity_id: IdArg,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=10_000, help="At most N items, the earliest.")
+    ] = 500,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """Everything dated about one entity (calls, transfers, cases, events, posts)."""
+    import queries
+
+    lg = lang_of(lang)
+    with open_existing(store) as s:
+        node = need(s, entity_id, (), N_("no entity {name}"), lg)
+        items = queries.timeline(s, id=entity_id, limit=min(limit + 1, 10_000))
+        more, items = len(items) > limit, items[:limit]
+        others = _names(s, {i["other"] for i in items})
+    if more:
+        _note(gettext("first {n} items shown; more with --limit", lg).format(n=limit))
+    if as_json:
+        _echo_json(items)
+        return
+    title = gettext("Timeline of {name}", lg).format(name=_short(node, entity_id))
+    table = _table(
+        title,
+        lg,
+        N_("when"),
+        N_("item"),
+        N_("direction"),
+        N_("other side"),
+        N_("amount"),
+        N_("detail"),
+    )
+    for i in items:
+        table.add_row(
+            when(i["at"], lg),
+            gettext(ITEMS.get(i["kind"], i["kind"]), lg),
+            gettext(DIRECTIONS[i["direction"]], lg) if i["direction"] in DIRECTIONS else "",
+            name_of(others.get(i["other"]), i["other"]),
+            amount(i["amount"], i["currency"], lg),
+            i["detail"] or "",
+        )
+    _print(table)
+
+
+@app.command("links")
+def links_cmd(
+    official_id: Annotated[str, typer.Argument(help="An official's stored id.")],
+    max_hops: Annotated[int, typer.Option("--max-hops", min=1, max=3)] = 3,
+    cap: Annotated[int, typer.Option("--cap", min=1, max=1000, help="Paths kept per kind.")] = 20,
+    store: StoreOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "id",
+) -> None:
+    """An official's links to ring members, suspects and ring organizations, by kind."""
+    import queries
+    from viz.i18n import KINDS, kind_name, type_name
+
+    lg = lang_of(lang)
+    with open_existing(store) as s:
+        official = need(s, official_id, ("Official",), N_("no official {name}"), lg)
+        found = queries.official_links(s, id=official_id, max_hops=max_hops, cap=cap)
+        assert found is not None  # an Official (checked above)
+        ids = {n for ps in found["paths"].values() for p in ps for n in p["nodes"]}
+        nodes = _names(s, ids)
+    if as_json:
+        _echo_json(found)
+        return
+    title = gettext("Links of {name} to rings", lg).format(name=_short(official, official_id))
+    table = _table(title, lg, N_("kind"), N_("target"), N_("path"))
+    for kind, paths in found["paths"].items():
+        shown = kind_name(kind, lg) if kind in KINDS else kind
+        for p in paths:
+            steps = [_short(official, official_id)]
+            for nxt, t, n in zip(p["nodes"][1:], p["types"], p["parallel"], strict=True):
+                times = f" x{n}" if n > 1 else ""
+                steps.append(f"-[{type_name(t, lg)}{times}]- {_short(nodes.get(nxt), nxt)}")
+            table.add_row(shown, name_of(nodes.get(p["target"]), p["target"]), "\n".join(steps))
+    _print(table)
+    for kind, total in found["counts"].items():
+        kept = len(found["paths"].get(kind, []))
+        if total > kept:
+            _note(
+                gettext("{kind}: {n} of {total} paths shown; more with --cap", lg).format(
+                    kind=kind_name(kind, lg) if kind in KINDS else kind, n=kept, total=total
+                )
+            )
