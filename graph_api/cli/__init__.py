@@ -12,6 +12,7 @@ from graph_api.cli import (  # noqa: F401  (registers commands)
     _audit_cmds,
     _data_cmds,
     _demo_cmd,
+    _export_cmds,
     _ingest_cmds,
     _mapping_cmds,
     _query_cmds,
