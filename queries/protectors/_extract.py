@@ -334,19 +334,25 @@ def _reach() -> dict[str, Any]:
 def _forwards(
     h: nx.MultiDiGraph, fed: dict[str, list[tuple[datetime, float]]], lag: timedelta, share: float
 ) -> dict[str, list[tuple[datetime, float]]]:
-    """Who the nodes of ``fed`` pass money on to: a transfer out of a node within ``lag``
-    after money came in (``fed``: when and how much) and at least ``share`` of it.
+    """Who the nodes of ``fed`` pass money on to: transfers out of a node to one receiver
+    within ``lag`` after money came in (``fed``: when and how much), at least ``share``
+    of it together.
     Returns the receivers with what they were fed, for the next hop."""
     onward: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
     for x, ins in sorted(fed.items()):
         if x not in h:
             continue
+        sent: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
         for _, v, k, a in sorted(h.out_edges(x, keys=True, data=True), key=lambda e: e[2]):
             t, amount = _at(a.get("at")), float(a.get("amount") or 0.0)
-            if k[0] not in R.MONEY or t is None or amount <= 0:
-                continue
-            if any(t0 <= t <= t0 + lag and amount >= share * a0 for t0, a0 in ins):
-                onward[v].append((t, amount))
+            if k[0] in R.MONEY and t is not None and amount > 0:
+                sent[v].append((t, amount))
+        for v, parts in sorted(sent.items()):
+            # in one transfer or in parts, as the indicator reads it
+            for t0, a0 in ins:
+                got = [(t, a) for t, a in parts if t0 <= t <= t0 + lag]
+                if got and sum(a for _, a in got) >= share * a0:
+                    onward[v].append((max(t for t, _ in got), sum(a for _, a in got)))
     return onward
 
 

@@ -143,6 +143,23 @@ def pass_through_scene(g: G) -> None:
     g.r("HOLDS", "t:CV", "t:ACV")
     g.pay("t:AO", "t:ACV", "2024-04-01", 10_000_000.0)
     g.pay("t:ACV", "t:AP4", "2024-04-02", 9_000_000.0)
+    # t:P5: a broker who passes 80 % on in two top-ups of 40 %, a day apart
+    g.official("t:P5")
+    aw5 = g.wife("t:P5", "t:W5", "t:AW5")
+    g.n("t:AE", "Account", number="t:AE", kind="ewallet")
+    for d in MONTHS:
+        g.pay("t:AM2", "t:AE", after(d, 10), 10_000_000.0)
+        g.pay("t:AE", aw5, after(d, 11), 4_000_000.0)
+        g.pay("t:AE", aw5, after(d, 12), 4_000_000.0)
+    # t:P6: a broker's company passes 60 % on in a day: below money's layering share
+    g.official("t:P6")
+    aw6 = g.wife("t:P6", "t:W6", "t:AW6")
+    g.n("t:CV6", "Organization", name="UD Berkah")
+    g.n("t:ACV6", "Account", number="t:ACV6")
+    g.r("HOLDS", "t:CV6", "t:ACV6")
+    for d in MONTHS:
+        g.pay("t:AM", "t:ACV6", after(d, 14), 10_000_000.0)
+        g.pay("t:ACV6", aw6, after(d, 15), 6_000_000.0)
     # t:L: a broker who passes it on too late (20 days)
     g.official("t:L")
     al = g.wife("t:L", "t:WL", "t:AWL")
@@ -399,6 +416,23 @@ def test_a_shop_paying_many_people_is_weak(got: dict[str, Any]) -> None:
 
 def test_money_passed_on_weeks_later_is_not_passed_through(got: dict[str, Any]) -> None:
     assert strength(got, "t:L", "pass_through") == 0.0
+
+
+def test_passed_on_in_parts(got: dict[str, Any]) -> None:
+    """Two top-ups of 40 % a day apart are one forward of 80 %, its lag to the last."""
+    want = (1 - math.exp(-2.7 / 2.0)) * 0.8 * (1 - 2 / 14)
+    assert strength(got, "t:P5", "pass_through") == pytest.approx(want, abs=1e-4)
+    ind = indicator(got, "t:P5", "pass_through")
+    assert ind is not None and ind["facts"]["amount"] == 24_000_000.0
+    assert [r["type"] for r in ind["evidence"][0]["rels"]].count("TRANSFERRED") == 3
+
+
+def test_a_company_passing_on_less_than_money_layers_is_passed_through(
+    got: dict[str, Any],
+) -> None:
+    want = (1 - math.exp(-2.7 / 2.0)) * 0.6 * (1 - 1 / 14)
+    assert strength(got, "t:P6", "pass_through") == pytest.approx(want, abs=1e-4)
+    assert strength(got, "t:P6", "money") == 0.0
 
 
 def test_one_company_in_between_is_left_to_money(got: dict[str, Any]) -> None:

@@ -4,9 +4,9 @@ Catches a person or company outside the ring (an intermediary) that receives mon
 from a ring account or from a member's or ring company's hand and, within
 ``lag_days``, passes at least ``share_min`` of it on to an account (or the hand) of
 the official, a relative or an associate, directly or through a second
-intermediary. One company alone in between is left to ``money`` (its
-``layered_payment``), so the same payment is not counted twice; a person, an
-account without a recorded holder, or two intermediaries are this indicator's.
+intermediary, in one transfer or in parts. One company alone in between passing
+one transfer on as ``money`` counts it (its ``layered_payment``) is left to
+``money``, so the same payment is not counted twice.
 Every relationship of meaning money counts: transfers, e-wallet top-ups, cash
 deposits, cash handed over. Each ring payment is matched to the forward that keeps
 most of it, soonest.
@@ -46,12 +46,13 @@ from queries.protectors.indicators.money import rupiah
 
 @dataclass
 class _Hop:
-    """A forward out of an intermediary: to whom, when, how much, its key."""
+    """A forward out of an intermediary: to whom, when (its last part), how much (all its
+    parts), its keys (one per part)."""
 
     to: str
     at: datetime
     amount: float
-    key: Key
+    keys: tuple[Key, ...]
 
 
 def exclusivity(s: Scene, node: str, to: str) -> float:
@@ -77,14 +78,33 @@ class _Chain:
 
 
 def _forwards(s: Scene, x: str, t0: datetime, a0: float, cfg: dict[str, Any]) -> list[_Hop]:
-    """What ``x`` sends on within ``lag_days`` after receiving ``a0`` at ``t0``, each at
-    least ``share_min`` of it."""
+    """What ``x`` sends on to each receiver within ``lag_days`` after receiving ``a0`` at
+    ``t0``, when at least ``share_min`` of it: in one transfer or in parts (e-wallet
+    top-ups have per-transaction limits; a broker splits to stay unremarkable)."""
     lag, share = timedelta(days=float(cfg["lag_days"])), float(cfg["share_min"])
-    return [
-        _Hop(v, at, amount, k)
-        for v, k, at, amount in T.sends(s, x)
-        if at is not None and t0 <= at <= t0 + lag and amount >= share * a0
-    ]
+    parts: dict[str, list[tuple[datetime, Key, float]]] = defaultdict(list)
+    for v, k, at, amount in T.sends(s, x):
+        if at is not None and t0 <= at <= t0 + lag and amount > 0:
+            parts[v].append((at, k, amount))
+    hops = []
+    for v, ps in sorted(parts.items()):
+        ps.sort()
+        total = sum(a for *_, a in ps)
+        if total >= share * a0:
+            hops.append(_Hop(v, ps[-1][0], total, tuple(k for _, k, _ in ps)))
+    return hops
+
+
+def _layered(s: Scene, src: str, t0: datetime, a0: float, hop: _Hop) -> bool:
+    """Whether ``money`` already counts this as a ``layered_payment`` (one transfer on
+    through a company's account, as its ``[money] layer_days`` and ``layer_share`` say)."""
+    cfg = s.cfg["money"]
+    return (
+        src in s.accounts
+        and len(hop.keys) == 1
+        and t0 < hop.at <= t0 + timedelta(days=int(cfg["layer_days"]))
+        and float(cfg["layer_share"]) * a0 <= hop.amount <= a0
+    )
 
 
 def chains(s: Scene) -> dict[str, list[_Chain]]:
@@ -98,12 +118,12 @@ def chains(s: Scene) -> dict[str, list[_Chain]]:
         for x, k0, t0, a0 in T.sends(s, src):
             if x in banned or t0 is None or a0 <= 0:
                 continue
-            # one company alone in between is money's layered_payment
+            # one company alone in between may be money's layered_payment
             company = any(has(h, p, "Organization") for p, _ in into(h, x, *R.HOLDS))
             for hop in _forwards(s, x, t0, a0, cfg):
                 if hop.to in banned or hop.to == x:
                     continue
-                if not company:
+                if not (company and _layered(s, src, t0, a0, hop)):
                     ends[hop.to].append(_Chain(src, k0, t0, a0, x, (hop,)))
                 for hop2 in _forwards(s, hop.to, hop.at, hop.amount, cfg):
                     if hop2.to not in banned and hop2.to not in (x, hop.to):
@@ -127,7 +147,7 @@ def pass_through(s: Scene, o: str) -> Indicator:
             order = kept * (1 - lag / (2 * lag_days))
             if (c.src, c.k0) not in best or order > best[(c.src, c.k0)][0]:
                 best[(c.src, c.k0)] = (order, c)
-    found: list[tuple[float, float, float, Evidence, str, float]] = []
+    found: list[tuple[float, float, float, Evidence, str, float, int, float]] = []
     for _, c in sorted(best.values(), key=lambda b: (b[1].t0, b[1].src, b[1].k0)):
         src, k0, t0, a0, x, path = c.src, c.k0, c.t0, c.a0, c.x, c.hops
         excl = 1.0
@@ -148,12 +168,12 @@ def pass_through(s: Scene, o: str) -> Indicator:
                 mid.append(p)
                 held.append(hk)
         nodes = [*head[0], *mid, *reversed(end.nodes)]
-        keys = [*head[1], *(p.key for p in path), *held, *reversed(end.keys)]
+        keys = [*head[1], *(k for p in path for k in p.keys), *held, *reversed(end.keys)]
         e = s.evidence("pass_through", nodes, keys)
         kept = min(1.0, path[-1].amount / a0)
         lag = (path[-1].at - t0).total_seconds() / 86400
         w = e["grade"] * end.via.weight * excl * T.sure(s, src)
-        found.append((w, kept, lag, e, x, excl))
+        found.append((w, kept, lag, e, x, excl, len(path), path[-1].amount))
     if not found:
         return s.result("pass_through", 0.0, {}, [])
     n = sum(w for w, *_ in found)
@@ -165,23 +185,13 @@ def pass_through(s: Scene, o: str) -> Indicator:
     facts = {
         "count": len(found),
         "intermediaries": len({f[4] for f in found}),
-        "two_hops": sum(1 for f in found if _hops(f[3]) > 1),
+        "two_hops": sum(1 for f in found if f[6] > 1),
         "share": round(proportion, 3),
         "mean_lag_days": round(sum(lag for _, _, lag, *_ in found) / len(found), 1),
         "exclusivity": round(sum(f[5] for f in found) / len(found), 3),
-        "amount": round(sum(_passed(f[3]) for f in found), 2),
+        "amount": round(sum(f[7] for f in found), 2),
     }
     return s.result("pass_through", score, facts, [(f[0], f[3]) for f in found])
-
-
-def _hops(e: Evidence) -> int:
-    """How many forwards a path holds (its money relationships after the first)."""
-    return sum(1 for r in e["rels"] if r["type"] in R.MONEY) - 1
-
-
-def _passed(e: Evidence) -> float:
-    money = [r for r in e["rels"] if r["type"] in R.MONEY]
-    return float(money[-1]["props"].get("amount") or 0.0) if money else 0.0
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
