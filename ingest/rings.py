@@ -74,7 +74,7 @@ def create_ring(
         An empty name, no member, an unknown role, or an id that is not a
         Person/Organization (ring, case, phone ...).
     NotFound
-        A member id that is not stored (every one is named in the message).
+        The first member id (in the order given) that is not stored.
     """
     name = " ".join(name.split())
     if not name:
@@ -89,9 +89,10 @@ def create_ring(
     with store.ingesting():
         ids = sorted({m for m, _ in members})
         found = store.get_nodes([*ids, rid])
-        missing = [m for m in ids if m not in found]
+        missing = [m for m, _ in members if m not in found]
         if missing:
-            raise NotFound(f"no stored person or organization {', '.join(map(repr, missing))}")
+            # the first only, worded as the API words an id the user may not see
+            raise NotFound(f"no person or organization {missing[0]!r}")
         wrong = [m for m in ids if not set(found[m]["labels"]) & set(MEMBER_KINDS)]
         if wrong:
             kinds = ", ".join(f"{m!r} is a {'/'.join(found[m]['labels'])}" for m in wrong)

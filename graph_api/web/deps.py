@@ -269,6 +269,8 @@ Reader = Annotated[Ctx, Depends(ctx_for(*READERS))]
 PropamCtx = Annotated[Ctx, Depends(ctx_for("propam", hidden=True))]
 AnalystCtx = Annotated[Ctx, Depends(ctx_for("analyst"))]
 IngestCtx = Annotated[Ctx, Depends(ctx_for("analyst", "admin"))]
+#: draws rings over loaded data (POST /rings): the investigators and the analysts
+RingWriterCtx = Annotated[Ctx, Depends(ctx_for("reskrim", "analyst"))]
 AdminCtx = Annotated[Ctx, Depends(ctx_for("admin"))]
 AnyCtx = Annotated[Ctx, Depends(_ctx)]
 

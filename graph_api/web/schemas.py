@@ -104,6 +104,41 @@ class RingPublic(RingSummary):
     member_ids: list[str]
 
 
+class RingMemberIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=300)
+    role: str = Field(default="other", max_length=20)
+
+
+class RingCreate(BaseModel):
+    """A ring drawn around people and organizations already loaded."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Jaringan Tulungagung",
+                    "members": [
+                        {"id": "polres:P0012", "role": "recruiter"},
+                        {"id": "bank:P0003", "role": "financier"},
+                    ],
+                }
+            ]
+        },
+    )
+    name: str = Field(min_length=1, max_length=200)
+    members: list[RingMemberIn] = Field(min_length=1, max_length=500)
+
+
+class RingCreated(BaseModel):
+    id: str
+    name: str
+    members: list[RingMemberIn]
+    #: memberships that did not exist before the request
+    added: int
+
+
 class FlagCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",

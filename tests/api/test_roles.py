@@ -22,6 +22,7 @@ MATRIX: list[tuple[str, str, tuple[str, ...], int, bool]] = [
     ("GET", f"{P}/phones/common-contacts?a=0812-3456-7890&b=081300000001", READ, 200, False),
     ("GET", f"{P}/phones/colocated?phone=0812-3456-7890", READ, 200, False),
     ("GET", f"{P}/rings", READ, 200, False),
+    ("POST", f"{P}/rings", ("reskrim", "analyst"), 201, False),
     ("GET", f"{P}/rings/t:R1", READ, 200, False),
     ("GET", f"{P}/rings/t:R1/protectors", READ, 200, False),
     ("GET", f"{P}/rings/t:R1/tipoffs", READ, 200, False),
@@ -61,6 +62,8 @@ def _call(api: Api, method: str, url: str, role: str | None, flag: str) -> Any:
         return api.post(url, role, json={"official_id": "t:O2", "reason": "r"})
     if method == "PATCH":
         return api.patch(url, role, json={"status": "under_review"})
+    if url.endswith("/rings"):
+        return api.post(url, role, json={"name": "Matrix", "members": [{"id": "t:M1"}]})
     if url.endswith("/cypher"):
         return api.post(url, role, json={"query": "MATCH (r:Ring) RETURN r.name AS n"})
     return api.post(url, role, files={"file": ("b.zip", b"not a zip")}, data={"bundle": "b"})

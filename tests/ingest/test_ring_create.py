@@ -156,7 +156,7 @@ def test_cli_ring_create(tmp_path: Path) -> None:
     }
     out = run("ring", "create", "X", "--member", "reg:nobody", "--store", where)
     assert out.returncode == 1
-    assert out.stderr.strip() == "telusur: error: no stored person or organization 'reg:nobody'"
+    assert out.stderr.strip() == "telusur: error: no person or organization 'reg:nobody'"
     out = run("protectors", "ring:jaringan-blitar", "--json", "--store", where)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["protectors"][0]["id"] == "bank:w1"

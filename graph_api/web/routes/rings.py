@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 import queries
 from graph.errors import NotFound
 from graph.model import MODEL
 from graph.store import Store
-from graph_api.web.deps import Ctx, Cursor, Limit, Reader
+from graph_api.web.deps import Ctx, Cursor, Limit, Reader, RingWriterCtx
 from graph_api.web.routes._common import ALL, EntityId, problems
-from graph_api.web.schemas import Page, RingPublic, RingSummary
+from graph_api.web.schemas import Page, RingCreate, RingCreated, RingPublic, RingSummary
+from ingest.rings import create_ring
 
 router = APIRouter(prefix="/rings", tags=["rings"], responses=ALL)
 AsOf = Annotated[
@@ -37,6 +38,23 @@ def _ring(ctx: Ctx, ring_id: str) -> str:
 def rings(ctx: Reader, limit: Limit = 100, cursor: Cursor = None) -> Any:
     """Every ring with its number of members."""
     return ctx.page(list(ctx.rings()), limit, cursor)
+
+
+@router.post("", response_model=RingCreated, status_code=201, responses=problems(400, 404))
+def create(ctx: RingWriterCtx, request: Request, body: RingCreate) -> Any:
+    """Draw a ring around people and organizations already loaded (or add members to
+    one drawn before: the id comes from the name, so the same request is harmless).
+
+    Members are named by the ids this user sees (a masked victim by its masked id); an
+    id the user may not see is not found, as one that does not exist.
+    """
+    request.state.audit_params = {"name": body.name, "members": len(body.members)}
+    members = [(ctx.visible_id(m.id, "person or organization"), m.role) for m in body.members]
+    made = ctx.call(lambda s: create_ring(s, body.name, members, by=ctx.user.name))
+    ctx.wrote()
+    return ctx.show(
+        {"id": made.id, "name": made.name, "members": made.members, "added": made.added}, "ring"
+    )
 
 
 @router.get("/{id:path}/protectors", response_model=dict[str, Any], responses=problems(503))
