@@ -156,14 +156,18 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--compare", type=Path, help="another checkout to run side by side")
     ap.add_argument("--only", help="comma-separated command names to run")
+    ap.add_argument("--compare-scales", help="scales to run --compare on (default: all)")
     args = ap.parse_args()
-    trees = {"this": ROOT} | ({"compare": args.compare.resolve()} if args.compare else {})
     print(f"machine: {machine_line()}")
     for line in busy_processes():
         print(f"  busy: {line}")
     for scale in (float(s) for s in args.scales.split(",")):
         folder = build(args.work, scale)
         cmds = commands(folder)
+        compare = args.compare_scales is None or f"{scale:g}" in args.compare_scales.split(",")
+        trees = {"this": ROOT} | (
+            {"compare": args.compare.resolve()} if args.compare and compare else {}
+        )
         if args.only:
             cmds = {k: v for k, v in cmds.items() if k in args.only.split(",")}
         for tree in trees.values():  # --warm: a newer code's first open brings the store up
@@ -173,7 +177,13 @@ def main() -> None:
         for _ in range(args.runs):
             for name, argv in cmds.items():
                 for label, tree in trees.items():
-                    runs.setdefault((name, label), []).append(timed([sys.executable, *argv], tree))
+                    r = timed([sys.executable, *argv], tree)
+                    runs.setdefault((name, label), []).append(r)
+                    print(
+                        f"  {label} {name}: {r.seconds:.2f} s, CPU {r.cpu:.2f} s, "
+                        f"{r.peak_mib:.0f} MiB",
+                        flush=True,
+                    )
         print(f"load average after: {os.getloadavg()[0]:.2f}")
         headers = ["command"]
         for label in trees:

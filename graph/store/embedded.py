@@ -51,8 +51,11 @@ if TYPE_CHECKING:
 DB_NAME = "telusur.sqlite"
 #: held by the ingest writing to the store (see :meth:`Store.ingesting`)
 LOCK_NAME = "ingest.lock"
-#: SQLite page cache per connection (KiB): bounds what a reader keeps
-_CACHE_KIB = 16_384
+#: SQLite's page cache (KiB) of the writing connection and of each reading thread's: the
+#: service's memory is bounded by these and by what its own caches keep, not by the store
+#: (the operating system caches the file for all of them)
+_WRITER_CACHE_KIB = 16_384
+_READER_CACHE_KIB = 4_096
 
 __all__ = [
     "DB_NAME",
@@ -88,7 +91,7 @@ class EmbeddedStore(Store):
             # wait) to the one that loses. Opening (and bringing an older store's
             # derived tables up, once) is done one process at a time.
             with _flock(os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)):
-                self._db = self._connect()
+                self._db = self._connect(_WRITER_CACHE_KIB)
                 self._db.execute("PRAGMA journal_mode=WAL")
                 upgrade(self._db)
         except (OSError, sqlite3.Error) as exc:
@@ -98,10 +101,10 @@ class EmbeddedStore(Store):
         self._readers: list[sqlite3.Connection] = []
         self._writes = 0
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, cache_kib: int) -> sqlite3.Connection:
         db = private_sqlite(self.path / DB_NAME, check_same_thread=False, isolation_level=None)
         db.execute("PRAGMA synchronous=NORMAL")
-        db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
+        db.execute(f"PRAGMA cache_size=-{cache_kib}")
         db.execute("PRAGMA busy_timeout=30000")
         return db
 
@@ -120,7 +123,7 @@ class EmbeddedStore(Store):
     def _reader(self) -> sqlite3.Connection:
         db: sqlite3.Connection | None = getattr(self._local, "db", None)
         if db is None:
-            db = self._connect()
+            db = self._connect(_READER_CACHE_KIB)
             db.execute("PRAGMA query_only=1")
             self._local.db = db
             with self._lock:
