@@ -17,14 +17,17 @@ process (``ru_maxrss`` of the child, from ``os.wait4``):
 
 ``--compare DIR`` runs the same commands from another checkout (e.g. today's code:
 ``git worktree add /tmp/emb-before <commit>``) in the same run, alternating with
-this one, against the same store files. A store built by older code is brought up
-to date by newer code the first time it opens it (the newer code's first open is
-untimed: ``--warm``).
+this one, against the same store files (``--compare-runs`` fewer times: today's code
+takes minutes per command). A store built by older code is brought up to date by
+newer code the first time it opens it: each checkout opens the store once, untimed,
+before the timed runs.
 
 Usage::
 
     python bench/embedded_scale.py --work /tmp/emb-bench                  # scales 15 and 30
     python bench/embedded_scale.py --work /tmp/emb-bench --scales 15 --compare /tmp/emb-before
+    python bench/embedded_scale.py --work /tmp/emb-bench --runs 5 --compare /tmp/emb-before \
+        --compare-runs 1 --compare-scales 15
 
 A benchmark, not a test: it prints a Markdown table for ``docs/performance.md``.
 """
@@ -157,6 +160,9 @@ def main() -> None:
     ap.add_argument("--compare", type=Path, help="another checkout to run side by side")
     ap.add_argument("--only", help="comma-separated command names to run")
     ap.add_argument("--compare-scales", help="scales to run --compare on (default: all)")
+    ap.add_argument(
+        "--compare-runs", type=int, help="runs of the --compare checkout (default --runs)"
+    )
     args = ap.parse_args()
     print(f"machine: {machine_line()}")
     for line in busy_processes():
@@ -170,13 +176,16 @@ def main() -> None:
         )
         if args.only:
             cmds = {k: v for k, v in cmds.items() if k in args.only.split(",")}
-        for tree in trees.values():  # --warm: a newer code's first open brings the store up
+        for tree in trees.values():  # a newer code's first open brings the store up to date
             timed([sys.executable, *cmds.get("stats", commands(folder)["stats"])], tree)
         print(f"\nscale {scale:g}: {store_size(folder)}", flush=True)
         runs: dict[tuple[str, str], list[Run]] = {}
-        for _ in range(args.runs):
+        for i in range(args.runs):
             for name, argv in cmds.items():
                 for label, tree in trees.items():
+                    if label == "compare" and args.compare_runs is not None:
+                        if i >= args.compare_runs:
+                            continue
                     r = timed([sys.executable, *argv], tree)
                     runs.setdefault((name, label), []).append(r)
                     print(
