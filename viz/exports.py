@@ -257,14 +257,15 @@ def _attr(value: Any) -> str | float | None:
     if isinstance(value, int | float):
         return float(value)
     if isinstance(value, list | tuple):
-        return "; ".join(str(v) for v in value)
+        return "; ".join(str(v) for v in value) or None
     return str(value)
 
 
 def nx_graph(sub: Mapping[str, Any], lang: str) -> nx.MultiDiGraph:
     """A subgraph (``{nodes, relationships}``) as a networkx multigraph: node ``label``
     its display name, ``kind`` its label, ``labels`` all of them, then its
-    properties; edge ``id``, ``type``, ``label`` (the type's name) and properties.
+    properties; edge ``id``, ``rel_type``, ``label`` (the type's name) and properties
+    (not ``type``: GEXF keeps that word for directed/undirected).
     Numbers become floats, lists ``; ``-joined text (GraphML and GEXF hold scalars)."""
     g = nx.MultiDiGraph()
     for n in sub["nodes"]:
@@ -284,7 +285,7 @@ def nx_graph(sub: Mapping[str, Any], lang: str) -> nx.MultiDiGraph:
         spec = MODEL.rels.get(r["type"])
         attrs = {
             "id": r["id"],
-            "type": r["type"],
+            "rel_type": r["type"],
             "label": (spec.names.en if lang == "en" else spec.names.id) if spec else r["type"],
         }
         for k, v in (r.get("props") or {}).items():
@@ -322,15 +323,20 @@ def gexf_bytes(sub: Mapping[str, Any], lang: str) -> bytes:
 
 # ---------------------------------------------------------------- FollowTheMoney
 
-_ID_OK = re.compile(r"[0-9a-zA-Z.]")
-
 
 def ftm_id(stored: str) -> str:
-    """A stored id as a FollowTheMoney entity id: letters, digits and dots kept, any
-    other character written as ``-`` and its code in hex, so that ids stay distinct
-    (``jatim:P1`` -> ``jatim-3aP1``) and match FtM's id pattern."""
-    body = "".join(c if _ID_OK.match(c) else f"-{ord(c):x}" for c in stored)
-    return "e" + body if not body[:1].isalnum() else body + ("x" if body[-1] == "." else "")
+    """A stored id as a FollowTheMoney entity id (letters, digits, ``-``): ASCII letters
+    and digits kept, every other byte of its UTF-8 written as ``-`` and two hex digits,
+    so that distinct ids stay distinct (``jatim:P1`` -> ``jatim-3aP1``); one that would
+    start with ``-`` gets ``x-`` before it (an encoding never holds ``--`` otherwise).
+
+    >>> ftm_id("jatim:P1"), ftm_id(":x")
+    ('jatim-3aP1', 'x--3ax')
+    """
+    body = "".join(
+        chr(b) if chr(b).isascii() and chr(b).isalnum() else f"-{b:02x}" for b in stored.encode()
+    )
+    return body if body[:1].isalnum() else "x-" + body
 
 
 _GENDER = {"m": "male", "f": "female"}

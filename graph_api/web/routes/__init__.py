@@ -10,6 +10,7 @@ from graph_api.web.routes import (
     cdr,
     cypher,
     entities,
+    exports,
     graph,
     health,
     ingest,
@@ -19,7 +20,19 @@ from graph_api.web.routes import (
 )
 
 api_router = APIRouter()
-for _module in (auth, entities, graph, cdr, rings, propam, propam_audit, cypher, ingest, admin):
+for _module in (
+    auth,
+    entities,
+    graph,
+    cdr,
+    rings,
+    propam,
+    propam_audit,
+    cypher,
+    ingest,
+    admin,
+    exports,
+):
     api_router.include_router(_module.router)
 api_router.include_router(admin.status_router)
 
