@@ -383,13 +383,20 @@ def _tradecraft(
     """
     h, cfg = x.h, _reach()
     own = accounts | side
+    # The steps below are merged where they ask the same primitive (one statement each):
+    # the recruits' cases and events; the new cases' and events' people; ...
     # ring cases also: those the ring's recruits are victims in (whoever the suspect is:
-    # records do not mark every member)
-    recruited = {
-        v for m in side for _, v, k in h.out_edges(m, keys=True) if k[0] in R.RECRUITED
-    } - side
-    more = having(h, (yield from x.expand(recruited, R.VICTIM, "out")), "Case") - cases
-    yield from x.expand(more, (*R.DUTY, *R.SUSPECT, *R.EVENT_CASE, *R.VICTIM), "in")
+    # records do not mark every member); and the events aimed at recruits and victims
+    recruits = {v for m in side for _, v, k in h.out_edges(m, keys=True) if k[0] in R.RECRUITED} | {
+        u for c in cases for u, _, k in h.in_edges(c, keys=True) if k[0] in R.VICTIM
+    }
+    recruits -= side
+    yield from x.expand(recruits, (*R.VICTIM, *R.EVENT_TARGET), "out")
+    more = _ends(h, recruits, R.VICTIM, "out", "Case") - cases
+    aimed = _ends(h, recruits, R.EVENT_TARGET, "out", "Event")
+    yield from x.expand(
+        more | aimed, (*R.DUTY, *R.SUSPECT, *R.EVENT_CASE, *R.VICTIM, *R.EVENT_LEADER), "in"
+    )
     cases = cases | more
     # pass-through: ring -> X1 -> (X2 ->) the official's side
     pcfg = cfg["pass_through"]
@@ -429,8 +436,6 @@ def _tradecraft(
         return False
 
     relays = {p for p in other_phones - phones if raids and before_raid(p, phones)}
-    far = (yield from x.expand(relays, R.CALLS, "both")) - phones - relays
-    yield from x.expand({p for p in far if before_raid(p, relays)}, R.USES, "in", 20)
     # case interference: the handlers of stopped or open ring cases, and whom they call
     handlers = {
         u
@@ -440,15 +445,13 @@ def _tradecraft(
         if k[0] in R.DUTY
     }
     hphones = having(h, (yield from x.expand(handlers, R.USES, "out", 20)), "Phone") - phones
-    talked = (yield from x.expand(hphones, R.CALLS, "both")) - phones - hphones
-    yield from x.expand(talked, R.USES, "in", 20)
-    # documents: events aimed at the ring's recruits and victims, their leaders' workloads
-    recruits = {v for m in side for _, v, k in h.out_edges(m, keys=True) if k[0] in R.RECRUITED} | {
-        u for c in cases for u, _, k in h.in_edges(c, keys=True) if k[0] in R.VICTIM
-    }
-    recruits -= side
-    aimed = having(h, (yield from x.expand(recruits, R.EVENT_TARGET, "out")), "Event")
-    yield from x.expand(aimed, R.EVENT_LEADER, "in")
+    # the relays' and the handlers' calls, one statement; then the users of the phones
+    # near a raid (relay) and of everyone the handlers talked with, one statement
+    yield from x.expand(relays | hphones, R.CALLS, "both")
+    far = _ends(h, relays, R.CALLS, "both", "Phone") - phones - relays
+    talked = _ends(h, hphones, R.CALLS, "both", "Phone") - phones - hphones
+    yield from x.expand({p for p in far if before_raid(p, relays)} | talked, R.USES, "in", 20)
+    # documents: the leaders of the events aimed at recruits and victims, their workloads
     leaders = sorted(
         having(
             h,
@@ -471,6 +474,21 @@ def _tradecraft(
         o: dict(sorted(Counter(event_kind(r[7]) for r in led.get(o, [])).items())) for o in everyone
     }
     h.graph["peers"] = colleagues
+
+
+def _ends(
+    h: nx.MultiDiGraph, ids: Iterable[str], types: tuple[str, ...], direction: str, label: str
+) -> set[str]:
+    """The ``label`` nodes at the other end of ``ids``' relationships of ``types``."""
+    found: set[str] = set()
+    for n in ids:
+        if n not in h:
+            continue
+        if direction in ("out", "both"):
+            found |= {v for _, v, k in h.out_edges(n, keys=True) if k[0] in types}
+        if direction in ("in", "both"):
+            found |= {u for u, _, k in h.in_edges(n, keys=True) if k[0] in types}
+    return having(h, found, label)
 
 
 def event_kind(props: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ passed in person, and raids not recorded as events with an outcome.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,18 +33,23 @@ from queries.protectors import _rels as R
 from queries.protectors._evidence import Key
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene, both
-from queries.protectors._types import Evidence, Indicator
+from queries.protectors._types import Indicator
 from queries.protectors.indicators import _trade as T
 
 
-def _ring_contacts(s: Scene, relay: str) -> list[tuple[datetime, str, Key]]:
-    """The relay's contacts with ring phones: ``(at, ring phone, key)``."""
-    found = []
-    for p, k in both(s.h, relay, *R.CALLS):
-        at = s.when(k)
-        if p in s.phones and at is not None:
-            found.append((at, p, k))
-    return sorted(found)
+def _ring_contacts(s: Scene, relay: str) -> tuple[list[datetime], list[tuple[str, Key]]]:
+    """The relay's contacts with ring phones, by time: ``(times, [(ring phone, key)])``
+    (read once per scene and relay)."""
+    cache: dict[str, tuple[list[datetime], list[tuple[str, Key]]]] = s.once("relay", dict)
+    if relay not in cache:
+        found = []
+        for p, k in both(s.h, relay, *R.CALLS):
+            at = s.when(k)
+            if p in s.phones and at is not None:
+                found.append((at, p, k))
+        found.sort()
+        cache[relay] = ([t for t, _, _ in found], [(p, k) for _, p, k in found])
+    return cache[relay]
 
 
 def relay(s: Scene, o: str) -> Indicator:
@@ -62,30 +68,28 @@ def relay(s: Scene, o: str) -> Indicator:
         """A relay that talks with everyone (a shop, a call centre) counts less."""
         return min(1.0, quiet / max(1, int(totals.get(phone, 0))))
 
-    best: dict[str, tuple[float, bool, Evidence, str]] = {}  # raid -> best chain
-    cache: dict[str, list[tuple[datetime, str, Key]]] = {}
+    best: dict[str, tuple[float, bool, list[str], list[Key], str]] = {}  # raid -> best chain
     for m in mine:
         for relay_phone, k1 in both(s.h, m.node, *R.CALLS):
             t1 = s.when(k1)
             if t1 is None or relay_phone in s.phones or relay_phone in own:
                 continue
-            if relay_phone not in cache:
-                cache[relay_phone] = _ring_contacts(s, relay_phone)
-            for t2, ring_phone, k2 in cache[relay_phone]:
-                if not t1 <= t2 <= t1 + gap:
-                    continue
-                for e, at, failed in raids:
-                    if not (at - window <= t1 and t2 < at):
+            near = [(e, at, failed) for e, at, failed in raids if at - window <= t1 < at]
+            if not near:
+                continue
+            times, contacts = _ring_contacts(s, relay_phone)
+            lo, hi = bisect_left(times, t1), bisect_right(times, t1 + gap)
+            for t2, (ring_phone, k2) in zip(times[lo:hi], contacts[lo:hi], strict=True):
+                for e, at, failed in near:
+                    if t2 >= at:
                         continue
                     member, mk = s.phones[ring_phone]
-                    ev = s.evidence(
-                        "relay_call",
-                        [*m.nodes, relay_phone, ring_phone, member, e],
-                        [*m.keys, k1, k2, mk],
-                    )
-                    w = ev["grade"] * m.via.weight * T.sure(s, ring_phone) * busy(relay_phone)
+                    keys = [*m.keys, k1, k2, mk]
+                    w = s.grader.path(s.h, keys) * m.via.weight * T.sure(s, ring_phone)
+                    w *= busy(relay_phone)
                     if e not in best or w > best[e][0]:
-                        best[e] = (w, failed, ev, relay_phone)
+                        nodes = [*m.nodes, relay_phone, ring_phone, member, e]
+                        best[e] = (w, failed, nodes, keys, relay_phone)
     w_failed = sum(w for w, failed, *_ in best.values() if failed)
     w_found = sum(w for w, failed, *_ in best.values() if not failed)
     if w_failed <= 0:
@@ -99,7 +103,11 @@ def relay(s: Scene, o: str) -> Indicator:
         "raids_failed_total": sum(1 for *_, f in raids if f),
         "raids_found_total": sum(1 for *_, f in raids if not f),
     }
-    items = [(w, ev) for w, failed, ev, _ in best.values() if failed]
+    items = [
+        (w, s.evidence("relay_call", nodes, keys))
+        for w, failed, nodes, keys, _ in best.values()
+        if failed
+    ]
     return s.result("relay", score, facts, items)
 
 
