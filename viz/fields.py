@@ -191,12 +191,13 @@ def field_name(name: str, lang: str) -> str:
     """A property's name in ``lang``; an extra column ``x_pekerjaan`` as ``pekerjaan``.
 
     >>> field_name("birth_date", "en"), field_name("x_nama_ibu", "id")
-    ('Date of birth', 'nama ibu')
+    ('Date of birth', 'Nama ibu')
     """
     if name in FIELDS:
         return gettext(FIELDS[name], lang)
     if name.startswith(EXTRA_PREFIX):
-        return name[len(EXTRA_PREFIX) :].replace("_", " ")
+        text = name[len(EXTRA_PREFIX) :].replace("_", " ")
+        return text[:1].upper() + text[1:]
     return name.replace("_", " ")
 
 

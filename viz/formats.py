@@ -78,13 +78,22 @@ def wib_date(value: str) -> str:
 def wib_datetime(value: str) -> str:
     """A stored instant in WIB: ``05/06/2023 14:30 WIB``; unparseable text is kept.
 
-    >>> wib_datetime("2023-06-05T07:30:00Z")
-    '05/06/2023 14:30 WIB'
+    A source that gave only a day is stored as that day's midnight in WIB
+    (``2023-06-04T17:00:00Z``): an instant at exactly 00:00:00 WIB is shown as the
+    day alone, never with an invented ``00:00 WIB``.
+
+    >>> wib_datetime("2023-06-05T07:30:00Z"), wib_datetime("2023-06-04T17:00:00Z")
+    ('05/06/2023 14:30 WIB', '05/06/2023')
     """
     if len(value.strip()) == 10:
         return plain_date(value)
     parsed = parse_instant(value)
-    return parsed.astimezone(WIB).strftime("%d/%m/%Y %H:%M WIB") if parsed else value
+    if parsed is None:
+        return value
+    local = parsed.astimezone(WIB)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return local.strftime("%d/%m/%Y")
+    return local.strftime("%d/%m/%Y %H:%M WIB")
 
 
 def plain_date(value: str) -> str:

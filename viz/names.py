@@ -49,8 +49,8 @@ def display_name(node: Mapping[str, Any], lang: str) -> str:
     for key in ("name", "number", "title"):
         if p.get(key):
             return str(p[key])
-    if "Source" in labels:
-        return gettext("Source", lang) + " " + str(node.get("id"))
+    if "Source" in labels and p.get("kind"):
+        return gettext("Source", lang) + ": " + value_text("kind", str(p["kind"]), lang)
     return str(node.get("id", ""))
 
 

@@ -41,6 +41,8 @@ def caption(node: NodeRow, lang: Lang = "id") -> str:
     if value in (None, "") and spec and spec.label == "Event" and props.get("at"):
         kind = value_text("kind", str(props.get("kind") or ""), lang)
         value = f"{kind} {wib_date(str(props['at']))}".strip()
+    elif spec and value not in (None, ""):
+        value = value_text(spec.caption, str(value), lang)
     if value in (None, ""):
         value = props.get("name") or node["id"]
     return _short(str(value), MAX_CAPTION)
@@ -80,7 +82,8 @@ def _source_line(sources: Any, lang: Lang, sources_info: Mapping[str, str] | Non
     if not isinstance(sources, list) or not sources:
         return ""
     info = sources_info or {}
-    items = [f"{s} ({info[s]})" if s in info else str(s) for s in sources]
+    # a source as :func:`viz.views.sources_info` names it; its id when the store lacks it
+    items = [info.get(str(s), str(s)) for s in sources]
     return gettext("Sources", lang) + ": " + _short(", ".join(items), 4 * MAX_VALUE)
 
 
@@ -104,13 +107,18 @@ def node_tooltip(
     declared = [p.name for label in labels if (s := MODEL.nodes.get(label)) for p in s.props]
     names = list(dict.fromkeys(declared)) + sorted(set(props) - set(declared))
     for name in names:
-        if name in HIDDEN or props.get(name) in (None, "", []):
+        if name in HIDDEN or props.get(name) in (None, "", []) or repeats_kind(props, name):
             continue
         value = format_value(_prop_spec(labels, name), name, props[name], lang)
         lines.append(f"{field_name(name, lang)}: {value}")
     if src := _source_line(props.get("sources"), lang, sources_info):
         lines.append(src)
     return "\n".join(lines)
+
+
+def repeats_kind(props: Mapping[str, Any], name: str) -> bool:
+    """``kind_raw`` says nothing more when it is the kind as written (``raid``)."""
+    return name == "kind_raw" and str(props[name]).strip().lower() == str(props.get("kind"))
 
 
 def kinds_text(labels: list[str], lang: Lang) -> str:

@@ -6,16 +6,17 @@ shows internal-affairs material: callers must only offer it to Propam.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import queries
 from graph.errors import NotFound
 from graph.model import MODEL
-from graph.rows import NodeRow, RelRow, Subgraph
+from graph.rows import RelRow, Subgraph
 from graph.store.base import Store
 from graph.text import gettext
 from queries.protectors import ProtectorReport
+from viz.fields import value_text
 from viz.i18n import Lang
 from viz.render import render_subgraph
 
@@ -31,14 +32,20 @@ def _same(sub: Subgraph) -> Subgraph:
     return sub
 
 
-def sources_info(store: Store, nodes: Iterable[NodeRow]) -> dict[str, str]:
-    """Source id -> Admiralty grade (``B2``) for every source the nodes cite."""
-    ids = sorted({s for n in nodes for s in n["props"].get("sources", [])})
+def sources_info(
+    store: Store, items: Iterable[Mapping[str, Any]], lang: str = "id"
+) -> dict[str, str]:
+    """Source id -> how a tooltip names it: its title (else its kind, in words) and its
+    Admiralty grade, ``Rekening koran BRI (B2)``; else its id and grade."""
+    ids = sorted({s for n in items for s in n["props"].get("sources", [])})
     found = store.get_nodes(ids)
-    return {
-        i: f"{n['props'].get('reliability', 'F')}{n['props'].get('credibility', '6')}"
-        for i, n in found.items()
-    }
+    out = {}
+    for i, n in found.items():
+        p = n["props"]
+        grade = f"{p.get('reliability', 'F')}{p.get('credibility', '6')}"
+        title = p.get("title") or (value_text("kind", str(p["kind"]), lang) if p.get("kind") else i)
+        out[i] = f"{title} ({grade})"
+    return out
 
 
 def _title(store: Store, node_id: str) -> str:
@@ -68,7 +75,7 @@ def entity_page(
         title=heading,
         lang=lang,
         focus=[entity_id],
-        sources_info=sources_info(store, sub["nodes"]),
+        sources_info=sources_info(store, [*sub["nodes"], *sub["relationships"]], lang),
         left_out=sub.get("truncated") or {},
         notes=notes,
     )
@@ -141,7 +148,7 @@ def ring_page(
         scores=scores,
         indicator_kinds=kinds,
         focus=[ring_id, *scores],
-        sources_info=sources_info(store, sub["nodes"]),
+        sources_info=sources_info(store, [*sub["nodes"], *sub["relationships"]], lang),
         notes=notes,
     )
 
@@ -198,7 +205,7 @@ def money_trail_page(
         lang=lang,
         focus=[source],
         indicator_kinds={k[1]: "money" for k in rel_keys},
-        sources_info=sources_info(store, sub["nodes"]),
+        sources_info=sources_info(store, [*sub["nodes"], *sub["relationships"]], lang),
     )
 
 
@@ -253,6 +260,6 @@ def official_links_page(
         lang=lang,
         focus=[official_id],
         indicator_kinds=kinds,
-        sources_info=sources_info(store, sub["nodes"]),
+        sources_info=sources_info(store, [*sub["nodes"], *sub["relationships"]], lang),
         back=back,
     )

@@ -1,8 +1,10 @@
 """Money into an official: who paid him, how much per payer, and over time.
 
-Read from the official's own timeline (transfers into the accounts he holds), so
-it shows exactly what his timeline shows; every payer by name (the account's
-holder, else the account as ``bank number · holder``).
+Read from the timelines of the official and of his family (transfers into the
+accounts they hold: ring money often reaches an official through a relative's
+account, as the ranking's ``via family`` evidence says), so it shows exactly what
+those timelines show; every payer by name (the account's holder, else the account
+as ``bank number · holder``), every receiving account with its holder.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from collections import defaultdict
 from typing import Any
 
 import queries
+from graph.model import MODEL
 from graph_api.pages._views import MOST, holders_of, names_of, when_text
 from graph_api.web.deps import Ctx
 from viz.formats import money
+
+_KIN = MODEL.meaning("kinship")
 
 
 def money_in(ctx: Ctx, official_id: str, lang: str) -> dict[str, Any]:
@@ -24,11 +29,24 @@ def money_in(ctx: Ctx, official_id: str, lang: str) -> dict[str, Any]:
     total; ``transfers``: every transfer in, by time.
     """
     stored = ctx.visible_id(official_id)
-    items = ctx.shown_list(ctx.call(queries.timeline, id=stored, limit=MOST))
-    incoming = [it for it in items if it.get("kind") == "transfer" and it.get("direction") == "in"]
+    kin = ctx.call(lambda s: s.neighbours(stored, types=list(_KIN)))
+    people = [stored] + sorted({n["node"]["id"] for n in ctx.shown_list(kin)} - {stored})
+    items: list[dict[str, Any]] = []
+    complete = True
+    for person in people:
+        found = ctx.shown_list(ctx.call(queries.timeline, id=person, limit=MOST))
+        complete = complete and len(found) < MOST
+        items += found
+    incoming = sorted(
+        (it for it in items if it.get("kind") == "transfer" and it.get("direction") == "in"),
+        key=lambda it: (str(it.get("at") or ""), str(it.get("rel_id") or "")),
+    )
+    into_ids = {str(it.get("via") or "") for it in incoming}
+    into_holders = holders_of(ctx, into_ids)
     accounts = {str(it["other"]) for it in incoming if it.get("other")}
     holders = holders_of(ctx, accounts)
-    names = names_of(ctx, accounts | {h for hs in holders.values() for h in hs}, lang)
+    everyone = accounts | into_ids | {h for hs in (holders | into_holders).values() for h in hs}
+    names = names_of(ctx, everyone, lang)
     per: dict[str, dict[str, Any]] = {}
     months: dict[str, dict[str, Any]] = defaultdict(lambda: {"count": 0, "total": 0.0})
     rows = []
@@ -63,6 +81,8 @@ def money_in(ctx: Ctx, official_id: str, lang: str) -> dict[str, Any]:
                 "payer": payer["holder"] or payer["account"],
                 "payer_id": payer["holder_id"] or payer["account_id"],
                 "into": names.get(str(it.get("via") or ""), ""),
+                "into_id": str(it.get("via") or ""),
+                "own": stored in into_holders.get(str(it.get("via") or ""), []),
             }
         )
     payers = sorted(per.values(), key=lambda p: (-p["total"], p["account"]))
@@ -77,5 +97,6 @@ def money_in(ctx: Ctx, official_id: str, lang: str) -> dict[str, Any]:
         "transfers": rows,
         "total": money(total),
         "count": len(rows),
-        "complete": len(items) < MOST,
+        "complete": complete,
+        "family": [names[p] for p in people[1:] if p in names],
     }

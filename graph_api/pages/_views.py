@@ -24,7 +24,7 @@ from viz.formats import money, plain_date, wib_datetime
 from viz.names import display_name
 from viz.render import render_subgraph
 from viz.score import band_meaning, band_word, score_text
-from viz.tooltips import format_value, kinds_text
+from viz.tooltips import format_value, kinds_text, repeats_kind
 from viz.views import sources_info
 
 Lang = Literal["id", "en"]
@@ -104,7 +104,7 @@ def entity_view(ctx: Ctx, entity_id: str, lang: str = "id") -> EntityView:
     order = list(dict.fromkeys(declared)) + sorted(set(p) - set(declared))
     props = []
     for name in order:
-        if name in HIDDEN or p.get(name) in (None, "", []):
+        if name in HIDDEN or p.get(name) in (None, "", []) or repeats_kind(p, name):
             continue
         spec = next((s.prop(name) for lb in labels if (s := MODEL.nodes.get(lb))), None)
         props.append((field_name(name, lang), format_value(spec, name, p[name], _lang(lang))))
@@ -192,7 +192,7 @@ def timeline_view(
                 "when": when_text(str(it.get("at") or "")),
                 "what": gettext(KINDS[k], lang) if k in KINDS else k,
                 "detail": " · ".join(d for d in detail if d),
-                "arrow": ("→" if it.get("direction") == "out" else "←") if other else "",
+                "arrow": {"out": "→", "in": "←"}.get(str(it.get("direction")), ""),
                 "other": names.get(other, "") if other and other != entity_id else "",
                 "other_id": other if other in names and other != entity_id else "",
             }
@@ -308,7 +308,7 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
             title=title,
             lang=store_lang,
             focus=[node_id],
-            sources_info=ctx.call(sources_info, shown["nodes"]),
+            sources_info=ctx.call(sources_info, [*shown["nodes"], *shown["relationships"]], lang),
             left_out={k: v for k, v in sub["truncated"].items() if k in kept},
         )
 

@@ -33,6 +33,6 @@ def test_tooltip_lists_details_then_how_many_more() -> None:
     assert len([t for t in tip if "WIB" in t]) == MAX_LINES
     assert tip[-1] == "… 10 lainnya"
     (money,) = _by_type("TRANSFERRED")
-    tip = edge_tooltip(money, names={}, lang="en", sources_info={"src-c": "B2"})
+    tip = edge_tooltip(money, names={}, lang="en", sources_info={"src-c": "BAP Malang (B2)"})
     assert "05/06/2023 03:00 WIB · Rp 15.000.000" in tip
-    assert tip.endswith("Sources: src-c (B2)")
+    assert tip.endswith("Sources: BAP Malang (B2)")  # the source by its title, not its id

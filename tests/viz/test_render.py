@@ -39,14 +39,18 @@ def test_title_and_names_are_escaped_in_html() -> None:
 def test_nodes_carry_styles_scores_captions_and_plain_tooltips() -> None:
     nodes, edges, _ = drawn(render_subgraph(
         case_subgraph(), title="x", scores={"off-1": 1.0}, focus=["per-1"],
-        indicator_kinds={"t0": "money"}, sources_info={"src-a": "A1"}))
+        indicator_kinds={"t0": "money"}, sources_info={"src-a": "BAP Malang (A1)"}))
     by_id = {n["id"]: n for n in nodes}
     off = by_id["off-1"]
     assert off["shape"] == "diamond" and off["color"]["background"] == "#bd0026"
     assert off["label"] == XSS_NAME and off["font"]["bold"]
-    assert off["title"].splitlines()[1] == "Orang · Pejabat · id: off-1"
-    assert "Sumber: src-a (A1)" in off["title"]
-    assert "birth_date: 03/02/1980" in by_id["per-1"]["title"]
+    tip = off["title"].splitlines()
+    # the kind without the label it implies, no stored id; the score with its band
+    assert tip[1] == "Pejabat" and "off-1" not in off["title"]
+    assert tip[2] == "Skor beking: 1,00 · kuat"
+    assert "Sumber: BAP Malang (A1)" in off["title"]
+    assert "Tanggal lahir: 03/02/1980" in by_id["per-1"]["title"]
+    assert "birth_date" not in by_id["per-1"]["title"]
     assert by_id["per-1"]["color"]["border"] == "#d62728"  # focus ring
     assert by_id["acc-1"]["label"] == "0011223344"  # NodeSpec.caption
     money = next(e for e in edges if e["label"].startswith("Rp"))
