@@ -164,6 +164,7 @@ def timeline_view(
     since: str = "",
     until: str = "",
     page: int = 1,
+    per_page: int = PAGE_SIZE,
 ) -> dict[str, Any]:
     """One page of an entity's timeline, filtered by kind and dates (``yyyy-mm-dd``),
     with how many items there are in all; every item names (and links) the other side."""
@@ -176,9 +177,9 @@ def timeline_view(
     if until:
         items = [it for it in items if str(it.get("at") or "")[:10] <= until]
     total = len(items)
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)
-    shown = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    shown = items[(page - 1) * per_page : page * per_page]
     names = names_of(ctx, [str(it.get("other") or "") for it in shown], lang)
     rows = []
     for it in shown:
@@ -202,7 +203,8 @@ def timeline_view(
         "total": total,
         "page": page,
         "pages": pages,
-        "after": max(total - page * PAGE_SIZE, 0),
+        "after": max(total - page * per_page, 0),
+        "per_page": per_page,
         "read_all": read_all,
         "kinds": [(k, gettext(v, lang)) for k, v in KINDS.items()],
     }

@@ -20,3 +20,10 @@ def test_plain_dates_are_not_shifted_and_junk_is_kept() -> None:
     assert wib_date("2023-06-05") == "05/06/2023"
     assert wib_datetime("kemarin") == "kemarin"
     assert duration(75) == "1:15"
+
+
+def test_a_day_without_a_time_is_shown_without_one() -> None:
+    # a source that gave only a day is stored as 00:00 WIB of that day
+    assert wib_datetime("2023-04-09T17:00:00Z") == "10/04/2023"
+    assert wib_datetime("2023-04-09T17:00:01Z") == "10/04/2023 00:00 WIB"
+    assert wib_datetime("2023-04-10") == "10/04/2023"
