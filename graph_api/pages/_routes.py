@@ -29,6 +29,7 @@ from graph_api.pages._session import (
     sign_out,
 )
 from graph_api.pages._views import (
+    PAGE_SIZE,
     entity_view,
     graph_html,
     names_of,
@@ -286,6 +287,7 @@ def entity(
     dari: _DAY = "",
     sampai: _DAY = "",
     hal: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    n: Annotated[int, Query(ge=1, le=1000)] = PAGE_SIZE,
 ) -> Response:
     """An entity by name: its properties, posts, sources, graph and timeline (filtered
     by kind and dates, a page of 100 at a time, with how many there are in all)."""
@@ -321,7 +323,9 @@ def entity(
             view=view,
             entity=view["entity"],
             props=view["props"],
-            timeline=timeline_view(ctx, id, lang, kind=jenis, since=dari, until=sampai, page=hal),
+            timeline=timeline_view(
+                ctx, id, lang, kind=jenis, since=dari, until=sampai, page=hal, per_page=n
+            ),
             filters={"jenis": jenis, "dari": dari, "sampai": sampai},
             graph_url=f"/graf/entitas/{quoted}?lang={lang}",
             links_url=f"/graf/pejabat/{quoted}?lang={lang}" if propam else None,
