@@ -8,6 +8,9 @@ victim masking as the API (:class:`graph_api.web.deps.Ctx`) and is audited by th
 same middleware.
 """
 
+from graph_api.pages import _downloads, _print  # noqa: F401  (routes, a template global)
 from graph_api.pages._routes import router
+
+router.include_router(_downloads.router)  # the "Unduh" buttons' files
 
 __all__ = ["router"]

@@ -54,6 +54,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/propam"): PROPAM,
     ("POST", "/propam/tanda"): PROPAM,
     ("POST", "/propam/tanda/{id:path}/status"): PROPAM,
+    ("GET", "/unduh/laporan/jaringan/{id:path}"): READ,
+    ("GET", "/unduh/laporan/pejabat/{id:path}"): PROPAM,
+    ("GET", "/unduh/tabel"): READ,
+    ("GET", "/unduh/graf/{id:path}"): READ,
     ("GET", "/admin"): ADMIN,
 }
 

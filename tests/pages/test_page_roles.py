@@ -83,6 +83,10 @@ def _sample(method: str, path: str, flag: str) -> tuple[str, dict[str, str], int
             {"status": "under_review"},
             303,
         ),
+        ("GET", "/unduh/laporan/jaringan/{id:path}"): ("/unduh/laporan/jaringan/t:R1", {}, 200),
+        ("GET", "/unduh/laporan/pejabat/{id:path}"): ("/unduh/laporan/pejabat/t:O1", {}, 200),
+        ("GET", "/unduh/tabel"): ("/unduh/tabel?nama=protectors&id=t:R1", {}, 200),
+        ("GET", "/unduh/graf/{id:path}"): ("/unduh/graf/t:R1?format=gexf", {}, 200),
         ("GET", "/admin"): ("/admin", {}, 200),
     }
     assert (method, path) in samples, f"{method} {path}: a page without a sample request here"

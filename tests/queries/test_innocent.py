@@ -165,14 +165,35 @@ def test_a_routine_sp3_is_routine(embedded_store: EmbeddedStore) -> None:
     assert kind(p, "cases")["score"] == 0.0 and p["score"] < 0.3
 
 
-def test_an_sp3_from_an_officer_who_takes_cases_to_court_counts(
+def test_an_sp3_from_an_officer_who_takes_cases_to_court_counts_beside_money(
     embedded_store: EmbeddedStore,
 ) -> None:
+    """Unusual for him (no SP3 in his ten other cases), but one outcome is not a
+    pattern: alone it stays weak; beside a payment from the ring it counts fully."""
     p = officer(embedded_store, *cases("p21"))
     c = kind(p, "cases")
     assert c["facts"]["base"]["sp3"] == 0.0 and c["facts"]["chance"] == 0.0
-    assert p["score"] > 0.5
-    assert "SP3 in 0% of 10" in describe("cases", c["facts"], "en")
+    assert c["score"] == 0.35 and c["facts"]["capped_alone"] and p["score"] < 0.3
+    words = describe("cases", c["facts"], "en")
+    assert "SP3 in 0% of 10" in words and "one case alone: capped" in words
+    embedded_store.upsert([], [rel("pay", "TRANSFERRED", "t:AM", "t:AP", amount=25e6,
+                                   at="2023-06-20T09:00:00Z")])
+    paid = officer(embedded_store, [], [])
+    assert kind(paid, "cases")["score"] > 0.7 and "capped_alone" not in kind(paid, "cases")["facts"]
+    assert paid["score"] > 0.5
+
+
+def test_two_ring_cases_stopped_are_a_pattern_without_anything_else(
+    embedded_store: EmbeddedStore,
+) -> None:
+    nodes, rels = cases("p21")
+    nodes.append(node("t:K2", "Case", status="sp3", opened_at="2022-03-01",
+                      status_at="2023-09-01"))
+    rels += [rel("s2", "SUSPECT_IN", "t:M", "t:K2", since="2022-04-01"),
+             rel("i2", "INVESTIGATES", "t:P", "t:K2")]
+    p = officer(embedded_store, nodes, rels)
+    c = kind(p, "cases")
+    assert c["facts"]["sp3"] == 2 and "alone" not in c["facts"] and p["score"] > 0.5
 
 
 def test_kinship_alone_is_capped_but_counts_beside_money(embedded_store: EmbeddedStore) -> None:
@@ -185,3 +206,21 @@ def test_kinship_alone_is_capped_but_counts_beside_money(embedded_store: Embedde
                                    at=f"{d}T09:00:00Z") for i, d in enumerate(MONTHS)])
     both = officer(embedded_store, [], [])
     assert kind(both, "ties")["score"] == 0.7
+
+
+def test_an_investigator_calling_his_named_suspect_is_on_duty_whatever_the_outcome(
+    embedded_store: EmbeddedStore,
+) -> None:
+    """Summons and examinations: calls after the member was named in the officer's own
+    case are duty calls, also when that case later ended in SP3 (the outcome is the
+    cases indicator's to weigh); a call before naming him is not."""
+    nodes, rels = cases("p21")
+    rels += [rel(f"c{i}", "CALLED", "+62822", "+62811", at=f"2022-0{i + 3}-10T09:00:00Z")
+             for i in range(3)]
+    p = officer(embedded_store, nodes, rels)
+    assert kind(p, "comms")["score"] == 0.0
+    embedded_store.upsert([], [rel("early", "CALLED", "+62822", "+62811",
+                                   at="2022-01-20T09:00:00Z")])
+    early = officer(embedded_store, [], [])
+    assert kind(early, "comms")["facts"]["calls"] == 1
+    assert kind(early, "comms")["facts"]["duty_calls"] == 3

@@ -172,8 +172,11 @@ def test_sp3_case_counts_and_p21_counterweighs(embedded_store: EmbeddedStore) ->
              rel("i1", "INVESTIGATES", "t:X", "t:K1"),
              rel("v1", "SUPERVISES", "t:Y", "t:K1"), rel("v2", "SUPERVISES", "t:Y", "t:K2")]
     got = load(embedded_store, nodes, rels)
-    # SP3 36 days after naming the suspect: a quick SP3, weight 1.2.
-    assert strength(got["t:X"], "cases") == pytest.approx(1 - math.exp(-1.2 / 0.8), abs=1e-4)
+    # SP3 36 days after naming the suspect: a quick SP3, weight 1.2 (1 - e^(-1.2/0.8));
+    # but one case alone is capped at [innocent] case_alone (nothing else links him)
+    x = got["t:X"]["indicators"][0]
+    assert x["facts"]["net"] == pytest.approx(1.2) and 1 - math.exp(-1.2 / 0.8) > 0.35
+    assert strength(got["t:X"], "cases") == pytest.approx(0.35) and x["facts"]["capped_alone"]
     # Supervised one quick SP3 and one P21: net 0.4 * 1.2 - 0.4 * 1.0 = 0.08.
     assert strength(got["t:Y"], "cases") == pytest.approx(1 - math.exp(-0.08 / 0.8), abs=1e-4)
     assert got["_order"] == ["t:X", "t:Y"]

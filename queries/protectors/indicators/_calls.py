@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from queries._common import parse_ts
 from queries.protectors import _rels as R
-from queries.protectors._scene import GOOD, Scene, both, into, out
+from queries.protectors._scene import Scene, both, into, out
 from queries.protectors._types import Evidence
 
 TipCall = tuple[float, str, datetime, Evidence]
@@ -38,14 +38,13 @@ def neighbours(s: Scene, a: str, b: str) -> str | None:
 
 
 def _duty(s: Scene, o: str, member: str, at: datetime) -> bool:
-    """Official ``o`` handled a case against ``member`` that went on, and he was named."""
+    """Official ``o`` handles a case against ``member`` in which the member was named
+    before the call (an investigator summons and examines his suspects, whatever the
+    case's outcome: the outcome itself is the ``cases`` indicator's), or led a raid on
+    him that found something."""
     h = s.h
     for c, _ in out(h, o, *R.DUTY):
-        if (
-            h.nodes[c].get("status") in GOOD
-            and (member, c) in s.since
-            and s.since[(member, c)] <= at
-        ):
+        if (member, c) in s.since and s.since[(member, c)] <= at:
             return True
     for e, _ in out(h, o, *R.EVENT_LEADER):
         ev = h.nodes[e]

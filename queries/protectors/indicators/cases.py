@@ -149,6 +149,9 @@ def cases(s: Scene, o: str) -> Indicator:
         chance = _tail(n_bad, n_bad + sum(facts.get(x, 0) for x in GOOD), p)
         net *= 1 - chance
         extra = {"base": base, "chance": round(chance, 4)}
+    if n_bad == 1:
+        # one case is an outcome, not a pattern: alone it stays in the weakest band
+        extra["alone"] = float(s.cfg["innocent"]["case_alone"])
     score = 1 - math.exp(-net / float(cfg["scale"])) if net > 0 else 0.0
     return s.result(
         "cases", score, {**facts, "net": round(net, 3), **extra}, items if score > 0 else []
@@ -156,7 +159,8 @@ def cases(s: Scene, o: str) -> Indicator:
 
 
 def _listing(f: dict[str, Any]) -> str:
-    return ", ".join(f"{v} {k}" for k, v in sorted(f.items()) if k not in ("net", "base", "chance"))
+    skip = ("net", "base", "chance", "alone", "capped_alone")
+    return ", ".join(f"{v} {k}" for k, v in sorted(f.items()) if k not in skip)
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
@@ -177,6 +181,8 @@ def _words(f: dict[str, Any], lang: str) -> str:
             whose=whose,
             chance=round(100 * float(f.get("chance", 0))),
         )
+    if f.get("capped_alone"):
+        said += "; " + gettext("one case alone: capped, nothing else links him to the ring", lang)
     return said
 
 
