@@ -48,6 +48,8 @@ def money(s: Scene, o: str) -> Indicator:
     innocent: dict[tuple[str, ...], int] = {}
     plain_dates: list[datetime] = []
     lent = _lent(s, o)
+    rates = {"IDR": 1.0, **{k.upper(): float(v) for k, v in cfg["rupiah_per"].items()}}
+    unpriced: set[str] = set()
     for v in s.sphere(o):
         tail = [v.person, *([o] if v.person != o else [])]
         # where money reaches this person: an account they hold, or the person (cash)
@@ -90,11 +92,15 @@ def money(s: Scene, o: str) -> Indicator:
                     continue
                 e = s.evidence(route, [*nodes, *via_nodes, *tail], [*keys, *via_keys, *v.keys])
                 w = e["grade"] * v.weight * s.weight(payer) * factor
-                payments.append((w, amount, at, payer, e, v.person != o))
-                if at is not None and factor >= 0.5:
-                    plain_dates.append(at)
                 code = str(h.edges[tk].get("currency") or "IDR").upper()
                 totals[code] = totals.get(code, 0.0) + amount
+                # weighed in rupiah; a currency without a rate counts, its amount does not
+                rate = rates.get(code)
+                if rate is None:
+                    unpriced.add(code)
+                payments.append((w, amount * (rate or 0.0), at, payer, e, v.person != o))
+                if at is not None and factor >= 0.5:
+                    plain_dates.append(at)
     said = _innocent_facts(innocent)
     if not payments:
         return s.result("money", 0.0, {"innocent": said} if said else {}, [])
@@ -145,9 +151,11 @@ def money(s: Scene, o: str) -> Indicator:
         ),
     }
     if set(totals) != {"IDR"}:
-        # Another currency: the sentence names each (the score adds the numbers as they
-        # are; no exchange rates are kept).
+        # Another currency: the sentence names each; ``amount`` is their rupiah value
+        # at the [money] rupiah_per rates, without the currencies that have none.
         facts["amounts"] = {code: round(v, 2) for code, v in sorted(totals.items())}
+    if unpriced:
+        facts["unpriced"] = sorted(unpriced)
     order = float(cfg["evidence_amount_scale"])
     return s.result("money", score, facts, [(p[0] * (1 + p[1] / order), p[4]) for p in payments])
 
@@ -315,6 +323,12 @@ def _words(f: dict[str, Any], lang: str) -> str:
         said.append(gettext("{n} right after a recruitment", lang).format(n=f["per_recruit"]))
     if f.get("inferred_payers"):
         said.append(gettext("from the ring's inferred side", lang))
+    if f.get("unpriced"):
+        said.append(
+            gettext("no rupiah rate for {codes}: counted, amount not weighed", lang).format(
+                codes=", ".join(f["unpriced"])
+            )
+        )
     return "; ".join([", ".join(said), *innocent_words(f.get("innocent") or [], lang)])
 
 
@@ -362,5 +376,6 @@ KIND = IndicatorKind(
         "layer_days",
         "layer_share",
         "evidence_amount_scale",
+        "rupiah_per",
     ),
 )
