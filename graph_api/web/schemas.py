@@ -10,26 +10,51 @@ T = TypeVar("T")
 Role = Literal["reskrim", "propam", "analyst", "admin"]
 
 
+def _page_example(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """A page's example: one item, the example of the item's own model."""
+    args = getattr(cls, "__pydantic_generic_metadata__", {}).get("args") or ()
+    extra = args[0].model_config.get("json_schema_extra") if args else None
+    items = extra.get("examples") if isinstance(extra, dict) else None
+    if isinstance(items, list) and items:
+        schema["examples"] = [{"data": items[:1], "count": 1, "next_cursor": None}]
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a list: ``count`` is the total, ``next_cursor`` the next page (or null)."""
 
+    model_config = ConfigDict(json_schema_extra=_page_example)
     data: list[T]
     count: int
     next_cursor: str | None = None
 
 
 class Token(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJIUzI1NiJ9.…",
+                    "token_type": "bearer",
+                    "expires_in": 3600,
+                }
+            ]
+        }
+    )
     access_token: str
     token_type: Literal["bearer"] = "bearer"
     expires_in: int
 
 
 class UserPublic(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "budi", "role": "reskrim"}]})
     name: str
     role: Role
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "store": "embedded", "warmed_in_s": 2.4}]}
+    )
     status: str
     store: str | None = None
     #: seconds from the start of the service to the end of its first warm-up
@@ -79,28 +104,127 @@ class SearchHit(BaseModel):
 
 
 class EntityPublic(NodePublic):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "jatim:P996834",
+                    "labels": ["Person"],
+                    "props": {"name": "Eko Kusuma", "birth_date": "1957-12-14", "gender": "m"},
+                    "keys": ["jatim:P996834"],
+                    "sources": [
+                        {
+                            "id": "jatim:S4249",
+                            "kind": "bap",
+                            "title": "BAP saksi",
+                            "date": "2022-03-01",
+                            "reliability": "B",
+                            "credibility": "2",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
     keys: list[str]
     sources: list[dict[str, Any]]
 
 
 class Neighbourhood(BaseModel):
+    """Nodes and relationships around an entity; ``truncated``: per node, how many
+    relationships the cap left out."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "nodes": [
+                        {
+                            "id": "jatim:P996834",
+                            "labels": ["Person"],
+                            "props": {"name": "Eko Kusuma"},
+                        },
+                        {
+                            "id": "jatim:ACC617263",
+                            "labels": ["Account"],
+                            "props": {"bank": "BNI", "number": "5474924066"},
+                        },
+                    ],
+                    "relationships": [
+                        {
+                            "id": "holds:jatim:P996834:jatim:ACC617263",
+                            "type": "HOLDS",
+                            "start": "jatim:P996834",
+                            "end": "jatim:ACC617263",
+                            "props": {},
+                        }
+                    ],
+                    "truncated": {"jatim:P996834": 12},
+                }
+            ]
+        }
+    )
     nodes: list[NodePublic]
     relationships: list[RelPublic]
     truncated: dict[str, int]
 
 
 class PathPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "nodes": ["jatim:P234457", "jatim:C250965", "jatim:P996834"],
+                    "relationships": [
+                        {
+                            "id": "jatim:INV0007",
+                            "type": "INVESTIGATES",
+                            "start": "jatim:P234457",
+                            "end": "jatim:C250965",
+                            "props": {},
+                        },
+                        {
+                            "id": "jatim:SUS0031",
+                            "type": "SUSPECT_IN",
+                            "start": "jatim:P996834",
+                            "end": "jatim:C250965",
+                            "props": {},
+                        },
+                    ],
+                }
+            ]
+        }
+    )
     nodes: list[str]
     relationships: list[RelPublic]
 
 
 class RingSummary(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"id": "jatim:RING1", "name": "Jaringan Eko Tulungagung–Arab Saudi", "members": 9}
+            ]
+        }
+    )
     id: str
     name: str | None
     members: int
 
 
 class RingPublic(RingSummary):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "jatim:RING1",
+                    "name": "Jaringan Eko Tulungagung–Arab Saudi",
+                    "members": 2,
+                    "member_ids": ["jatim:P366442", "jatim:P996834"],
+                }
+            ]
+        }
+    )
     member_ids: list[str]
 
 
@@ -132,6 +256,18 @@ class RingCreate(BaseModel):
 
 
 class RingCreated(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "ring:jaringan-tulungagung",
+                    "name": "Jaringan Tulungagung",
+                    "members": [{"id": "jatim:P996834", "role": "recruiter"}],
+                    "added": 1,
+                }
+            ]
+        }
+    )
     id: str
     name: str
     members: list[RingMemberIn]
@@ -176,6 +312,30 @@ class FlagChange(BaseModel):
 
 
 class FlagPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "flag-8c1d2e",
+                    "official_id": "jatim:P234457",
+                    "status": "under_review",
+                    "reason": "calls ring leader before raids",
+                    "evidence": "tipoff report 2024-03",
+                    "created_by": "propam",
+                    "created_at": "2025-01-02T03:04:05Z",
+                    "updated_at": "2025-01-03T08:00:00Z",
+                    "history": [
+                        {
+                            "status": "under_review",
+                            "by": "propam",
+                            "at": "2025-01-03T08:00:00Z",
+                            "note": "assigned to Kompol R.",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
     id: str
     official_id: str
     status: Literal["open", "under_review", "substantiated", "cleared"]
@@ -204,6 +364,18 @@ class CypherQuery(BaseModel):
 
 
 class CypherResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "columns": ["r.name", "n"],
+                    "rows": [["Jaringan Eko Tulungagung–Arab Saudi", 9]],
+                    "count": 1,
+                    "truncated": False,
+                }
+            ]
+        }
+    )
     columns: list[str]
     rows: list[list[Any]]
     count: int
@@ -211,6 +383,22 @@ class CypherResult(BaseModel):
 
 
 class AuditVerdict(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "ok": True,
+                    "entries": 42,
+                    "first_bad": None,
+                    "reason": None,
+                    "head": "5e7a…",
+                    "keyed": True,
+                    "trail": "main",
+                    "head_line": "telusur-audit-head main 42 2025-01-02T03:04:05Z 5e7a…",
+                }
+            ]
+        }
+    )
     ok: bool
     entries: int
     first_bad: int | None
@@ -246,6 +434,32 @@ class CacheCounters(BaseModel):
 class CacheStatus(BaseModel):
     """What this service process keeps between requests, and its background warm-up."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "state": "warm",
+                    "ready": True,
+                    "interval_s": 60.0,
+                    "max_rings": 200,
+                    "first_warmup_s": 2.4,
+                    "runs": 3,
+                    "warming_generation": None,
+                    "last": {
+                        "generation": "g17",
+                        "started_at": "2025-01-02T03:04:05Z",
+                        "seconds": 1.9,
+                        "rings": 3,
+                        "ranked": 3,
+                        "failed": 0,
+                        "complete": True,
+                    },
+                    "cache": {"entries": 6, "hits": 120, "misses": 6, "joined": 2, "evicted": 0},
+                }
+            ]
+        }
+    )
+
     state: Literal["starting", "warming", "warm", "store unavailable", "failed", "off"]
     ready: bool
     interval_s: float
@@ -267,3 +481,581 @@ class Problem(BaseModel):
     instance: str | None = None
     request_id: str | None = None
     errors: list[dict[str, Any]] | None = None
+
+
+# -- the named queries' results, typed for the API documentation -----------------------
+#
+# Each mirrors a TypedDict of ``queries._types`` (or ``queries.protectors._types``,
+# ``queries.cdr``); ``tests/api/test_openapi_docs.py`` checks that the fields agree.
+# Open models (``extra="allow"``): a field the query adds later reaches the client
+# before it reaches this file. Every example is the shape a real answer has; its
+# ids are the demo's (``telusur demo``: bundle ``jatim``).
+
+
+class Open(BaseModel):
+    """A result shape that passes on fields it does not name."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def _example(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="allow", json_schema_extra={"examples": list(examples)})
+
+
+class TimelineItem(Open):
+    """One dated item; ``via`` is the entity itself or an account/phone it holds/uses."""
+
+    model_config = _example(
+        {
+            "at": "2023-11-13T03:09:00Z",
+            "kind": "transfer",
+            "direction": "in",
+            "via": "jatim:ACC403027",
+            "other": "jatim:ACC617263",
+            "rel_type": "TRANSFERRED",
+            "rel_id": "jatim:T4802058",
+            "amount": 22800000.0,
+            "currency": "IDR",
+            "detail": "transfer",
+        }
+    )
+    at: str
+    #: transfer, call, case_opened, case_status, event, post_since, post_until
+    kind: str
+    #: out or in (transfers and calls), else null
+    direction: str | None
+    via: str
+    other: str
+    rel_type: str | None
+    rel_id: str | None
+    amount: float | None
+    #: the amount's currency (ISO 4217, IDR when the bundle named none); null without amount
+    currency: str | None
+    detail: str | None
+
+
+class Hop(Open):
+    id: str
+    type: str
+    start: str
+    end: str
+    amount: float | None
+    currency: str | None
+    at: str | None
+
+
+class Trail(Open):
+    """A money trail: accounts in order, the transfers, and each account's holders."""
+
+    model_config = _example(
+        {
+            "hops": 1,
+            "path_nodes": ["jatim:ACC617263", "jatim:ACC403027"],
+            "rels": [
+                {
+                    "id": "jatim:T4802058",
+                    "type": "TRANSFERRED",
+                    "start": "jatim:ACC617263",
+                    "end": "jatim:ACC403027",
+                    "amount": 22800000.0,
+                    "currency": "IDR",
+                    "at": "2023-11-13T03:09:00Z",
+                }
+            ],
+            "holders": [["jatim:P996834"], ["jatim:P234457"]],
+        }
+    )
+    hops: int
+    path_nodes: list[str]
+    rels: list[Hop]
+    holders: list[list[str]]
+
+
+class CommonContact(Open):
+    """A phone both numbers were in contact with."""
+
+    model_config = _example(
+        {
+            "phone": "+6281234567890",
+            "a_calls": 4,
+            "b_calls": 2,
+            "first_at": "2023-06-01T08:15:00Z",
+            "last_at": "2023-07-30T21:40:00Z",
+        }
+    )
+    phone: str
+    a_calls: int
+    b_calls: int
+    first_at: str | None
+    last_at: str | None
+
+
+class ColocatedPhone(Open):
+    """A phone served by the same cell as the asked phone, within the window."""
+
+    model_config = _example(
+        {
+            "phone": "+6285845223266",
+            "calls": 3,
+            "cells": ["510-10-2071-33"],
+            "first_at": "2023-06-09T20:01:00Z",
+            "last_at": "2023-06-09T20:12:00Z",
+        }
+    )
+    phone: str
+    calls: int
+    cells: list[str]
+    first_at: str
+    last_at: str
+
+
+class Tipoff(Open):
+    """A call between an official's side and a ring member shortly before a failed raid."""
+
+    model_config = _example(
+        {
+            "event_id": "jatim:E000031",
+            "event_at": "2023-06-10T04:00:00Z",
+            "outcome": "nothing_found",
+            "official_id": "jatim:P234457",
+            "via": "self",
+            "member_id": "jatim:P996834",
+            "call_id": "jatim:CALL000918",
+            "call_at": "2023-06-09T20:00:00Z",
+            "hours_before": 8.0,
+            "official_phone": "+6281100000001",
+            "member_phone": "+6285350558715",
+        }
+    )
+    event_id: str
+    event_at: str
+    outcome: str
+    official_id: str
+    via: str
+    member_id: str
+    call_id: str
+    call_at: str
+    hours_before: float
+    official_phone: str
+    member_phone: str
+
+
+class Tie(Open):
+    """A tie between an official and a suspect: call, transfer, family or associate."""
+
+    kind: str
+    suspect_id: str
+    rel_type: str
+    rel_id: str
+    at: str | None
+    amount: float | None
+    currency: str | None
+
+
+class CaseOfficial(Open):
+    official_id: str
+    roles: list[str]
+    ties: list[Tie]
+
+
+class CaseItem(Open):
+    """``reason``: sp3, stalled, p21 or vonis."""
+
+    case_id: str
+    title: str | None
+    status: str | None
+    opened_at: str | None
+    status_at: str | None
+    reason: str
+    suspects: list[str]
+    member_suspects: list[str]
+    officials: list[CaseOfficial]
+
+
+class CaseInterference(Open):
+    """Cases against ring members stopped or stalled (``interfered``) and those that
+    went on to court (``counterweight``), each with the officials who handled them."""
+
+    model_config = _example(
+        {
+            "ring_id": "jatim:RING1",
+            "as_of": "2025-01-01T00:00:00Z",
+            "cutoff": "2024-01-02T00:00:00Z",
+            "interfered": [
+                {
+                    "case_id": "jatim:C250965",
+                    "title": "TPPO perekrutan CPMI non-prosedural",
+                    "status": "sp3",
+                    "opened_at": "2022-01-10",
+                    "status_at": "2022-09-01",
+                    "reason": "sp3",
+                    "suspects": ["jatim:P996834"],
+                    "member_suspects": ["jatim:P996834"],
+                    "officials": [
+                        {
+                            "official_id": "jatim:P234457",
+                            "roles": ["INVESTIGATES"],
+                            "ties": [
+                                {
+                                    "kind": "call",
+                                    "suspect_id": "jatim:P996834",
+                                    "rel_type": "CALLED",
+                                    "rel_id": "jatim:CALL000918",
+                                    "at": "2022-03-04T11:00:00Z",
+                                    "amount": None,
+                                    "currency": None,
+                                }
+                            ],
+                        }
+                    ],
+                }
+            ],
+            "counterweight": [],
+        }
+    )
+    ring_id: str
+    as_of: str
+    cutoff: str
+    interfered: list[CaseItem]
+    counterweight: list[CaseItem]
+
+
+class TieEvidence(Open):
+    """How a candidate is tied to one member: counts by kind, money by currency."""
+
+    member: str
+    name: str | None
+    counts: dict[str, int]
+    amounts: dict[str, float]
+
+
+class RingCandidate(Open):
+    id: str
+    labels: list[str]
+    name: str | None
+    #: random-walk score relative to the best one shown (1.0)
+    score: float
+    evidence: list[TieEvidence]
+
+
+class RingExpansion(Open):
+    """Likely further members and, apart, the officials near the ring."""
+
+    model_config = _example(
+        {
+            "ring_id": "jatim:RING1",
+            "members": ["jatim:P996834", "jatim:P366442"],
+            "hops": 2,
+            "subgraph_nodes": 412,
+            "subgraph_relationships": 1630,
+            "candidates": [
+                {
+                    "id": "jatim:P234457",
+                    "labels": ["Person"],
+                    "name": "Dedi Kurniawan",
+                    "score": 1.0,
+                    "evidence": [
+                        {
+                            "member": "jatim:P996834",
+                            "name": "Eko Kusuma",
+                            "counts": {"CALLED": 12, "TRANSFERRED": 2},
+                            "amounts": {"IDR": 4500000.0},
+                        }
+                    ],
+                }
+            ],
+            "officials": [
+                {
+                    "id": "jatim:P234457",
+                    "labels": ["Person", "Official"],
+                    "name": "Dimas Sasongko",
+                    "score": 0.42,
+                    "evidence": [],
+                }
+            ],
+        }
+    )
+    ring_id: str
+    members: list[str]
+    #: hops walked: fewer than asked when the subgraph grew past its cap
+    hops: int
+    subgraph_nodes: int
+    subgraph_relationships: int
+    candidates: list[RingCandidate]
+    officials: list[RingCandidate]
+
+
+class LinkPath(Open):
+    """One official-to-target path; parallel relationships of one type are one hop."""
+
+    target: str
+    target_roles: list[str]
+    nodes: list[str]
+    types: list[str]
+    relationships: list[RelPublic]
+    parallel: list[int]
+
+
+class OfficialLinks(Open):
+    """Paths from an official to ring members, suspects and ring organizations, by kind
+    (money, family, phone, case, organization); ``counts``: the totals before ``cap``."""
+
+    model_config = _example(
+        {
+            "official_id": "jatim:P234457",
+            "paths": {
+                "money": [
+                    {
+                        "target": "jatim:P996834",
+                        "target_roles": ["member"],
+                        "nodes": [
+                            "jatim:P234457",
+                            "jatim:ACC403027",
+                            "jatim:ACC617263",
+                            "jatim:P996834",
+                        ],  # fmt: skip
+                        "types": ["HOLDS", "TRANSFERRED", "HOLDS"],
+                        "relationships": [
+                            {
+                                "id": "holds:jatim:P234457:jatim:ACC403027",
+                                "type": "HOLDS",
+                                "start": "jatim:P234457",
+                                "end": "jatim:ACC403027",
+                                "props": {},
+                            },
+                            {
+                                "id": "jatim:T4802058",
+                                "type": "TRANSFERRED",
+                                "start": "jatim:ACC617263",
+                                "end": "jatim:ACC403027",
+                                "props": {"amount": 22800000.0, "currency": "IDR"},
+                            },
+                            {
+                                "id": "holds:jatim:P996834:jatim:ACC617263",
+                                "type": "HOLDS",
+                                "start": "jatim:P996834",
+                                "end": "jatim:ACC617263",
+                                "props": {},
+                            },
+                        ],  # fmt: skip
+                        "parallel": [1, 3, 1],
+                    }
+                ],
+                "family": [],
+                "phone": [],
+                "case": [],
+                "organization": [],
+            },
+            "counts": {"money": 1, "family": 0, "phone": 0, "case": 0, "organization": 0},
+        }
+    )
+    official_id: str
+    paths: dict[str, list[LinkPath]]
+    counts: dict[str, int]
+
+
+class EvidenceRel(Open):
+    """One relationship of an evidence path with its checkable properties and sources."""
+
+    id: str
+    type: str
+    start: str
+    end: str
+    props: dict[str, Any]
+    sources: list[str]
+
+
+class Evidence(Open):
+    """A path a prosecutor can check; ``grade``: the weakest relationship's Admiralty
+    grade (0-1); ``what``: the pattern (payment, layered_payment, tipoff_call ...)."""
+
+    what: str
+    nodes: list[str]
+    rels: list[EvidenceRel]
+    grade: float
+
+
+class Indicator(Open):
+    """``score``: the indicator's strength (0-1) before its weight is applied."""
+
+    kind: str
+    score: float
+    weight: float
+    facts: dict[str, Any]
+    evidence: list[Evidence]
+    evidence_total: int
+
+
+class Protector(Open):
+    id: str
+    keys: list[str]
+    name: str | None
+    agency: str | None
+    score: float
+    #: the score's band: strong, medium or weak
+    band: str
+    kinds: int
+    indicators: list[Indicator]
+
+
+class SideMember(Open):
+    """A node inferred to act for the ring (not a recorded member), with its confidence."""
+
+    id: str
+    name: str | None
+    confidence: float
+    evidence: list[dict[str, Any]]
+
+
+class ProtectorReport(Open):
+    """Officials with a score above 0, by score (desc) then id; ``scored``: how many were;
+    ``side``: the ring's inferred side, apart from its recorded members."""
+
+    model_config = _example(
+        {
+            "ring": "jatim:RING1",
+            "as_of": "2025-01-01T00:00:00Z",
+            "scored": 7,
+            "capped": [],
+            "side": [],
+            "protectors": [
+                {
+                    "id": "jatim:P234457",
+                    "keys": ["jatim:P234457"],
+                    "name": "Dimas Sasongko",
+                    "agency": "Polres Tulungagung",
+                    "score": 0.8094,
+                    "band": "strong",
+                    "kinds": 2,
+                    "indicators": [
+                        {
+                            "kind": "money",
+                            "score": 0.8749,
+                            "weight": 0.9,
+                            "facts": {"count": 7, "amount": 157600000.0, "months": 7},
+                            "evidence": [
+                                {
+                                    "what": "payment",
+                                    "nodes": [
+                                        "jatim:P996834",
+                                        "jatim:ACC617263",
+                                        "jatim:ACC403027",
+                                        "jatim:P234457",
+                                    ],  # fmt: skip
+                                    "rels": [
+                                        {
+                                            "id": "jatim:T4802058",
+                                            "type": "TRANSFERRED",
+                                            "start": "jatim:ACC617263",
+                                            "end": "jatim:ACC403027",
+                                            "props": {"amount": 22800000.0, "currency": "IDR"},
+                                            "sources": ["jatim:S3396"],
+                                        }
+                                    ],
+                                    "grade": 1.0,
+                                }
+                            ],
+                            "evidence_total": 7,
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    ring: str
+    as_of: str
+    scored: int
+    capped: list[str]
+    side: list[SideMember]
+    protectors: list[Protector]
+
+
+class FileCounts(Open):
+    rows: int
+    accepted: int
+    rejected: int
+    encoding: str | None
+    delimiter: str | None
+
+
+class IngestResult(Open):
+    """What a load did: rows per file, nodes and relationships created, updated and
+    unchanged, candidate matches, files skipped and why."""
+
+    model_config = _example(
+        {
+            "bundle": "polres-tulungagung",
+            "files": {
+                "people.csv": {
+                    "rows": 1181,
+                    "accepted": 1180,
+                    "rejected": 1,
+                    "encoding": "utf-8",
+                    "delimiter": ",",
+                }
+            },
+            "rejected": {"people.csv": 1},
+            "nodes": {"created": 1180, "updated": 0, "unchanged": 0},
+            "relationships": {"created": 0, "updated": 0, "unchanged": 0},
+            "candidates": 2,
+            "other_schemata": {},
+            "rejects_file": None,
+            "inputs": [{"file": "people.csv", "kind": "people.csv", "rows": 1181}],
+            "skipped": [{"file": "notes.txt", "reason": "not a CSV or Excel file"}],
+            "written": True,
+            "seconds": 1.84,
+        }
+    )
+    bundle: str
+    files: dict[str, FileCounts]
+    rejected: dict[str, int]
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+    candidates: int
+    other_schemata: dict[str, int]
+    rejects_file: str | None
+    inputs: list[dict[str, Any]]
+    skipped: list[dict[str, Any]]
+    written: bool
+    seconds: float
+
+
+class AuditEntry(Open):
+    """One request as the audit trail keeps it, chained by ``prev`` and ``hash``."""
+
+    model_config = _example(
+        {
+            "time": "2025-01-02T03:04:05.678Z",
+            "request_id": "3f1c2a9e7b6d4c10",
+            "user": "reskrim",
+            "role": "reskrim",
+            "method": "GET",
+            "route": "/api/v1/rings/{id}/protectors",
+            "path": "/api/v1/rings/jatim:RING1/protectors",
+            "params": {"id": "jatim:RING1", "top": "50"},
+            "status": 200,
+            "result_size": 1,
+            "bytes": 18234,
+            "client": "10.0.0.7",
+            "seq": 42,
+            "prev": "9b0c…",
+            "hash": "5e7a…",
+        }
+    )
+    seq: int
+    time: str
+    request_id: str | None = None
+    user: str | None = None
+    role: str | None = None
+    method: str | None = None
+    #: the route's template, e.g. ``/api/v1/rings/{id}/protectors``
+    route: str | None = None
+    path: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    #: the HTTP status, or what stopped the request
+    status: int | str | None = None
+    result_size: int | None = None
+    bytes: int | None = None
+    client: str | None = None
+    prev: str
+    hash: str

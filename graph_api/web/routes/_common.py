@@ -37,6 +37,33 @@ EntityId = Annotated[
         min_length=1,
         max_length=300,
         description="stored id (`bundle:key`), URL-encoded",
-        examples=["synth:P0001"],
+        examples=["jatim:P996834"],
+    ),
+]
+RingId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=300,
+        description="a Ring's stored id (`bundle:key`), URL-encoded",
+        examples=["jatim:RING1"],
+    ),
+]
+OfficialId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=300,
+        description="an Official's stored id (`bundle:key`), URL-encoded",
+        examples=["jatim:P234457"],
+    ),
+]
+FlagId = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=300,
+        description="a flag's id, as the flag list and the new flag give it",
+        examples=["propam:flag-8c1d2e0f4b5a4c3d9e8f7a6b5c4d3e2f"],
     ),
 ]

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from graph_api.web import audit as trails
 from graph_api.web.deps import AdminCtx
 from graph_api.web.routes._common import ALL
-from graph_api.web.schemas import AuditVerdict, CacheStatus, Page
+from graph_api.web.schemas import AuditEntry, AuditVerdict, CacheStatus, Page
 
 router = APIRouter(prefix="/audit", tags=["admin"], responses=ALL)
 #: a line of ``telusur audit head``, exported earlier
@@ -20,7 +20,7 @@ HeadParam = Annotated[
 status_router = APIRouter(tags=["admin"], responses=ALL)
 
 
-@router.get("", response_model=Page[dict[str, Any]])
+@router.get("", response_model=Page[AuditEntry], summary="The audit trail, page by page")
 def audit(
     ctx: AdminCtx,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -33,7 +33,7 @@ def audit(
     return found
 
 
-@router.get("/verify", response_model=AuditVerdict)
+@router.get("/verify", response_model=AuditVerdict, summary="Verify the audit trail")
 def verify(ctx: AdminCtx, head: HeadParam = None) -> Any:
     """Check the keyed chain; names the first edited, deleted, inserted or moved entry.
     With ``head`` (a line of ``telusur audit head`` exported earlier), entries cut off
@@ -41,7 +41,9 @@ def verify(ctx: AdminCtx, head: HeadParam = None) -> Any:
     return trails.verify_against(ctx.services.audit, head).to_json()
 
 
-@status_router.get("/cache", response_model=CacheStatus)
+@status_router.get(
+    "/cache", response_model=CacheStatus, summary="What the service keeps warm, and how"
+)
 async def cache(ctx: AdminCtx) -> Any:
     """This process's whole-graph result cache and its background warm-up: state, the
     last run (store generation, seconds, rings ranked) and the cache counters."""

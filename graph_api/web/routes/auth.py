@@ -17,7 +17,9 @@ from graph_api.web.security import create_token
 router = APIRouter(tags=["auth"], responses=ALL)
 
 
-@router.post("/auth/token", response_model=Token)
+@router.post(
+    "/auth/token", response_model=Token, summary="Sign in: a bearer token for name and password"
+)
 def login(
     request: Request,
     services: ServicesDep,
@@ -49,7 +51,7 @@ def login(
     return Token(access_token=token, expires_in=minutes * 60)
 
 
-@router.get("/me", response_model=UserPublic)
+@router.get("/me", response_model=UserPublic, summary="Who the token belongs to")
 def me(user: CurrentUser) -> UserPublic:
     """Who the token belongs to."""
     return UserPublic(name=user.name, role=user.role)  # type: ignore[arg-type]

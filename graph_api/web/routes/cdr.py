@@ -11,7 +11,7 @@ from graph.errors import NotFound
 from graph.normalize import NormalizeError, normalize_phone
 from graph_api.web.deps import Ctx, Cursor, Limit, Reader
 from graph_api.web.routes._common import ALL
-from graph_api.web.schemas import Page
+from graph_api.web.schemas import ColocatedPhone, CommonContact, Page
 
 router = APIRouter(prefix="/phones", tags=["call records"], responses=ALL)
 
@@ -34,7 +34,11 @@ def _phone(ctx: Ctx, raw: str) -> str:
     return stored
 
 
-@router.get("/common-contacts", response_model=Page[dict[str, Any]])
+@router.get(
+    "/common-contacts",
+    response_model=Page[CommonContact],
+    summary="Numbers in contact with both of two phones",
+)
 def common_contacts(
     ctx: Reader, a: PhoneQ, b: PhoneQ, limit: Limit = 50, cursor: Cursor = None
 ) -> Any:
@@ -43,7 +47,11 @@ def common_contacts(
     return ctx.page(list(found), limit, cursor)
 
 
-@router.get("/colocated", response_model=Page[dict[str, Any]])
+@router.get(
+    "/colocated",
+    response_model=Page[ColocatedPhone],
+    summary="Phones served by the same cell around the same time",
+)
 def colocated(
     ctx: Reader,
     phone: PhoneQ,

@@ -94,7 +94,9 @@ def run_console(
         raise Problem(400, "bad query", str(exc)[:300]) from exc
 
 
-@router.post("/cypher", response_model=CypherResult)
+@router.post(
+    "/cypher", response_model=CypherResult, summary="A read-only Cypher query (analysts, Neo4j)"
+)
 def cypher(ctx: AnalystCtx, body: CypherQuery, request: Request) -> Any:
     """Read-only Cypher with a timeout and a row cap; writes are refused before they run."""
     request.state.audit_params = {

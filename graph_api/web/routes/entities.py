@@ -11,7 +11,7 @@ from graph.errors import NotFound
 from graph.model import MODEL
 from graph_api.web.deps import Cursor, Limit, Reader
 from graph_api.web.routes._common import ALL, EntityId
-from graph_api.web.schemas import EntityPublic, Neighbourhood, Page, SearchHit
+from graph_api.web.schemas import EntityPublic, Neighbourhood, Page, SearchHit, TimelineItem
 
 router = APIRouter(prefix="/entities", tags=["entities"], responses=ALL)
 
@@ -25,7 +25,9 @@ def _known(values: list[str] | None, known: tuple[str, ...], what: str) -> list[
     return values or None
 
 
-@router.get("/search", response_model=Page[SearchHit])
+@router.get(
+    "/search", response_model=Page[SearchHit], summary="Find entities by an identifier or a name"
+)
 def search(
     ctx: Reader,
     q: Annotated[str, Query(min_length=1, max_length=200, examples=["Budi Santoso"])],
@@ -37,7 +39,11 @@ def search(
     return ctx.page(ctx.redactor().search_hits(q, hits), limit, cursor)
 
 
-@router.get("/{id:path}/neighbourhood", response_model=Neighbourhood)
+@router.get(
+    "/{id:path}/neighbourhood",
+    response_model=Neighbourhood,
+    summary="The entities around one, hop by hop",
+)
 def neighbourhood(
     ctx: Reader,
     id: EntityId,
@@ -60,7 +66,11 @@ def neighbourhood(
     return ctx.show(found)
 
 
-@router.get("/{id:path}/timeline", response_model=Page[dict[str, Any]])
+@router.get(
+    "/{id:path}/timeline",
+    response_model=Page[TimelineItem],
+    summary="Everything dated about an entity, in time order",
+)
 def timeline(ctx: Reader, id: EntityId, limit: Limit = 100, cursor: Cursor = None) -> Any:
     """Dated items of the entity (calls, transfers, events, posts) in time order."""
     stored = ctx.visible_id(id)
@@ -70,7 +80,7 @@ def timeline(ctx: Reader, id: EntityId, limit: Limit = 100, cursor: Cursor = Non
     return ctx.page(list(items), limit, cursor)
 
 
-@router.get("/{id:path}", response_model=EntityPublic)
+@router.get("/{id:path}", response_model=EntityPublic, summary="One entity with its graded sources")
 def entity(ctx: Reader, id: EntityId) -> Any:
     """One entity with its properties, record keys and graded sources."""
     found = ctx.call(queries.entity, id=ctx.visible_id(id))

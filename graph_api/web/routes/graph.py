@@ -10,7 +10,7 @@ import queries
 from graph.errors import NotFound
 from graph_api.web.deps import Ctx, Cursor, Limit, Reader
 from graph_api.web.routes._common import ALL
-from graph_api.web.schemas import Page, PathPublic
+from graph_api.web.schemas import Page, PathPublic, Trail
 
 router = APIRouter(tags=["paths"], responses=ALL)
 
@@ -27,7 +27,9 @@ def _exists(ctx: Ctx, *ids: str) -> list[str]:
     return stored
 
 
-@router.get("/paths", response_model=Page[PathPublic])
+@router.get(
+    "/paths", response_model=Page[PathPublic], summary="Shortest paths between two entities"
+)
 def paths(
     ctx: Reader,
     source: Annotated[str, Query(alias="from", min_length=1, max_length=300)],
@@ -42,7 +44,11 @@ def paths(
     return ctx.page(list(found), limit, cursor)
 
 
-@router.get("/money-trail", response_model=Page[dict[str, Any]])
+@router.get(
+    "/money-trail",
+    response_model=Page[Trail],
+    summary="The money trail from an account or its holder",
+)
 def money_trail(
     ctx: Reader,
     source: Annotated[str, Query(alias="from", min_length=1, max_length=300)],

@@ -37,7 +37,7 @@ Lang = Annotated[
 ]
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", response_model=Health, summary="Liveness")
 async def healthz() -> Health:
     """Liveness: the process answers (nothing else is checked, nothing is waited for)."""
     return Health(status="ok")
@@ -53,7 +53,12 @@ NOT_READY_DOC: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/readyz", response_model=Health, responses={**problems(503), **NOT_READY_DOC})
+@router.get(
+    "/readyz",
+    response_model=Health,
+    responses={**problems(503), **NOT_READY_DOC},
+    summary="Readiness: the store answers and the first warm-up is done",
+)
 async def readyz(request: Request, services: ServicesDep, lang: Lang = None) -> Health:
     """Readiness: the store answers within a few seconds and the first warm-up has
     finished (else 503)."""

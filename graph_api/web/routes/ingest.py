@@ -31,6 +31,7 @@ from graph_api.web import problem_words as words
 from graph_api.web.deps import IngestCtx
 from graph_api.web.problems import STATUS, Problem, language, problem_response
 from graph_api.web.routes._common import problems
+from graph_api.web.schemas import IngestResult
 from graph_api.web.unzip import safe_extract
 from graph_api.web.uploads import upload_folder
 from ingest.bundle.loader import load_bundle
@@ -49,7 +50,7 @@ PARTLY = (
 )
 
 
-@router.post("/ingest", response_model=dict[str, Any])
+@router.post("/ingest", response_model=IngestResult, summary="Load a zipped case bundle")
 def ingest(
     ctx: IngestCtx,
     request: Request,
@@ -84,7 +85,11 @@ def ingest(
             )
             report = ctx.call(
                 lambda st: _load(
-                    folder, st, bundle=bundle, strict=strict, rejects=work / "rejects.csv",
+                    folder,
+                    st,
+                    bundle=bundle,
+                    strict=strict,
+                    rejects=work / "rejects.csv",
                     written=written,
                 )
             )
@@ -146,9 +151,7 @@ def _counts(report: IngestReport) -> dict[str, dict[str, int]]:
 
 def _anything(report: IngestReport) -> bool:
     """Whether a batch of the ingest committed (created or updated something)."""
-    return any(
-        report.nodes[k] or report.relationships[k] for k in ("created", "updated")
-    )
+    return any(report.nodes[k] or report.relationships[k] for k in ("created", "updated"))
 
 
 def _partly_written(

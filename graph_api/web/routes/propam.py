@@ -9,17 +9,21 @@ from fastapi import APIRouter, Query, Request, status
 import queries
 from graph.errors import NotFound
 from graph_api.web.deps import Cursor, Limit, PropamCtx
-from graph_api.web.routes._common import ALL, EntityId
-from graph_api.web.schemas import FlagCreate, FlagPublic, FlagUpdate, Page
+from graph_api.web.routes._common import ALL, FlagId, OfficialId
+from graph_api.web.schemas import FlagCreate, FlagPublic, FlagUpdate, OfficialLinks, Page
 
 router = APIRouter(tags=["propam"], responses=ALL)
 FlagStatus = Literal["open", "under_review", "substantiated", "cleared"]
 
 
-@router.get("/officials/{id:path}/links", response_model=dict[str, Any])
+@router.get(
+    "/officials/{id:path}/links",
+    response_model=OfficialLinks,
+    summary="How an official is linked to rings (Propam)",
+)
 def official_links(
     ctx: PropamCtx,
-    id: EntityId,
+    id: OfficialId,
     max_hops: Annotated[int, Query(ge=1, le=3)] = 3,
     cap: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> Any:
@@ -30,7 +34,7 @@ def official_links(
     return ctx.show(found, "official")
 
 
-@router.get("/flags", response_model=Page[FlagPublic])
+@router.get("/flags", response_model=Page[FlagPublic], summary="Flags, newest first (Propam)")
 def list_flags(
     ctx: PropamCtx,
     status: FlagStatus | None = None,
@@ -43,7 +47,12 @@ def list_flags(
     return ctx.page(list(found), limit, cursor)
 
 
-@router.post("/flags", response_model=FlagPublic, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/flags",
+    response_model=FlagPublic,
+    status_code=status.HTTP_201_CREATED,
+    summary="Flag an official for internal review (Propam)",
+)
 def create_flag(ctx: PropamCtx, body: FlagCreate, request: Request) -> Any:
     """Flag an official for internal review; the answer carries the new flag's ``id``."""
     request.state.audit_params = {"official_id": body.official_id}
@@ -59,14 +68,14 @@ def create_flag(ctx: PropamCtx, body: FlagCreate, request: Request) -> Any:
     return ctx.show(made, "flag")
 
 
-@router.get("/flags/{id}", response_model=FlagPublic)
-def get_flag(ctx: PropamCtx, id: EntityId) -> Any:
+@router.get("/flags/{id}", response_model=FlagPublic, summary="One flag and its history (Propam)")
+def get_flag(ctx: PropamCtx, id: FlagId) -> Any:
     """One flag with its full status history."""
     return ctx.show(ctx.flags(lambda book: book.get(id)), "flag")
 
 
-@router.patch("/flags/{id}", response_model=FlagPublic)
-def update_flag(ctx: PropamCtx, id: EntityId, body: FlagUpdate, request: Request) -> Any:
+@router.patch("/flags/{id}", response_model=FlagPublic, summary="Move a flag on (Propam)")
+def update_flag(ctx: PropamCtx, id: FlagId, body: FlagUpdate, request: Request) -> Any:
     """Move a flag on: open -> under_review -> substantiated | cleared (kept with who/when)."""
     request.state.audit_params = {"status": body.status}
     changed = ctx.flags(

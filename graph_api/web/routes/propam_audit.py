@@ -14,12 +14,12 @@ from graph_api.web import audit as trails
 from graph_api.web.deps import PropamCtx
 from graph_api.web.routes._common import ALL
 from graph_api.web.routes.admin import HeadParam
-from graph_api.web.schemas import AuditVerdict, Page
+from graph_api.web.schemas import AuditEntry, AuditVerdict, Page
 
 router = APIRouter(prefix="/propam/audit", tags=["propam"], responses=ALL)
 
 
-@router.get("", response_model=Page[dict[str, Any]])
+@router.get("", response_model=Page[AuditEntry], summary="Propam's audit trail, page by page")
 def propam_audit(
     ctx: PropamCtx,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -31,7 +31,7 @@ def propam_audit(
     return found
 
 
-@router.get("/verify", response_model=AuditVerdict)
+@router.get("/verify", response_model=AuditVerdict, summary="Verify Propam's audit trail")
 def propam_verify(ctx: PropamCtx, head: HeadParam = None) -> Any:
     """Check Propam's keyed chain, against an exported ``head`` when given."""
     return trails.verify_against(ctx.services.propam_audit, head).to_json()

@@ -11,8 +11,18 @@ from graph.errors import NotFound
 from graph.model import MODEL
 from graph.store import Store
 from graph_api.web.deps import Ctx, Cursor, Limit, Reader, RingWriterCtx
-from graph_api.web.routes._common import ALL, EntityId, problems
-from graph_api.web.schemas import Page, RingCreate, RingCreated, RingPublic, RingSummary
+from graph_api.web.routes._common import ALL, RingId, problems
+from graph_api.web.schemas import (
+    CaseInterference,
+    Page,
+    ProtectorReport,
+    RingCreate,
+    RingCreated,
+    RingExpansion,
+    RingPublic,
+    RingSummary,
+    Tipoff,
+)
 from ingest.rings import create_ring
 
 router = APIRouter(prefix="/rings", tags=["rings"], responses=ALL)
@@ -34,13 +44,19 @@ def _ring(ctx: Ctx, ring_id: str) -> str:
     return ring_id
 
 
-@router.get("", response_model=Page[RingSummary])
+@router.get("", response_model=Page[RingSummary], summary="Every ring with its size")
 def rings(ctx: Reader, limit: Limit = 100, cursor: Cursor = None) -> Any:
     """Every ring with its number of members."""
     return ctx.page(list(ctx.rings()), limit, cursor)
 
 
-@router.post("", response_model=RingCreated, status_code=201, responses=problems(400, 404))
+@router.post(
+    "",
+    response_model=RingCreated,
+    status_code=201,
+    responses=problems(400, 404),
+    summary="Draw a ring around people already loaded",
+)
 def create(ctx: RingWriterCtx, request: Request, body: RingCreate) -> Any:
     """Draw a ring around people and organizations already loaded (or add members to
     one drawn before: the id comes from the name, so the same request is harmless).
@@ -57,10 +73,15 @@ def create(ctx: RingWriterCtx, request: Request, body: RingCreate) -> Any:
     )
 
 
-@router.get("/{id:path}/protectors", response_model=dict[str, Any], responses=problems(503))
+@router.get(
+    "/{id:path}/protectors",
+    response_model=ProtectorReport,
+    responses=problems(503),
+    summary="Officials likely protecting a ring, with evidence",
+)
 def protectors(
     ctx: Reader,
-    id: EntityId,
+    id: RingId,
     top: Annotated[int | None, Query(ge=1, le=1000)] = 50,
     as_of: AsOf = None,
 ) -> Any:
@@ -73,10 +94,14 @@ def protectors(
     return ctx.show(report, "ring", strings)
 
 
-@router.get("/{id:path}/tipoffs", response_model=Page[dict[str, Any]])
+@router.get(
+    "/{id:path}/tipoffs",
+    response_model=Page[Tipoff],
+    summary="Calls to ring members shortly before failed raids",
+)
 def tipoffs(
     ctx: Reader,
-    id: EntityId,
+    id: RingId,
     window_hours: Annotated[float, Query(gt=0, le=24 * 30)] = 24,
     limit: Limit = 100,
     cursor: Cursor = None,
@@ -86,10 +111,14 @@ def tipoffs(
     return ctx.page(list(found), limit, cursor)
 
 
-@router.get("/{id:path}/case-interference", response_model=dict[str, Any])
+@router.get(
+    "/{id:path}/case-interference",
+    response_model=CaseInterference,
+    summary="Cases against members stopped or stalled, and their handlers",
+)
 def case_interference(
     ctx: Reader,
-    id: EntityId,
+    id: RingId,
     stalled_days: Annotated[int, Query(ge=0, le=3650)] = 365,
     as_of: AsOf = None,
 ) -> Any:
@@ -105,10 +134,14 @@ def case_interference(
     )
 
 
-@router.get("/{id:path}/expand", response_model=dict[str, Any])
+@router.get(
+    "/{id:path}/expand",
+    response_model=RingExpansion,
+    summary="Likely further members of a ring, and officials near it",
+)
 def expand(
     ctx: Reader,
-    id: EntityId,
+    id: RingId,
     hops: Annotated[int, Query(ge=1, le=3)] = 2,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> Any:
@@ -119,8 +152,8 @@ def expand(
     )
 
 
-@router.get("/{id:path}", response_model=RingPublic)
-def ring(ctx: Reader, id: EntityId) -> Any:
+@router.get("/{id:path}", response_model=RingPublic, summary="One ring and its members")
+def ring(ctx: Reader, id: RingId) -> Any:
     """One ring: its name and members."""
     ring_id = _ring(ctx, id)
 
