@@ -57,7 +57,7 @@ def svg_graph(
     edges = [r for r in rels if r["start"] in known and r["end"] in known]
     edges = [r for r in edges if r["start"] != r["end"]]
     pos = spring_layout(ids, [(r["start"], r["end"]) for r in edges], seed=seed)
-    pad = 40.0
+    pad_x, pad_y = 70.0, 30.0  # room for the captions at the edges
     xs = [float(p[0]) for p in pos.values()] or [0.0]
     ys = [float(p[1]) for p in pos.values()] or [0.0]
     span_x = (max(xs) - min(xs)) or 1.0
@@ -66,8 +66,8 @@ def svg_graph(
     def at(node_id: str) -> tuple[float, float]:
         x, y = pos[node_id]
         return (
-            pad + (float(x) - min(xs)) / span_x * (width - 2 * pad),
-            pad + (float(y) - min(ys)) / span_y * (height - 2 * pad),
+            pad_x + (float(x) - min(xs)) / span_x * (width - 2 * pad_x),
+            pad_y + (float(y) - min(ys)) / span_y * (height - 2 * pad_y),
         )
 
     out = [
