@@ -18,7 +18,7 @@ from fastapi.responses import Response
 
 from graph.errors import InputError, NotFound
 from graph_api.web.deps import Ctx, PropamCtx, Reader
-from graph_api.web.routes._common import ALL, EntityId
+from graph_api.web.routes._common import ALL, EntityId, OfficialId, RingId
 from viz.dossier import dossier_html, gather_official, gather_ring, pdf_bytes
 from viz.exports import (
     GRAPH_FORMATS,
@@ -134,8 +134,13 @@ def graph_file(ctx: Ctx, id: str, fmt: str, lang: str, hops: int = 1) -> Respons
     return _file(graph_bytes(clean, fmt, lang), fmt, id)
 
 
-@router.get("/reports/rings/{id:path}", response_class=Response, responses=PDF)
-def ring_report(ctx: Reader, id: EntityId, lang: Lang = "id", as_of: AsOf = None) -> Response:
+@router.get(
+    "/reports/rings/{id:path}",
+    response_class=Response,
+    responses=PDF,
+    summary="A ring's PDF dossier",
+)
+def ring_report(ctx: Reader, id: RingId, lang: Lang = "id", as_of: AsOf = None) -> Response:
     """The ring's PDF dossier.
 
     Suspected protectors with their evidence sentences and source grades (the score
@@ -148,15 +153,25 @@ def ring_report(ctx: Reader, id: EntityId, lang: Lang = "id", as_of: AsOf = None
     return ring_dossier(ctx, id, lang, as_of)
 
 
-@router.get("/reports/officials/{id:path}", response_class=Response, responses=PDF)
-def official_report(ctx: PropamCtx, id: EntityId, lang: Lang = "id") -> Response:
+@router.get(
+    "/reports/officials/{id:path}",
+    response_class=Response,
+    responses=PDF,
+    summary="An official's PDF dossier (Propam)",
+)
+def official_report(ctx: PropamCtx, id: OfficialId, lang: Lang = "id") -> Response:
     """Propam's PDF dossier of one official: his score and evidence in every ring's
     ranking where he has one, his posts and his neighbourhood. Propam only (404 for
     everyone else)."""
     return official_dossier(ctx, id, lang)
 
 
-@router.get("/exports/table", response_class=Response, responses=FILE)
+@router.get(
+    "/exports/table",
+    response_class=Response,
+    responses=FILE,
+    summary="A table as an Excel workbook or CSV",
+)
 def export_table(
     ctx: Reader,
     name: Annotated[str, Query(description=", ".join(TABLES), max_length=20)],
@@ -171,7 +186,12 @@ def export_table(
     return table_file(ctx, name, format, lang, id=id, q=q)
 
 
-@router.get("/exports/graph/{id:path}", response_class=Response, responses=FILE)
+@router.get(
+    "/exports/graph/{id:path}",
+    response_class=Response,
+    responses=FILE,
+    summary="A subgraph for Gephi (GraphML, GEXF) or Aleph (FtM)",
+)
 def export_graph(
     ctx: Reader,
     id: EntityId,
