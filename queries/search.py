@@ -14,6 +14,15 @@ looked for in the bundles' extra columns (``x_<name>`` properties, e.g. an
 ``x_nhs_no``): ``extra``. That look-up reads every node (no index can hold columns
 nobody declared), so it is skipped for texts without a digit (names).
 
+Partial numbers and ids. A text of at least :data:`MIN_PREFIX` characters also finds
+what starts with it, after the exact hits (score 90.0): phones whose number starts
+with it read as a phone number (``0812`` as ``+62812``: ``phone_prefix``) and who
+uses them (``phone_user_prefix``), accounts whose number starts with it
+(``account_prefix``) and nodes whose id does (``id_prefix``, ``jatim:P12``); at most
+``limit`` of each, the lowest ids first. Neo4j seeks its range indexes; the embedded
+store reads the ids of every phone and account (and every node id, for a text with a
+``:`` in it).
+
 Name matching. The query and every name field (``name_norm``, and ``name`` and
 each alias folded with :func:`graph.normalize.normalize_name`) are split into
 tokens. A node is a name hit when some query token is within the allowed number
@@ -56,7 +65,15 @@ _MATCH_ORDER = (
     "id",
     "phone_user",
     "extra",
+    "phone_prefix",
+    "phone_user_prefix",
+    "account_prefix",
+    "id_prefix",
 )
+#: the fewest characters a partial number or id is looked up by (fewer finds too much)
+MIN_PREFIX = 4
+#: the score of a hit on a partial number or id (below an exact one, above most names)
+PREFIX_SCORE = 90.0
 #: how a hit on each identifier property of the model is reported (``matched``)
 MATCHED_BY: dict[str, str] = {
     "nik": "nik",
@@ -119,6 +136,54 @@ def _identifier_values(q: str) -> tuple[list[str], str | None]:
         except NormalizeError:
             phone = None
     return values, phone
+
+
+def _prefixes(q: str) -> tuple[list[str], list[str]]:
+    """(phone number prefixes in E.164, account number and id prefixes) of ``q``."""
+    compact = _SEPARATORS.sub("", q)
+    digits = compact.removeprefix("+")
+    numbers: list[str] = []
+    if digits.isdigit() and len(digits) >= MIN_PREFIX:  # as Indonesians write numbers
+        if compact.startswith("+") or digits.startswith("62"):
+            numbers.append("+" + digits)
+        elif digits.startswith(("0", "8")):
+            numbers.append("+62" + digits.removeprefix("0"))
+    ids = [v for v in dict.fromkeys((q, compact)) if len(v) >= MIN_PREFIX]
+    return numbers, ids
+
+
+def _embedded_prefixes(
+    g: Any, numbers: list[str], ids: list[str], limit: int
+) -> list[tuple[str, str]]:
+    """Prefix hits of the embedded store (see the module docstring)."""
+    found: list[tuple[str, str]] = []
+
+    def starting(label: str, prop: str, prefixes: list[str]) -> list[str]:
+        if not prefixes:
+            return []
+        out = []
+        wanted = g.ids_with_label(label)
+        for j in range(0, len(wanted), 5000):
+            g.prefetch(wanted[j : j + 5000])
+            for nid in wanted[j : j + 5000]:
+                value = g.nodes[nid].get(prop)
+                if isinstance(value, str) and value.startswith(tuple(prefixes)):
+                    out.append(nid)
+        return sorted(out)[:limit]
+
+    phones = starting("Phone", "number", numbers)
+    found += [(nid, "phone_prefix") for nid in phones]
+    users = sorted(
+        {u for nid in phones for u, _, key in g.in_edges(nid, keys=True) if key[0] in _PHONES}
+    )
+    found += [(u, "phone_user_prefix") for u in users[:limit]]
+    digits = [v for v in ids if v.isdigit()]
+    found += [(nid, "account_prefix") for nid in starting("Account", "number", digits)]
+    with_colon = [v for v in ids if ":" in v]
+    if with_colon:
+        matching = sorted(nid for nid in g if nid.startswith(tuple(with_colon)))
+        found += [(nid, "id_prefix") for nid in matching[:limit]]
+    return found
 
 
 def _embedded_identifiers(g: Any, values: list[str], phone: str | None) -> list[tuple[str, str]]:
@@ -222,6 +287,7 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
     if not q:
         return []
     values, phone = _identifier_values(q)
+    numbers, prefixes = _prefixes(q)
     qnorm = normalize_name(q)
     tokens = qnorm.split()
     rows: dict[str, tuple[list[str], dict[str, Any]]] = {}
@@ -232,6 +298,11 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
             node = node_from_neo4j(r)
             rows[node["id"]] = (node["labels"], node["props"])
             _keep_best(exact, node["id"], r["matched"])
+        if numbers or prefixes:
+            for r in run(store, "search_prefixes", numbers=numbers, ids=prefixes, limit=limit):
+                node = node_from_neo4j(r)
+                rows[node["id"]] = (node["labels"], node["props"])
+                _keep_best(exact, node["id"], r["matched"])
         if _looks_like_an_identifier(values):
             for r in run(store, "search_extras", values=values, prefix=EXTRA_PREFIX):
                 node = node_from_neo4j(r)
@@ -245,14 +316,17 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
                 named.append((node["id"], node["labels"], node["props"]))
     else:
         with reading(store) as g:
-            for nid, how in _embedded_identifiers(g, values, phone):
+            found = _embedded_identifiers(g, values, phone)
+            if numbers or prefixes:
+                found += _embedded_prefixes(g, numbers, prefixes, limit)
+            for nid, how in found:
                 attrs = g.nodes[nid]
                 rows[nid] = (sorted(attrs[LABELS]), {k: v for k, v in attrs.items() if k != LABELS})
                 _keep_best(exact, nid, how)
             if tokens:
                 named = _embedded_named(g, tokens)
     hits = [
-        _hit(nid, rows[nid][0], rows[nid][1], 100.0, how)
+        _hit(nid, rows[nid][0], rows[nid][1], PREFIX_SCORE if how in _PREFIXED else 100.0, how)
         for nid, how in sorted(exact.items(), key=lambda kv: (_MATCH_ORDER.index(kv[1]), kv[0]))
     ]
     scored = []
@@ -264,6 +338,9 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
             scored.append(_hit(nid, labels, props, score, "name"))
     scored.sort(key=lambda h: (-h["score"], h["id"]))
     return (hits + scored)[:limit]
+
+
+_PREFIXED = frozenset(m for m in _MATCH_ORDER if m.endswith("_prefix"))
 
 
 def _keep_best(exact: dict[str, str], nid: str, how: str) -> None:

@@ -65,11 +65,14 @@ def render(
 
     if (entity_id is None) == (ring is None):
         raise ConfigError("give either ENTITY_ID or --ring RING_ID")
+    notes: list[str] = []
     with open_store(store) as s:
         if ring is not None:
-            html = ring_page(s, ring, lang=_lang(lang))
+            html = ring_page(s, ring, lang=_lang(lang), notes=notes)
         else:
             assert entity_id is not None
-            html = entity_page(s, entity_id, hops=hops, lang=_lang(lang))
+            html = entity_page(s, entity_id, hops=hops, lang=_lang(lang), notes=notes)
     write_page(out, html)
     typer.echo(f"wrote {out} ({len(html.encode()) // 1024} KB)")
+    for note in notes:  # what the page left out, as its header says
+        typer.echo(note)

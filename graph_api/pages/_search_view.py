@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from graph.text import gettext
 from graph_api.pages._views import _MEMBERSHIP, names_of, post_line, posts_of
 from graph_api.web.deps import Ctx
 from viz.fields import field_name
@@ -19,6 +20,9 @@ _MATCHED = {
     "id_number": "id_numbers",
     "phone_user": "number",
     "extra": "detail",
+    "phone_prefix": "number",
+    "phone_user_prefix": "number",
+    "account_prefix": "number",
 }
 
 
@@ -51,7 +55,13 @@ def search_rows(ctx: Ctx, hits: Sequence[Mapping[str, Any]], lang: str) -> list[
             if x
         )
         matched = str(h.get("matched") or "")
-        how = field_name(_MATCHED.get(matched, matched), lang) if matched != "name" else ""
+        how = (
+            ""
+            if matched == "name"
+            else gettext("record", lang)
+            if matched in ("id", "id_prefix")
+            else field_name(_MATCHED.get(matched, matched), lang)
+        )
         rows.append(
             {
                 "id": h["id"],

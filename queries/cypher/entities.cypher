@@ -33,6 +33,29 @@ CALL () {
 }
 RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, matched
 
+// name: search_prefixes
+// params: numbers, ids, limit
+// mode: read
+// returns: rows of {id, labels, props, matched}, at most $limit per way of matching
+// doc: What a partial number or id finds: Phones whose number starts with one of $numbers
+//   (E.164 prefixes, "0812" as "+62812") and who uses them, Accounts whose number and
+//   nodes whose id start with one of $ids. Range-index seeks (STARTS WITH).
+CALL () {
+  UNWIND $numbers AS p MATCH (n:Phone) WHERE n.number STARTS WITH p
+  WITH n ORDER BY n.id LIMIT $limit RETURN n, 'phone_prefix' AS matched
+  UNION
+  UNWIND $numbers AS p
+  MATCH (ph:Phone)<-[:{{types:instrument/communication}}]-(n) WHERE ph.number STARTS WITH p
+  WITH n ORDER BY n.id LIMIT $limit RETURN n, 'phone_user_prefix' AS matched
+  UNION
+  UNWIND $ids AS p MATCH (n:Account) WHERE n.number STARTS WITH p
+  WITH n ORDER BY n.id LIMIT $limit RETURN n, 'account_prefix' AS matched
+  UNION
+  UNWIND $ids AS p MATCH (n:Entity) WHERE n.id STARTS WITH p
+  WITH n ORDER BY n.id LIMIT $limit RETURN n, 'id_prefix' AS matched
+}
+RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, matched
+
 // name: search_extras
 // params: values, prefix
 // mode: read

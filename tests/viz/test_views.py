@@ -75,3 +75,31 @@ def test_a_protector_by_call_volume_alone_is_drawn_in_an_evidence_colour(
     assert _kinds(embedded_store) == ["comms"]
     _, edges, _ = drawn(ring_page(embedded_store, "t:R"))
     assert _edge(edges, "+62822", "+62811")["color"] == INDICATOR_COLORS["phone"]
+
+
+def test_a_busy_entity_says_what_it_left_out_on_the_page_and_in_render(tmp_path: Any) -> None:
+    """A neighbourhood capped per node (25) says how many relationships it left out, in
+    the page's header, the node's "N lainnya" and ``telusur render``'s output."""
+    from typer.testing import CliRunner
+
+    from graph_api.cli import app
+    from viz.views import entity_page
+
+    hub = node("t:H", "Person", name="Eko Hub")
+    others = [node(f"t:Q{i:02d}", "Person", name=f"Rekan {i}") for i in range(30)]
+    rels = [rel(f"a{i:02d}", "ASSOCIATE", "t:H", f"t:Q{i:02d}") for i in range(30)]
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        store.upsert([hub, *others], rels)
+        notes: list[str] = []
+        html = entity_page(store, "t:H", notes=notes)
+    finally:
+        store.close()
+    said = "5 hubungan dari simpul sibuk tidak diambil (Eko Hub)"
+    assert notes == [said]
+    assert said in html and "5 lainnya" in html
+    out = tmp_path / "hub.html"
+    where = f"embedded:{tmp_path / 'store'}"
+    result = CliRunner().invoke(app, ["render", "t:H", "--out", str(out), "--store", where])
+    assert result.exit_code == 0, result.output
+    assert said in result.output
