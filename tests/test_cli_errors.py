@@ -89,6 +89,10 @@ READERS = [
     ("colocated", "0812"),
     ("resolve", "list"),
     ("resolve", "decisions"),
+    ("render", "t:M1", "--out", "/nonexistent/m.html"),
+    ("report", "--ring", "t:R1", "--out", "/nonexistent/r.pdf"),
+    ("export", "graph", "t:R1", "--out", "/nonexistent/r.graphml"),
+    ("ring", "create", "Jaringan Baru", "--member", "t:M1"),
 ]
 
 

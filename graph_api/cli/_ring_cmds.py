@@ -40,7 +40,7 @@ def create_cmd(
     Ranking, expansion and the pages then treat it like a ring loaded from a bundle:
     telusur protectors RING_ID, telusur expand RING_ID.
     """
-    from graph.store import open_store
+    from graph_api.cli._common import open_existing as open_store
     from ingest.rings import create_ring
 
     members = [_member(m) for m in member]
