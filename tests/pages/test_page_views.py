@@ -133,3 +133,55 @@ def test_propam_flags_from_the_officials_page_and_finds_him_by_name(pages: Pages
     assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d WIB", row[1])  # "Dibuat" in WIB
     after = pages.get("/entitas/t:O2", "propam").text
     assert re.search(r'class="flag-status">terbuka<', after)
+
+
+def test_the_official_links_page_has_the_rankings_money_route_and_a_way_back(
+    pages: Pages,
+) -> None:
+    from viz.styles import INDICATOR_COLORS
+
+    page = pages.get("/graf/pejabat/t:O1?lang=id", "propam").text
+    assert 'id="back" data-to="/entitas/t%3AO1?lang=id">← AKP Joko Widodo<' in page
+    edges = json.loads(re.search(r"edges = new vis\.DataSet\((.*)\);\n", page)[1])
+    paid = [e for e in edges if {e["from"], e["to"]} == {"t:A_M1", "t:A_O1"}]
+    assert paid and paid[0]["color"] == INDICATOR_COLORS["money"]
+
+
+def test_the_money_route_is_drawn_even_where_the_links_query_does_not_reach(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    from api_helpers import P_M1, P_V1
+
+    from viz.styles import INDICATOR_COLORS
+    from viz.views import money_route, official_links_page
+
+    store = EmbeddedStore(tmp_path_factory.mktemp("route") / "store")
+    try:
+        build(store)
+        plain = official_links_page(store, "t:O1")
+        routed = official_links_page(store, "t:O1", money=[("CALLED", "t:c2")])
+    finally:
+        store.close()
+    assert P_V1 not in plain
+    edges = json.loads(re.search(r"edges = new vis\.DataSet\((.*)\);\n", routed)[1])
+    drawn = [e for e in edges if {e["from"], e["to"]} == {P_V1, P_M1}]
+    assert drawn and drawn[0]["color"] == INDICATOR_COLORS["money"]
+    report: dict[str, object] = {
+        "protectors": [
+            {
+                "id": "t:O1",
+                "indicators": [
+                    {
+                        "kind": "money",
+                        "evidence": [{"relationships": [{"type": "TRANSFERRED", "id": "x"}]}],
+                    },
+                    {
+                        "kind": "tipoff",
+                        "evidence": [{"relationships": [{"type": "CALLED", "id": "y"}]}],
+                    },
+                ],
+            }
+        ]
+    }
+    assert money_route(report, "t:O1") == [("TRANSFERRED", "x")]  # type: ignore[arg-type]
+    assert money_route(report, "t:O2") == []  # type: ignore[arg-type]
