@@ -310,21 +310,17 @@ def timeline_cmd(
         _echo_json(items)
         return
     title = gettext("Timeline of {name}", lg).format(name=_short(node, entity_id))
-    table = _table(
-        title,
-        lg,
-        N_("when"),
-        N_("item"),
-        N_("direction"),
-        N_("other side"),
-        N_("amount"),
-        N_("detail"),
-    )
+    table = _table(title, lg, N_("when"), N_("item"), N_("other side"), N_("amount"), N_("detail"))
+    # the other side's id on one line, never cut: the next command needs it whole
+    table.columns[2].min_width = min(max((len(i["other"]) for i in items), default=0), 30)
+    table.columns[0].max_width = 10  # the date above its time
     for i in items:
+        item = gettext(ITEMS.get(i["kind"], i["kind"]), lg)
+        if i["direction"] in DIRECTIONS:
+            item += f" ({gettext(DIRECTIONS[i['direction']], lg)})"
         table.add_row(
             when(i["at"], lg),
-            gettext(ITEMS.get(i["kind"], i["kind"]), lg),
-            gettext(DIRECTIONS[i["direction"]], lg) if i["direction"] in DIRECTIONS else "",
+            item,
             name_of(others.get(i["other"]), i["other"]),
             amount(i["amount"], i["currency"], lg),
             i["detail"] or "",
