@@ -34,6 +34,7 @@ def protectors(
     from graph_api.cli._common import open_existing as open_store
     from queries.protectors import Rankings
     from queries.protectors.words import describe
+    from viz.score import score_band
 
     with open_store(store) as s:
         need(s, ring_id, ("Ring",), N_("no ring {name}"), lang_of(lang))
@@ -53,7 +54,7 @@ def protectors(
             str(i),
             f"{p['name'] or ''}\n{p['id']}",
             p["agency"] or "",
-            f"{p['score']:.3f}",
+            score_band(float(p["score"]), lang),
             "\n".join(lines),
         )
     Console().print(table)

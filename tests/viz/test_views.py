@@ -103,3 +103,26 @@ def test_a_busy_entity_says_what_it_left_out_on_the_page_and_in_render(tmp_path:
     result = CliRunner().invoke(app, ["render", "t:H", "--out", str(out), "--store", where])
     assert result.exit_code == 0, result.output
     assert said in result.output
+
+
+def test_the_command_line_shows_the_rankings_score_with_its_band(tmp_path: Any) -> None:
+    """``telusur protectors`` prints the score as the ring table and the graph do."""
+    from typer.testing import CliRunner
+
+    from graph_api.cli import app
+    from viz.score import score_band
+
+    nodes, rels = ring()
+    rels += [rel(f"c{i}", "CALLED", "+62822", "+62811", at=f"2023-03-{10 + i}T10:00:00Z")
+             for i in range(3)]
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        store.upsert(nodes, rels)
+        score = float(rank_protectors(store, ring_id="t:R")["protectors"][0]["score"])
+    finally:
+        store.close()
+    where = f"embedded:{tmp_path / 'store'}"
+    for lang in ("id", "en"):
+        result = CliRunner().invoke(app, ["protectors", "t:R", "--store", where, "--lang", lang])
+        assert result.exit_code == 0, result.output
+        assert score_band(score, lang) in result.output, result.output
