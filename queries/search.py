@@ -161,15 +161,8 @@ def _embedded_prefixes(
     def starting(label: str, prop: str, prefixes: list[str]) -> list[str]:
         if not prefixes:
             return []
-        out = []
-        wanted = g.ids_with_label(label)
-        for j in range(0, len(wanted), 5000):
-            g.prefetch(wanted[j : j + 5000])
-            for nid in wanted[j : j + 5000]:
-                value = g.nodes[nid].get(prop)
-                if isinstance(value, str) and value.startswith(tuple(prefixes)):
-                    out.append(nid)
-        return sorted(out)[:limit]
+        ids: list[str] = g.ids_by_prefix(label, prop, prefixes)  # an index range
+        return ids[:limit]
 
     phones = starting("Phone", "number", numbers)
     found += [(nid, "phone_prefix") for nid in phones]
@@ -181,7 +174,7 @@ def _embedded_prefixes(
     found += [(nid, "account_prefix") for nid in starting("Account", "number", digits)]
     with_colon = [v for v in ids if ":" in v]
     if with_colon:
-        matching = sorted(nid for nid in g if nid.startswith(tuple(with_colon)))
+        matching = g.ids_starting(with_colon)
         found += [(nid, "id_prefix") for nid in matching[:limit]]
     return found
 

@@ -20,7 +20,10 @@ import sqlite3
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from graph.store._sqlite_index import REL_INDEXED
+from graph.store._sqlite_index import INDEXED, REL_INDEXED
+
+#: above every character: ``[p, p + _TOP)`` is every text starting with ``p``
+_TOP = "\U0010ffff"
 
 LABELS = "_labels"
 TYPE = "_type"
@@ -178,6 +181,37 @@ class GraphView:
                 (label, prop, _json(sorted(set(values)))),
             )
         )
+
+    def ids_starting(self, prefixes: Collection[str]) -> list[str]:
+        """Ids of the nodes whose id starts with one of ``prefixes``, sorted (an index range)."""
+        out: set[str] = set()
+        for p in set(prefixes):
+            sql = "SELECT id FROM nodes WHERE id >= ? AND id < ?"
+            out.update(i for (i,) in self._db.execute(sql, (p, p + _TOP)))
+        return sorted(out)
+
+    def ids_by_prefix(self, label: str, prop: str, prefixes: Collection[str]) -> list[str]:
+        """Ids of the ``label`` nodes whose text ``prop`` starts with one of ``prefixes``,
+        sorted: an index range for a property the model indexes, else every node of the
+        label."""
+        out: set[str] = set()
+        if prop in INDEXED.get(label, ()):
+            sql = (
+                "SELECT id FROM node_values WHERE label = ? AND prop = ? "
+                "AND value >= ? AND value < ?"
+            )
+            for p in set(prefixes):
+                out.update(i for (i,) in self._db.execute(sql, (label, prop, p, p + _TOP)))
+            return sorted(out)
+        starts = tuple(prefixes)
+        ids = self.ids_with_label(label)
+        for j in range(0, len(ids), 5000):
+            self.prefetch(ids[j : j + 5000])
+            for nid in ids[j : j + 5000]:
+                value = self.nodes[nid].get(prop)
+                if isinstance(value, str) and value.startswith(starts):
+                    out.add(nid)
+        return sorted(out)
 
     def name_words(self) -> list[str]:
         """Every distinct word of every node's names, sorted."""

@@ -119,6 +119,11 @@ def test_the_view_reads_like_the_graph(embedded_store: EmbeddedStore) -> None:
         assert g.ids_with_label("Person") == ["b:p1", "b:p2"]
         assert [r[2] for r in g.rels_by_value("CALLED", "cell_id", ["C7"])] == [("CALLED", "c1")]
         assert list(g.rels_by_value("CALLED", "cell_id", ["C8"])) == []
+        assert g.ids_by_prefix("Phone", "number", ["+62812", "+9"]) == ["b:ph"]
+        assert g.ids_by_prefix("Account", "number", ["00"]) == ["b:a1"]  # indexed
+        assert g.ids_by_prefix("Account", "bank", ["BR"]) == ["b:a1"]  # not indexed
+        assert g.ids_by_prefix("Phone", "number", ["+62813"]) == []
+        assert g.ids_starting(["b:p", "b:ag"]) == ["b:ag", "b:p1", "b:p2", "b:ph"]
 
 
 def test_a_read_block_is_one_snapshot(embedded_store: EmbeddedStore) -> None:
