@@ -2,7 +2,8 @@
 kind, the ``--lang`` option and the formats of dates and amounts.
 
 The store rule: ``telusur ingest``, ``telusur demo`` and ``telusur store init`` create
-an embedded store that is not there yet; every other command refuses one that is
+an embedded store that is not there yet (so does ``telusur serve``: its upload route
+fills it); every other command refuses one that is
 missing (one line, exit 2) rather than answer from a new, empty store, so a mistyped
 ``--store embedded:PATH`` is said at once. A Neo4j store is never created by Telusur.
 """
