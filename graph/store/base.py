@@ -211,6 +211,14 @@ class Store(abc.ABC):
         A self-loop is listed once, as outgoing.
         """
 
+    def neighbours_of(
+        self, node_ids: Sequence[str], *, types: Sequence[str], direction: Direction = "both"
+    ) -> dict[str, list[Neighbour]]:
+        """:meth:`neighbours` of many nodes at once: ``{id: its neighbours}`` for the
+        ids that have any (a store where a read is a round trip answers in one)."""
+        found = {nid: self.neighbours(nid, types=types, direction=direction) for nid in node_ids}
+        return {nid: items for nid, items in found.items() if items}
+
     @abc.abstractmethod
     def find_by_property(
         self, label: str, prop: str, values: Sequence[str]

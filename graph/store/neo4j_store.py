@@ -281,6 +281,29 @@ class Neo4jStore(Store):
         items = [t[3] for t in found]
         return items[:limit] if limit is not None else items
 
+    def neighbours_of(
+        self, node_ids: Sequence[str], *, types: Sequence[str], direction: Direction = "both"
+    ) -> dict[str, list[Neighbour]]:
+        out: dict[str, list[tuple[str, str, str, Neighbour]]] = {}
+        for d in ("out", "in"):
+            if direction not in (d, "both"):
+                continue
+            pattern = "(n)-[x]->(m)" if d == "out" else "(n)<-[x]-(m)"
+            extra = "AND m <> n" if d == "in" and direction == "both" else ""
+            rows = self.run(
+                f"UNWIND $ids AS nid MATCH (n:{ENTITY_LABEL} {{id: nid}}) MATCH {pattern} "
+                f"WHERE type(x) IN $types {extra} "
+                "RETURN nid, type(x) AS type, x.id AS rid, properties(x) AS rprops, "
+                "startNode(x).id AS start, endNode(x).id AS end, "
+                "m.id AS id, labels(m) AS labels, properties(m) AS props",
+                {"ids": sorted(set(node_ids)), "types": list(types)},
+            )
+            for r in rows:
+                rel = _rel(r["type"], {**r, "id": r["rid"], "props": r["rprops"]})
+                item: Neighbour = {"rel": rel, "node": _node(r), "direction": d}
+                out.setdefault(r["nid"], []).append((r["type"], r["id"], r["rid"], item))
+        return {nid: [t[3] for t in sorted(v, key=lambda t: t[:3])] for nid, v in out.items()}
+
     def find_by_property(
         self, label: str, prop: str, values: Sequence[str]
     ) -> dict[str, list[str]]:

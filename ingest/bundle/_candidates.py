@@ -208,7 +208,8 @@ def _phone_block(ctx: LoadContext, undated: list[str], found: _Found) -> None:
     """Pairs of this run's people without birth data and whoever shares a phone with them.
 
     Only people without birth data (the others meet in birth date blocks), and at
-    most :data:`PHONE_LOOKUPS` of them: two store reads per person and phone are the
+    most :data:`PHONE_LOOKUPS` of them: the phones of a chunk of people, then those
+    phones' users, are two store reads per chunk (:meth:`Store.neighbours_of`), the
     one cost here that grows with the run (a warning in the log says when the cap
     was reached).
     """
@@ -223,9 +224,12 @@ def _phone_block(ctx: LoadContext, undated: list[str], found: _Found) -> None:
     for i in range(0, len(undated), _READ):
         chunk = undated[i : i + _READ]
         users: dict[str, set[str]] = {}
+        phones = store.neighbours_of(chunk, types=["USES"], direction="out")
+        wanted_phones = sorted({u["node"]["id"] for uses in phones.values() for u in uses})
+        holders = store.neighbours_of(wanted_phones, types=["USES"], direction="in")
         for nid in chunk:
-            for use in store.neighbours(nid, types=["USES"], direction="out"):
-                for other in store.neighbours(use["node"]["id"], types=["USES"], direction="in"):
+            for use in phones.get(nid, []):
+                for other in holders.get(use["node"]["id"], []):
                     if "Person" in other["node"]["labels"] and other["node"]["id"] != nid:
                         users.setdefault(nid, set()).add(other["node"]["id"])
         wanted = {u for found_users in users.values() for u in found_users} | set(users)

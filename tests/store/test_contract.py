@@ -255,6 +255,19 @@ def test_neighbours_filters_and_order(store: Store) -> None:
     assert store.neighbours("b:none") == []
 
 
+def test_neighbours_of_many_nodes_is_neighbours_of_each(store: Store) -> None:
+    small_graph(store)
+    ids = ["b:a1", "b:a2", "b:p1", "b:none"]
+    for direction in ("out", "in", "both"):
+        for types in (["HOLDS"], ["TRANSFERRED", "HOLDS"]):
+            many = store.neighbours_of(ids, types=types, direction=direction)
+            each = {
+                nid: store.neighbours(nid, types=types, direction=direction) for nid in ids
+            }
+            assert many == {nid: found for nid, found in each.items() if found}, direction
+    assert "b:none" not in store.neighbours_of(ids, types=["HOLDS"])
+
+
 def test_wipe(store: Store) -> None:
     small_graph(store)
     store.wipe()
