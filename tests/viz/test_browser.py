@@ -90,7 +90,7 @@ def test_xss_name_shows_as_text_in_tooltip_and_details(open_page: Any, pages: Pa
     page = loaded.page
     tip = _hover_node(page, "off-1")
     assert tip.splitlines()[0] == XSS_NAME
-    assert "Pejabat" in tip and "Skor pelindung: 0,80" in tip
+    assert "Pejabat" in tip and "Skor beking: 0,80 · kuat" in tip
     assert page.locator("div.vis-tooltip img").count() == 0
     page.mouse.down()
     page.mouse.up()
