@@ -1,8 +1,9 @@
 """``ties``: family or associate ties with members.
 
 FAMILY (``family``) or ASSOCIATE (``associate``) with a member, each discounted
-by its grade (a tie recorded as neighbours is none); through one of the official's relatives it counts ``relative``
-times as much; with a person inferred to act for the ring, times its confidence.
+by its grade (a tie recorded as neighbours is none); through one of the official's
+relatives it counts ``relative`` times as much; with a person inferred to act for
+the ring, times its confidence.
 Real, but people do not choose their cousins: kinship alone never makes a
 protector, so without another kind of signal (bridging aside) the strength is
 capped at ``[innocent] kin_alone`` when the report is built (``alone`` in facts).
