@@ -37,6 +37,7 @@ from graph.errors import QueryError
 from graph.model import ENTITY_LABEL
 from graph.rows import NodeRow
 from graph.store import Neo4jStore, Store
+from graph.store.embedded import GraphView
 from queries._common import LABELS, RID, TYPE, backend, node_from_neo4j, parse_ts, reading
 from queries._loader import NamedQuery, load
 from queries.protectors import _rels as R
@@ -184,10 +185,13 @@ def _expanded(
 
 
 class _EmbeddedSource(Source):
-    """The needs answered from the embedded store's graph, held still for each answer
-    (not for the whole extraction: other requests read the same graph meanwhile)."""
+    """The needs answered from the embedded store's view, held still for each answer
+    (not for the whole extraction: other requests read the same store meanwhile).
+    Degrees are counted on the store's ``(node, type)`` indexes and only the nodes within
+    the cap have their relationships read (of the asked types only): a phone with
+    100,000 calls costs one index count, not 100,000 decoded relationships."""
 
-    g: nx.MultiDiGraph
+    g: GraphView
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -196,51 +200,45 @@ class _EmbeddedSource(Source):
         self, group: tuple[str, tuple[str, ...], str, int], ids: list[str]
     ) -> dict[str, Any]:
         with reading(self.store) as g:
+            assert isinstance(g, GraphView)
             self.g = g
             return super().answer(group, ids)
+
+    def _present(self, ids: list[str]) -> list[str]:
+        g = self.g
+        g.prefetch(ids)
+        return [nid for nid in ids if nid in g]
 
     def nodes(self, ids: list[str]) -> dict[str, NodeRow]:
         g = self.g
         out: dict[str, NodeRow] = {}
-        for nid in ids:
-            if nid in g:
-                attrs = g.nodes[nid]
-                props = {k: v for k, v in attrs.items() if k != LABELS}
-                out[nid] = {"id": nid, "labels": sorted(attrs[LABELS]), "props": props}
+        for nid in self._present(ids):
+            attrs = g.nodes[nid]
+            props = {k: v for k, v in attrs.items() if k != LABELS}
+            out[nid] = {"id": nid, "labels": sorted(attrs[LABELS]), "props": props}
         return out
 
-    def _edges(
-        self, nid: str, types: tuple[str, ...], direction: str
-    ) -> list[tuple[str, str, tuple[str, str], str]]:
-        g = self.g
-        edges: list[tuple[str, str, tuple[str, str], str]] = []
-        if direction in ("out", "both"):
-            edges += [(u, v, k, v) for u, v, k in g.out_edges(nid, keys=True) if k[0] in types]
-        if direction in ("in", "both"):
-            edges += [(u, v, k, u) for u, v, k in g.in_edges(nid, keys=True) if k[0] in types]
-        return edges
-
     def degrees(self, ids: list[str], types: tuple[str, ...], direction: str) -> dict[str, int]:
-        return {nid: len(self._edges(nid, types, direction)) for nid in ids if nid in self.g}
+        present = self._present(ids)
+        counted = self.g.typed_degrees(present, types, direction)
+        return {nid: counted.get(nid, 0) for nid in present}
 
     def expand(
         self, ids: list[str], types: tuple[str, ...], direction: str, cap: int
     ) -> dict[str, Expanded]:
         g = self.g
-        out: dict[str, Expanded] = {}
-        for nid in ids:
-            if nid not in g:
-                continue
-            edges = self._edges(nid, types, direction)
-            rows: list[Row] = []
-            if len(edges) <= cap:
-                for u, v, k, m in edges:
-                    attrs = g.edges[u, v, k]
-                    props = _clean({a: b for a, b in attrs.items() if a not in (TYPE, RID)})
-                    mattrs = g.nodes[m]
-                    mprops = _clean({a: b for a, b in mattrs.items() if a != LABELS})
-                    rows.append((k[1], k[0], u, v, props, m, mattrs[LABELS], mprops))
-            out[nid] = (len(edges), rows)
+        degrees = self.degrees(ids, types, direction)
+        within = [nid for nid, deg in degrees.items() if 0 < deg <= cap]
+        edges = g.typed_edges(within, types, direction)
+        g.prefetch(v if u == nid else u for nid, rows in edges.items() for u, v, _, _ in rows)
+        out: dict[str, Expanded] = {nid: (deg, []) for nid, deg in degrees.items()}
+        for nid, rows in edges.items():
+            for u, v, k, attrs in rows:
+                m = v if u == nid else u  # a self-loop: the node itself either way
+                props = _clean({a: b for a, b in attrs.items() if a not in (TYPE, RID)})
+                mattrs = g.nodes[m]
+                mprops = _clean({a: b for a, b in mattrs.items() if a != LABELS})
+                out[nid][1].append((k[1], k[0], u, v, props, m, mattrs[LABELS], mprops))
         return out
 
 

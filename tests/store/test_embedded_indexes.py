@@ -160,3 +160,86 @@ def test_an_older_store_gets_its_indexes_when_opened(tmp_path: Path) -> None:
         }
         with s.reading() as g:
             assert g.ids_by_name_words(["kecil"]) == ["b:p2"]
+
+
+def busy(store: EmbeddedStore) -> None:
+    """:func:`small` and a phone with 30 calls (8 to itself) among other relationships."""
+    small(store)
+    store.upsert(
+        [
+            {"id": "b:hub", "labels": ["Phone"], "props": {"number": "+6281100000000"}},
+            {"id": "b:q", "labels": ["Phone"], "props": {"number": "+6281100000001"}},
+        ],
+        [rel("u1", "USES", "b:p1", "b:hub"), rel("u2", "USES", "b:p2", "b:q")]
+        + [rel(f"h{i}", "CALLED", "b:hub", "b:q", at=f"2023-01-{i + 1:02d}") for i in range(12)]
+        + [rel(f"k{i}", "CALLED", "b:q", "b:hub", at=f"2023-02-{i + 1:02d}") for i in range(10)]
+        + [rel(f"s{i}", "CALLED", "b:hub", "b:hub", at=f"2023-03-{i + 1:02d}") for i in range(8)],
+    )
+
+
+def test_typed_reads_answer_like_the_filtered_adjacency(embedded_store: EmbeddedStore) -> None:
+    """Typed degrees and relationships, per direction, are those of ``out_edges`` then
+    ``in_edges`` filtered by type (a self-loop once each way); absent nodes and nodes
+    without such relationships are left out."""
+    s = embedded_store
+    busy(s)
+    ids = ["b:p1", "b:p2", "b:ph", "b:hub", "b:q", "b:a1", "b:nope"]
+    cases = [(("CALLED",), "both"), (("CALLED", "USES"), "in"), (("FAMILY", "HOLDS"), "out")]
+    with s.reading() as whole:
+        for types, direction in cases:
+            expected: dict[str, list[Any]] = {}
+            for n in ids[:-1]:
+                edges = []
+                if direction in ("out", "both"):
+                    edges += whole.out_edges(n, keys=True, data=True)
+                if direction in ("in", "both"):
+                    edges += whole.in_edges(n, keys=True, data=True)
+                if kept_edges := [e for e in edges if e[2][0] in types]:
+                    expected[n] = kept_edges
+            with contextlib.closing(EmbeddedStore(s.path)) as fresh, fresh.reading() as g:
+                assert g.typed_degrees(ids, types, direction) == {
+                    n: len(e) for n, e in expected.items()
+                }
+                assert g.typed_edges(ids, types, direction) == expected
+    with s.reading() as g:
+        assert g.typed_degrees(["b:hub"], ["CALLED"], "both") == {"b:hub": 38}
+        assert g.typed_degrees(["b:hub"], [], "both") == {}
+
+
+def test_typed_reads_decode_only_the_asked_types(embedded_store: EmbeddedStore) -> None:
+    s = embedded_store
+    busy(s)
+    with s.reading() as g:
+        g.typed_degrees(["b:hub", "b:q"], ["CALLED"], "both")
+        assert not g._edges  # counted on the index: nothing read
+        rows = g.typed_edges(["b:hub", "b:p1"], ["USES"], "both")
+        assert {k for r in rows.values() for _, _, k, _ in r} == {("USES", "u1")}
+        assert {k[0] for k in g._edges} == {"USES"}
+
+
+def test_the_ranking_reads_no_relationship_of_a_node_over_the_cap(
+    embedded_store: EmbeddedStore,
+) -> None:
+    """The extraction's embedded source counts a hub's calls on the index and reads only
+    the relationships of the nodes within the cap."""
+    from queries.protectors._extract import _EmbeddedSource
+
+    s = embedded_store
+    busy(s)
+    source = _EmbeddedSource(s)
+    group = ("expand", ("CALLED",), "both", 25)
+    with s.reading() as g:
+        got = source.answer(group, ["b:hub", "b:ph", "b:nope", "b:p1"])
+        assert got["b:hub"] == (38, [])
+        assert got["b:p1"] == (0, [])
+        assert "b:nope" not in got
+        assert [(r[0], r[5]) for r in got["b:ph"][1]] == [("c1", "b:ph"), ("c1", "b:ph")]
+        assert {k for k in g._edges} == {("CALLED", "c1")}
+        got = source.answer(("expand", ("CALLED",), "out", 25), ["b:q"])
+        assert got["b:q"][0] == 10
+        assert [r[5] for r in got["b:q"][1]] == ["b:hub"] * 10
+        assert got["b:q"][1][0][6] == frozenset({"Phone"})
+        assert source.answer(("degrees", ("CALLED",), "in", 0), ["b:hub", "b:p1"]) == {
+            "b:hub": 18,
+            "b:p1": 0,
+        }
