@@ -62,5 +62,14 @@ def test_a_store_command_loads_no_web_framework(tmp_path: Path) -> None:
     assert not mods & WEB
 
 
+def test_a_command_on_the_embedded_store_does_not_load_the_neo4j_driver(tmp_path: Path) -> None:
+    from graph.store import EmbeddedStore
+
+    EmbeddedStore(tmp_path / "store").close()
+    mods = loaded("stats", "--json", "--store", f"embedded:{tmp_path / 'store'}")
+    assert "graph" in mods and "sqlite3" in mods  # the probe did open the store
+    assert "neo4j" not in mods
+
+
 def test_the_role_help_names_every_role() -> None:
     assert ROLES_HELP == "|".join(ROLES)

@@ -1,24 +1,31 @@
 """Stores: where the graph lives. ``open_store`` picks one from a URI.
 
 ``embedded:PATH`` (the default, ``embedded:./telusur-data``) is a SQLite file
-with a networkx graph in memory; ``bolt://``, ``neo4j://`` (routing: clusters,
-Aura) and ``neo4j+s://``/``bolt+s://`` (TLS) are a Neo4j server. Credentials
-come from the URI or ``NEO4J_USER``/``NEO4J_PASSWORD``; the database from
-``NEO4J_DATABASE`` (default ``neo4j``); ``TELUSUR_NEO4J_WRITERS`` sets how many
-transactions a bulk writer (``Store.bulk``, the loader's) may have open at once
-(default 2, 1 writes one batch at a time).
+read through its indexes (``graph/store/embedded.py``); ``bolt://``, ``neo4j://``
+(routing: clusters, Aura) and ``neo4j+s://``/``bolt+s://`` (TLS) are a Neo4j
+server. Credentials come from the URI or ``NEO4J_USER``/``NEO4J_PASSWORD``; the
+database from ``NEO4J_DATABASE`` (default ``neo4j``); ``TELUSUR_NEO4J_WRITERS``
+sets how many transactions a bulk writer (``Store.bulk``, the loader's) may have
+open at once (default 2, 1 writes one batch at a time).
+
+The Neo4j driver is imported when a Neo4j store is opened or :class:`Neo4jStore` is
+first asked for (``from graph.store import Neo4jStore``), not with this package: a
+command on the embedded store does not load it.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from graph.errors import ConfigError
 from graph.store.base import BulkWriter, Counts, Neighbour, Store, UpsertResult
 from graph.store.embedded import EmbeddedStore
-from graph.store.neo4j_store import DEFAULT_WRITERS, Neo4jStore
+
+if TYPE_CHECKING:
+    from graph.store.neo4j_store import Neo4jStore
 
 DEFAULT_STORE = "embedded:./telusur-data"
 NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -54,9 +61,20 @@ def open_store(uri: str | None = None, env: Mapping[str, str] | None = None) -> 
     writers = env.get("TELUSUR_NEO4J_WRITERS", "").strip()
     if writers and not (writers.isdigit() and int(writers) >= 1):
         raise ConfigError(f"TELUSUR_NEO4J_WRITERS must be a number of at least 1, not {writers!r}")
+    from graph.store.neo4j_store import DEFAULT_WRITERS, Neo4jStore
+
     return Neo4jStore(
         clean, auth=auth, database=database, writers=int(writers) if writers else DEFAULT_WRITERS
     )
+
+
+def __getattr__(name: str) -> Any:
+    """``Neo4jStore`` imported (with the driver) when first asked for."""
+    if name == "Neo4jStore":
+        from graph.store.neo4j_store import Neo4jStore
+
+        return Neo4jStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [

@@ -36,7 +36,7 @@ import networkx as nx
 from graph.errors import QueryError
 from graph.model import ENTITY_LABEL
 from graph.rows import NodeRow
-from graph.store import Neo4jStore, Store
+from graph.store import Store
 from graph.store.embedded import GraphView
 from queries._common import LABELS, RID, TYPE, backend, node_from_neo4j, parse_ts, reading
 from queries._loader import NamedQuery, load
@@ -645,6 +645,8 @@ def _drive(source: Source, steps: dict[str, Steps[nx.MultiDiGraph]]) -> dict[str
 def _source_for(store: Store, work: Callable[[Source], T]) -> T:
     """``work(source)``: on Neo4j inside one read transaction."""
     if backend(store) == "neo4j":
+        from graph.store.neo4j_store import Neo4jStore  # the driver: only for Neo4j
+
         assert isinstance(store, Neo4jStore)
         return store.transaction(lambda tx: work(_Neo4jSource(tx)), write=False)
     return work(_EmbeddedSource(store))
