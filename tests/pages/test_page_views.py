@@ -27,6 +27,19 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pages]:
     store.close()
 
 
+def _found(pattern: str, text: str) -> str:
+    """The first group of ``pattern`` in ``text`` (which must hold it)."""
+    m = re.search(pattern, text)
+    assert m is not None, pattern
+    return m[1]
+
+
+def _drawn(page: str, what: str) -> list[dict[str, str]]:
+    """The ``nodes`` or ``edges`` a graph page draws."""
+    found: list[dict[str, str]] = json.loads(_found(what + r" = new vis\.DataSet\((.*)\);\n", page))
+    return found
+
+
 def _text(page: str) -> str:
     """The page's text, tags dropped, entities read."""
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
@@ -40,7 +53,7 @@ def test_the_ring_table_and_the_ring_graph_show_the_same_score_and_band(pages: P
     band = re.search(r'<span class="band band-(\w+)"[^>]*>([^<]+)</span>', row[1])
     assert score and band
     graph = pages.get("/graf/jaringan/t:R1?lang=id", "reskrim").text
-    nodes = json.loads(re.search(r"nodes = new vis\.DataSet\((.*)\);\n", graph)[1])
+    nodes = _drawn(graph, "nodes")
     tip = next(n["title"] for n in nodes if n["id"] == "t:O1")
     assert f"Skor beking: {score[1]} · {band[2]}" in tip.splitlines()
     assert re.fullmatch(r"\d,\d\d", score[1])  # decimal comma
@@ -88,7 +101,7 @@ def test_an_officials_page_shows_rank_and_unit_and_the_timeline_names_each_side(
 
 def test_the_timeline_filters_by_kind_and_pages_without_a_silent_cap(pages: Pages) -> None:
     whole = pages.get("/entitas/t:M1", "reskrim").text
-    count = int(re.search(r'id="timeline-count">(\d+) butir', whole)[1])
+    count = int(_found(r'id="timeline-count">(\d+) butir', whole))
     assert count >= 3
     calls = pages.get("/entitas/t:M1?jenis=call", "reskrim").text
     kinds = re.findall(r"<tr><td>[^<]*</td><td>([^<]+)</td>", calls)
@@ -142,7 +155,7 @@ def test_the_official_links_page_has_the_rankings_money_route_and_a_way_back(
 
     page = pages.get("/graf/pejabat/t:O1?lang=id", "propam").text
     assert 'id="back" data-to="/entitas/t%3AO1?lang=id">← AKP Joko Widodo<' in page
-    edges = json.loads(re.search(r"edges = new vis\.DataSet\((.*)\);\n", page)[1])
+    edges = _drawn(page, "edges")
     paid = [e for e in edges if {e["from"], e["to"]} == {"t:A_M1", "t:A_O1"}]
     assert paid and paid[0]["color"] == INDICATOR_COLORS["money"]
 
@@ -163,7 +176,7 @@ def test_the_money_route_is_drawn_even_where_the_links_query_does_not_reach(
     finally:
         store.close()
     assert P_V1 not in plain
-    edges = json.loads(re.search(r"edges = new vis\.DataSet\((.*)\);\n", routed)[1])
+    edges = _drawn(routed, "edges")
     drawn = [e for e in edges if {e["from"], e["to"]} == {P_V1, P_M1}]
     assert drawn and drawn[0]["color"] == INDICATOR_COLORS["money"]
     report: dict[str, object] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graph.model import MODEL
+from graph.rows import NodeRow, RelRow
 from graph.text import gettext
 from queries.protectors import weights
 from queries.protectors.bands import BANDS, band_of
@@ -15,7 +16,8 @@ from viz.score import score_band, score_text
 
 
 def test_every_property_of_the_model_has_a_name_in_both_languages() -> None:
-    props = {p.name for s in [*MODEL.nodes.values(), *MODEL.rels.values()] for p in s.props}
+    props = {p.name for s in MODEL.nodes.values() for p in s.props}
+    props |= {p.name for r in MODEL.rels.values() for p in r.props}
     assert props - set(FIELDS) == set()
     for name in props:
         assert "_" not in field_name(name, "id"), name
@@ -66,9 +68,9 @@ def test_one_score_with_its_band_from_the_weights_file() -> None:
 
 
 def test_a_graph_says_what_a_busy_node_left_out() -> None:
-    node = {"id": "b:P1", "labels": ["Person"], "props": {"name": "Eko"}}
-    other = {"id": "b:P2", "labels": ["Person"], "props": {"name": "Sri"}}
-    rel = {"id": "r1", "type": "ASSOCIATE", "start": "b:P1", "end": "b:P2", "props": {}}
+    node: NodeRow = {"id": "b:P1", "labels": ["Person"], "props": {"name": "Eko"}}
+    other: NodeRow = {"id": "b:P2", "labels": ["Person"], "props": {"name": "Sri"}}
+    rel: RelRow = {"id": "r1", "type": "ASSOCIATE", "start": "b:P1", "end": "b:P2", "props": {}}
     notes: list[str] = []
     page = render_subgraph(
         {"nodes": [node, other], "relationships": [rel]},
