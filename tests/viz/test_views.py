@@ -51,10 +51,13 @@ def test_a_tipoff_only_protector_is_drawn_in_an_evidence_colour(
     """The call before the failed raid, and the phones at its ends, are drawn in the
     tip-off's evidence colour, and the legend names it (they were drawn muted)."""
     nodes, rels = ring()
-    nodes.append(node("t:E", "Event", kind="raid", outcome="nothing_found",
-                      at="2023-06-10T04:00:00Z"))
-    rels += [rel("tg", "TARGET_OF", "t:M", "t:E"),
-             rel("c1", "CALLED", "+62822", "+62811", at="2023-06-10T01:00:00Z")]
+    nodes.append(
+        node("t:E", "Event", kind="raid", outcome="nothing_found", at="2023-06-10T04:00:00Z")
+    )
+    rels += [
+        rel("tg", "TARGET_OF", "t:M", "t:E"),
+        rel("c1", "CALLED", "+62822", "+62811", at="2023-06-10T01:00:00Z"),
+    ]
     embedded_store.upsert(nodes, rels)
     assert _kinds(embedded_store) == ["tipoff"]
     _, edges, _ = drawn(ring_page(embedded_store, "t:R"))
@@ -69,8 +72,10 @@ def test_a_protector_by_call_volume_alone_is_drawn_in_an_evidence_colour(
     embedded_store: EmbeddedStore,
 ) -> None:
     nodes, rels = ring()
-    rels += [rel(f"c{i}", "CALLED", "+62822", "+62811", at=f"2023-03-{10 + i}T10:00:00Z")
-             for i in range(3)]
+    rels += [
+        rel(f"c{i}", "CALLED", "+62822", "+62811", at=f"2023-03-{10 + i}T10:00:00Z")
+        for i in range(3)
+    ]
     embedded_store.upsert(nodes, rels)
     assert _kinds(embedded_store) == ["comms"]
     _, edges, _ = drawn(ring_page(embedded_store, "t:R"))
@@ -113,8 +118,10 @@ def test_the_command_line_shows_the_rankings_score_with_its_band(tmp_path: Any) 
     from viz.score import score_band
 
     nodes, rels = ring()
-    rels += [rel(f"c{i}", "CALLED", "+62822", "+62811", at=f"2023-03-{10 + i}T10:00:00Z")
-             for i in range(3)]
+    rels += [
+        rel(f"c{i}", "CALLED", "+62822", "+62811", at=f"2023-03-{10 + i}T10:00:00Z")
+        for i in range(3)
+    ]
     store = EmbeddedStore(tmp_path / "store")
     try:
         store.upsert(nodes, rels)
