@@ -10,7 +10,9 @@ Iterating every node or edge (``g.nodes(data=True)``, ``g.edges(...)``) still
 works, streamed from the tables, but costs the whole store: the queries ask the
 indexed primitives instead (:meth:`GraphView.ids_with_label`,
 :meth:`GraphView.ids_by_value`, :meth:`GraphView.name_words`,
-:meth:`GraphView.rels_of_types`).
+:meth:`GraphView.rels_of_types`, and :meth:`GraphView.typed_degrees` /
+:meth:`GraphView.typed_edges`: a node's relationships of some types counted on
+the ``(node, type)`` indexes, then read only for the nodes with few).
 """
 
 from __future__ import annotations
