@@ -47,7 +47,7 @@ def test_the_ring_page_gives_evidence_in_either_language(pages: Pages) -> None:
     assert "menerima 1 transfer (Rp 5.000.000) dari rekening anggota jaringan" in _evidence(id_)
     assert "received 1 transfer (Rp 5.000.000) from ring accounts" in _evidence(en)
     assert any(
-        line.startswith("1 call before 1 failed raid, the closest 8.0 h before")
+        line.startswith("1 call before 1 failed raid, the closest 8 h before")
         for line in _evidence(en)
     )
 

@@ -158,13 +158,28 @@ def cases(s: Scene, o: str) -> Indicator:
     )
 
 
-def _listing(f: dict[str, Any]) -> str:
+def _outcome(reason: str, lang: str) -> str:
+    """A case outcome counted by this indicator, in words."""
+    words = {
+        "sp3": gettext("SP3", lang),
+        "sp3_quick": gettext("quick SP3", lang),
+        "stalled": gettext("stalled", lang),
+        "p21": gettext("P21", lang),
+        "vonis": gettext("verdict", lang),
+        "bebas": gettext("acquitted", lang),
+    }
+    return words.get(reason, reason)
+
+
+def _listing(f: dict[str, Any], lang: str) -> str:
     skip = ("net", "base", "chance", "alone", "capped_alone")
-    return ", ".join(f"{v} {k}" for k, v in sorted(f.items()) if k not in skip)
+    return ", ".join(f"{v} {_outcome(k, lang)}" for k, v in sorted(f.items()) if k not in skip)
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
-    said = gettext("handled cases against members: {cases}", lang).format(cases=_listing(f))
+    said = gettext("handled cases against members: {cases}", lang).format(
+        cases=_listing(f, lang)
+    )
     base = f.get("base")
     if base:
         whose = (

@@ -313,7 +313,10 @@ def _words(f: dict[str, Any], lang: str) -> str:
         said.append(gettext("layered through a company", lang))
     elif "org_payment" in routes:
         said.append(gettext("from a ring company", lang))
-    rel = ", ".join(r.split(":")[-1] for r in f.get("relations", []))
+    # the relation's detail (spouse, sibling ...) as the model's pages word it
+    rel = ", ".join(
+        gettext(r.split(":")[-1].replace("_", "-"), lang) for r in f.get("relations", [])
+    )
     if rel:
         said.append(gettext("via relative ({relations})", lang).format(relations=rel))
     if f.get("regular"):

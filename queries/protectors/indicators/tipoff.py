@@ -53,12 +53,21 @@ def tipoff(s: Scene, o: str) -> Indicator:
     return s.result("tipoff", score, facts, [(w, e) for w, _, _, e in tips])
 
 
+def _hours(value: float | None, lang: str) -> str:
+    """Hours with at most one decimal: a decimal comma in Bahasa Indonesia."""
+    if value is None:
+        return "-"
+    v = round(float(value), 1)
+    text = str(int(v)) if v.is_integer() else f"{v:.1f}"
+    return text if lang == "en" else text.replace(".", ",")
+
+
 def _words(f: dict[str, Any], lang: str) -> str:
     n, r = f.get("calls"), f.get("raids")
     said = gettext("{calls} before {raids}, the closest {hours} h before", lang).format(
         calls=ngettext("{n} call", "{n} calls", n, lang).format(n=n),
         raids=ngettext("{n} failed raid", "{n} failed raids", r, lang).format(n=r),
-        hours=f.get("min_hours_before"),
+        hours=_hours(f.get("min_hours_before"), lang),
     )
     return "; ".join([said, *contact_words(f, lang)])
 
