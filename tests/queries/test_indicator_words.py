@@ -26,3 +26,10 @@ def test_hours_have_a_decimal_comma_in_bahasa() -> None:
     assert "8,5 jam" in describe("tipoff", facts, "id")
     assert "8.5 h" in describe("tipoff", facts, "en")
     assert "8 jam" in describe("tipoff", {**facts, "min_hours_before": 8.0}, "id")
+
+
+def test_board_roles_by_the_models_names() -> None:
+    facts = {"roles": ["DIRECTOR_OF", "OWNER_OF"], "via_relative": True}
+    said = describe("organizations", facts, "id")
+    assert "(direktur, pemilik)" in said and "director" not in said
+    assert "(director, owner)" in describe("organizations", facts, "en")

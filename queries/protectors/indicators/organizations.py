@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.model import MODEL
 from graph.text import gettext
 from queries.protectors._extract import BOARD, ORG_TIES
 from queries.protectors._kind import IndicatorKind
@@ -40,8 +41,17 @@ def organizations(s: Scene, o: str) -> Indicator:
     return s.result("organizations", 1 - miss, facts, items)
 
 
-def _roles(f: dict[str, Any]) -> str:
-    return ", ".join(r.lower().replace("_of", "") for r in f.get("roles", []))
+def _roles(f: dict[str, Any], lang: str) -> str:
+    """The roles by the model's display names (direktur, komisaris; director, owner)."""
+    out = []
+    for r in f.get("roles", []):
+        spec = MODEL.rels.get(r)
+        names = spec.names if spec is not None else None
+        if names is None:
+            out.append(r.lower().replace("_of", ""))
+        else:
+            out.append(names.en.removesuffix(" of") if lang == "en" else names.id)
+    return ", ".join(out)
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
@@ -49,7 +59,7 @@ def _words(f: dict[str, Any], lang: str) -> str:
         said = gettext("holds a role ({roles}) in a ring company, through a relative", lang)
     else:
         said = gettext("holds a role ({roles}) in a ring company, himself", lang)
-    return said.format(roles=_roles(f))
+    return said.format(roles=_roles(f, lang))
 
 
 KIND = IndicatorKind(
