@@ -64,15 +64,13 @@ ROUTES = (
 PER_KIND = 2
 MOST = 70
 
-# what is visible on a page: its text without the record-id codes and the language switch;
-# ``words``: the same without the ranking's evidence sentences (ul.ev), whose words come
-# from the indicator modules (queries/protectors/indicators), checked there, not here
+# what is visible on a page: its text without the record-id codes and the language switch
+# (the ranking's evidence sentences included: they are checked like every other line)
 _VISIBLE_JS = """() => {
   const body = document.body.cloneNode(true);
   body.querySelectorAll('.rec-id, #lang-switch, script, style').forEach(e => e.remove());
   const text = body.innerText;
-  body.querySelectorAll('ul.ev').forEach(e => e.remove());
-  return {text: text, words: body.innerText};
+  return {text: text, words: text};
 }"""
 _GRAPH_JS = """() => (typeof nodes === 'undefined') ? null : {
   nodes: nodes.get().map(n => ({id: n.id, label: n.label || '', title: n.title || ''})),
