@@ -15,15 +15,18 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
 
 from graph.errors import QueryError
 from graph.model import ENTITY_LABEL, MODEL
 from graph.rows import NodeRow, RelRow
-from graph.store import EmbeddedStore, Neo4jStore, Store
+from graph.store import EmbeddedStore, Store
 from queries._loader import get
+
+if TYPE_CHECKING:
+    from graph.store import Neo4jStore
 
 LABELS = "_labels"
 TYPE = "_type"
@@ -32,9 +35,15 @@ RID = "_id"
 Edge = tuple[str, str, str, str, str]
 
 
+def _is_neo4j(store: Store) -> bool:
+    # by the class's kind, not isinstance: naming Neo4jStore here would load the driver
+    # for every command on the embedded store (graph.store imports it when asked)
+    return getattr(type(store), "kind", None) == "neo4j"
+
+
 def backend(store: Store) -> str:
     """``"neo4j"`` or ``"embedded"``; :class:`QueryError` for any other store."""
-    if isinstance(store, Neo4jStore):
+    if _is_neo4j(store):
         return "neo4j"
     if isinstance(store, EmbeddedStore):
         return "embedded"
@@ -50,11 +59,12 @@ def reading(store: Store) -> AbstractContextManager[nx.MultiDiGraph]:
 
 def run(store: Store, name: str, **params: Any) -> list[dict[str, Any]]:
     """Run the packaged query ``name`` with exactly its declared parameters."""
-    assert isinstance(store, Neo4jStore)
+    assert _is_neo4j(store)
+    neo = cast("Neo4jStore", store)
     q = get(name)
     if set(params) != set(q.params):
         raise QueryError(f"query {name!r} takes {sorted(q.params)}, was given {sorted(params)}")
-    return store.run(q.text, params, write=q.mode == "write")
+    return neo.run(q.text, params, write=q.mode == "write")
 
 
 def check_range(what: str, value: int, low: int, high: int) -> None:
