@@ -90,8 +90,7 @@ COUNTED = PARTY | {"Phone", "Account"}
 
 #: weight of one tie of a kind; recorded relationships count more than one contact
 KIND_WEIGHT: Mapping[str, float] = {
-    "CALLED": 1.0,
-    "TRANSFERRED": 1.0,
+    **{t: 1.0 for t in sorted(TIES)},  # a call, a transfer (the model's types of each)
     "CO_EVENT": 1.0,
     "CASE_DUTY": 1.0,
     "CO_SUSPECT": 2.0,
