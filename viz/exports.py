@@ -26,13 +26,14 @@ import queries
 from graph.errors import InputError, NotFound
 from graph.model import MODEL
 from graph.store import Store
-from graph.text import N_, gettext
-from viz.formats import wib_datetime
+from graph.text import N_, gettext, ngettext
+from viz.formats import group_digits, wib_datetime
 from viz.names import display_name
 from viz.styles import primary_label
 
 __all__ = [
     "GRAPH_FORMATS",
+    "QUERY_LIMITS",
     "TABLES",
     "Table",
     "csv_bytes",
@@ -50,22 +51,70 @@ __all__ = [
 ]
 
 Cell = str | float | int | None
-#: rows an export holds at most (a table says nothing is cut only below these)
+#: results each table's query gives at most (its own limit): a result that long may
+#: have stopped short, and the file says so (:meth:`Table.note`)
 TIMELINE_ROWS = 10_000
 TRAILS = 1000
 SEARCH_ROWS = 200
 CANDIDATES = 1000
+QUERY_LIMITS = {
+    "timeline": TIMELINE_ROWS,
+    "transfers": TRAILS,
+    "search": SEARCH_ROWS,
+    "candidates": CANDIDATES,
+}
 #: protectors of a ring whose evidence nodes a ring's graph export holds
 RING_PROTECTORS = 10
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table to export: its name (the sheet's), column titles and rows."""
+    """A table to export: its name (the sheet's), column titles and rows.
+
+    Nothing is cut in silence: ``left_out`` rows past a row cap were not written, and
+    ``at_least`` says the query itself stopped at its limit (``limit`` results), so
+    that more may exist than were counted. :meth:`note` words it; the CSV and XLSX
+    end with it as a last row, the CLI prints it and the API sends it as a header.
+    """
 
     name: str
     headers: list[str]
     rows: list[list[Cell]]
+    left_out: int = 0
+    at_least: bool = False
+    limit: int = 0
+
+    def note(self, lang: str) -> str | None:
+        """What the file leaves out, one sentence in ``lang``; ``None`` when complete."""
+        if self.left_out and not self.at_least:
+            return ngettext(
+                "Truncated: {n} more row not included (at most {max} rows are exported).",
+                "Truncated: {n} more rows not included (at most {max} rows are exported).",
+                self.left_out,
+                lang,
+            ).format(n=group_digits(self.left_out), max=group_digits(len(self.rows)))
+        if self.left_out:
+            return ngettext(
+                "Truncated: {n} or more further row not included "
+                "(at most {max} rows are exported).",
+                "Truncated: {n} or more further rows not included "
+                "(at most {max} rows are exported).",
+                self.left_out,
+                lang,
+            ).format(n=group_digits(self.left_out), max=group_digits(len(self.rows)))
+        if self.at_least:
+            return gettext(
+                "Truncated: the query stopped at its limit of {max} results; there may be more.",
+                lang,
+            ).format(max=group_digits(self.limit))
+        return None
+
+    def cells(self, lang: str) -> list[list[Cell]]:
+        """The rows as written: the rows, then the note (if any) as a last row."""
+        note = self.note(lang)
+        if note is None:
+            return self.rows
+        return [*self.rows, [note] + [None] * (len(self.headers) - 1)]
 
 
 def _when(value: Any) -> str:
@@ -193,11 +242,35 @@ TABLES: dict[str, tuple[tuple[str, ...], Callable[[Any, str], list[list[Cell]]]]
 }
 
 
-def table(name: str, result: Any, lang: str) -> Table:
+def _stopped(name: str, result: Any) -> bool:
+    """Whether the query behind table ``name`` gave as many results as its limit."""
+    limit = QUERY_LIMITS.get(name)
+    if limit is None:
+        return False  # protectors: the whole ranking
+    if name == "candidates":
+        return any(len(result.get(k, [])) >= limit for k in ("candidates", "officials"))
+    return len(result) >= limit
+
+
+def table(name: str, result: Any, lang: str, *, cap: int | None = None) -> Table:
     """The export table ``name`` (a key of :data:`TABLES`) of a query's ``result``:
-    a protector report, timeline items, money trails, search hits or an expansion."""
-    headers, rows = TABLES[name]
-    return Table(name, [gettext(h, lang) for h in headers], rows(result, lang))
+    a protector report, timeline items, money trails, search hits or an expansion.
+
+    ``cap``: the most rows written (``None``: every row); the rows past it are counted
+    in ``left_out``. A result as long as its query's limit is marked ``at_least``."""
+    if cap is not None and cap < 1:
+        raise ValueError("cap must be at least 1")
+    headers, rows_of = TABLES[name]
+    rows = rows_of(result, lang)
+    left_out = max(len(rows) - cap, 0) if cap is not None else 0
+    return Table(
+        name,
+        [gettext(h, lang) for h in headers],
+        rows[: len(rows) - left_out],
+        left_out=left_out,
+        at_least=_stopped(name, result),
+        limit=QUERY_LIMITS.get(name, 0),
+    )
 
 
 #: a leading character a spreadsheet would read as a formula
@@ -212,20 +285,21 @@ def _safe(value: Cell) -> Cell:
     return value
 
 
-def csv_bytes(t: Table) -> bytes:
+def csv_bytes(t: Table, lang: str = "id") -> bytes:
     """The table as CSV, UTF-8 with a byte-order mark (so that Excel reads it as
-    UTF-8), comma-separated, a header row first."""
+    UTF-8), comma-separated, a header row first, what is left out (in ``lang``) last."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(t.headers)
-    for row in t.rows:
+    for row in t.cells(lang):
         w.writerow(["" if v is None else _safe(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(t: Table) -> bytes:
+def xlsx_bytes(t: Table, lang: str = "id") -> bytes:
     """The table as an Excel workbook of one sheet (numbers stay numbers; text is
-    always written as text, never as a formula)."""
+    always written as text, never as a formula); what is left out (in ``lang``) is
+    its last row."""
     from openpyxl import Workbook  # a few hundred ms to import: only an export needs it
 
     wb = Workbook()
@@ -233,7 +307,7 @@ def xlsx_bytes(t: Table) -> bytes:
     assert ws is not None
     ws.title = t.name[:31]
     ws.append(t.headers)
-    for row in t.rows:
+    for row in t.cells(lang):
         ws.append([None if v is None else v for v in row])
     for cells in ws.iter_rows(min_row=2):
         for cell in cells:

@@ -87,10 +87,14 @@ def table_cmd(
     ] = "",
     q: Annotated[str, typer.Option("--q", help="The search text (search).")] = "",
     fmt: Annotated[str, typer.Option("--format", help="xlsx or csv")] = "xlsx",
+    max_rows: Annotated[
+        int | None, typer.Option("--max-rows", min=1, help="Most rows written (default: all).")
+    ] = None,
     store: StoreOpt = None,
     lang: LangOpt = "id",
 ) -> None:
-    """Write a table as an Excel workbook or CSV."""
+    """Write a table as an Excel workbook or CSV. Rows left out (past --max-rows, or
+    past the query's own limit) are said in the file's last row and on stderr."""
     from graph.errors import ConfigError
     from graph_api.cli._common import lang_of, need
     from graph_api.cli._common import open_existing as open_store
@@ -111,9 +115,11 @@ def table_cmd(
             result = Rankings.one_shot().get(s, id)
         else:
             result = table_result(s, name, id=id, q=q)
-    t = table(name, result, language)
-    out.write_bytes(xlsx_bytes(t) if fmt == "xlsx" else csv_bytes(t))
+    t = table(name, result, language, cap=max_rows)
+    out.write_bytes(xlsx_bytes(t, language) if fmt == "xlsx" else csv_bytes(t, language))
     typer.echo(f"{out}: {len(t.rows)} rows")
+    if (note := t.note(language)) is not None:
+        typer.echo(note, err=True)
 
 
 @export_app.command("graph")

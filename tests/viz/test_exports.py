@@ -288,3 +288,76 @@ def test_export_routes_refuse_what_the_json_refuses(api: Api) -> None:
     r = api.get(f"{P}/exports/table?name=protectors&id=t:R1", "reskrim")
     assert r.headers["content-disposition"].startswith("attachment;")
     assert load_workbook(io.BytesIO(r.content)).active["C2"].value == "AKP Joko Widodo"
+
+
+# ---------------------------------------------------------------- nothing cut in silence
+
+
+def _csv_rows(blob: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(blob.decode("utf-8-sig"))))
+
+
+def test_a_capped_table_says_in_the_file_how_many_rows_it_left_out(tiny: Store) -> None:
+    items = table_result(tiny, "timeline", id="t:M1")
+    assert len(items) >= 4
+    whole = table("timeline", items, "id")
+    assert whole.note("id") is None and whole.cells("id") == whole.rows
+    assert len(_csv_rows(csv_bytes(whole))) == 1 + len(items)  # nothing added when complete
+    t = table("timeline", items, "id", cap=2)
+    assert len(t.rows) == 2 and t.left_out == len(items) - 2
+    rows = _csv_rows(csv_bytes(t, "id"))
+    assert len(rows) == 1 + 2 + 1 and len(rows[-1]) == len(t.headers)
+    assert rows[-1][0] == (
+        f"Dipotong: {len(items) - 2} baris lagi tidak ikut (paling banyak 2 baris diekspor)."
+    )
+    sheet = list(load_workbook(io.BytesIO(xlsx_bytes(t, "en"))).active.iter_rows(values_only=True))
+    assert sheet[-1][0] == (
+        f"Truncated: {len(items) - 2} more rows not included (at most 2 rows are exported)."
+    )
+
+
+def test_a_table_as_long_as_its_query_limit_says_there_may_be_more() -> None:
+    from viz.exports import SEARCH_ROWS
+
+    hits = [
+        {"id": f"t:P{i}", "labels": ["Person"], "name": f"Budi {i}", "score": 1.0}
+        for i in range(SEARCH_ROWS)
+    ]
+    t = table("search", hits, "id")
+    assert t.at_least and len(t.rows) == SEARCH_ROWS
+    assert _csv_rows(csv_bytes(t))[-1][0] == (
+        "Dipotong: kueri berhenti pada batasnya, 200 hasil; mungkin ada lebih banyak."
+    )
+    fewer = table("search", hits[:-1], "id")
+    assert fewer.note("id") is None
+    capped = table("search", hits, "en", cap=50)
+    assert capped.note("en") == (
+        "Truncated: 150 or more further rows not included (at most 50 rows are exported)."
+    )
+
+
+def test_cli_and_api_say_what_a_capped_table_left_out(tiny: Store, tmp_path: Path) -> None:
+    total = len(table_result(tiny, "timeline", id="t:M1"))
+    a = make_api(tiny, tmp_path / "state")
+    with a.client:
+        wait_ready(a.client)
+        r = a.get(f"{P}/exports/table?name=timeline&id=t:M1&format=csv&max_rows=2", "reskrim")
+        assert r.status_code == 200, r.text
+        assert r.headers["x-telusur-rows-left-out"] == str(total - 2)
+        assert r.headers["x-telusur-truncated"].startswith("Dipotong: ")
+        assert _csv_rows(r.content)[-1][0].startswith("Dipotong: ")
+        whole = a.get(f"{P}/exports/table?name=timeline&id=t:M1&format=csv", "reskrim")
+        assert "x-telusur-truncated" not in whole.headers
+    store = f"embedded:{tiny.path}"  # type: ignore[attr-defined]
+    tiny.close()
+    out = tmp_path / "t.csv"
+    args = ["export", "table", "timeline", "--id", "t:M1", "--format", "csv", "--out", str(out)]
+    done = subprocess.run(
+        [*CLI, *args, "--max-rows", "2", "--store", store],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Dipotong: {total - 2} baris lagi" in done.stderr
+    assert _csv_rows(out.read_bytes())[-1][0].startswith("Dipotong: ")

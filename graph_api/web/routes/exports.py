@@ -93,8 +93,20 @@ def official_dossier(ctx: Ctx, official_id: str, lang: str) -> Response:
     return _file(pdf_bytes(html), "pdf", official_id)
 
 
-def table_file(ctx: Ctx, name: str, fmt: str, lang: str, *, id: str = "", q: str = "") -> Response:
-    """Table ``name`` as XLSX or CSV, from the rows the JSON route gives this reader."""
+def table_file(
+    ctx: Ctx,
+    name: str,
+    fmt: str,
+    lang: str,
+    *,
+    id: str = "",
+    q: str = "",
+    max_rows: int | None = None,
+) -> Response:
+    """Table ``name`` as XLSX or CSV, from the rows the JSON route gives this reader;
+    at most ``max_rows`` rows. What is left out is the file's last row and the
+    ``x-telusur-truncated`` header (``x-telusur-rows-left-out``: the count, ``+`` when
+    the query stopped at its own limit)."""
     if name not in TABLES:
         raise InputError(f"no table {name!r}: use one of {', '.join(TABLES)}")
     result: Any
@@ -109,9 +121,14 @@ def table_file(ctx: Ctx, name: str, fmt: str, lang: str, *, id: str = "", q: str
     else:
         stored = ctx.visible_id(id)
         result = ctx.shown_list(ctx.call(table_result, name, id=stored))
-    t = table(name, result, lang)
-    content = xlsx_bytes(t) if fmt == "xlsx" else csv_bytes(t)
-    return _file(content, fmt, f"{name}-{id or q}")
+    t = table(name, result, lang, cap=max_rows)
+    content = xlsx_bytes(t, lang) if fmt == "xlsx" else csv_bytes(t, lang)
+    resp = _file(content, fmt, f"{name}-{id or q}")
+    note = t.note(lang)
+    if note is not None:
+        resp.headers["x-telusur-truncated"] = note.encode("ascii", "replace").decode()
+        resp.headers["x-telusur-rows-left-out"] = f"{t.left_out}{'+' if t.at_least else ''}"
+    return resp
 
 
 def graph_file(ctx: Ctx, id: str, fmt: str, lang: str, hops: int = 1) -> Response:
@@ -179,11 +196,19 @@ def export_table(
     q: Annotated[str, Query(max_length=200, description="search text (name=search)")] = "",
     format: Annotated[Literal["xlsx", "csv"], Query()] = "xlsx",
     lang: Lang = "id",
+    max_rows: Annotated[
+        int | None, Query(ge=1, le=1_000_000, description="most rows written (default: all)")
+    ] = None,
 ) -> Response:
     """A table as an Excel workbook or CSV (UTF-8): `protectors` or `candidates` of
     ring `id`, `timeline` or `transfers` (money trails) of entity `id`, `search` for
-    `q`. The same rows the JSON routes give the role; column titles in `lang`."""
-    return table_file(ctx, name, format, lang, id=id, q=q)
+    `q`. The same rows the JSON routes give the role; column titles in `lang`.
+
+    Nothing is cut in silence: when rows are left out (past `max_rows`, or because the
+    query stopped at its own limit, e.g. 10,000 timeline items) the file's last row
+    says so ("Dipotong: ...") and so do the headers `x-telusur-truncated` (the
+    sentence) and `x-telusur-rows-left-out` (the count, `+` when there may be more)."""
+    return table_file(ctx, name, format, lang, id=id, q=q, max_rows=max_rows)
 
 
 @router.get(
