@@ -2,12 +2,124 @@
 
 from __future__ import annotations
 
+import types
+import typing
+from collections.abc import Callable
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from graph import rows
+from queries import _types as results
+from queries import cdr
+from queries.protectors import _types as ranking
 
 T = TypeVar("T")
 Role = Literal["reskrim", "propam", "analyst", "admin"]
+
+
+# -- answers that are query results: fields from the result types ----------------------
+#
+# A model of a query's answer takes its fields from the query's own result type (a
+# TypedDict of ``queries._types``, ``queries.protectors._types``, ``queries.cdr`` or
+# ``graph.rows``) through ``@result_of``: a field added to the result type is in the
+# API's answer and its documentation without a second edit. The model adds what the
+# type cannot say: the example, a description where the type has none, and whether the
+# answer passes on fields it does not name (``Open``). Every example is the shape a
+# real answer has; its ids are the demo's (``telusur demo``: bundle ``jatim``).
+
+M = TypeVar("M", bound=BaseModel)
+
+#: each result type (TypedDict) and the model the API documents it with
+DERIVED: dict[object, type[BaseModel]] = {}
+
+
+class Open(BaseModel):
+    """A result shape that passes on fields it does not name."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+def _example(*examples: dict[str, Any]) -> ConfigDict:
+    return ConfigDict(extra="allow", json_schema_extra={"examples": list(examples)})
+
+
+def _fields(shape: object) -> dict[str, Any]:
+    """The model fields of the TypedDict ``shape``: each a required field of its type,
+    with every TypedDict inside it replaced by its model."""
+    if not typing.is_typeddict(shape):
+        raise TypeError(f"{shape!r} is not a TypedDict")
+    optional: frozenset[str] = getattr(shape, "__optional_keys__", frozenset())
+    if optional:
+        raise TypeError(
+            f"{getattr(shape, '__name__', shape)}: keys that may be missing "
+            f"({', '.join(sorted(optional))}) have no model rule: make them `X | None`"
+        )
+    return {n: (_model_type(t), ...) for n, t in typing.get_type_hints(shape).items()}
+
+
+def _model_type(hint: Any) -> Any:
+    """``hint`` with every TypedDict in it replaced by its model (an ``Open`` one made
+    from the TypedDict when no model was declared for it)."""
+    if typing.is_typeddict(hint):
+        model = DERIVED.get(hint)
+        if model is None:
+            model = DERIVED[hint] = create_model(
+                hint.__name__,
+                __base__=Open,
+                __doc__=hint.__doc__,
+                __module__=__name__,
+                **_fields(hint),
+            )
+        return model
+    args = typing.get_args(hint)
+    origin = typing.get_origin(hint)
+    if not args or origin is None or origin is typing.Literal:
+        return hint
+    mapped = tuple(_model_type(a) for a in args)
+    if mapped == args:
+        return hint
+    if origin in (types.UnionType, typing.Union):
+        return typing.Union[mapped]  # noqa: UP007 (built from a tuple)
+    return origin[mapped]
+
+
+def result_of(shape: object) -> Callable[[type[M]], type[M]]:
+    """Give the decorated model the fields of the result type ``shape`` (a TypedDict).
+
+    The decorated class brings the rest: its base (``Open`` to pass on fields it does
+    not name), its example and its description (the TypedDict's docstring when it has
+    none). A TypedDict nested in ``shape`` becomes the model declared for it, or an
+    ``Open`` model made from it.
+
+    Raises
+    ------
+    TypeError
+        ``shape`` is no TypedDict or has keys that may be missing; the class names
+        fields of its own; or ``shape`` already has a model (declare a model before
+        the models whose results nest it).
+    """
+
+    def derive(cls: type[M]) -> type[M]:
+        name = getattr(shape, "__name__", repr(shape))
+        if shape in DERIVED:
+            raise TypeError(
+                f"{cls.__name__}: {name} already has the model {DERIVED[shape].__name__} "
+                "(declare a model before the models that nest it)"
+            )
+        if cls.model_fields:
+            raise TypeError(f"{cls.__name__}: its fields come from {name}, not the class")
+        model = create_model(
+            cls.__name__,
+            __base__=cls,
+            __doc__=cls.__doc__ or getattr(shape, "__doc__", None),
+            __module__=cls.__module__,
+            **_fields(shape),
+        )
+        DERIVED[shape] = model
+        return model
+
+    return derive
 
 
 def _page_example(schema: dict[str, Any], cls: type[BaseModel]) -> None:
@@ -61,6 +173,7 @@ class Health(BaseModel):
     warmed_in_s: float | None = None
 
 
+@result_of(rows.NodeRow)
 class NodePublic(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -69,19 +182,14 @@ class NodePublic(BaseModel):
             ]
         }
     )
-    id: str
-    labels: list[str]
-    props: dict[str, Any]
 
 
+@result_of(rows.RelRow)
 class RelPublic(BaseModel):
-    id: str
-    type: str
-    start: str
-    end: str
-    props: dict[str, Any]
+    pass
 
 
+@result_of(results.SearchHit)
 class SearchHit(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -96,14 +204,10 @@ class SearchHit(BaseModel):
             ]
         }
     )
-    id: str
-    labels: list[str]
-    name: str | None
-    score: float
-    matched: str
 
 
-class EntityPublic(NodePublic):
+@result_of(results.Entity)
+class EntityPublic(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
@@ -126,10 +230,9 @@ class EntityPublic(NodePublic):
             ]
         }
     )
-    keys: list[str]
-    sources: list[dict[str, Any]]
 
 
+@result_of(results.Neighbourhood)
 class Neighbourhood(BaseModel):
     """Nodes and relationships around an entity; ``truncated``: per node, how many
     relationships the cap left out."""
@@ -164,11 +267,9 @@ class Neighbourhood(BaseModel):
             ]
         }
     )
-    nodes: list[NodePublic]
-    relationships: list[RelPublic]
-    truncated: dict[str, int]
 
 
+@result_of(results.Path)
 class PathPublic(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -195,10 +296,9 @@ class PathPublic(BaseModel):
             ]
         }
     )
-    nodes: list[str]
-    relationships: list[RelPublic]
 
 
+@result_of(results.RingSummary)
 class RingSummary(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
@@ -207,9 +307,6 @@ class RingSummary(BaseModel):
             ]
         }
     )
-    id: str
-    name: str | None
-    members: int
 
 
 class RingPublic(RingSummary):
@@ -483,27 +580,14 @@ class Problem(BaseModel):
     errors: list[dict[str, Any]] | None = None
 
 
-# -- the named queries' results, typed for the API documentation -----------------------
-#
-# Each mirrors a TypedDict of ``queries._types`` (or ``queries.protectors._types``,
-# ``queries.cdr``); ``tests/api/test_openapi_docs.py`` checks that the fields agree.
-# Open models (``extra="allow"``): a field the query adds later reaches the client
-# before it reaches this file. Every example is the shape a real answer has; its
-# ids are the demo's (``telusur demo``: bundle ``jatim``).
+# -- the named queries' results ----------------------------------------------------------
 
 
-class Open(BaseModel):
-    """A result shape that passes on fields it does not name."""
-
-    model_config = ConfigDict(extra="allow")
-
-
-def _example(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="allow", json_schema_extra={"examples": list(examples)})
-
-
+@result_of(results.TimelineItem)
 class TimelineItem(Open):
-    """One dated item; ``via`` is the entity itself or an account/phone it holds/uses."""
+    """One dated item; ``via`` is the entity itself or an account/phone it holds/uses;
+    ``kind``: transfer, call, case_opened, case_status, event, post_since or post_until;
+    ``direction``: out or in (transfers and calls), else null."""
 
     model_config = _example(
         {
@@ -519,34 +603,10 @@ class TimelineItem(Open):
             "detail": "transfer",
         }
     )
-    at: str
-    #: transfer, call, case_opened, case_status, event, post_since, post_until
-    kind: str
-    #: out or in (transfers and calls), else null
-    direction: str | None
-    via: str
-    other: str
-    rel_type: str | None
-    rel_id: str | None
-    amount: float | None
-    #: the amount's currency (ISO 4217, IDR when the bundle named none); null without amount
-    currency: str | None
-    detail: str | None
 
 
-class Hop(Open):
-    id: str
-    type: str
-    start: str
-    end: str
-    amount: float | None
-    currency: str | None
-    at: str | None
-
-
+@result_of(results.Trail)
 class Trail(Open):
-    """A money trail: accounts in order, the transfers, and each account's holders."""
-
     model_config = _example(
         {
             "hops": 1,
@@ -565,15 +625,10 @@ class Trail(Open):
             "holders": [["jatim:P996834"], ["jatim:P234457"]],
         }
     )
-    hops: int
-    path_nodes: list[str]
-    rels: list[Hop]
-    holders: list[list[str]]
 
 
+@result_of(cdr.CommonContact)
 class CommonContact(Open):
-    """A phone both numbers were in contact with."""
-
     model_config = _example(
         {
             "phone": "+6281234567890",
@@ -583,16 +638,10 @@ class CommonContact(Open):
             "last_at": "2023-07-30T21:40:00Z",
         }
     )
-    phone: str
-    a_calls: int
-    b_calls: int
-    first_at: str | None
-    last_at: str | None
 
 
+@result_of(cdr.ColocatedPhone)
 class ColocatedPhone(Open):
-    """A phone served by the same cell as the asked phone, within the window."""
-
     model_config = _example(
         {
             "phone": "+6285845223266",
@@ -602,13 +651,9 @@ class ColocatedPhone(Open):
             "last_at": "2023-06-09T20:12:00Z",
         }
     )
-    phone: str
-    calls: int
-    cells: list[str]
-    first_at: str
-    last_at: str
 
 
+@result_of(results.Tipoff)
 class Tipoff(Open):
     """A call between an official's side and a ring member shortly before a failed raid."""
 
@@ -627,51 +672,9 @@ class Tipoff(Open):
             "member_phone": "+6285350558715",
         }
     )
-    event_id: str
-    event_at: str
-    outcome: str
-    official_id: str
-    via: str
-    member_id: str
-    call_id: str
-    call_at: str
-    hours_before: float
-    official_phone: str
-    member_phone: str
 
 
-class Tie(Open):
-    """A tie between an official and a suspect: call, transfer, family or associate."""
-
-    kind: str
-    suspect_id: str
-    rel_type: str
-    rel_id: str
-    at: str | None
-    amount: float | None
-    currency: str | None
-
-
-class CaseOfficial(Open):
-    official_id: str
-    roles: list[str]
-    ties: list[Tie]
-
-
-class CaseItem(Open):
-    """``reason``: sp3, stalled, p21 or vonis."""
-
-    case_id: str
-    title: str | None
-    status: str | None
-    opened_at: str | None
-    status_at: str | None
-    reason: str
-    suspects: list[str]
-    member_suspects: list[str]
-    officials: list[CaseOfficial]
-
-
+@result_of(results.CaseInterference)
 class CaseInterference(Open):
     """Cases against ring members stopped or stalled (``interfered``) and those that
     went on to court (``counterweight``), each with the officials who handled them."""
@@ -713,31 +716,9 @@ class CaseInterference(Open):
             "counterweight": [],
         }
     )
-    ring_id: str
-    as_of: str
-    cutoff: str
-    interfered: list[CaseItem]
-    counterweight: list[CaseItem]
 
 
-class TieEvidence(Open):
-    """How a candidate is tied to one member: counts by kind, money by currency."""
-
-    member: str
-    name: str | None
-    counts: dict[str, int]
-    amounts: dict[str, float]
-
-
-class RingCandidate(Open):
-    id: str
-    labels: list[str]
-    name: str | None
-    #: random-walk score relative to the best one shown (1.0)
-    score: float
-    evidence: list[TieEvidence]
-
-
+@result_of(results.RingExpansion)
 class RingExpansion(Open):
     """Likely further members and, apart, the officials near the ring."""
 
@@ -775,27 +756,9 @@ class RingExpansion(Open):
             ],
         }
     )
-    ring_id: str
-    members: list[str]
-    #: hops walked: fewer than asked when the subgraph grew past its cap
-    hops: int
-    subgraph_nodes: int
-    subgraph_relationships: int
-    candidates: list[RingCandidate]
-    officials: list[RingCandidate]
 
 
-class LinkPath(Open):
-    """One official-to-target path; parallel relationships of one type are one hop."""
-
-    target: str
-    target_roles: list[str]
-    nodes: list[str]
-    types: list[str]
-    relationships: list[RelPublic]
-    parallel: list[int]
-
-
+@result_of(results.OfficialLinks)
 class OfficialLinks(Open):
     """Paths from an official to ring members, suspects and ring organizations, by kind
     (money, family, phone, case, organization); ``counts``: the totals before ``cap``."""
@@ -849,68 +812,10 @@ class OfficialLinks(Open):
             "counts": {"money": 1, "family": 0, "phone": 0, "case": 0, "organization": 0},
         }
     )
-    official_id: str
-    paths: dict[str, list[LinkPath]]
-    counts: dict[str, int]
 
 
-class EvidenceRel(Open):
-    """One relationship of an evidence path with its checkable properties and sources."""
-
-    id: str
-    type: str
-    start: str
-    end: str
-    props: dict[str, Any]
-    sources: list[str]
-
-
-class Evidence(Open):
-    """A path a prosecutor can check; ``grade``: the weakest relationship's Admiralty
-    grade (0-1); ``what``: the pattern (payment, layered_payment, tipoff_call ...)."""
-
-    what: str
-    nodes: list[str]
-    rels: list[EvidenceRel]
-    grade: float
-
-
-class Indicator(Open):
-    """``score``: the indicator's strength (0-1) before its weight is applied."""
-
-    kind: str
-    score: float
-    weight: float
-    facts: dict[str, Any]
-    evidence: list[Evidence]
-    evidence_total: int
-
-
-class Protector(Open):
-    id: str
-    keys: list[str]
-    name: str | None
-    agency: str | None
-    score: float
-    #: the score's band: strong, medium or weak
-    band: str
-    kinds: int
-    indicators: list[Indicator]
-
-
-class SideMember(Open):
-    """A node inferred to act for the ring (not a recorded member), with its confidence."""
-
-    id: str
-    name: str | None
-    confidence: float
-    evidence: list[dict[str, Any]]
-
-
+@result_of(ranking.ProtectorReport)
 class ProtectorReport(Open):
-    """Officials with a score above 0, by score (desc) then id; ``scored``: how many were;
-    ``side``: the ring's inferred side, apart from its recorded members."""
-
     model_config = _example(
         {
             "ring": "jatim:RING1",
@@ -962,12 +867,9 @@ class ProtectorReport(Open):
             ],
         }
     )
-    ring: str
-    as_of: str
-    scored: int
-    capped: list[str]
-    side: list[SideMember]
-    protectors: list[Protector]
+
+
+# -- the service's own answers, open to later fields -----------------------------------
 
 
 class FileCounts(Open):
