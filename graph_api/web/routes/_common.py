@@ -31,39 +31,23 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 ALL = problems()
-EntityId = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=300,
-        description="stored id (`bundle:key`), URL-encoded",
-        examples=["jatim:P996834"],
-    ),
-]
-RingId = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=300,
-        description="a Ring's stored id (`bundle:key`), URL-encoded",
-        examples=["jatim:RING1"],
-    ),
-]
+
+
+def id_path(description: str, example: str) -> Any:
+    """The path parameter of a stored id: its length bounds, ``description`` and
+    ``example`` (the demo's, so that "Try it out" answers)."""
+    return Path(min_length=1, max_length=300, description=description, examples=[example])
+
+
+EntityId = Annotated[str, id_path("stored id (`bundle:key`), URL-encoded", "jatim:P996834")]
+RingId = Annotated[str, id_path("a Ring's stored id (`bundle:key`), URL-encoded", "jatim:RING1")]
 OfficialId = Annotated[
-    str,
-    Path(
-        min_length=1,
-        max_length=300,
-        description="an Official's stored id (`bundle:key`), URL-encoded",
-        examples=["jatim:P234457"],
-    ),
+    str, id_path("an Official's stored id (`bundle:key`), URL-encoded", "jatim:P234457")
 ]
 FlagId = Annotated[
     str,
-    Path(
-        min_length=1,
-        max_length=300,
-        description="a flag's id, as the flag list and the new flag give it",
-        examples=["propam:flag-8c1d2e0f4b5a4c3d9e8f7a6b5c4d3e2f"],
+    id_path(
+        "a flag's id, as the flag list and the new flag give it",
+        "propam:flag-8c1d2e0f4b5a4c3d9e8f7a6b5c4d3e2f",
     ),
 ]
