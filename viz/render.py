@@ -144,6 +144,7 @@ def render_subgraph(
     left_out: Mapping[str, int] | None = None,
     notes: list[str] | None = None,
     back: tuple[str, str] | None = None,
+    expand: str | None = None,
 ) -> str:
     """A complete, self-contained HTML page drawing ``sub``.
 
@@ -163,6 +164,10 @@ def render_subgraph(
     notes : when given, receives what the page leaves out, one sentence each (the
         same words as the page's header), for a caller that prints them.
     back : ``(address, text)`` of a link back to the page that opened this one.
+    expand : address of the same view with a larger cap (the caller's, which applies
+        the reader's role there as here); when the page leaves something out, every
+        "+N lainnya" node and a "Tampilkan lebih banyak" link in the header open it.
+        ``None`` (a file written by ``telusur render``): nothing to open.
 
     Raises
     ------
@@ -224,7 +229,9 @@ def render_subgraph(
     for nid, lost in cut.items():
         more = MORE_PREFIX + nid
         opts = {
-            "label": gettext("{n} more", lng).format(n=lost),
+            "label": (gettext("+{n} more", lng) if expand else gettext("{n} more", lng)).format(
+                n=lost
+            ),
             "shape": MORE_STYLE.shape,
             "size": MORE_STYLE.size,
             "color": MORE_STYLE.color,
@@ -234,8 +241,11 @@ def render_subgraph(
                 "{n} neighbours or relationships not shown (open the entity to see all)",
                 lost,
                 lng,
-            ).format(n=lost),
+            ).format(n=lost)
+            + ("\n" + gettext("Click to show more.", lng) if expand else ""),
         }
+        if expand:
+            opts["expand"] = expand
         if big:
             opts.update(x=positions[more][0], y=positions[more][1], physics=False)
         net.add_node(more, **opts)
@@ -287,6 +297,7 @@ def render_subgraph(
         lang=lng,
         summary=summary,
         back=back,
+        expand=expand if said else None,
         nodes=net.nodes,
         edges=net.edges,
         options=_options(physics=not big, big=big),
@@ -318,6 +329,7 @@ def _page(
     options: dict[str, Any],
     legend: Any,
     back: tuple[str, str] | None = None,
+    expand: str | None = None,
 ) -> str:
     template = _ENV.from_string(files("viz").joinpath("page.html.jinja").read_text("utf-8"))
     js, css = vis_assets()
@@ -328,6 +340,7 @@ def _page(
         lang=lang,
         summary=summary,
         back=back,
+        expand=expand,
         legend=legend,
         hint=hint,
         vis_js=Markup(js),

@@ -29,6 +29,8 @@ from graph_api.pages._session import (
     sign_out,
 )
 from graph_api.pages._views import (
+    ENTITY_CAP,
+    MOST_CAP,
     PAGE_SIZE,
     entity_view,
     graph_html,
@@ -401,13 +403,13 @@ def ring(request: Request, id: str) -> Response:
     return _guarded(request, user, "ring", work)
 
 
-def _graph(request: Request, kind: str, id: str) -> Response:
+def _graph(request: Request, kind: str, id: str, cap: int = ENTITY_CAP) -> Response:
     user = session_user(request)
 
     def work(ctx: Ctx) -> Response:
         if kind == "pejabat" and ctx.user.role != "propam":
             raise NotFound(id)  # Propam's material does not exist for anyone else
-        html = graph_html(ctx, kind, id, language(request))
+        html = graph_html(ctx, kind, id, language(request), cap=cap)
         return HTMLResponse(
             html, headers={"content-security-policy": GRAPH_CSP, "x-frame-options": "SAMEORIGIN"}
         )
@@ -416,8 +418,14 @@ def _graph(request: Request, kind: str, id: str) -> Response:
 
 
 @router.get("/graf/entitas/{id:path}")
-def entity_graph(request: Request, id: str) -> Response:
-    return _graph(request, "entitas", id)
+def entity_graph(
+    request: Request,
+    id: str,
+    batas: Annotated[int, Query(ge=1, le=MOST_CAP)] = ENTITY_CAP,
+) -> Response:
+    """An entity's neighbourhood; ``batas``: relationships drawn per node (its
+    "+N lainnya" nodes link here with a larger one)."""
+    return _graph(request, "entitas", id, batas)
 
 
 @router.get("/graf/jaringan/{id:path}")

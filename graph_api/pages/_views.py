@@ -278,10 +278,33 @@ def _clean_subgraph(ctx: Ctx, sub: Subgraph | dict[str, Any]) -> Subgraph:
     return {"nodes": nodes, "relationships": rels}
 
 
-def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
+#: relationships an entity's graph page draws per node at first ...
+ENTITY_CAP = 40
+#: ... at most (the neighbourhood query's own bound) ...
+MOST_CAP = 1000
+#: ... and how much more each "+N lainnya" click asks for
+CAP_STEP = 4
+
+
+def next_cap(cap: int) -> int | None:
+    """The cap the "+N lainnya" link of a page drawn with ``cap`` asks for; ``None``
+    when that page already drew the most there is.
+
+    >>> next_cap(40), next_cap(400), next_cap(1000)
+    (160, 1000, None)
+    """
+    return min(cap * CAP_STEP, MOST_CAP) if cap < MOST_CAP else None
+
+
+def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, *, cap: int = ENTITY_CAP) -> str:
     """The pyvis page for an entity, a ring, or (Propam only) an official's links;
-    not found when the drawn page still holds what the role may not read."""
-    html = _graph_html(ctx, kind, node_id, lang)
+    not found when the drawn page still holds what the role may not read.
+
+    ``cap``: relationships drawn per node on an entity's page; when some are left out,
+    its "+N lainnya" nodes open the same page with a larger cap (:func:`next_cap`),
+    drawn again here for the same reader: expanding never shows more than the role
+    may see."""
+    html = _graph_html(ctx, kind, node_id, lang, cap)
     if ctx.redactor().leaks(html):
         raise NotFound(node_id)
     return html
@@ -292,24 +315,32 @@ def _name_in(nodes: list[NodeRow], node_id: str, lang: str) -> str:
     return display_name(node, lang) if node is not None else node_id
 
 
-def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str) -> str:
+def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int = ENTITY_CAP) -> str:
     from viz import views
 
     stored = ctx.visible_id(node_id)  # an opaque id (a victim's phone) read as the entity
     store_lang = _lang(lang)
     if kind == "entitas":
-        sub = ctx.call(queries.neighbourhood, id=stored, hops=1, cap=40)
+        cap = min(max(cap, 1), MOST_CAP)
+        sub = ctx.call(queries.neighbourhood, id=stored, hops=1, cap=cap)
         if sub is None:
             raise NotFound(node_id)
         shown = _clean_subgraph(ctx, dict(sub))
         kept = {n["id"] for n in shown["nodes"]}
         name = _name_in(shown["nodes"], node_id, lang)
         title = gettext("Neighbourhood of {name}", lang).format(name=name)
+        more = next_cap(cap)
         return render_subgraph(
             shown,
             title=title,
             lang=store_lang,
             focus=[node_id],
+            max_nodes=max(300, cap + 1),  # one hop: every neighbour fetched is drawn
+            expand=(
+                f"/graf/entitas/{quote(node_id, safe='')}?lang={lang}&batas={more}"
+                if more
+                else None
+            ),
             sources_info=ctx.call(sources_info, [*shown["nodes"], *shown["relationships"]], lang),
             left_out={k: v for k, v in sub["truncated"].items() if k in kept},
         )

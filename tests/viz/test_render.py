@@ -37,9 +37,16 @@ def test_title_and_names_are_escaped_in_html() -> None:
 
 
 def test_nodes_carry_styles_scores_captions_and_plain_tooltips() -> None:
-    nodes, edges, _ = drawn(render_subgraph(
-        case_subgraph(), title="x", scores={"off-1": 1.0}, focus=["per-1"],
-        indicator_kinds={"t0": "money"}, sources_info={"src-a": "BAP Malang (A1)"}))
+    nodes, edges, _ = drawn(
+        render_subgraph(
+            case_subgraph(),
+            title="x",
+            scores={"off-1": 1.0},
+            focus=["per-1"],
+            indicator_kinds={"t0": "money"},
+            sources_info={"src-a": "BAP Malang (A1)"},
+        )
+    )
     by_id = {n["id"]: n for n in nodes}
     off = by_id["off-1"]
     assert off["shape"] == "diamond" and off["color"]["background"] == "#bd0026"
@@ -84,8 +91,33 @@ def test_relationships_to_missing_nodes_are_skipped_and_empty_pages_work() -> No
 
 def test_same_relationship_id_in_two_types_draws_two_edges() -> None:
     sub = case_subgraph()
-    sub["relationships"] = [rel("x1", "HOLDS", "off-1", "acc-1"),
-                            rel("x1", "USES", "off-1", "ph-1"),
-                            rel("x1", "USES", "off-1", "ph-1")]  # a duplicate row
+    sub["relationships"] = [
+        rel("x1", "HOLDS", "off-1", "acc-1"),
+        rel("x1", "USES", "off-1", "ph-1"),
+        rel("x1", "USES", "off-1", "ph-1"),
+    ]  # a duplicate row
     _, edges, _ = drawn(render_subgraph(sub, title="x"))
     assert sorted(e["id"] for e in edges) == ["HOLDS|x1", "USES|x1"]
+
+
+def test_a_written_page_has_nothing_to_expand_and_a_served_one_links_more() -> None:
+    """``telusur render``'s file (no server behind it) says "N lainnya" without a link;
+    with ``expand`` every "+N lainnya" node and the header's link open that address."""
+    sub = {
+        "nodes": [
+            {"id": f"n{i}", "labels": ["Person"], "props": {"name": f"Orang {i}"}} for i in range(6)
+        ],
+        "relationships": [rel(f"r{i}", "ASSOCIATE", "n0", f"n{i}") for i in range(1, 6)],
+    }
+    html = render_subgraph(sub, title="x", focus=["n0"], max_nodes=3)
+    nodes, _, _ = drawn(html)
+    more = [n for n in nodes if n["id"].startswith("more|")]
+    assert [n["label"] for n in more] == ["3 lainnya"] and "expand" not in more[0]
+    assert 'id="expand"' not in html
+    linked = render_subgraph(sub, title="x", focus=["n0"], max_nodes=3, expand="/next?a=1&b=2")
+    nodes, _, _ = drawn(linked)
+    (more_node,) = [n for n in nodes if n["id"].startswith("more|")]
+    assert more_node["label"] == "+3 lainnya" and more_node["expand"] == "/next?a=1&b=2"
+    assert 'id="expand" data-to="/next?a=1&amp;b=2"' in linked
+    whole = render_subgraph(sub, title="x", focus=["n0"], expand="/next")
+    assert 'id="expand"' not in whole  # nothing left out: nothing to open

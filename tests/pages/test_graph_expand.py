@@ -1,0 +1,165 @@
+"""A capped graph page expanded from the page, in headless Chromium.
+
+The tiny graph of ``tests/api/api_helpers.py`` plus six more victims in case t:K1, so
+that the case has eleven neighbours. Its graph page drawn with ``batas=2`` leaves
+nine out ("+9 lainnya"); clicking that node draws the same page with a larger cap
+(fewer left out), again until nothing is. Every step is drawn by the server for the
+same reader, so a victim's identifiers stay masked for reskrim however far the page
+is expanded (the analyst sees them: the check can fail).
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from graph.store import EmbeddedStore
+from graph_api.web import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+from api_helpers import (  # noqa: E402
+    P_V1,
+    PASSWORD,
+    ROLES,
+    V1_ADDRESS,
+    V1_NIK,
+    build,
+    node,
+    rel,
+    settings,
+)
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+#: the extra victims' NIKs (reskrim must never read them)
+NIKS = [f"35010141019900{i:02d}" for i in range(2, 8)]
+MORE = "more|t:K1"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("expand")
+    store = EmbeddedStore(folder / "graph")
+    build(store)
+    victims = [
+        node(f"t:V{i}", "Person", name=f"Korban {i}", nik=nik) for i, nik in enumerate(NIKS, 2)
+    ]
+    store.upsert(
+        victims, [rel(f"t:v{i}", "VICTIM_IN", v["id"], "t:K1") for i, v in enumerate(victims, 2)]
+    )
+    app = create_app(settings(folder / "state"), store=store)
+    for role in ROLES:
+        app.state.services.users.add(f"{role}1", role=role, password=PASSWORD)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline, "the app did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    store.close()
+
+
+def _signed_in(browser: Any, url: str, role: str) -> tuple[Any, Any]:
+    ctx = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = ctx.new_page()
+    page.goto(url + "/masuk")
+    page.fill("#username", f"{role}1")
+    page.fill("#password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_load_state()
+    return ctx, page
+
+
+def _drawn(page: Any) -> tuple[int, int | None]:
+    """(entity nodes drawn, the "+N lainnya" count of the case or None)."""
+    page.locator("body[data-ready='1']").wait_for(state="attached", timeout=30_000)
+    ids = page.evaluate("network.body.data.nodes.getIds()")
+    more = [i for i in ids if i == MORE]
+    left = None
+    if more:
+        label = page.evaluate("id => network.body.data.nodes.get(id).label", MORE)
+        match = re.fullmatch(r"\+(\d+) lainnya", label)
+        assert match, label
+        left = int(match[1])
+    return len([i for i in ids if not i.startswith("more|")]), left
+
+
+def _click_node(page: Any, node_id: str) -> None:
+    point = page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", node_id)
+    box = page.locator("#mynetwork").bounding_box()
+    page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+
+def _texts(page: Any) -> str:
+    """Everything the page could show: its HTML and every node's and line's tooltip."""
+    titles = page.evaluate(
+        """() => [...network.body.data.nodes.get(), ...network.body.data.edges.get()]
+                 .map(x => (x.label || '') + ' ' + (x.title || '')).join('\\n')"""
+    )
+    return str(page.content()) + str(titles)
+
+
+def test_clicking_more_draws_more_until_nothing_is_left_out(site: str, browser: Any) -> None:
+    ctx, page = _signed_in(browser, site, "analyst")
+    try:
+        page.goto(site + "/graf/entitas/t:K1?batas=2")
+        nodes, left = _drawn(page)
+        assert (nodes, left) == (3, 9)  # the case and 2 of its 11 neighbours
+        assert "Tampilkan lebih banyak" in page.inner_text("#summary")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "graph-capped.png"))
+        with page.expect_navigation():
+            _click_node(page, MORE)
+        assert "batas=8" in page.url
+        nodes, left = _drawn(page)
+        assert (nodes, left) == (9, 3)  # more nodes, the count going down
+        page.screenshot(path=str(ARTIFACTS / "graph-expanded.png"))
+        with page.expect_navigation():
+            page.click("#expand")  # the header's link does the same
+        nodes, left = _drawn(page)
+        assert (nodes, left) == (12, None)
+        assert page.locator("#expand").count() == 0  # nothing left to show
+        text = _texts(page)
+        assert V1_NIK in text and NIKS[-1] in text  # the analyst reads them
+    finally:
+        ctx.close()
+
+
+def test_expanding_never_unmasks_a_victim_for_reskrim(site: str, browser: Any) -> None:
+    ctx, page = _signed_in(browser, site, "reskrim")
+    try:
+        page.goto(site + "/graf/entitas/t:K1?batas=2")
+        seen = []
+        for _ in range(3):
+            nodes, left = _drawn(page)
+            seen.append(nodes)
+            text = _texts(page)
+            for secret in (V1_NIK, V1_ADDRESS, P_V1, *NIKS):
+                assert secret not in text, secret
+            if left is None:
+                break
+            with page.expect_navigation():
+                _click_node(page, MORE)
+        assert seen == [3, 9, 12]  # expanded all the way, masked all the way
+    finally:
+        ctx.close()
