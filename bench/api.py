@@ -76,6 +76,31 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _peak_mib(pid: int) -> tuple[float, float]:
+    """The service's memory: the peak (``VmHWM``) and current (``VmRSS``) resident sizes of
+    ``pid`` and every process below it (uvicorn's workers), summed, in MiB (Linux)."""
+    def children(p: int) -> list[int]:
+        out: list[int] = []
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            out += [int(c) for c in task.read_text().split()]
+        return out
+
+    peak = now = 0.0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text().splitlines()
+            todo += children(p)
+        except OSError:
+            continue
+        kb = {ln.split(":")[0]: ln.split()[1] for ln in status
+              if ln.startswith(("VmHWM:", "VmRSS:"))}
+        peak += int(kb.get("VmHWM", 0)) / 1024
+        now += int(kb.get("VmRSS", 0)) / 1024
+    return peak, now
+
+
 def _serve(store_uri: str, state: Path, secret: str, workers: int | None,
            ranking_off: str = "") -> tuple[subprocess.Popen[bytes], str, float]:
     """The service in its own process, once ``/healthz`` answers; with the moment it was
@@ -414,6 +439,9 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
             notes.append(f"{label} after write: the warm-up of each new generation took "
                          f"{', '.join(warmups)}; the clients' requests ranked the "
                          "rest")
+        peak, now = _peak_mib(proc.pid)
+        notes.append(f"{label} service memory after the last phase: peak {peak:,.0f} MiB, "
+                     f"now {now:,.0f} MiB (VmHWM/VmRSS of the service and its workers)")
     finally:
         proc.terminate()
         proc.wait(timeout=60)
