@@ -4,13 +4,17 @@
 Each command opens a store that must exist (:func:`open_existing`), checks that the ids
 it was given name the kind of entity it needs (else one line and exit 1), calls one
 named query and prints its result as JSON (``--json``: the query's own shape) or as a
-table with headings in Bahasa Indonesia (``--lang en`` for English).
+table with headings in Bahasa Indonesia (``--lang en`` for English). That shared part is
+:func:`_answer`; a command brings its options, what it asks the store (``ask``) and its
+table (``draw``).
 """
 
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 
 import typer
 
@@ -24,7 +28,9 @@ if TYPE_CHECKING:  # rich and the store are imported by the commands using them
     from graph.rows import NodeRow
     from graph.store import Store
     from graph.text import Lang
+    from queries._types import Entity, OfficialLinks, Path, SearchHit, TimelineItem, Trail
 
+R = TypeVar("R")
 IdArg = Annotated[str, typer.Argument(help="A stored id, e.g. jatim:P234457.")]
 
 #: how a search hit was found (``SearchHit.matched``), as investigators read it
@@ -94,6 +100,50 @@ def _note(text: str) -> None:
     typer.echo(text, err=True)
 
 
+@dataclass
+class Found(Generic[R]):
+    """What a query command found: ``result`` is what ``--json`` prints (the query's own
+    shape); ``nodes`` the nodes its table names, by id."""
+
+    result: R
+    nodes: dict[str, NodeRow] = field(default_factory=dict)
+    #: what ``--limit`` left out: a line on stderr, with the table or the JSON
+    left_out: str | None = None
+    #: lines on stderr after the table (what the table cannot show)
+    after: list[str] = field(default_factory=list)
+
+
+def _answer(
+    store: str | None,
+    lang: str,
+    as_json: bool,
+    ask: Callable[[Store, Lang], Found[R]],
+    draw: Callable[[Found[R], Lang], Table],
+) -> None:
+    """The part every query command shares: open the store (it must exist), ``ask`` (an
+    unknown id raises ``NotFound``: one line, exit 1), say what was left out, then print
+    the result as JSON (``--json``) or as the table ``draw`` makes."""
+    lg = lang_of(lang)
+    with open_existing(store) as s:
+        found = ask(s, lg)
+    if found.left_out:
+        _note(found.left_out)
+    if as_json:
+        _echo_json(found.result)
+        return
+    _print(draw(found, lg))
+    for line in found.after:
+        _note(line)
+
+
+def _first(rows: list[R], limit: int, note: str, lang: Lang) -> tuple[list[R], str | None]:
+    """The first ``limit`` of ``rows`` (the query was asked for one more) and, when there
+    were more, the line saying so (``note``: a message with ``{n}``)."""
+    if len(rows) <= limit:
+        return rows, None
+    return rows[:limit], gettext(note, lang).format(n=limit)
+
+
 @app.command("search")
 def search_cmd(
     q: Annotated[str, typer.Argument(help="A name, NIK, NRP/NIP, phone, account number or id.")],
@@ -103,31 +153,32 @@ def search_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """Find entities by an exact identifier, else by a forgiving name match."""
-    import queries
 
-    lg = lang_of(lang)
-    with open_existing(store) as s:
+    def ask(s: Store, lg: Lang) -> Found[list[SearchHit]]:
+        import queries
+
         hits = queries.search(s, q=q, limit=min(limit + 1, 200))
-    more, hits = len(hits) > limit, hits[:limit]
-    if more:
-        _note(gettext("first {n} results shown; more with --limit", lg).format(n=limit))
-    if as_json:
-        _echo_json(hits)
-        return
-    title = gettext("Search results for {q}", lg).format(q=repr(q))
-    table = _table(title, lg, "#", N_("name"), N_("kind"), N_("matched by"), N_("score"))
-    # each id on one line, never cut: the next command needs it whole
-    table.columns[1].min_width = max((len(h["id"]) for h in hits), default=0)
-    for i, h in enumerate(hits, start=1):
-        how = MATCHED.get(h["matched"], h["matched"])
-        table.add_row(
-            str(i),
-            f"{h['name'] or ''}\n{h['id']}".strip(),
-            _labels(h["labels"], lg),
-            gettext(how, lg),
-            f"{h['score']:g}",
-        )
-    _print(table)
+        hits, left_out = _first(hits, limit, N_("first {n} results shown; more with --limit"), lg)
+        return Found(hits, left_out=left_out)
+
+    def draw(found: Found[list[SearchHit]], lg: Lang) -> Table:
+        hits = found.result
+        title = gettext("Search results for {q}", lg).format(q=repr(q))
+        table = _table(title, lg, "#", N_("name"), N_("kind"), N_("matched by"), N_("score"))
+        # each id on one line, never cut: the next command needs it whole
+        table.columns[1].min_width = max((len(h["id"]) for h in hits), default=0)
+        for i, h in enumerate(hits, start=1):
+            how = MATCHED.get(h["matched"], h["matched"])
+            table.add_row(
+                str(i),
+                f"{h['name'] or ''}\n{h['id']}".strip(),
+                _labels(h["labels"], lg),
+                gettext(how, lg),
+                f"{h['score']:g}",
+            )
+        return table
+
+    _answer(store, lang, as_json, ask, draw)
 
 
 @app.command("entity")
@@ -138,31 +189,33 @@ def entity_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """One entity: its properties, record keys and graded sources."""
-    import queries
-    from graph.errors import NotFound
 
-    lg = lang_of(lang)
-    with open_existing(store) as s:
+    def ask(s: Store, lg: Lang) -> Found[Entity]:
+        import queries
+        from graph.errors import NotFound
+
         found = queries.entity(s, id=entity_id)
-    if found is None:
-        raise NotFound(gettext("no entity {name}", lg).format(name=repr(entity_id)))
-    if as_json:
-        _echo_json(found)
-        return
-    title = f"{found['props'].get('name') or entity_id} ({_labels(found['labels'], lg)})"
-    table = _table(title, lg, N_("property"), N_("value"))
-    table.add_row("id", found["id"])
-    for key, value in sorted(found["props"].items()):
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-        table.add_row(key, shown)
-    if found["keys"]:
-        table.add_row(gettext("record keys", lg), "\n".join(found["keys"]))
-    for src in found["sources"]:
-        grade = f"{src['reliability'] or '?'}{src['credibility'] or '?'}"
-        table.add_row(
-            gettext("source", lg), f"{src['title'] or src['id']} ({src['kind'] or '-'}, {grade})"
-        )
-    _print(table)
+        if found is None:
+            raise NotFound(gettext("no entity {name}", lg).format(name=repr(entity_id)))
+        return Found(found)
+
+    def draw(found: Found[Entity], lg: Lang) -> Table:
+        e = found.result
+        title = f"{e['props'].get('name') or entity_id} ({_labels(e['labels'], lg)})"
+        table = _table(title, lg, N_("property"), N_("value"))
+        table.add_row("id", e["id"])
+        for key, value in sorted(e["props"].items()):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            table.add_row(key, shown)
+        if e["keys"]:
+            table.add_row(gettext("record keys", lg), "\n".join(e["keys"]))
+        for src in e["sources"]:
+            grade = f"{src['reliability'] or '?'}{src['credibility'] or '?'}"
+            shown = f"{src['title'] or src['id']} ({src['kind'] or '-'}, {grade})"
+            table.add_row(gettext("source", lg), shown)
+        return table
+
+    _answer(store, lang, as_json, ask, draw)
 
 
 @app.command("paths")
@@ -180,44 +233,49 @@ def paths_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """All shortest paths (either direction, at most 4 hops) between two entities."""
-    import queries
-    from viz.i18n import type_name
 
-    lg = lang_of(lang)
-    with open_existing(store) as s:
+    def ask(s: Store, lg: Lang) -> Found[list[Path]]:
+        import queries
+
         ends = {i: need(s, i, (), N_("no entity {name}"), lg) for i in (source, target)}
-        found = queries.paths(
-            s,
-            source=source,
-            target=target,
-            types=types,
-            max_hops=max_hops,
-            limit=min(limit + 1, 1000),
+        found, left_out = _first(
+            queries.paths(
+                s,
+                source=source,
+                target=target,
+                types=types,
+                max_hops=max_hops,
+                limit=min(limit + 1, 1000),
+            ),
+            limit,
+            N_("first {n} paths shown; more with --limit"),
+            lg,
         )
-        more, found = len(found) > limit, found[:limit]
-        nodes = {**ends, **_names(s, {n for p in found for n in p["nodes"]})}
-    if more:
-        _note(gettext("first {n} paths shown; more with --limit", lg).format(n=limit))
-    if as_json:
-        _echo_json(found)
-        return
-    title = gettext("Shortest paths from {a} to {b}", lg).format(
-        a=_short(ends[source], source), b=_short(ends[target], target)
-    )
-    table = _table(title, lg, "#", N_("hops"), N_("path"))
-    for i, p in enumerate(found, start=1):
-        steps = [_short(nodes.get(p["nodes"][0]), p["nodes"][0])]
-        for here, nxt, r in zip(p["nodes"], p["nodes"][1:], p["relationships"], strict=False):
-            arrow = (
-                f"-[{type_name(r['type'], lg)}]->"
-                if r["start"] == here
-                else (f"<-[{type_name(r['type'], lg)}]-")
-            )
-            steps.append(f"{arrow} {_short(nodes.get(nxt), nxt)}")
-        table.add_row(str(i), str(len(p["relationships"])), "\n".join(steps))
-    _print(table)
-    if not found:
-        _note(gettext("no path of at most {n} hops", lg).format(n=max_hops))
+        return Found(
+            found,
+            nodes={**ends, **_names(s, {n for p in found for n in p["nodes"]})},
+            left_out=left_out,
+            after=[] if found else [gettext("no path of at most {n} hops", lg).format(n=max_hops)],
+        )
+
+    def draw(found: Found[list[Path]], lg: Lang) -> Table:
+        from viz.i18n import type_name
+
+        nodes = found.nodes
+        title = gettext("Shortest paths from {a} to {b}", lg).format(
+            a=_short(nodes[source], source), b=_short(nodes[target], target)
+        )
+        table = _table(title, lg, "#", N_("hops"), N_("path"))
+        for i, p in enumerate(found.result, start=1):
+            steps = [_short(nodes.get(p["nodes"][0]), p["nodes"][0])]
+            for here, nxt, r in zip(p["nodes"], p["nodes"][1:], p["relationships"], strict=False):
+                shown = type_name(r["type"], lg)
+                arrow = f"-[{shown}]->" if r["start"] == here else f"<-[{shown}]-"
+                steps.append(f"{arrow} {_short(nodes.get(nxt), nxt)}")
+            table.add_row(str(i), str(len(p["relationships"])), "\n".join(steps))
+        return table
+
+    _answer(store, lang, as_json, ask, draw)
 
 
 @app.command("money")
@@ -240,49 +298,53 @@ def money_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """The money trail: chains of transfers from an account (or its holder) onwards."""
-    import queries
 
-    lg = lang_of(lang)
-    wrong = N_("no account or account holder {name}")
-    with open_existing(store) as s:
+    def ask(s: Store, lg: Lang) -> Found[list[Trail]]:
+        import queries
+
+        wrong = N_("no account or account holder {name}")
         start = need(s, source, MONEY_ENDS, wrong, lg)
         if target is not None:
             need(s, target, MONEY_ENDS, wrong, lg)
-        found = queries.money_trail(
-            s,
-            source=source,
-            target=target,
-            to_officials=to_officials,
-            min_amount=min_amount,
-            window_hours=window_hours,
-            max_hops=max_hops,
-            limit=min(limit + 1, 1000),
+        found, left_out = _first(
+            queries.money_trail(
+                s,
+                source=source,
+                target=target,
+                to_officials=to_officials,
+                min_amount=min_amount,
+                window_hours=window_hours,
+                max_hops=max_hops,
+                limit=min(limit + 1, 1000),
+            ),
+            limit,
+            N_("first {n} trails shown; more with --limit"),
+            lg,
         )
-        more, found = len(found) > limit, found[:limit]
         ids = {n for t in found for n in t["path_nodes"]} | {
             h for t in found for hs in t["holders"] for h in hs
         }
-        nodes = _names(s, ids)
-    if more:
-        _note(gettext("first {n} trails shown; more with --limit", lg).format(n=limit))
-    if as_json:
-        _echo_json(found)
-        return
-    title = gettext("Money trails from {name}", lg).format(name=_short(start, source))
-    table = _table(title, lg, "#", N_("accounts and holders"), N_("transfers"))
-    for i, t in enumerate(found, start=1):
-        accounts = []
-        for acc, holders in zip(t["path_nodes"], t["holders"], strict=True):
-            node = nodes.get(acc)
-            bank = node["props"].get("bank") if node else None
-            label = " ".join(str(x) for x in (bank, _short(node, acc)) if x)
-            who = ", ".join(_short(nodes.get(h), h) for h in holders)
-            accounts.append(f"{label} ({who})" if who else label)
-        moves = [
-            f"{when(h['at'], lg)}  {amount(h['amount'], h['currency'], lg)}" for h in t["rels"]
-        ]
-        table.add_row(str(i), "\n".join(accounts), "\n".join(moves))
-    _print(table)
+        return Found(found, nodes={source: start, **_names(s, ids)}, left_out=left_out)
+
+    def draw(found: Found[list[Trail]], lg: Lang) -> Table:
+        nodes = found.nodes
+        title = gettext("Money trails from {name}", lg).format(name=_short(nodes[source], source))
+        table = _table(title, lg, "#", N_("accounts and holders"), N_("transfers"))
+        for i, t in enumerate(found.result, start=1):
+            accounts = []
+            for acc, holders in zip(t["path_nodes"], t["holders"], strict=True):
+                node = nodes.get(acc)
+                bank = node["props"].get("bank") if node else None
+                label = " ".join(str(x) for x in (bank, _short(node, acc)) if x)
+                who = ", ".join(_short(nodes.get(h), h) for h in holders)
+                accounts.append(f"{label} ({who})" if who else label)
+            moves = [
+                f"{when(h['at'], lg)}  {amount(h['amount'], h['currency'], lg)}" for h in t["rels"]
+            ]
+            table.add_row(str(i), "\n".join(accounts), "\n".join(moves))
+        return table
+
+    _answer(store, lang, as_json, ask, draw)
 
 
 @app.command("timeline")
@@ -296,36 +358,38 @@ def timeline_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """Everything dated about one entity (calls, transfers, cases, events, posts)."""
-    import queries
 
-    lg = lang_of(lang)
-    with open_existing(store) as s:
+    def ask(s: Store, lg: Lang) -> Found[list[TimelineItem]]:
+        import queries
+
         node = need(s, entity_id, (), N_("no entity {name}"), lg)
         items = queries.timeline(s, id=entity_id, limit=min(limit + 1, 10_000))
-        more, items = len(items) > limit, items[:limit]
+        items, left_out = _first(items, limit, N_("first {n} items shown; more with --limit"), lg)
         others = _names(s, {i["other"] for i in items})
-    if more:
-        _note(gettext("first {n} items shown; more with --limit", lg).format(n=limit))
-    if as_json:
-        _echo_json(items)
-        return
-    title = gettext("Timeline of {name}", lg).format(name=_short(node, entity_id))
-    table = _table(title, lg, N_("when"), N_("item"), N_("other side"), N_("amount"), N_("detail"))
-    # the other side's id on one line, never cut: the next command needs it whole
-    table.columns[2].min_width = min(max((len(i["other"]) for i in items), default=0), 30)
-    table.columns[0].max_width = 10  # the date above its time
-    for i in items:
-        item = gettext(ITEMS.get(i["kind"], i["kind"]), lg)
-        if i["direction"] in DIRECTIONS:
-            item += f" ({gettext(DIRECTIONS[i['direction']], lg)})"
-        table.add_row(
-            when(i["at"], lg),
-            item,
-            name_of(others.get(i["other"]), i["other"]),
-            amount(i["amount"], i["currency"], lg),
-            i["detail"] or "",
-        )
-    _print(table)
+        return Found(items, nodes={**others, entity_id: node}, left_out=left_out)
+
+    def draw(found: Found[list[TimelineItem]], lg: Lang) -> Table:
+        items, nodes = found.result, found.nodes
+        title = gettext("Timeline of {name}", lg).format(name=_short(nodes[entity_id], entity_id))
+        headings = (N_("when"), N_("item"), N_("other side"), N_("amount"), N_("detail"))
+        table = _table(title, lg, *headings)
+        # the other side's id on one line, never cut: the next command needs it whole
+        table.columns[2].min_width = min(max((len(i["other"]) for i in items), default=0), 30)
+        table.columns[0].max_width = 10  # the date above its time
+        for i in items:
+            item = gettext(ITEMS.get(i["kind"], i["kind"]), lg)
+            if i["direction"] in DIRECTIONS:
+                item += f" ({gettext(DIRECTIONS[i['direction']], lg)})"
+            table.add_row(
+                when(i["at"], lg),
+                item,
+                name_of(nodes.get(i["other"]), i["other"]),
+                amount(i["amount"], i["currency"], lg),
+                i["detail"] or "",
+            )
+        return table
+
+    _answer(store, lang, as_json, ask, draw)
 
 
 @app.command("links")
@@ -338,35 +402,45 @@ def links_cmd(
     lang: LangOpt = "id",
 ) -> None:
     """An official's links to ring members, suspects and ring organizations, by kind."""
-    import queries
-    from viz.i18n import KINDS, kind_name, type_name
+    from viz.i18n import KINDS, kind_name
 
-    lg = lang_of(lang)
-    with open_existing(store) as s:
+    def kind_of(kind: str, lg: Lang) -> str:
+        return kind_name(kind, lg) if kind in KINDS else kind
+
+    def ask(s: Store, lg: Lang) -> Found[OfficialLinks]:
+        import queries
+
         official = need(s, official_id, ("Official",), N_("no official {name}"), lg)
         found = queries.official_links(s, id=official_id, max_hops=max_hops, cap=cap)
         assert found is not None  # an Official (checked above)
         ids = {n for ps in found["paths"].values() for p in ps for n in p["nodes"]}
-        nodes = _names(s, ids)
-    if as_json:
-        _echo_json(found)
-        return
-    title = gettext("Links of {name} to rings", lg).format(name=_short(official, official_id))
-    table = _table(title, lg, N_("kind"), N_("target"), N_("path"))
-    for kind, paths in found["paths"].items():
-        shown = kind_name(kind, lg) if kind in KINDS else kind
-        for p in paths:
-            steps = [_short(official, official_id)]
-            for nxt, t, n in zip(p["nodes"][1:], p["types"], p["parallel"], strict=True):
-                times = f" x{n}" if n > 1 else ""
-                steps.append(f"-[{type_name(t, lg)}{times}]- {_short(nodes.get(nxt), nxt)}")
-            table.add_row(shown, name_of(nodes.get(p["target"]), p["target"]), "\n".join(steps))
-    _print(table)
-    for kind, total in found["counts"].items():
-        kept = len(found["paths"].get(kind, []))
-        if total > kept:
-            _note(
-                gettext("{kind}: {n} of {total} paths shown; more with --cap", lg).format(
-                    kind=kind_name(kind, lg) if kind in KINDS else kind, n=kept, total=total
-                )
-            )
+        note = N_("{kind}: {n} of {total} paths shown; more with --cap")
+        kept = {kind: len(paths) for kind, paths in found["paths"].items()}
+        return Found(
+            found,
+            nodes={**_names(s, ids), official_id: official},
+            after=[
+                gettext(note, lg).format(kind=kind_of(kind, lg), n=kept.get(kind, 0), total=total)
+                for kind, total in found["counts"].items()
+                if total > kept.get(kind, 0)
+            ],
+        )
+
+    def draw(found: Found[OfficialLinks], lg: Lang) -> Table:
+        from viz.i18n import type_name
+
+        nodes = found.nodes
+        me = _short(nodes[official_id], official_id)
+        title = gettext("Links of {name} to rings", lg).format(name=me)
+        table = _table(title, lg, N_("kind"), N_("target"), N_("path"))
+        for kind, paths in found.result["paths"].items():
+            for p in paths:
+                steps = [me]
+                for nxt, t, n in zip(p["nodes"][1:], p["types"], p["parallel"], strict=True):
+                    times = f" x{n}" if n > 1 else ""
+                    steps.append(f"-[{type_name(t, lg)}{times}]- {_short(nodes.get(nxt), nxt)}")
+                target = name_of(nodes.get(p["target"]), p["target"])
+                table.add_row(kind_of(kind, lg), target, "\n".join(steps))
+        return table
+
+    _answer(store, lang, as_json, ask, draw)
