@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Callable
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, Unpack
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -40,8 +40,10 @@ class Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-def _example(*examples: dict[str, Any]) -> ConfigDict:
-    return ConfigDict(extra="allow", json_schema_extra={"examples": list(examples)})
+def _examples(*examples: dict[str, Any], **config: Unpack[ConfigDict]) -> ConfigDict:
+    """A model's settings (``config``) with its ``examples``, the shapes of real answers
+    (a model's settings add to its base's: an ``Open`` model stays open)."""
+    return ConfigDict(json_schema_extra={"examples": list(examples)}, **config)
 
 
 def _fields(shape: object) -> dict[str, Any]:
@@ -141,16 +143,12 @@ class Page(BaseModel, Generic[T]):
 
 
 class Token(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "access_token": "eyJhbGciOiJIUzI1NiJ9.…",
-                    "token_type": "bearer",
-                    "expires_in": 3600,
-                }
-            ]
-        }
+    model_config = _examples(
+        {
+            "access_token": "eyJhbGciOiJIUzI1NiJ9.…",
+            "token_type": "bearer",
+            "expires_in": 3600,
+        },
     )
     access_token: str
     token_type: Literal["bearer"] = "bearer"
@@ -158,15 +156,13 @@ class Token(BaseModel):
 
 
 class UserPublic(BaseModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"name": "budi", "role": "reskrim"}]})
+    model_config = _examples({"name": "budi", "role": "reskrim"})
     name: str
     role: Role
 
 
 class Health(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"status": "ok", "store": "embedded", "warmed_in_s": 2.4}]}
-    )
+    model_config = _examples({"status": "ok", "store": "embedded", "warmed_in_s": 2.4})
     status: str
     store: str | None = None
     #: seconds from the start of the service to the end of its first warm-up
@@ -175,12 +171,8 @@ class Health(BaseModel):
 
 @result_of(rows.NodeRow)
 class NodePublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"id": "synth:P0001", "labels": ["Person"], "props": {"name": "Budi Santoso"}}
-            ]
-        }
+    model_config = _examples(
+        {"id": "synth:P0001", "labels": ["Person"], "props": {"name": "Budi Santoso"}},
     )
 
 
@@ -191,44 +183,36 @@ class RelPublic(BaseModel):
 
 @result_of(results.SearchHit)
 class SearchHit(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "synth:P0001",
-                    "labels": ["Person"],
-                    "name": "Budi Santoso",
-                    "score": 1.0,
-                    "matched": "name",
-                }
-            ]
-        }
+    model_config = _examples(
+        {
+            "id": "synth:P0001",
+            "labels": ["Person"],
+            "name": "Budi Santoso",
+            "score": 1.0,
+            "matched": "name",
+        },
     )
 
 
 @result_of(results.Entity)
 class EntityPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = _examples(
+        {
+            "id": "jatim:P996834",
+            "labels": ["Person"],
+            "props": {"name": "Eko Kusuma", "birth_date": "1957-12-14", "gender": "m"},
+            "keys": ["jatim:P996834"],
+            "sources": [
                 {
-                    "id": "jatim:P996834",
-                    "labels": ["Person"],
-                    "props": {"name": "Eko Kusuma", "birth_date": "1957-12-14", "gender": "m"},
-                    "keys": ["jatim:P996834"],
-                    "sources": [
-                        {
-                            "id": "jatim:S4249",
-                            "kind": "bap",
-                            "title": "BAP saksi",
-                            "date": "2022-03-01",
-                            "reliability": "B",
-                            "credibility": "2",
-                        }
-                    ],
+                    "id": "jatim:S4249",
+                    "kind": "bap",
+                    "title": "BAP saksi",
+                    "date": "2022-03-01",
+                    "reliability": "B",
+                    "credibility": "2",
                 }
-            ]
-        }
+            ],
+        },
     )
 
 
@@ -237,90 +221,74 @@ class Neighbourhood(BaseModel):
     """Nodes and relationships around an entity; ``truncated``: per node, how many
     relationships the cap left out."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = _examples(
+        {
+            "nodes": [
                 {
-                    "nodes": [
-                        {
-                            "id": "jatim:P996834",
-                            "labels": ["Person"],
-                            "props": {"name": "Eko Kusuma"},
-                        },
-                        {
-                            "id": "jatim:ACC617263",
-                            "labels": ["Account"],
-                            "props": {"bank": "BNI", "number": "5474924066"},
-                        },
-                    ],
-                    "relationships": [
-                        {
-                            "id": "holds:jatim:P996834:jatim:ACC617263",
-                            "type": "HOLDS",
-                            "start": "jatim:P996834",
-                            "end": "jatim:ACC617263",
-                            "props": {},
-                        }
-                    ],
-                    "truncated": {"jatim:P996834": 12},
+                    "id": "jatim:P996834",
+                    "labels": ["Person"],
+                    "props": {"name": "Eko Kusuma"},
+                },
+                {
+                    "id": "jatim:ACC617263",
+                    "labels": ["Account"],
+                    "props": {"bank": "BNI", "number": "5474924066"},
+                },
+            ],
+            "relationships": [
+                {
+                    "id": "holds:jatim:P996834:jatim:ACC617263",
+                    "type": "HOLDS",
+                    "start": "jatim:P996834",
+                    "end": "jatim:ACC617263",
+                    "props": {},
                 }
-            ]
-        }
+            ],
+            "truncated": {"jatim:P996834": 12},
+        },
     )
 
 
 @result_of(results.Path)
 class PathPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = _examples(
+        {
+            "nodes": ["jatim:P234457", "jatim:C250965", "jatim:P996834"],
+            "relationships": [
                 {
-                    "nodes": ["jatim:P234457", "jatim:C250965", "jatim:P996834"],
-                    "relationships": [
-                        {
-                            "id": "jatim:INV0007",
-                            "type": "INVESTIGATES",
-                            "start": "jatim:P234457",
-                            "end": "jatim:C250965",
-                            "props": {},
-                        },
-                        {
-                            "id": "jatim:SUS0031",
-                            "type": "SUSPECT_IN",
-                            "start": "jatim:P996834",
-                            "end": "jatim:C250965",
-                            "props": {},
-                        },
-                    ],
-                }
-            ]
-        }
+                    "id": "jatim:INV0007",
+                    "type": "INVESTIGATES",
+                    "start": "jatim:P234457",
+                    "end": "jatim:C250965",
+                    "props": {},
+                },
+                {
+                    "id": "jatim:SUS0031",
+                    "type": "SUSPECT_IN",
+                    "start": "jatim:P996834",
+                    "end": "jatim:C250965",
+                    "props": {},
+                },
+            ],
+        },
     )
 
 
 @result_of(results.RingSummary)
 class RingSummary(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"id": "jatim:RING1", "name": "Jaringan Eko Tulungagung–Arab Saudi", "members": 9}
-            ]
-        }
+    model_config = _examples(
+        {"id": "jatim:RING1", "name": "Jaringan Eko Tulungagung–Arab Saudi", "members": 9},
     )
 
 
 class RingPublic(RingSummary):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "jatim:RING1",
-                    "name": "Jaringan Eko Tulungagung–Arab Saudi",
-                    "members": 2,
-                    "member_ids": ["jatim:P366442", "jatim:P996834"],
-                }
-            ]
-        }
+    model_config = _examples(
+        {
+            "id": "jatim:RING1",
+            "name": "Jaringan Eko Tulungagung–Arab Saudi",
+            "members": 2,
+            "member_ids": ["jatim:P366442", "jatim:P996834"],
+        },
     )
     member_ids: list[str]
 
@@ -334,36 +302,28 @@ class RingMemberIn(BaseModel):
 class RingCreate(BaseModel):
     """A ring drawn around people and organizations already loaded."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Jaringan Tulungagung",
-                    "members": [
-                        {"id": "polres:P0012", "role": "recruiter"},
-                        {"id": "bank:P0003", "role": "financier"},
-                    ],
-                }
-            ]
+    model_config = _examples(
+        {
+            "name": "Jaringan Tulungagung",
+            "members": [
+                {"id": "polres:P0012", "role": "recruiter"},
+                {"id": "bank:P0003", "role": "financier"},
+            ],
         },
+        extra="forbid",
     )
     name: str = Field(min_length=1, max_length=200)
     members: list[RingMemberIn] = Field(min_length=1, max_length=500)
 
 
 class RingCreated(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "ring:jaringan-tulungagung",
-                    "name": "Jaringan Tulungagung",
-                    "members": [{"id": "jatim:P996834", "role": "recruiter"}],
-                    "added": 1,
-                }
-            ]
-        }
+    model_config = _examples(
+        {
+            "id": "ring:jaringan-tulungagung",
+            "name": "Jaringan Tulungagung",
+            "members": [{"id": "jatim:P996834", "role": "recruiter"}],
+            "added": 1,
+        },
     )
     id: str
     name: str
@@ -373,17 +333,13 @@ class RingCreated(BaseModel):
 
 
 class FlagCreate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "official_id": "synth:O0007",
-                    "reason": "calls ring leader before raids",
-                    "evidence": "tipoff report 2024-03",
-                }
-            ]
+    model_config = _examples(
+        {
+            "official_id": "synth:O0007",
+            "reason": "calls ring leader before raids",
+            "evidence": "tipoff report 2024-03",
         },
+        extra="forbid",
     )
     official_id: str = Field(min_length=1, max_length=200)
     reason: str = Field(min_length=1, max_length=2000)
@@ -391,11 +347,8 @@ class FlagCreate(BaseModel):
 
 
 class FlagUpdate(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"status": "under_review", "note": "assigned to Kompol R."}]
-        },
+    model_config = _examples(
+        {"status": "under_review", "note": "assigned to Kompol R."}, extra="forbid"
     )
     status: Literal["under_review", "substantiated", "cleared"]
     note: str | None = Field(default=None, max_length=2000)
@@ -409,29 +362,25 @@ class FlagChange(BaseModel):
 
 
 class FlagPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
+    model_config = _examples(
+        {
+            "id": "flag-8c1d2e",
+            "official_id": "jatim:P234457",
+            "status": "under_review",
+            "reason": "calls ring leader before raids",
+            "evidence": "tipoff report 2024-03",
+            "created_by": "propam",
+            "created_at": "2025-01-02T03:04:05Z",
+            "updated_at": "2025-01-03T08:00:00Z",
+            "history": [
                 {
-                    "id": "flag-8c1d2e",
-                    "official_id": "jatim:P234457",
                     "status": "under_review",
-                    "reason": "calls ring leader before raids",
-                    "evidence": "tipoff report 2024-03",
-                    "created_by": "propam",
-                    "created_at": "2025-01-02T03:04:05Z",
-                    "updated_at": "2025-01-03T08:00:00Z",
-                    "history": [
-                        {
-                            "status": "under_review",
-                            "by": "propam",
-                            "at": "2025-01-03T08:00:00Z",
-                            "note": "assigned to Kompol R.",
-                        }
-                    ],
+                    "by": "propam",
+                    "at": "2025-01-03T08:00:00Z",
+                    "note": "assigned to Kompol R.",
                 }
-            ]
-        }
+            ],
+        },
     )
     id: str
     official_id: str
@@ -445,33 +394,25 @@ class FlagPublic(BaseModel):
 
 
 class CypherQuery(BaseModel):
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "query": "MATCH (r:Ring)<-[:MEMBER_OF]-(p) RETURN r.name, count(p) AS n",
-                    "parameters": {},
-                }
-            ]
+    model_config = _examples(
+        {
+            "query": "MATCH (r:Ring)<-[:MEMBER_OF]-(p) RETURN r.name, count(p) AS n",
+            "parameters": {},
         },
+        extra="forbid",
     )
     query: str = Field(min_length=1, max_length=10_000)
     parameters: dict[str, Any] = Field(default_factory=dict)
 
 
 class CypherResult(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "columns": ["r.name", "n"],
-                    "rows": [["Jaringan Eko Tulungagung–Arab Saudi", 9]],
-                    "count": 1,
-                    "truncated": False,
-                }
-            ]
-        }
+    model_config = _examples(
+        {
+            "columns": ["r.name", "n"],
+            "rows": [["Jaringan Eko Tulungagung–Arab Saudi", 9]],
+            "count": 1,
+            "truncated": False,
+        },
     )
     columns: list[str]
     rows: list[list[Any]]
@@ -480,21 +421,17 @@ class CypherResult(BaseModel):
 
 
 class AuditVerdict(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "ok": True,
-                    "entries": 42,
-                    "first_bad": None,
-                    "reason": None,
-                    "head": "5e7a…",
-                    "keyed": True,
-                    "trail": "main",
-                    "head_line": "telusur-audit-head main 42 2025-01-02T03:04:05Z 5e7a…",
-                }
-            ]
-        }
+    model_config = _examples(
+        {
+            "ok": True,
+            "entries": 42,
+            "first_bad": None,
+            "reason": None,
+            "head": "5e7a…",
+            "keyed": True,
+            "trail": "main",
+            "head_line": "telusur-audit-head main 42 2025-01-02T03:04:05Z 5e7a…",
+        },
     )
     ok: bool
     entries: int
@@ -531,30 +468,26 @@ class CacheCounters(BaseModel):
 class CacheStatus(BaseModel):
     """What this service process keeps between requests, and its background warm-up."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "state": "warm",
-                    "ready": True,
-                    "interval_s": 60.0,
-                    "max_rings": 200,
-                    "first_warmup_s": 2.4,
-                    "runs": 3,
-                    "warming_generation": None,
-                    "last": {
-                        "generation": "g17",
-                        "started_at": "2025-01-02T03:04:05Z",
-                        "seconds": 1.9,
-                        "rings": 3,
-                        "ranked": 3,
-                        "failed": 0,
-                        "complete": True,
-                    },
-                    "cache": {"entries": 6, "hits": 120, "misses": 6, "joined": 2, "evicted": 0},
-                }
-            ]
-        }
+    model_config = _examples(
+        {
+            "state": "warm",
+            "ready": True,
+            "interval_s": 60.0,
+            "max_rings": 200,
+            "first_warmup_s": 2.4,
+            "runs": 3,
+            "warming_generation": None,
+            "last": {
+                "generation": "g17",
+                "started_at": "2025-01-02T03:04:05Z",
+                "seconds": 1.9,
+                "rings": 3,
+                "ranked": 3,
+                "failed": 0,
+                "complete": True,
+            },
+            "cache": {"entries": 6, "hits": 120, "misses": 6, "joined": 2, "evicted": 0},
+        },
     )
 
     state: Literal["starting", "warming", "warm", "store unavailable", "failed", "off"]
@@ -589,7 +522,7 @@ class TimelineItem(Open):
     ``kind``: transfer, call, case_opened, case_status, event, post_since or post_until;
     ``direction``: out or in (transfers and calls), else null."""
 
-    model_config = _example(
+    model_config = _examples(
         {
             "at": "2023-11-13T03:09:00Z",
             "kind": "transfer",
@@ -607,7 +540,7 @@ class TimelineItem(Open):
 
 @result_of(results.Trail)
 class Trail(Open):
-    model_config = _example(
+    model_config = _examples(
         {
             "hops": 1,
             "path_nodes": ["jatim:ACC617263", "jatim:ACC403027"],
@@ -629,7 +562,7 @@ class Trail(Open):
 
 @result_of(cdr.CommonContact)
 class CommonContact(Open):
-    model_config = _example(
+    model_config = _examples(
         {
             "phone": "+6281234567890",
             "a_calls": 4,
@@ -642,7 +575,7 @@ class CommonContact(Open):
 
 @result_of(cdr.ColocatedPhone)
 class ColocatedPhone(Open):
-    model_config = _example(
+    model_config = _examples(
         {
             "phone": "+6285845223266",
             "calls": 3,
@@ -657,7 +590,7 @@ class ColocatedPhone(Open):
 class Tipoff(Open):
     """A call between an official's side and a ring member shortly before a failed raid."""
 
-    model_config = _example(
+    model_config = _examples(
         {
             "event_id": "jatim:E000031",
             "event_at": "2023-06-10T04:00:00Z",
@@ -679,7 +612,7 @@ class CaseInterference(Open):
     """Cases against ring members stopped or stalled (``interfered``) and those that
     went on to court (``counterweight``), each with the officials who handled them."""
 
-    model_config = _example(
+    model_config = _examples(
         {
             "ring_id": "jatim:RING1",
             "as_of": "2025-01-01T00:00:00Z",
@@ -722,7 +655,7 @@ class CaseInterference(Open):
 class RingExpansion(Open):
     """Likely further members and, apart, the officials near the ring."""
 
-    model_config = _example(
+    model_config = _examples(
         {
             "ring_id": "jatim:RING1",
             "members": ["jatim:P996834", "jatim:P366442"],
@@ -763,7 +696,7 @@ class OfficialLinks(Open):
     """Paths from an official to ring members, suspects and ring organizations, by kind
     (money, family, phone, case, organization); ``counts``: the totals before ``cap``."""
 
-    model_config = _example(
+    model_config = _examples(
         {
             "official_id": "jatim:P234457",
             "paths": {
@@ -816,7 +749,7 @@ class OfficialLinks(Open):
 
 @result_of(ranking.ProtectorReport)
 class ProtectorReport(Open):
-    model_config = _example(
+    model_config = _examples(
         {
             "ring": "jatim:RING1",
             "as_of": "2025-01-01T00:00:00Z",
@@ -884,7 +817,7 @@ class IngestResult(Open):
     """What a load did: rows per file, nodes and relationships created, updated and
     unchanged, candidate matches, files skipped and why."""
 
-    model_config = _example(
+    model_config = _examples(
         {
             "bundle": "polres-tulungagung",
             "files": {
@@ -925,7 +858,7 @@ class IngestResult(Open):
 class AuditEntry(Open):
     """One request as the audit trail keeps it, chained by ``prev`` and ``hash``."""
 
-    model_config = _example(
+    model_config = _examples(
         {
             "time": "2025-01-02T03:04:05.678Z",
             "request_id": "3f1c2a9e7b6d4c10",
