@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pyvis.network import Network
 
 from graph.model import MODEL
@@ -24,7 +25,7 @@ from graph.rows import NodeRow, Subgraph
 from graph.text import gettext, ngettext
 from viz.aggregate import Bundle, bundle
 from viz.cap import cap_nodes
-from viz.formats import group_digits
+from viz.formats import WIB, group_digits
 from viz.i18n import Lang, check_lang
 from viz.layout import spring_layout
 from viz.legend import build_legend
@@ -145,6 +146,7 @@ def render_subgraph(
     notes: list[str] | None = None,
     back: tuple[str, str] | None = None,
     expand: str | None = None,
+    printed_by: str | None = None,
 ) -> str:
     """A complete, self-contained HTML page drawing ``sub``.
 
@@ -168,6 +170,8 @@ def render_subgraph(
         the reader's role there as here); when the page leaves something out, every
         "+N lainnya" node and a "Tampilkan lebih banyak" link in the header open it.
         ``None`` (a file written by ``telusur render``): nothing to open.
+    printed_by : who the printed page names as having printed it (also
+        :func:`sign_print` later); the time is the page's, updated when printed.
 
     Raises
     ------
@@ -298,6 +302,7 @@ def render_subgraph(
         summary=summary,
         back=back,
         expand=expand if said else None,
+        printed_by=printed_by,
         nodes=net.nodes,
         edges=net.edges,
         options=_options(physics=not big, big=big),
@@ -330,6 +335,7 @@ def _page(
     legend: Any,
     back: tuple[str, str] | None = None,
     expand: str | None = None,
+    printed_by: str | None = None,
 ) -> str:
     template = _ENV.from_string(files("viz").joinpath("page.html.jinja").read_text("utf-8"))
     js, css = vis_assets()
@@ -341,6 +347,8 @@ def _page(
         summary=summary,
         back=back,
         expand=expand,
+        printed_by=printed_by,
+        printed_at=datetime.now(WIB).strftime("%d/%m/%Y %H:%M WIB"),
         legend=legend,
         hint=hint,
         vis_js=Markup(js),
@@ -351,6 +359,17 @@ def _page(
         physics_json=_script_json(options["physics"]["enabled"]),
         hint_json=_script_json(hint),
     )
+
+
+#: who printed a page drawn without a name (filled in by :func:`sign_print`); data
+#: cannot write this: ``<`` inside the page's JSON is ``\u003c``
+_UNSIGNED: Final = '<span id="printed-by"></span>'
+
+
+def sign_print(html: str, printed_by: str) -> str:
+    """``html`` (a page drawn without ``printed_by``) naming ``printed_by`` as who
+    printed it, for a caller that draws through a view and knows the reader."""
+    return html.replace(_UNSIGNED, f'<span id="printed-by">{escape(printed_by)}</span>', 1)
 
 
 def write_page(path: str | Path, html: str) -> Path:

@@ -72,6 +72,11 @@ def render(
         else:
             assert entity_id is not None
             html = entity_page(s, entity_id, hops=hops, lang=_lang(lang), notes=notes)
+    import getpass
+
+    from viz.render import sign_print
+
+    html = sign_print(html, getpass.getuser())  # the printed page names who made it
     write_page(out, html)
     typer.echo(f"wrote {out} ({len(html.encode()) // 1024} KB)")
     for note in notes:  # what the page left out, as its header says

@@ -22,7 +22,7 @@ from queries.protectors.words import describe
 from viz.fields import HIDDEN, field_name, value_text
 from viz.formats import money, plain_date, wib_datetime
 from viz.names import display_name
-from viz.render import render_subgraph
+from viz.render import render_subgraph, sign_print
 from viz.score import band_meaning, band_word, score_text
 from viz.tooltips import format_value, kinds_text, repeats_kind
 from viz.views import sources_info
@@ -304,7 +304,7 @@ def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, *, cap: int = ENTIT
     its "+N lainnya" nodes open the same page with a larger cap (:func:`next_cap`),
     drawn again here for the same reader: expanding never shows more than the role
     may see."""
-    html = _graph_html(ctx, kind, node_id, lang, cap)
+    html = sign_print(_graph_html(ctx, kind, node_id, lang, cap), ctx.user.name)
     if ctx.redactor().leaks(html):
         raise NotFound(node_id)
     return html

@@ -1,4 +1,4 @@
-"""A capped graph page expanded from the page, in headless Chromium.
+"""The interactive graph pages in headless Chromium: expanded from the page, printed.
 
 The tiny graph of ``tests/api/api_helpers.py`` plus six more victims in case t:K1, so
 that the case has eleven neighbours. Its graph page drawn with ``batas=2`` leaves
@@ -6,10 +6,15 @@ nine out ("+9 lainnya"); clicking that node draws the same page with a larger ca
 (fewer left out), again until nothing is. Every step is drawn by the server for the
 same reader, so a victim's identifiers stay masked for reskrim however far the page
 is expanded (the analyst sees them: the check can fail).
+
+Printed (Chromium's own PDF, read back with pypdf): the classification, who printed
+it and when (WIB), page numbers, the graph as a picture on one sheet; no buttons, no
+details panel.
 """
 
 from __future__ import annotations
 
+import io
 import re
 import socket
 import sys
@@ -161,5 +166,54 @@ def test_expanding_never_unmasks_a_victim_for_reskrim(site: str, browser: Any) -
             with page.expect_navigation():
                 _click_node(page, MORE)
         assert seen == [3, 9, 12]  # expanded all the way, masked all the way
+    finally:
+        ctx.close()
+
+
+WIB = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} WIB")
+
+
+def _printed(page: Any, path: str) -> tuple[str, int, int]:
+    """(text, sheets, pictures) of ``path`` printed to PDF."""
+    from pypdf import PdfReader
+
+    page.goto(path)
+    page.locator("body[data-ready='1']").wait_for(state="attached", timeout=30_000)
+    blob = page.pdf(prefer_css_page_size=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (
+        ARTIFACTS / f"graph-print{path.split('/graf')[-1].split('?')[0].replace('/', '-')}.pdf"
+    ).write_bytes(blob)
+    pdf = PdfReader(io.BytesIO(blob))
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    return text, len(pdf.pages), sum(len(p.images) for p in pdf.pages)
+
+
+@pytest.mark.parametrize("role", ["reskrim", "analyst"])
+def test_a_printed_graph_page_is_marked_numbered_and_one_picture(
+    site: str, browser: Any, role: str
+) -> None:
+    ctx, page = _signed_in(browser, site, role)
+    try:
+        for path in ("/graf/entitas/t:K1?batas=2", "/graf/jaringan/t:R1"):
+            text, sheets, pictures = _printed(page, site + path)
+            assert "RAHASIA" in text and f"Dicetak oleh {role}1" in text, (path, text)
+            assert WIB.search(text), (path, text)
+            assert "Halaman 1 dari 1" in text and sheets == 1, (path, text)
+            assert pictures == 1, path  # the canvas, as an image
+            assert "Keterangan" in text  # the legend is printed ...
+            for control in ("Tampilkan lebih banyak", "Klik simpul", "Rincian"):
+                assert control not in text, (path, control)  # ... buttons and details not
+        page.emulate_media(media="print")
+        page.screenshot(path=str(ARTIFACTS / f"graph-print-{role}.png"))
+    finally:
+        ctx.close()
+
+
+def test_a_graph_page_prints_in_english_on_request(site: str, browser: Any) -> None:
+    ctx, page = _signed_in(browser, site, "reskrim")
+    try:
+        text, _, _ = _printed(page, site + "/graf/entitas/t:K1?lang=en")
+        assert "SECRET" in text and "Printed by reskrim1" in text and "Page 1 of 1" in text
     finally:
         ctx.close()

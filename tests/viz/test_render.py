@@ -121,3 +121,17 @@ def test_a_written_page_has_nothing_to_expand_and_a_served_one_links_more() -> N
     assert 'id="expand" data-to="/next?a=1&amp;b=2"' in linked
     whole = render_subgraph(sub, title="x", focus=["n0"], expand="/next")
     assert 'id="expand"' not in whole  # nothing left out: nothing to open
+
+
+def test_the_printed_page_names_who_printed_it_escaped_and_once() -> None:
+    from viz.render import sign_print
+
+    sub = case_subgraph()
+    sub["nodes"][0]["props"]["name"] = '<span id="printed-by"></span>'  # data cannot sign
+    html = render_subgraph(sub, title="x")
+    assert html.count('<span id="printed-by"></span>') == 1  # the template's slot only
+    signed = sign_print(html, "<b>reskrim1</b>")
+    assert '<span id="printed-by">&lt;b&gt;reskrim1&lt;/b&gt;</span>' in signed
+    assert 'id="print-head"' in signed and "RAHASIA" in signed
+    named = render_subgraph(case_subgraph(), title="x", printed_by="analyst1")
+    assert '<span id="printed-by">analyst1</span>' in named
