@@ -599,7 +599,9 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
     # the base rate his ring cases are judged against (queries/protectors/_side.py)
     h.graph["duty"] = _duty_counts((yield from _raw(officials, R.DUTY, cap)))
     # how many transfers reach each outside account: a landlord's many tenants
-    h.graph["receipts"] = yield from x.degrees(other_accounts, R.MONEY, "in")
+    # (every account outside the ring's: the official's own account may be a landlord's)
+    receivers = having(h, h.nodes, "Account") - accounts
+    h.graph["receipts"] = yield from x.degrees(receivers, R.MONEY, "in")
     outside = sorted(having(h, h.nodes, "Phone") - phones)
     h.graph["calls"] = (yield from x.degrees(outside, R.CALLS, "both")) if outside else {}
     h.graph["members"] = sorted(members)

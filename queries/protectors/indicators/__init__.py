@@ -44,7 +44,7 @@ SHARED: Final[Mapping[str, frozenset[str]]] = {
     "innocent": frozenset(
         {
             "ordinary_words", "alike_min", "alike_tolerance", "ordinary", "neighbour_words",
-            "explained", "single_call", "kin_alone", "case_alone",
+            "explained", "single_call", "kin_alone", "case_alone", "irregular_alone",
         }
     ),
 }

@@ -74,8 +74,14 @@ def base_rate(s: Scene, o: str) -> dict[str, Any] | None:
     unit: dict[str, int] = {}
     for peer in s.officials:
         if mine & _agencies(s, peer):
-            for k, v in duty.get(peer, {}).items():
-                unit[k] = unit.get(k, 0) + v
+            # the unit's *other* cases: the ring's own cases are what is being judged,
+            # and a protector who stopped them must not raise the rate they are judged by
+            theirs = dict(duty.get(peer, {}))
+            for status in _ring_cases(s, peer).values():
+                theirs[status] = theirs.get(status, 0) - 1
+            for k, v in theirs.items():
+                if v > 0:
+                    unit[k] = unit.get(k, 0) + v
     n, sp3, open_ = _rates(unit)
     if n >= least:
         found.append((n, sp3, open_, "unit"))
@@ -150,8 +156,12 @@ def cases(s: Scene, o: str) -> Indicator:
         net *= 1 - chance
         extra = {"base": base, "chance": round(chance, 4)}
     if n_bad == 1:
-        # one case is an outcome, not a pattern: alone it stays in the weakest band
-        extra["alone"] = float(s.cfg["innocent"]["case_alone"])
+        # one case is an outcome, not a pattern: alone it stays in the weakest band, near
+        # nothing when the case ran its course; a little above when the manner departs
+        # from procedure (stopped within weeks of naming a suspect, or left open past a year)
+        inn = s.cfg["innocent"]
+        irregular = facts.get("sp3_quick", 0) + facts.get("stalled", 0) > 0
+        extra["alone"] = float(inn["irregular_alone" if irregular else "case_alone"])
     score = 1 - math.exp(-net / float(cfg["scale"])) if net > 0 else 0.0
     return s.result(
         "cases", score, {**facts, "net": round(net, 3), **extra}, items if score > 0 else []

@@ -48,6 +48,7 @@ def money(s: Scene, o: str) -> Indicator:
     innocent: dict[tuple[str, ...], int] = {}
     plain_dates: list[datetime] = []
     lent = _lent(s, o)
+    series: list[int] = []  # the payments an ordinary purpose explains
     rates = {"IDR": 1.0, **{k.upper(): float(v) for k, v in cfg["rupiah_per"].items()}}
     unpriced: set[str] = set()
     for v in s.sphere(o):
@@ -98,10 +99,13 @@ def money(s: Scene, o: str) -> Indicator:
                 rate = rates.get(code)
                 if rate is None:
                     unpriced.add(code)
+                if why is not None and why[0] == "ordinary":
+                    series.append(len(payments))
                 payments.append((w, amount * (rate or 0.0), at, payer, e, v.person != o))
                 if at is not None and factor >= 0.5:
                     plain_dates.append(at)
     said = _innocent_facts(innocent)
+    _one_arrangement(payments, series)
     if not payments:
         return s.result("money", 0.0, {"innocent": said} if said else {}, [])
     n = sum(w for w, *_ in payments)
@@ -158,6 +162,24 @@ def money(s: Scene, o: str) -> Indicator:
         facts["unpriced"] = sorted(unpriced)
     order = float(cfg["evidence_amount_scale"])
     return s.result("money", score, facts, [(p[0] * (1 + p[1] / order), p[4]) for p in payments])
+
+
+def _one_arrangement(
+    payments: list[tuple[float, float, datetime | None, str, Evidence, bool]],
+    series: list[int],
+) -> None:
+    """Rent paid every month like the other tenants pay is one arrangement, not twelve
+    pay-offs: the payments an ordinary purpose explains count together at most
+    ``ordinary`` of the best-graded one (each was already weighed ``ordinary``)."""
+    if len(series) < 2:
+        return
+    total = sum(payments[i][0] for i in series)
+    most = max(payments[i][0] for i in series)
+    if total <= most:
+        return
+    for i in series:
+        w, *rest = payments[i]
+        payments[i] = (w * most / total, *rest)  # type: ignore[assignment]
 
 
 def _route(s: Scene, payer: str) -> str:
