@@ -433,7 +433,26 @@ def _tradecraft(
                     return True
         return False
 
-    relays = {p for p in other_phones - phones if raids and before_raid(p, phones)}
+    # ... and the phones of the people the raids were aimed at (a target the records do
+    # not mark as a member; the staff of a targeted company), with whom they talked
+    aimed = {
+        u
+        for e in having(h, h.nodes, "Event")
+        if h.nodes[e].get("kind") == "raid"
+        and (
+            any(u in side for u, _, k in h.in_edges(e, keys=True) if k[0] in R.EVENT_TARGET)
+            or any(c in cases for _, c, k in h.out_edges(e, keys=True) if k[0] in R.EVENT_CASE)
+        )
+        for u, _, k in h.in_edges(e, keys=True)
+        if k[0] in R.EVENT_TARGET
+    }
+    staff = having(h, aimed, "Organization")
+    yield from x.expand(staff - side, ORG_TIES, "in", 50)
+    aimed = (aimed | _ends(h, staff, ORG_TIES, "in", "Person")) - side
+    tphones = having(h, (yield from x.expand(aimed, R.USES, "out", 20)), "Phone") - phones
+    other_phones = other_phones | ((yield from x.expand(tphones, R.CALLS, "both")) - phones)
+    reached = phones | tphones
+    relays = {p for p in other_phones - reached if raids and before_raid(p, reached)}
     # case interference: the handlers of stopped or open ring cases, and whom they call
     handlers = {
         u

@@ -32,20 +32,44 @@ from graph.text import gettext, ngettext
 from queries.protectors import _rels as R
 from queries.protectors._evidence import Key
 from queries.protectors._kind import IndicatorKind
-from queries.protectors._scene import Scene, both
+from queries.protectors._scene import Scene, both, has, into, out
 from queries.protectors._types import Indicator
 from queries.protectors.indicators import _trade as T
 
 
-def _ring_contacts(s: Scene, relay: str) -> tuple[list[datetime], list[tuple[str, Key]]]:
-    """The relay's contacts with ring phones, by time: ``(times, [(ring phone, key)])``
-    (read once per scene and relay)."""
+def targets(s: Scene) -> dict[str, dict[str, tuple[str, Key]]]:
+    """Per raid on the ring, the phones of the people it targeted: ``raid -> {phone:
+    (person, USES key)}`` (once per scene). Warning the target of a raid is the tip-off,
+    whether or not the records mark him as a member."""
+
+    def build() -> dict[str, dict[str, tuple[str, Key]]]:
+        found: dict[str, dict[str, tuple[str, Key]]] = {}
+        for e, _, _ in T.raids(s):
+            aimed = {p for p, _ in into(s.h, e, *R.EVENT_TARGET)}
+            # a raid on a company (a shelter) is aimed at the people who run and staff it
+            aimed |= {
+                p
+                for org in list(aimed)
+                if has(s.h, org, "Organization")
+                for p, _ in into(s.h, org, *R.ORG_TIES)
+            }
+            found[e] = {ph: (p, uk) for p in sorted(aimed) for ph, uk in out(s.h, p, *R.USES)}
+        return found
+
+    return s.once("relay_targets", build)
+
+
+def _ring_contacts(
+    s: Scene, relay: str, aimed: set[str]
+) -> tuple[list[datetime], list[tuple[str, Key]]]:
+    """The relay's contacts with ring phones or the phones of a raid's targets (``aimed``),
+    by time: ``(times, [(phone, key)])`` (read once per scene and relay)."""
     cache: dict[str, tuple[list[datetime], list[tuple[str, Key]]]] = s.once("relay", dict)
     if relay not in cache:
         found = []
         for p, k in both(s.h, relay, *R.CALLS):
             at = s.when(k)
-            if p in s.phones and at is not None:
+            if (p in s.phones or p in aimed) and at is not None:
                 found.append((at, p, k))
         found.sort()
         cache[relay] = ([t for t, _, _ in found], [(p, k) for _, p, k in found])
@@ -61,6 +85,8 @@ def relay(s: Scene, o: str) -> Indicator:
         return s.result("relay", 0.0, {}, [])
     mine = T.phones(s, o)
     own = {m.node for m in mine}
+    aimed = targets(s)
+    every = {ph for phones in aimed.values() for ph in phones}
     totals: dict[str, int] = s.h.graph.get("calls", {})
     quiet = float(cfg["busy_calls"])
 
@@ -74,18 +100,27 @@ def relay(s: Scene, o: str) -> Indicator:
             t1 = s.when(k1)
             if t1 is None or relay_phone in s.phones or relay_phone in own:
                 continue
+            if relay_phone in every:
+                continue  # he called the target himself: that is a tip-off, not a relay
             near = [(e, at, failed) for e, at, failed in raids if at - window <= t1 < at]
             if not near:
                 continue
-            times, contacts = _ring_contacts(s, relay_phone)
+            times, contacts = _ring_contacts(s, relay_phone, every)
             lo, hi = bisect_left(times, t1), bisect_right(times, t1 + gap)
             for t2, (ring_phone, k2) in zip(times[lo:hi], contacts[lo:hi], strict=True):
                 for e, at, failed in near:
                     if t2 >= at:
                         continue
-                    member, mk = s.phones[ring_phone]
+                    if ring_phone in s.phones:
+                        member, mk = s.phones[ring_phone]
+                        sure = T.sure(s, ring_phone)
+                    elif ring_phone in aimed[e]:
+                        member, mk = aimed[e][ring_phone]
+                        sure = 1.0  # this raid's own target
+                    else:
+                        continue
                     keys = [*m.keys, k1, k2, mk]
-                    w = s.grader.path(s.h, keys) * m.via.weight * T.sure(s, ring_phone)
+                    w = s.grader.path(s.h, keys) * m.via.weight * sure
                     w *= busy(relay_phone)
                     if e not in best or w > best[e][0]:
                         nodes = [*m.nodes, relay_phone, ring_phone, member, e]
