@@ -157,11 +157,11 @@ def test_ingest_announces_each_file_with_its_rows_and_the_final_steps(
     capsys: Capture, tmp_path: Path
 ) -> None:
     folder = write_bundle(tmp_path / "b", {"sources.csv": SOURCES, "people.csv": PEOPLE})
-    args = ("ingest", str(folder), "--rejects", str(tmp_path / "r.csv"))
+    args = ("ingest", str(folder), "--rejects", str(tmp_path / "r.csv"), "--lang", "en")
     code, _, err = cli(capsys, *args, "--store", f"embedded:{tmp_path / 'st'}")
     assert code == 0
-    assert err.splitlines() == [
-        "reading sources.csv (1 rows)",
+    assert err.splitlines() == [  # Bahasa Indonesia by default: tests/ingest/test_report_lang
+        "reading sources.csv (1 row)",
         "reading people.csv (2 rows)",
         "finishing writes ...",
         "candidate matches ...",

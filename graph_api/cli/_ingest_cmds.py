@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from graph_api.cli._app import JsonOpt, StoreOpt, app
+from graph_api.cli._common import LangOpt
 
 if TYPE_CHECKING:  # rich, the store and the loader are imported when a command runs
     from graph.store import Store
@@ -39,6 +40,7 @@ def ingest(
         ),
     ] = None,
     as_json: JsonOpt = False,
+    lang: LangOpt = "id",
 ) -> None:
     """Load evidence; rejected rows go to a rejects file with file, line and reason.
 
@@ -46,9 +48,15 @@ def ingest(
     and ``store init`` that does). Progress goes to stderr: on a terminal a bar per file
     and one for all rows with percentage and time left, else one line per step; the
     steps after the files (finishing writes, candidate matches) are announced too.
+    Bahasa Indonesia by default, English with ``--lang en`` (progress, summary and the
+    reasons files were skipped, in ``--json`` too; its keys do not change).
     """
     from graph.store import open_store
+    from graph_api.cli._common import lang_of
     from ingest import ingest_path
+    from ingest.report import reading_line
+
+    language = lang_of(lang)
 
     mappings = list(mapping or [])
     with open_store(store) as s:
@@ -57,12 +65,11 @@ def ingest(
                 path, s, bundle=bundle, rejects=rejects, strict=strict, mappings=mappings
             )
         elif sys.stderr.isatty():
-            report = _with_bars(path, s, bundle, rejects, strict, mappings)
+            report = _with_bars(path, s, bundle, rejects, strict, mappings, language)
         else:
 
             def announce(step: str, total: int | None) -> None:
-                rows = f" ({total:,} rows)".replace(",", ".") if total is not None else ""
-                typer.echo(f"reading {step}{rows}" if rows else f"{step} ...", err=True)
+                typer.echo(reading_line(step, total, language), err=True)
 
             report = ingest_path(
                 path,
@@ -74,9 +81,9 @@ def ingest(
                 announce=announce,
             )
     if as_json:
-        typer.echo(json.dumps(report.to_json(), indent=2, sort_keys=True))
+        typer.echo(json.dumps(report.to_json(language), indent=2, sort_keys=True))
     else:
-        _print(report)
+        _print(report, language)
     if strict and report.rejected_total:
         raise typer.Exit(1)
 
@@ -88,6 +95,7 @@ def _with_bars(
     rejects: Path | None,
     strict: bool,
     mappings: list[Path],
+    lang: str = "id",
 ) -> IngestReport:
     """Ingest with rich progress bars: one per file, one for every row, then the steps."""
     from rich.console import Console
@@ -103,6 +111,7 @@ def _with_bars(
         TimeRemainingColumn,
     )
 
+    from graph.text import gettext
     from ingest import ingest_path
 
     with Progress(
@@ -117,7 +126,7 @@ def _with_bars(
         transient=True,
     ) as bar:
         tasks: dict[str, TaskID] = {}
-        everything = bar.add_task("all rows", total=0)
+        everything = bar.add_task(gettext("all rows", lang), total=0)
         step: list[TaskID] = []
         rows = [0]  # every file's rows, as announced
 
@@ -127,7 +136,7 @@ def _with_bars(
             step.clear()
             if total is None:
                 bar.update(everything, completed=rows[0])
-                step.append(bar.add_task(name, total=None))
+                step.append(bar.add_task(gettext(name, lang), total=None))
             elif name in tasks:  # --strict: checked first, then written
                 bar.reset(tasks[name], total=total)
             else:
@@ -152,48 +161,29 @@ def _with_bars(
         )
 
 
-def _print(report: IngestReport) -> None:
+def _print(report: IngestReport, lang: str = "id") -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
+    from graph.text import gettext
+    from ingest.report import COLUMNS, count_text
+
     console = Console()
-    table = Table(title=f"Ingest {report.bundle}")
-    for col in ("file", "rows", "accepted", "rejected", "encoding", "delimiter"):
-        table.add_column(
-            col, justify="right" if col in ("rows", "accepted", "rejected") else "left"
-        )
+    table = Table(title=escape(report.title(lang)))
+    for col in COLUMNS:
+        right = col in ("rows", "accepted", "rejected")
+        table.add_column(gettext(col, lang), justify="right" if right else "left")
     for name, f in report.files.items():
         delim = {"\t": "tab"}.get(f.delimiter or "", f.delimiter or "")
-        table.add_row(name, str(f.rows), str(f.accepted), str(f.rejected), f.encoding or "", delim)
+        table.add_row(
+            escape(name),
+            count_text(f.rows, lang),
+            count_text(f.accepted, lang),
+            count_text(f.rejected, lang),
+            f.encoding or "",
+            escape(delim),
+        )
     console.print(table)
-    for src in report.inputs:
-        if src["kind"] == "mapping":
-            console.print(escape(f"mapping file: {src['file']}"))
-            continue
-        sheet = f" [{src['sheet']}]" if "sheet" in src else ""
-        how = f", mapping {src['mapping']}" if "mapping" in src else ""
-        unused = (
-            f"; columns not used: {', '.join(src['unused_columns'])}"
-            if src.get("unused_columns")
-            else ""
-        )
-        console.print(
-            f"read {src['file']}{sheet} as {src['kind']} ({src['rows']} rows{how}){unused}"
-        )
-    for skip in report.skipped:
-        console.print(f"[yellow]skipped[/] {escape(skip['file'])}: {escape(skip['reason'])}")
-    n, r = report.nodes, report.relationships
-    if report.written:
-        console.print(
-            f"nodes: {n['created']} created, {n['updated']} updated, {n['unchanged']} unchanged; "
-            f"relationships: {r['created']} created, {r['updated']} updated, "
-            f"{r['unchanged']} unchanged; candidate matches: {report.candidates}"
-        )
-    else:
-        console.print("[bold red]nothing written[/]: --strict and rows were rejected")
-    if report.other_schemata:
-        console.print(f"not imported (other schemata): {report.other_schemata}")
-    if report.rejects_file:
-        console.print(f"rejected rows: {report.rejected_total} -> {report.rejects_file}")
-    console.print(f"time: {report.seconds:.1f} s")
+    for line in report.lines(lang):
+        console.print(escape(line))

@@ -35,6 +35,7 @@ from pathlib import Path
 from graph.errors import InputError
 from graph.normalize import NormalizeError, header, read_rows, sniff_file
 from graph.normalize.textio import EXTRA_KEY
+from graph.text import N_  # a skipped file's reason, translated when shown (ingest.report)
 from ingest.bundle import _excel
 from ingest.bundle._mapping import Layout, MapError, Mapper, is_mapping_file, read_mapping
 from ingest.bundle.spec import BY_NAME
@@ -129,9 +130,9 @@ def open_bundle(folder: Path, mappings: Sequence[Path] = ()) -> Iterator[Found]:
     for path in entries:
         name = path.name
         if path.is_dir():
-            _skip(found, name, "a folder (only the files of the bundle folder are read)")
+            _skip(found, name, N_("a folder (only the files of the bundle folder are read)"))
         elif not path.is_file():
-            _skip(found, name, "not a regular file")
+            _skip(found, name, N_("not a regular file"))
         elif is_mapping_file(name):
             found.sources.append(Source(name, None, "mapping"))
         elif _excel.is_workbook(path):
@@ -143,9 +144,9 @@ def open_bundle(folder: Path, mappings: Sequence[Path] = ()) -> Iterator[Found]:
             elif name.lower() in BY_NAME:
                 plain[name.lower()] = path
             elif name.lower().endswith(CSV_SUFFIXES):
-                _skip(found, name, "not a bundle file name and no mapping applies to it")
+                _skip(found, name, N_("not a bundle file name and no mapping applies to it"))
             else:
-                _skip(found, name, "not a CSV or Excel file")
+                _skip(found, name, N_("not a CSV or Excel file"))
     if not plain and not staged:
         raise InputError(
             f"{folder.name}: no bundle file found (expected some of {', '.join(BY_NAME)}, "
@@ -182,7 +183,7 @@ def _sheets(
             _skip(
                 found,
                 f"{path.name} [{sheet}]",
-                "sheet not named as a bundle file and no mapping applies to it",
+                N_("sheet not named as a bundle file and no mapping applies to it"),
             )
         else:
             staged.append((Source(path.name, sheet, kind, layout), path))
@@ -205,7 +206,7 @@ def _stage(
     for source, path in staged:
         read = _source_rows(found, source, path, accounts)
         if read is None:
-            _skip(found, source.label, "empty sheet")
+            _skip(found, source.label, N_("empty sheet"))
             continue
         columns, rows = read
         parts.setdefault(source.kind, []).append((source.label, columns, rows))

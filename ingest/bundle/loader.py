@@ -30,6 +30,7 @@ from graph.errors import InputError
 from graph.heap import Freezer
 from graph.normalize import NormalizeError, SniffResult, header, read_rows, sniff_file
 from graph.store import BulkWriter, Store
+from graph.text import N_  # step names, translated when shown (ingest.report)
 from ingest.bundle import _entities, _records
 from ingest.bundle._candidates import link_candidates
 from ingest.bundle._context import Batch, LoadContext, Reject, RowError, required
@@ -199,13 +200,13 @@ def _load(
         try:
             _load_files(ctx, files, sniffs, report, rejects, writer, chunk, progress)
             if announce is not None and writer is not None:
-                announce("finishing writes", None)
+                announce(N_("finishing writes"), None)
         finally:
             if not frozen_before:
                 gc.unfreeze()  # see HEAP; a heap someone else froze stays theirs to thaw
             ctx.seen.close()
     if announce is not None and write:
-        announce("candidate matches", None)
+        announce(N_("candidate matches"), None)
     report.candidates = link_candidates(ctx, write=write, report=report)
 
 

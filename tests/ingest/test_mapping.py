@@ -109,6 +109,8 @@ def test_cli_mapping_option_and_json_lists_inputs_and_skipped(tmp_path: Path) ->
         "--store",
         f"embedded:{tmp_path / 'st'}",
         "--json",
+        "--lang",
+        "en",  # the reasons' English (Bahasa Indonesia by default: test_report_lang)
         cwd=tmp_path,
     )
     assert run.returncode == 0, run.stderr

@@ -60,6 +60,8 @@ def test_json_summary_lists_skipped(tmp_path: Path) -> None:
             "--store",
             f"embedded:{tmp_path / 'st'}",
             "--json",
+            "--lang",
+            "en",  # the reasons' English (Bahasa Indonesia by default: test_report_lang)
         ],
         cwd=tmp_path,
         env=env,
@@ -85,6 +87,8 @@ def test_json_summary_lists_skipped(tmp_path: Path) -> None:
             str(folder),
             "--store",
             f"embedded:{tmp_path / 'st'}",
+            "--lang",
+            "en",
         ],
         cwd=tmp_path,
         env=env,

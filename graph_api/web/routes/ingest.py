@@ -102,7 +102,8 @@ def ingest(
                 raise type(exc)(_scrub(str(exc), work)) from exc
             raise
     params["written"] = _counts(report) if report.written else None
-    out_json = report.to_json()
+    # the reasons files were skipped in the reader's language (?lang=, Accept-Language)
+    out_json = report.to_json(language(request, request.query_params.get("lang")))
     out_json["rejects_file"] = None
     if not report.written:  # strict, and rows were rejected
         title, detail = REFUSED
