@@ -43,8 +43,16 @@ SHARED: Final[Mapping[str, frozenset[str]]] = {
     ),
     "innocent": frozenset(
         {
-            "ordinary_words", "alike_min", "alike_tolerance", "ordinary", "neighbour_words",
-            "explained", "single_call", "kin_alone", "case_alone", "irregular_alone",
+            "ordinary_words",
+            "alike_min",
+            "alike_tolerance",
+            "ordinary",
+            "neighbour_words",
+            "explained",
+            "single_call",
+            "kin_alone",
+            "case_alone",
+            "irregular_alone",
         }
     ),
 }
@@ -119,9 +127,7 @@ def weights() -> dict[str, Any]:
 
 _DECLARED = _declared()
 #: every indicator, by kind, in the order of ``[weights]``
-KINDS: Final[Mapping[str, IndicatorKind]] = {
-    name: _DECLARED[name] for name in weights()["weights"]
-}
+KINDS: Final[Mapping[str, IndicatorKind]] = {name: _DECLARED[name] for name in weights()["weights"]}
 
 
 def kind(name: str) -> IndicatorKind:

@@ -22,8 +22,16 @@ from queries.protectors._types import Indicator
 # Formal duty relationships: left out of the bridging graph.
 _DUTY = frozenset(
     (
-        *R.DUTY, *R.EVENT_LEADER, *R.POSTS, *R.EVENT_CASE, *R.EVENT_TARGET, *R.SUSPECT,
-        *R.VICTIM, *R.CASE_AGENCY, *R.HIERARCHY, *R.MEMBERSHIP,
+        *R.DUTY,
+        *R.EVENT_LEADER,
+        *R.POSTS,
+        *R.EVENT_CASE,
+        *R.EVENT_TARGET,
+        *R.SUSPECT,
+        *R.VICTIM,
+        *R.CASE_AGENCY,
+        *R.HIERARCHY,
+        *R.MEMBERSHIP,
     )
 )
 

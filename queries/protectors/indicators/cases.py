@@ -187,9 +187,7 @@ def _listing(f: dict[str, Any], lang: str) -> str:
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
-    said = gettext("handled cases against members: {cases}", lang).format(
-        cases=_listing(f, lang)
-    )
+    said = gettext("handled cases against members: {cases}", lang).format(cases=_listing(f, lang))
     base = f.get("base")
     if base:
         whose = (
