@@ -21,7 +21,7 @@ from queries._common import LABELS, parse_ts
 from queries.protectors import _rels as R
 from queries.protectors._evidence import Grader, Key, evidence
 from queries.protectors._extract import KIN
-from queries.protectors._side import Inferred, infer
+from queries.protectors._side import Inferred, infer, ordinary
 from queries.protectors._types import Evidence, Indicator
 
 T = TypeVar("T")
@@ -77,6 +77,9 @@ class Scene:
     side: dict[str, float] = field(default_factory=dict)
     #: the inferred part of the side, with its evidence
     inferred: dict[str, Inferred] = field(default_factory=dict)
+    #: every node with some sign of acting for the ring, also below ``[side] min``, and
+    #: its confidence (read where a weak sign still means something: a relay's contact)
+    leaning: dict[str, float] = field(default_factory=dict)
     #: the side's phones and accounts: ``(holder, HOLDS/USES key)``; a holder's
     #: confidence (:meth:`weight`) is its instruments'
     phones: dict[str, tuple[str, Key]] = field(default_factory=dict)
@@ -109,7 +112,10 @@ class Scene:
         for x in side:
             events |= {e for e, _ in out(h, x, *R.EVENT_TARGET)}
         s.victims -= s.members
-        s.inferred = infer(h, s.members, s.orgs, s.victims, s.grader, cfg)
+        leaning = infer(h, s.members, s.orgs, s.victims, s.grader, cfg, floor=0.0)
+        s.leaning = {p: x.confidence for p, x in leaning.items()}
+        least = float(cfg["side"]["min"])
+        s.inferred = {p: x for p, x in leaning.items() if x.confidence >= least}
         for p in sorted(s.inferred, key=lambda n: (-s.inferred[n].confidence, n)):
             s.side[p] = s.inferred[p].confidence
             s._instruments(p)
@@ -157,8 +163,20 @@ class Scene:
                 continue
             rel = R.key_of(k[2][0])  # family or associate: its weight in [via]
             detail = self.h.edges[k].get("detail")
-            found.append(Via(p, f"{rel}:{detail}" if detail else rel, float(via[rel]), [k]))
+            found.append(Via(p, f"{rel}:{detail}" if detail else rel, self._via(rel, detail), [k]))
         return found
+
+    def _via(self, rel: str, detail: Any) -> float:
+        """How much a relative or associate counts as the official's channel: a household
+        relative ``[via] family``; extended family (a cousin, an uncle: their own lives and
+        money) ``[via] extended``; a recorded neighbour is a reason for contact, not a
+        channel: ``[innocent] explained`` of an associate."""
+        via, text = self.cfg["via"], str(detail or "").lower()
+        if any(w.lower() in text for w in self.cfg["innocent"]["neighbour_words"]):
+            return float(via[rel]) * float(self.cfg["innocent"]["explained"])
+        if rel == "family" and ordinary(text, list(via["extended_words"])):
+            return float(via["extended"])
+        return float(via[rel])
 
     def owned(
         self, person: str, types: tuple[str, ...], ring_side: dict[str, tuple[str, Key]]

@@ -88,8 +88,10 @@ def infer(
     victims: set[str],
     grader: Grader,
     cfg: dict[str, Any],
+    floor: float | None = None,
 ) -> dict[str, Inferred]:
-    """Every node of ``h`` inferred to act for the ring, with at least ``[side] min``."""
+    """Every node of ``h`` inferred to act for the ring, with at least ``[side] min``
+    (or ``floor``: the nodes leaning to the ring's side, below the threshold too)."""
     side_cfg, inn = cfg["side"], cfg["innocent"]
     core = members | orgs
     words = list(inn["ordinary_words"])
@@ -202,7 +204,7 @@ def infer(
         if not parts:
             continue
         confidence = 1 - math.prod(1 - w for _, w, _, _ in parts)
-        if confidence < float(side_cfg["min"]):
+        if confidence < float(side_cfg["min"] if floor is None else floor):
             continue
         found[p] = Inferred(
             p,

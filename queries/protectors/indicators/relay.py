@@ -59,6 +59,23 @@ def targets(s: Scene) -> dict[str, dict[str, tuple[str, Key]]]:
     return s.once("relay_targets", build)
 
 
+def leaning(s: Scene) -> dict[str, tuple[str, Key, float]]:
+    """The phones of people who lean to the ring's side without being on it (some calls
+    with members, below ``[side] min``): ``phone -> (person, USES key, confidence)``."""
+
+    def build() -> dict[str, tuple[str, Key, float]]:
+        found: dict[str, tuple[str, Key, float]] = {}
+        for p, c in sorted(s.leaning.items()):
+            if p in s.side or c <= 0:
+                continue
+            for ph, uk in out(s.h, p, *R.USES):
+                if ph not in s.phones and (ph not in found or found[ph][2] < c):
+                    found[ph] = (p, uk, c)
+        return found
+
+    return s.once("relay_leaning", build)
+
+
 def _ring_contacts(
     s: Scene, relay: str, aimed: set[str]
 ) -> tuple[list[datetime], list[tuple[str, Key]]]:
@@ -87,6 +104,7 @@ def relay(s: Scene, o: str) -> Indicator:
     own = {m.node for m in mine}
     aimed = targets(s)
     every = {ph for phones in aimed.values() for ph in phones}
+    weak = leaning(s)
     totals: dict[str, int] = s.h.graph.get("calls", {})
     quiet = float(cfg["busy_calls"])
 
@@ -105,7 +123,7 @@ def relay(s: Scene, o: str) -> Indicator:
             near = [(e, at, failed) for e, at, failed in raids if at - window <= t1 < at]
             if not near:
                 continue
-            times, contacts = _ring_contacts(s, relay_phone, every)
+            times, contacts = _ring_contacts(s, relay_phone, every | set(weak))
             lo, hi = bisect_left(times, t1), bisect_right(times, t1 + gap)
             for t2, (ring_phone, k2) in zip(times[lo:hi], contacts[lo:hi], strict=True):
                 for e, at, failed in near:
@@ -117,6 +135,8 @@ def relay(s: Scene, o: str) -> Indicator:
                     elif ring_phone in aimed[e]:
                         member, mk = aimed[e][ring_phone]
                         sure = 1.0  # this raid's own target
+                    elif ring_phone in weak:
+                        member, mk, sure = weak[ring_phone]  # leaning to the ring's side
                     else:
                         continue
                     keys = [*m.keys, k1, k2, mk]
