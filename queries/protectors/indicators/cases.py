@@ -108,6 +108,7 @@ def cases(s: Scene, o: str) -> Indicator:
     bad = good = 0.0
     items: list[tuple[float, Evidence]] = []
     facts: dict[str, int] = {}
+    roles: list[float] = []  # the role he had in each case that ended badly
     for c, k in out(h, o, *R.DUTY):
         if not has(h, c, "Case"):
             continue
@@ -130,10 +131,12 @@ def cases(s: Scene, o: str) -> Indicator:
             )
             w *= 1 - (base["sp3"] if base else 0.0)
             bad += role * w
+            roles.append(role)
         elif status in _OPEN and STALLED.passed(a, s.as_of, stalled_after):
             reason, w = "stalled", float(cfg["stalled"])
             w *= 1 - (base["open"] if base else 0.0)
             bad += role * w
+            roles.append(role)
         elif status in GOOD:
             reason, w = str(status), float(cfg[str(status)])
             good += role * w
@@ -155,13 +158,16 @@ def cases(s: Scene, o: str) -> Indicator:
         chance = _tail(n_bad, n_bad + sum(facts.get(x, 0) for x in GOOD), p)
         net *= 1 - chance
         extra = {"base": base, "chance": round(chance, 4)}
-    if n_bad == 1:
-        # one case is an outcome, not a pattern: alone it stays in the weakest band, near
-        # nothing when the case ran its course; a little above when the manner departs
-        # from procedure (stopped within weeks of naming a suspect, or left open past a year)
+    if roles and sum(roles) < 2 * float(cfg["investigates"]):
+        # one case is an outcome, not a pattern (supervising counts its role weight of
+        # running one: a Kasat over two stopped cases has less than two cases' worth):
+        # alone it stays in the weakest band, near nothing when the case ran its course; a
+        # little above when the manner departs from procedure (stopped within weeks of
+        # naming a suspect, or left open past a year); for his role's share of it
         inn = s.cfg["innocent"]
         irregular = facts.get("sp3_quick", 0) + facts.get("stalled", 0) > 0
-        extra["alone"] = float(inn["irregular_alone" if irregular else "case_alone"])
+        cap = float(inn["irregular_alone" if irregular else "case_alone"])
+        extra["alone"] = round(cap * max(roles) / float(cfg["investigates"]), 4)
     score = 1 - math.exp(-net / float(cfg["scale"])) if net > 0 else 0.0
     return s.result(
         "cases", score, {**facts, "net": round(net, 3), **extra}, items if score > 0 else []
