@@ -7,6 +7,7 @@ from typing import Any
 import networkx as nx
 
 from queries._common import RID, TYPE
+from queries.protectors._rels import TIMED
 from queries.protectors._types import Evidence, EvidenceRel
 
 # Relationship properties worth showing a prosecutor, per relationship.
@@ -34,6 +35,9 @@ class Grader:
         self.rel = table["reliability"]
         self.cred = table["credibility"]
         self.floor = float(self.rel["F"]) * float(self.cred["6"])
+        #: a standing claim (who holds an account or uses a phone, who is whose relative,
+        #: who sits on a board) counts at least this share of an observation of its grade
+        self.standing = float(table.get("standing", 0.0))
 
     def source(self, sid: str) -> float:
         s = self.sources.get(sid)
@@ -52,8 +56,17 @@ class Grader:
             miss *= 1.0 - self.source(sid)
         return 1.0 - miss
 
+    def link(self, h: nx.MultiDiGraph, key: Key) -> float:
+        """A relationship's weight in a path: its grade for an observation (a call, a
+        transfer: timed, each seen once); for a standing claim (kinship, holding an
+        account, a board seat) ``standing + (1 - standing) * grade``: a claim anyone can
+        check in a registry (the family card, the bank's customer file) is a lead to
+        verify when weakly sourced, not a likely falsehood."""
+        g = self.rel_grade(h.edges[key])
+        return g if key[2][0] in TIMED else self.standing + (1 - self.standing) * g
+
     def path(self, h: nx.MultiDiGraph, keys: list[Key]) -> float:
-        return min((self.rel_grade(h.edges[k]) for k in keys), default=self.floor)
+        return min((self.link(h, k) for k in keys), default=self.floor)
 
 
 def rel_row(h: nx.MultiDiGraph, key: Key) -> EvidenceRel:

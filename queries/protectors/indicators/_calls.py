@@ -93,6 +93,10 @@ def calls(
                     tips.append((e["grade"] * weight, raid, at, e))
                 elif at is not None and v.person == o and _duty(s, o, member, at):
                     duty += 1
+                elif v.weight < float(s.cfg["via"]["family"]):
+                    # an associate's, a neighbour's or a cousin's own contact with members
+                    # is his own life; only timing (a raid's eve) makes it the official's
+                    continue
                 else:
                     e = s.evidence("call", nodes, keys)
                     plain.append((e["grade"] * weight, e))
