@@ -435,7 +435,7 @@ def _tradecraft(
 
     # ... and the phones of the people the raids were aimed at (a target the records do
     # not mark as a member; the staff of a targeted company), with whom they talked
-    aimed = {
+    targeted = {
         u
         for e in having(h, h.nodes, "Event")
         if h.nodes[e].get("kind") == "raid"
@@ -446,10 +446,10 @@ def _tradecraft(
         for u, _, k in h.in_edges(e, keys=True)
         if k[0] in R.EVENT_TARGET
     }
-    staff = having(h, aimed, "Organization")
+    staff = having(h, targeted, "Organization")
     yield from x.expand(staff - side, ORG_TIES, "in", 50)
-    aimed = (aimed | _ends(h, staff, ORG_TIES, "in", "Person")) - side
-    tphones = having(h, (yield from x.expand(aimed, R.USES, "out", 20)), "Phone") - phones
+    targeted = (targeted | _ends(h, staff, ORG_TIES, "in", "Person")) - side
+    tphones = having(h, (yield from x.expand(targeted, R.USES, "out", 20)), "Phone") - phones
     other_phones = other_phones | ((yield from x.expand(tphones, R.CALLS, "both")) - phones)
     reached = phones | tphones
     relays = {p for p in other_phones - reached if raids and before_raid(p, reached)}
