@@ -145,3 +145,66 @@ def test_no_page_is_wider_than_a_412_px_screen(site: str, browser: Any, role: st
             assert wide[2] <= wide[1], (path, wide)  # the header fits
     finally:
         ctx.close()
+
+
+def test_every_printed_sheet_names_the_marking_and_who_printed_it(site: str, browser: Any) -> None:
+    """The first sheet has the page's print head; every later one the same words in
+    its top margin (a fixed head would cover the rows that run on to it)."""
+    import io
+
+    from pypdf import PdfReader
+
+    ctx, page = _signed_in(browser, site, "reskrim", 1300)
+    try:
+        page.goto(site + "/entitas/t:O1")
+        page.frame_locator("iframe.graph").locator("body[data-ready='1']").wait_for(
+            state="attached", timeout=30_000
+        )
+        blob = page.pdf(format="A4")
+        sheets = PdfReader(io.BytesIO(blob)).pages
+        assert len(sheets) >= 2
+        # the graph's title, on the sheet it runs on to, is not under the head
+        assert not _covered("Lingkungan AKP Joko Widodo", ("RAHASIA", "Dicetak oleh"), blob)
+        for i, sheet in enumerate(sheets, start=1):
+            text = sheet.extract_text()
+            assert text.count("RAHASIA") >= 2, (i, text)  # top and bottom
+            assert "Dicetak oleh reskrim1" in text and WIB.search(text), (i, text)
+            assert f"Halaman {i} dari {len(sheets)}" in text, (i, text)
+    finally:
+        ctx.close()
+
+
+Box = tuple[float, float, float, float]
+
+
+def _boxes(sheet: Any, words: str) -> list[Box]:
+    """(left, bottom, right, top) of every place ``words`` is written on ``sheet``."""
+    text = sheet.get_textpage()
+    search, out = text.search(words), []
+    while found := search.get_next():
+        chars = [text.get_charbox(i) for i in range(found[0], found[0] + found[1])]
+        out.append(
+            (
+                min(c[0] for c in chars),
+                min(c[1] for c in chars),
+                max(c[2] for c in chars),
+                max(c[3] for c in chars),
+            )
+        )
+    return out
+
+
+def _covered(words: str, heads: tuple[str, ...], pdf: bytes) -> bool:
+    """Whether ``words`` share their place on a sheet with any of ``heads`` (a fixed
+    print head drawn over a frame's title: both are in the PDF, one hides the other)."""
+    pdfium = pytest.importorskip("pypdfium2")
+    seen = False
+    for sheet in pdfium.PdfDocument(pdf):
+        for a in _boxes(sheet, words):
+            seen = True
+            for head in heads:
+                for b in _boxes(sheet, head):
+                    if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                        return True
+    assert seen, f"{words!r} is not in the PDF"
+    return False
