@@ -42,6 +42,7 @@ __all__ = [
     "ftm_lines",
     "gexf_bytes",
     "graph_bytes",
+    "graph_note",
     "graphml_bytes",
     "nx_graph",
     "subgraph_of",
@@ -65,6 +66,8 @@ QUERY_LIMITS = {
 }
 #: protectors of a ring whose evidence nodes a ring's graph export holds
 RING_PROTECTORS = 10
+#: relationships an entity's graph export holds per node (the neighbourhood's cap)
+GRAPH_CAP = 25
 
 
 @dataclass(frozen=True)
@@ -381,18 +384,44 @@ def nx_graph(sub: Mapping[str, Any], lang: str) -> nx.MultiDiGraph:
     return g
 
 
-def graphml_bytes(sub: Mapping[str, Any], lang: str) -> bytes:
-    """The subgraph as GraphML (networkx's writer)."""
+def graph_note(truncated: Mapping[str, int], lang: str) -> str | None:
+    """What a graph export leaves out: the relationships of busy nodes past
+    :data:`GRAPH_CAP` (``truncated``: node id -> how many), one sentence; ``None``
+    when nothing is."""
+    left = sum(n for n in truncated.values() if n > 0)
+    if not left:
+        return None
+    return ngettext(
+        "Truncated: {n} relationship of busy nodes not included (at most {max} per node).",
+        "Truncated: {n} relationships of busy nodes not included (at most {max} per node).",
+        left,
+        lang,
+    ).format(n=group_digits(left), max=GRAPH_CAP)
+
+
+def graphml_bytes(sub: Mapping[str, Any], lang: str, note: str | None = None) -> bytes:
+    """The subgraph as GraphML (networkx's writer); ``note`` (what it leaves out) as
+    the graph's ``note`` attribute."""
+    g = nx_graph(sub, lang)
+    if note:
+        g.graph["note"] = note
     buf = io.BytesIO()
-    nx.write_graphml(nx_graph(sub, lang), buf)
+    nx.write_graphml(g, buf)
     return buf.getvalue()
 
 
-def gexf_bytes(sub: Mapping[str, Any], lang: str) -> bytes:
-    """The subgraph as GEXF 1.2 (networkx's writer), for Gephi."""
+def gexf_bytes(sub: Mapping[str, Any], lang: str, note: str | None = None) -> bytes:
+    """The subgraph as GEXF 1.2 (networkx's writer), for Gephi; ``note`` (what it
+    leaves out) as the file's ``<meta><description>``."""
     buf = io.BytesIO()
     nx.write_gexf(nx_graph(sub, lang), buf)
-    return buf.getvalue()
+    out = buf.getvalue()
+    if note:
+        from xml.sax.saxutils import escape as xml_escape
+
+        described = f"</creator>\n    <description>{xml_escape(note)}</description>"
+        out = out.replace(b"</creator>", described.encode(), 1)
+    return out
 
 
 # ---------------------------------------------------------------- FollowTheMoney
@@ -630,12 +659,14 @@ def ftm_lines(sub: Mapping[str, Any]) -> bytes:
     )
 
 
-def graph_bytes(sub: Mapping[str, Any], fmt: str, lang: str) -> bytes:
-    """The subgraph in ``fmt`` (one of :data:`GRAPH_FORMATS`)."""
+def graph_bytes(sub: Mapping[str, Any], fmt: str, lang: str, note: str | None = None) -> bytes:
+    """The subgraph in ``fmt`` (one of :data:`GRAPH_FORMATS`); ``note``, what it leaves
+    out, inside the GraphML and GEXF (JSON lines of entities have no place for it: the
+    CLI and the API say it beside the file)."""
     if fmt == "graphml":
-        return graphml_bytes(sub, lang)
+        return graphml_bytes(sub, lang, note)
     if fmt == "gexf":
-        return gexf_bytes(sub, lang)
+        return gexf_bytes(sub, lang, note)
     return ftm_lines(sub)
 
 
@@ -659,8 +690,8 @@ def subgraph_of(
 ) -> dict[str, Any]:
     """What a graph export holds: for a ring, the ring, its members and (with its
     protector ``report``) the top protectors with the nodes of their evidence; for
-    any other entity, its neighbourhood of ``hops`` hops (at most 25 neighbours per
-    node, as the pages draw it)."""
+    any other entity, its neighbourhood of ``hops`` hops (at most :data:`GRAPH_CAP`
+    relationships per node; ``truncated``: node id -> how many more it has)."""
     node = store.get_node(id)
     if node is None:
         raise NotFound(f"no entity {id!r}")
@@ -674,6 +705,10 @@ def subgraph_of(
                     ids.update(ev["nodes"])
         found: Mapping[str, Any] | None = queries.subgraph(store, ids=sorted(ids))
     else:
-        found = queries.neighbourhood(store, id=id, hops=hops)
+        found = queries.neighbourhood(store, id=id, hops=hops, cap=GRAPH_CAP)
     sub = found or {"nodes": [], "relationships": []}
-    return {"nodes": list(sub["nodes"]), "relationships": list(sub["relationships"])}
+    return {
+        "nodes": list(sub["nodes"]),
+        "relationships": list(sub["relationships"]),
+        "truncated": dict(sub.get("truncated") or {}),
+    }

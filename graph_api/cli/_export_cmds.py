@@ -137,7 +137,7 @@ def graph_cmd(
     from graph_api.cli._common import lang_of, need
     from graph_api.cli._common import open_existing as open_store
     from queries.protectors import Rankings
-    from viz.exports import GRAPH_FORMATS, graph_bytes, subgraph_of
+    from viz.exports import GRAPH_FORMATS, graph_bytes, graph_note, subgraph_of
 
     language = lang_of(lang)
     if fmt not in GRAPH_FORMATS:
@@ -146,5 +146,8 @@ def graph_cmd(
         node = need(s, id, (), N_("no entity {name}"), language)
         report = Rankings.one_shot().get(s, id) if "Ring" in node["labels"] else None
         sub = subgraph_of(s, id=id, hops=hops, report=report)
-    out.write_bytes(graph_bytes(sub, fmt, language))
+    note = graph_note(sub["truncated"], language)
+    out.write_bytes(graph_bytes(sub, fmt, language, note))
     typer.echo(f"{out}: {len(sub['nodes'])} nodes, {len(sub['relationships'])} relationships")
+    if note is not None:
+        typer.echo(note, err=True)

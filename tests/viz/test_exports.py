@@ -361,3 +361,49 @@ def test_cli_and_api_say_what_a_capped_table_left_out(tiny: Store, tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert f"Dipotong: {total - 2} baris lagi" in done.stderr
     assert _csv_rows(out.read_bytes())[-1][0].startswith("Dipotong: ")
+
+
+def test_a_graph_export_says_what_a_busy_node_left_out(tiny: Store, tmp_path: Path) -> None:
+    from graph.rows import NodeRow, RelRow
+    from viz.exports import GRAPH_CAP, graph_note
+
+    extra: list[NodeRow] = [
+        {"id": f"t:X{i}", "labels": ["Person"], "props": {"name": f"Kenalan {i}"}}
+        for i in range(GRAPH_CAP + 5)
+    ]
+    knows: list[RelRow] = [
+        {"id": f"t:k{i}", "type": "ASSOCIATE", "start": "t:M1", "end": n["id"], "props": {}}
+        for i, n in enumerate(extra)
+    ]
+    tiny.upsert(extra, knows)
+    sub = subgraph_of(tiny, id="t:M1", hops=1)
+    left = sub["truncated"]["t:M1"]
+    assert left > 0 and len(sub["relationships"]) == GRAPH_CAP
+    note = graph_note(sub["truncated"], "id")
+    assert note == (
+        f"Dipotong: {left} hubungan simpul sibuk tidak ikut (paling banyak {GRAPH_CAP} per simpul)."
+    )
+    assert graph_note({}, "id") is None and graph_note({"t:M1": 0}, "id") is None
+    assert nx.read_graphml(io.BytesIO(graphml_bytes(sub, "id", note))).graph["note"] == note
+    gexf = gexf_bytes(sub, "id", note)
+    assert f"<description>{note}</description>".encode() in gexf
+    assert set(nx.read_gexf(io.BytesIO(gexf)).nodes) == {n["id"] for n in sub["nodes"]}
+    a = make_api(tiny, tmp_path / "state")
+    with a.client:
+        wait_ready(a.client)
+        r = a.get(f"{P}/exports/graph/t:M1?format=ftm", "analyst")
+        assert r.status_code == 200 and r.headers["x-telusur-truncated"].startswith("Dipotong: ")
+        quiet = a.get(f"{P}/exports/graph/t:R1?format=graphml", "analyst")
+        assert "x-telusur-truncated" not in quiet.headers
+    store = f"embedded:{tiny.path}"  # type: ignore[attr-defined]
+    tiny.close()
+    out = tmp_path / "m1.graphml"
+    done = subprocess.run(
+        [*CLI, "export", "graph", "t:M1", "--out", str(out), "--store", store, "--lang", "en"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert f"Truncated: {left} relationships of busy nodes not included" in done.stderr
+    assert nx.read_graphml(out).graph["note"].startswith("Truncated: ")

@@ -25,6 +25,7 @@ from viz.exports import (
     TABLES,
     csv_bytes,
     graph_bytes,
+    graph_note,
     subgraph_of,
     table,
     table_result,
@@ -148,7 +149,11 @@ def graph_file(ctx: Ctx, id: str, fmt: str, lang: str, hops: int = 1) -> Respons
         if r is not None and r["start"] in kept and r["end"] in kept
     ]
     clean = cast(dict[str, Any], ctx.show({"nodes": nodes, "relationships": rels}))
-    return _file(graph_bytes(clean, fmt, lang), fmt, id)
+    note = graph_note({k: v for k, v in sub.get("truncated", {}).items() if k in kept}, lang)
+    resp = _file(graph_bytes(clean, fmt, lang, note), fmt, id)
+    if note is not None:  # also inside GraphML / GEXF; FtM lines have no place for it
+        resp.headers["x-telusur-truncated"] = note.encode("ascii", "replace").decode()
+    return resp
 
 
 @router.get(
