@@ -189,20 +189,23 @@ def _printed(page: Any, path: str) -> tuple[str, int, int]:
     return text, len(pdf.pages), sum(len(p.images) for p in pdf.pages)
 
 
-@pytest.mark.parametrize("role", ["reskrim", "analyst"])
+GRAPHS = ["/graf/entitas/t:K1?batas=2", "/graf/jaringan/t:R1", "/graf/aliran/t:M1"]
+
+
+@pytest.mark.parametrize("role", ["reskrim", "analyst", "propam"])
 def test_a_printed_graph_page_is_marked_numbered_and_one_picture(
     site: str, browser: Any, role: str
 ) -> None:
     ctx, page = _signed_in(browser, site, role)
     try:
-        for path in ("/graf/entitas/t:K1?batas=2", "/graf/jaringan/t:R1"):
+        for path in GRAPHS + (["/graf/pejabat/t:O1"] if role == "propam" else []):
             text, sheets, pictures = _printed(page, site + path)
             assert "RAHASIA" in text and f"Dicetak oleh {role}1" in text, (path, text)
             assert WIB.search(text), (path, text)
             assert "Halaman 1 dari 1" in text and sheets == 1, (path, text)
             assert pictures == 1, path  # the canvas, as an image
             assert "Keterangan" in text  # the legend is printed ...
-            for control in ("Tampilkan lebih banyak", "Klik simpul", "Rincian"):
+            for control in ("Tampilkan lebih banyak", "Klik simpul", "Rincian", "←"):
                 assert control not in text, (path, control)  # ... buttons and details not
         page.emulate_media(media="print")
         page.screenshot(path=str(ARTIFACTS / f"graph-print-{role}.png"))
