@@ -56,6 +56,31 @@ class Grader:
             miss *= 1.0 - self.source(sid)
         return 1.0 - miss
 
+    def code(self, attrs: dict[str, Any]) -> str:
+        """The Admiralty code of a relationship's best source (``B2``; ``F6`` without one)."""
+        best, found = -1.0, "F6"
+        for sid in sorted(set(attrs.get("sources") or ())):
+            s = self.sources.get(sid) or {}
+            r = str(s.get("reliability") or "F").upper()
+            c = str(s.get("credibility") or "6")
+            if self.source(sid) > best:
+                best, found = self.source(sid), f"{r}{c}"
+        return found
+
+    def weak_claims(self, paths: list[Evidence], below: float) -> list[str]:
+        """``TYPE:code`` of the standing claims on ``paths`` graded below ``below``: what
+        to verify first (a family tie known only from an anonymous post: ``FAMILY:E6``)."""
+        return sorted(
+            {
+                f"{r['type']}:{self.code({'sources': r['sources']})}"
+                for e in paths
+                for r in e["rels"]
+                if r["type"] not in TIMED
+                and r["sources"]  # a claim nobody sourced is not "weakly sourced"
+                and self.rel_grade({"sources": r["sources"]}) < below
+            }
+        )
+
     def link(self, h: nx.MultiDiGraph, key: Key) -> float:
         """A relationship's weight in a path: its grade for an observation (a call, a
         transfer: timed, each seen once); for a standing claim (kinship, holding an

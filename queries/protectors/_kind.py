@@ -15,6 +15,8 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import QueryError
+from graph.model import MODEL
+from graph.text import gettext
 from queries._common import LABELS, parse_ts
 from queries.protectors._scene import Scene
 from queries.protectors._types import Indicator
@@ -112,5 +114,23 @@ class IndicatorKind:
         return self.name if self.keys else None
 
     def describe(self, facts: dict[str, Any], lang: str = "id") -> str:
-        """The facts in plain words: English for ``en``, else Bahasa Indonesia."""
-        return self.words(facts, lang)
+        """The facts in plain words: English for ``en``, else Bahasa Indonesia (and the
+        weakly sourced standing claims the evidence rests on, to verify first)."""
+        said = self.words(facts, lang)
+        weak = facts.get("weak_claims")
+        if not weak:
+            return said
+        return f"{said}; {weak_words(weak, lang)}"
+
+
+def weak_words(claims: list[str], lang: str) -> str:
+    """``family (E6) only from weak sources: verify first`` in ``lang``."""
+    named = []
+    for claim in claims:
+        typ, _, code = claim.partition(":")
+        spec = MODEL.rels.get(typ)
+        name = typ.lower() if spec is None else (spec.names.en if lang == "en" else spec.names.id)
+        named.append(f"{name} ({code})")
+    return gettext("{claims} only from weak sources: verify first", lang).format(
+        claims=", ".join(named)
+    )

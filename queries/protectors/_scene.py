@@ -195,6 +195,9 @@ class Scene:
         strongest ``[output] evidence`` paths (``items`` are ``(order, path)``)."""
         items.sort(key=lambda x: (-x[0], x[1]["nodes"], [r["id"] for r in x[1]["rels"]]))
         keep = int(self.cfg["output"]["evidence"])
+        weak = self.grader.weak_claims([e for _, e in items], float(self.cfg["grade"]["weak"]))
+        if weak and score > 0:
+            facts = {**facts, "weak_claims": weak}
         return {
             "kind": kind,
             "score": round(max(0.0, min(1.0, score)), 4),

@@ -383,3 +383,31 @@ def test_a_relay_to_someone_leaning_to_the_ring(embedded_store: EmbeddedStore) -
     assert relay["facts"]["failed_raids"] == 2
     # E1 through Budi (1.0), E2 through the leaning man (his confidence, below 0.3)
     assert 1 - math.exp(-1 / 1.5) < relay["score"] < 1 - math.exp(-1.3 / 1.5)
+
+
+def test_the_evidence_names_the_weak_claim_to_verify(embedded_store: EmbeddedStore) -> None:
+    """The marriage the payments rest on is known only from an anonymous post: the
+    evidence says so, with the source's code, in both languages."""
+    from queries.protectors.words import describe
+
+    g = G()
+    g.official("t:P")
+    g.n("t:W", "Person", name="Wife")
+    g.n("t:AW", "Account")
+    g.r("HOLDS", "t:W", "t:AW")
+    g.r("FAMILY", "t:P", "t:W", source="t:S6", detail="spouse")
+    for d in MONTHS:
+        g.pay("t:AM", "t:AW", f"{d}T09:00:00Z", 5e6)
+    money = kind(g.rank(embedded_store), "t:P", "money")
+    assert money["facts"]["weak_claims"] == ["FAMILY:E6"]
+    assert describe("money", money["facts"], "en").endswith(
+        "family (E6) only from weak sources: verify first"
+    )
+    assert describe("money", money["facts"], "id").endswith(
+        "keluarga (E6) hanya dari sumber lemah: verifikasi dulu"
+    )
+    # well sourced everywhere: nothing to say
+    assert (
+        "weak_claims"
+        not in kind(_relative_paid("sibling").rank(embedded_store), "t:P", "money")["facts"]
+    )

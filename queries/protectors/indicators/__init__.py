@@ -34,7 +34,7 @@ __all__ = ["KINDS", "Aging", "IndicatorKind", "kind", "weights"]
 
 #: sections of protectors.toml that belong to no single indicator, and their keys
 SHARED: Final[Mapping[str, frozenset[str]]] = {
-    "grade": frozenset({"reliability", "credibility", "standing"}),
+    "grade": frozenset({"reliability", "credibility", "standing", "weak"}),
     "via": frozenset({"self", "family", "associate", "extended", "extended_words"}),
     "output": frozenset({"evidence", "cap", "kind_min"}),
     "band": frozenset({"strong", "medium"}),
