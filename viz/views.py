@@ -7,7 +7,7 @@ shows internal-affairs material: callers must only offer it to Propam.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import queries
 from graph.errors import NotFound
@@ -26,6 +26,9 @@ Cleaner = Callable[[Subgraph], Subgraph]
 
 _MEMBERSHIP = MODEL.meaning("membership")
 _HOLDS = MODEL.instruments("money")
+
+#: the most nodes a ring, money-trail or official-links page draws at first
+MAX_NODES: Final = 300
 
 
 def _same(sub: Subgraph) -> Subgraph:
@@ -108,12 +111,15 @@ def ring_page(
     lang: Lang = "id",
     clean: Cleaner = _same,
     notes: list[str] | None = None,
+    max_nodes: int = MAX_NODES,
+    expand: str | None = None,
 ) -> str:
     """A ring, its top suspected protectors and their evidence paths, coloured by kind.
 
     ``report`` is the ring's protector report as the caller's
     :class:`queries.protectors.Rankings` keeps it (the service's); by default it is
-    ranked here once."""
+    ranked here once. ``max_nodes``, ``expand``: as :func:`viz.render.render_subgraph`
+    (the most nodes drawn; the address of the same page with a larger cap)."""
     from queries.protectors import Rankings
     from queries.protectors import kind as indicator
 
@@ -150,6 +156,8 @@ def ring_page(
         focus=[ring_id, *scores],
         sources_info=sources_info(store, [*sub["nodes"], *sub["relationships"]], lang),
         notes=notes,
+        max_nodes=max_nodes,
+        expand=expand,
     )
 
 
@@ -181,8 +189,12 @@ def money_trail_page(
     to_officials: bool = False,
     lang: Lang = "id",
     clean: Cleaner = _same,
+    notes: list[str] | None = None,
+    max_nodes: int = MAX_NODES,
+    expand: str | None = None,
 ) -> str:
-    """Money trails from an account or holder, following direction and time order."""
+    """Money trails from an account or holder, following direction and time order;
+    ``notes``, ``max_nodes``, ``expand``: as :func:`viz.render.render_subgraph`."""
     trails = queries.money_trail(store, source=source, target=target, to_officials=to_officials)
     node_ids = [source] + [n for t in trails for n in t["path_nodes"]]
     node_ids += [h for t in trails for hs in t["holders"] for h in hs]
@@ -206,6 +218,9 @@ def money_trail_page(
         focus=[source],
         indicator_kinds={k[1]: "money" for k in rel_keys},
         sources_info=sources_info(store, [*sub["nodes"], *sub["relationships"]], lang),
+        notes=notes,
+        max_nodes=max_nodes,
+        expand=expand,
     )
 
 
@@ -234,10 +249,14 @@ def official_links_page(
     clean: Cleaner = _same,
     money: list[tuple[str, str]] | None = None,
     back: tuple[str, str] | None = None,
+    notes: list[str] | None = None,
+    max_nodes: int = MAX_NODES,
+    expand: str | None = None,
 ) -> str:
     """An official's paths to ring members, suspects and their organizations (Propam
     only), with the ranking's money route (``money``: relationship keys, see
-    :func:`money_route`) and a link back (``back``: address, text)."""
+    :func:`money_route`) and a link back (``back``: address, text); ``notes``,
+    ``max_nodes``, ``expand``: as :func:`viz.render.render_subgraph`."""
     links = queries.official_links(store, id=official_id)
     if links is None:
         raise NotFound(f"no official {official_id!r}")
@@ -262,4 +281,7 @@ def official_links_page(
         indicator_kinds=kinds,
         sources_info=sources_info(store, [*sub["nodes"], *sub["relationships"]], lang),
         back=back,
+        notes=notes,
+        max_nodes=max_nodes,
+        expand=expand,
     )

@@ -31,6 +31,8 @@ from graph_api.pages._session import (
 from graph_api.pages._views import (
     ENTITY_CAP,
     MOST_CAP,
+    MOST_NODES,
+    NODES_CAP,
     PAGE_SIZE,
     entity_view,
     graph_html,
@@ -403,7 +405,7 @@ def ring(request: Request, id: str) -> Response:
     return _guarded(request, user, "ring", work)
 
 
-def _graph(request: Request, kind: str, id: str, cap: int = ENTITY_CAP) -> Response:
+def _graph(request: Request, kind: str, id: str, cap: int | None = None) -> Response:
     user = session_user(request)
 
     def work(ctx: Ctx) -> Response:
@@ -429,18 +431,34 @@ def entity_graph(
 
 
 @router.get("/graf/jaringan/{id:path}")
-def ring_graph(request: Request, id: str) -> Response:
-    return _graph(request, "jaringan", id)
+def ring_graph(
+    request: Request,
+    id: str,
+    batas: Annotated[int, Query(ge=1, le=MOST_NODES)] = NODES_CAP,
+) -> Response:
+    """A ring's graph; ``batas``: nodes drawn (its "+N lainnya" nodes link here with
+    a larger one)."""
+    return _graph(request, "jaringan", id, batas)
 
 
 @router.get("/graf/aliran/{id:path}")
-def money_graph(request: Request, id: str) -> Response:
-    return _graph(request, "aliran", id)
+def money_graph(
+    request: Request,
+    id: str,
+    batas: Annotated[int, Query(ge=1, le=MOST_NODES)] = NODES_CAP,
+) -> Response:
+    """Money trails from an entity to officials; ``batas``: nodes drawn."""
+    return _graph(request, "aliran", id, batas)
 
 
 @router.get("/graf/pejabat/{id:path}")
-def official_graph(request: Request, id: str) -> Response:
-    return _graph(request, "pejabat", id)
+def official_graph(
+    request: Request,
+    id: str,
+    batas: Annotated[int, Query(ge=1, le=MOST_NODES)] = NODES_CAP,
+) -> Response:
+    """An official's links (Propam only); ``batas``: nodes drawn."""
+    return _graph(request, "pejabat", id, batas)
 
 
 def _propam(

@@ -282,28 +282,46 @@ def _clean_subgraph(ctx: Ctx, sub: Subgraph | dict[str, Any]) -> Subgraph:
 ENTITY_CAP = 40
 #: ... at most (the neighbourhood query's own bound) ...
 MOST_CAP = 1000
-#: ... and how much more each "+N lainnya" click asks for
+#: ... and how much more each "+N lainnya" click asks for (on every graph page)
 CAP_STEP = 4
+#: nodes a ring, money-trail or official-links graph page draws at first ...
+NODES_CAP = 300
+#: ... and at most: those pages have no query bound of their own, so the drawing's
+#: (a computed layout settles about 5,000 nodes in seconds, see :mod:`viz.layout`)
+MOST_NODES = NODES_CAP * CAP_STEP * CAP_STEP
+#: the graph pages: kind (as in ``/graf/<kind>/``) -> (first cap, most cap)
+CAPS = {
+    "entitas": (ENTITY_CAP, MOST_CAP),
+    "jaringan": (NODES_CAP, MOST_NODES),
+    "aliran": (NODES_CAP, MOST_NODES),
+    "pejabat": (NODES_CAP, MOST_NODES),
+}
 
 
-def next_cap(cap: int) -> int | None:
-    """The cap the "+N lainnya" link of a page drawn with ``cap`` asks for; ``None``
-    when that page already drew the most there is.
+def next_cap(cap: int, most: int = MOST_CAP) -> int | None:
+    """The cap the "+N lainnya" link of a page drawn with ``cap`` asks for (``most``:
+    the page's own bound); ``None`` when that page already drew the most there is.
 
     >>> next_cap(40), next_cap(400), next_cap(1000)
     (160, 1000, None)
+    >>> next_cap(300, MOST_NODES), next_cap(1200, MOST_NODES), next_cap(4800, MOST_NODES)
+    (1200, 4800, None)
     """
-    return min(cap * CAP_STEP, MOST_CAP) if cap < MOST_CAP else None
+    return min(cap * CAP_STEP, most) if cap < most else None
 
 
-def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, *, cap: int = ENTITY_CAP) -> str:
-    """The pyvis page for an entity, a ring, or (Propam only) an official's links;
-    not found when the drawn page still holds what the role may not read.
+def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, *, cap: int | None = None) -> str:
+    """The pyvis page for an entity, a ring, a money trail or (Propam only) an
+    official's links; not found when the drawn page still holds what the role may not
+    read.
 
-    ``cap``: relationships drawn per node on an entity's page; when some are left out,
-    its "+N lainnya" nodes open the same page with a larger cap (:func:`next_cap`),
-    drawn again here for the same reader: expanding never shows more than the role
-    may see."""
+    ``cap``: relationships drawn per node on an entity's page, nodes drawn on the
+    others (``None``: the kind's first cap, :data:`CAPS`); when some are left out, the
+    page's "+N lainnya" nodes and its "Tampilkan lebih banyak" link open the same page
+    with a larger cap (:func:`next_cap`), drawn again here for the same reader through
+    the same cleaning: expanding never shows more than the role may see."""
+    first, most = CAPS.get(kind, (NODES_CAP, MOST_NODES))
+    cap = min(max(first if cap is None else cap, 1), most)
     html = sign_print(_graph_html(ctx, kind, node_id, lang, cap), ctx.user.name)
     if ctx.redactor().leaks(html):
         raise NotFound(node_id)
@@ -315,13 +333,21 @@ def _name_in(nodes: list[NodeRow], node_id: str, lang: str) -> str:
     return display_name(node, lang) if node is not None else node_id
 
 
-def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int = ENTITY_CAP) -> str:
+def _expand(kind: str, node_id: str, lang: str, cap: int) -> str | None:
+    """The address of ``kind``'s page for ``node_id`` drawn with the next cap, if any."""
+    more = next_cap(cap, CAPS.get(kind, (NODES_CAP, MOST_NODES))[1])
+    if more is None:
+        return None
+    return f"/graf/{kind}/{quote(node_id, safe='')}?lang={lang}&batas={more}"
+
+
+def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int) -> str:
     from viz import views
 
     stored = ctx.visible_id(node_id)  # an opaque id (a victim's phone) read as the entity
     store_lang = _lang(lang)
+    expand = _expand(kind, node_id, lang, cap)
     if kind == "entitas":
-        cap = min(max(cap, 1), MOST_CAP)
         sub = ctx.call(queries.neighbourhood, id=stored, hops=1, cap=cap)
         if sub is None:
             raise NotFound(node_id)
@@ -329,18 +355,13 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int = ENTITY_
         kept = {n["id"] for n in shown["nodes"]}
         name = _name_in(shown["nodes"], node_id, lang)
         title = gettext("Neighbourhood of {name}", lang).format(name=name)
-        more = next_cap(cap)
         return render_subgraph(
             shown,
             title=title,
             lang=store_lang,
             focus=[node_id],
             max_nodes=max(300, cap + 1),  # one hop: every neighbour fetched is drawn
-            expand=(
-                f"/graf/entitas/{quote(node_id, safe='')}?lang={lang}&batas={more}"
-                if more
-                else None
-            ),
+            expand=expand,
             sources_info=ctx.call(sources_info, [*shown["nodes"], *shown["relationships"]], lang),
             left_out={k: v for k, v in sub["truncated"].items() if k in kept},
         )
@@ -348,14 +369,18 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int = ENTITY_
     def clean(sub: Subgraph) -> Subgraph:
         return _clean_subgraph(ctx, sub)
 
+    drawn: dict[str, Any] = {
+        "lang": store_lang,
+        "clean": clean,
+        "max_nodes": cap,
+        "expand": expand,
+    }
     if kind == "jaringan":
         report, _ = ctx.protectors(stored, top=5)
-        html: str = ctx.call(views.ring_page, stored, report=report, lang=store_lang, clean=clean)
+        html: str = ctx.call(views.ring_page, stored, report=report, **drawn)
         return html
     if kind == "aliran":
-        html = ctx.call(
-            views.money_trail_page, stored, to_officials=True, lang=store_lang, clean=clean
-        )
+        html = ctx.call(views.money_trail_page, stored, to_officials=True, **drawn)
         return html
     route: list[tuple[str, str]] = []
     for ring in sorted(ctx.ring_ids()):
@@ -365,10 +390,9 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int = ENTITY_
     html = ctx.call(
         views.official_links_page,
         stored,
-        lang=store_lang,
-        clean=clean,
         money=list(dict.fromkeys(route)),
         back=(f"/entitas/{quote(node_id, safe='')}?lang={lang}", name),
+        **drawn,
     )
     return html
 

@@ -7,6 +7,12 @@ nine out ("+9 lainnya"); clicking that node draws the same page with a larger ca
 same reader, so a victim's identifiers stay masked for reskrim however far the page
 is expanded (the analyst sees them: the check can fail).
 
+Those six victims also hold accounts that pass Budi's money on to AKP Joko's, so the
+money trail from Budi (sixteen nodes) is capped when drawn with ``batas=2``; so are
+the ring's and Joko's links (Propam's). Each grows the same way, its count of nodes
+not shown going down, and reskrim never reads the victims' NIKs, addresses or
+account numbers on the money trail however far it is expanded.
+
 Printed (Chromium's own PDF, read back with pypdf): the classification, who printed
 it and when (WIB), page numbers, the graph as a picture on one sheet; no buttons, no
 details panel.
@@ -47,6 +53,9 @@ pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 #: the extra victims' NIKs (reskrim must never read them)
 NIKS = [f"35010141019900{i:02d}" for i in range(2, 8)]
+#: ... nor their addresses or account numbers
+ADDRESSES = [f"Dusun Kalidawir RT 0{i}" for i in range(2, 8)]
+ACCOUNTS = [f"98765432{i:02d}" for i in range(2, 8)]
 MORE = "more|t:K1"
 
 
@@ -62,11 +71,37 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store = EmbeddedStore(folder / "graph")
     build(store)
     victims = [
-        node(f"t:V{i}", "Person", name=f"Korban {i}", nik=nik) for i, nik in enumerate(NIKS, 2)
+        node(f"t:V{i}", "Person", name=f"Korban {i}", nik=nik, address=address)
+        for i, nik, address in zip(range(2, 8), NIKS, ADDRESSES, strict=True)
     ]
-    store.upsert(
-        victims, [rel(f"t:v{i}", "VICTIM_IN", v["id"], "t:K1") for i, v in enumerate(victims, 2)]
-    )
+    accounts = [
+        node(f"t:A_V{i}", "Account", bank="BRI", number=number)
+        for i, number in zip(range(2, 8), ACCOUNTS, strict=True)
+    ]
+    rels = [rel(f"t:v{i}", "VICTIM_IN", v["id"], "t:K1") for i, v in enumerate(victims, 2)]
+    for i in range(2, 8):  # Budi -> victim i's account -> Joko, a day apart
+        rels += [
+            rel(f"t:hv{i}", "HOLDS", f"t:V{i}", f"t:A_V{i}"),
+            rel(
+                f"t:tv{i}",
+                "TRANSFERRED",
+                "t:A_M1",
+                f"t:A_V{i}",
+                amount=1e6,
+                currency="IDR",
+                at=f"2023-04-0{i}T10:00:00Z",
+            ),
+            rel(
+                f"t:tj{i}",
+                "TRANSFERRED",
+                f"t:A_V{i}",
+                "t:A_O1",
+                amount=9e5,
+                currency="IDR",
+                at=f"2023-04-1{i}T10:00:00Z",
+            ),
+        ]
+    store.upsert(victims + accounts, rels)
     app = create_app(settings(folder / "state"), store=store)
     for role in ROLES:
         app.state.services.users.add(f"{role}1", role=role, password=PASSWORD)
@@ -146,6 +181,84 @@ def test_clicking_more_draws_more_until_nothing_is_left_out(site: str, browser: 
         assert page.locator("#expand").count() == 0  # nothing left to show
         text = _texts(page)
         assert V1_NIK in text and NIKS[-1] in text  # the analyst reads them
+    finally:
+        ctx.close()
+
+
+NOT_SHOWN = re.compile(r"(\d+) simpul tidak ditampilkan \(batas (\d+)\)")
+
+
+def _capped(page: Any) -> tuple[int, int, list[str]]:
+    """(entity nodes drawn, nodes not shown as the header says (0: none), the ids of
+    the "+N lainnya" nodes) of a ring, money-trail or links page."""
+    page.locator("body[data-ready='1']").wait_for(state="attached", timeout=30_000)
+    ids = page.evaluate("network.body.data.nodes.getIds()")
+    more = [i for i in ids if i.startswith("more|")]
+    for i in more:
+        label = page.evaluate("id => network.body.data.nodes.get(id).label", i)
+        assert re.fullmatch(r"\+\d+ lainnya", label), label  # a link: "+"
+    said = NOT_SHOWN.search(page.inner_text("#summary"))
+    return len(ids) - len(more), int(said[1]) if said else 0, more
+
+
+CAPPED = [
+    ("analyst", "/graf/jaringan/t:R1"),
+    ("analyst", "/graf/aliran/t:M1"),
+    ("propam", "/graf/pejabat/t:O1"),
+]
+
+
+@pytest.mark.parametrize(("role", "path"), CAPPED)
+def test_a_capped_ring_money_or_links_page_expands_until_nothing_is_left_out(
+    site: str, browser: Any, role: str, path: str
+) -> None:
+    ctx, page = _signed_in(browser, site, role)
+    try:
+        page.goto(f"{site}{path}?batas=2")
+        drawn, hidden, more = _capped(page)
+        assert hidden > 0 and more, (drawn, hidden)
+        assert "Tampilkan lebih banyak" in page.inner_text("#summary")
+        with page.expect_navigation():
+            _click_node(page, more[0])
+        assert "batas=8" in page.url
+        steps = [(drawn, hidden)]
+        while True:
+            drawn, hidden, more = _capped(page)
+            steps.append((drawn, hidden))
+            if not hidden:
+                break
+            assert page.locator("#expand").count() == 1  # what is left out can be opened
+            with page.expect_navigation():
+                page.click("#expand")
+        assert page.locator("#expand").count() == 0 and not more  # nothing left to show
+        assert [d for d, _ in steps] == sorted({d for d, _ in steps})  # more each time ...
+        assert [h for _, h in steps] == sorted({h for _, h in steps}, reverse=True)  # ... fewer
+        if path.startswith("/graf/aliran"):
+            text = _texts(page)
+            assert NIKS[0] in text and ACCOUNTS[-1] in text  # the analyst reads them
+    finally:
+        ctx.close()
+
+
+def test_expanding_a_money_trail_never_unmasks_a_victim_for_reskrim(
+    site: str, browser: Any
+) -> None:
+    ctx, page = _signed_in(browser, site, "reskrim")
+    try:
+        page.goto(site + "/graf/aliran/t:M1?batas=2")
+        seen = []
+        for _ in range(4):
+            drawn, hidden, more = _capped(page)
+            seen.append(drawn)
+            text = _texts(page)
+            for secret in (*NIKS, *ADDRESSES, *ACCOUNTS):
+                assert secret not in text, secret
+            if not hidden:
+                break
+            with page.expect_navigation():
+                _click_node(page, more[0])
+        assert len(seen) > 2 and seen == sorted(set(seen))  # expanded, masked all the way
+        assert "Korban 7" in text  # the victims are drawn, by name
     finally:
         ctx.close()
 
