@@ -96,8 +96,10 @@ def table_cmd(
     """Write a table as an Excel workbook or CSV. Rows left out (past --max-rows, or
     past the query's own limit) are said in the file's last row and on stderr."""
     from graph.errors import ConfigError
+    from graph.text import ngettext
     from graph_api.cli._common import lang_of, need
     from graph_api.cli._common import open_existing as open_store
+    from ingest.report import count_text
     from queries.protectors import Rankings
     from viz.exports import TABLES, csv_bytes, table, table_result, xlsx_bytes
 
@@ -117,7 +119,11 @@ def table_cmd(
             result = table_result(s, name, id=id, q=q)
     t = table(name, result, language, cap=max_rows)
     out.write_bytes(xlsx_bytes(t, language) if fmt == "xlsx" else csv_bytes(t, language))
-    typer.echo(f"{out}: {len(t.rows)} rows")
+    typer.echo(
+        ngettext("{file}: {n} row", "{file}: {n} rows", len(t.rows), language).format(
+            file=out, n=count_text(len(t.rows), language)
+        )
+    )
     if (note := t.note(language)) is not None:
         typer.echo(note, err=True)
 

@@ -363,6 +363,30 @@ def test_cli_and_api_say_what_a_capped_table_left_out(tiny: Store, tmp_path: Pat
     assert _csv_rows(out.read_bytes())[-1][0].startswith("Dipotong: ")
 
 
+def test_cli_export_table_says_how_many_rows_it_wrote_in_either_language(
+    tiny: Store, tmp_path: Path
+) -> None:
+    total = len(table_result(tiny, "timeline", id="t:M1"))
+    assert total > 2
+    store = f"embedded:{tiny.path}"  # type: ignore[attr-defined]
+    tiny.close()
+    said = {}
+    for lang, out in (("id", tmp_path / "t.csv"), ("en", tmp_path / "t.xlsx")):
+        done = subprocess.run(
+            [*CLI, "export", "table", "timeline", "--id", "t:M1", "--out", str(out)]
+            + ["--format", out.suffix[1:], "--store", store, "--lang", lang],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        said[lang] = done.stdout.strip()
+    assert said == {
+        "id": f"{tmp_path / 't.csv'}: {total} baris",
+        "en": f"{tmp_path / 't.xlsx'}: {total} rows",
+    }
+
+
 def test_a_graph_export_says_what_a_busy_node_left_out(tiny: Store, tmp_path: Path) -> None:
     from graph.rows import NodeRow, RelRow
     from viz.exports import GRAPH_CAP, graph_note
