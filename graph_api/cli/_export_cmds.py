@@ -51,8 +51,10 @@ def report(
 
     import queries
     from graph.errors import ConfigError
+    from graph.text import ngettext
     from graph_api.cli._common import lang_of, need
     from graph_api.cli._common import open_existing as open_store
+    from ingest.report import count_text
     from queries.protectors import Rankings
     from viz.dossier import dossier_html, gather_official, gather_ring, pdf_bytes
 
@@ -73,7 +75,12 @@ def report(
         data, lang=language, printed_by=by or getpass.getuser(), printed_at=datetime.now(UTC)
     )
     out.write_bytes(pdf_bytes(html))
-    typer.echo(f"{out} ({out.stat().st_size} bytes)")
+    size = out.stat().st_size
+    typer.echo(
+        ngettext("{file} ({n} byte)", "{file} ({n} bytes)", size, language).format(
+            file=out, n=count_text(size, language)
+        )
+    )
 
 
 @export_app.command("table")
@@ -140,8 +147,10 @@ def graph_cmd(
     """Write a ring's or an entity's subgraph as GraphML, GEXF (Gephi) or
     FollowTheMoney JSON lines (Aleph)."""
     from graph.errors import ConfigError
+    from graph.text import gettext, ngettext
     from graph_api.cli._common import lang_of, need
     from graph_api.cli._common import open_existing as open_store
+    from ingest.report import count_text
     from queries.protectors import Rankings
     from viz.exports import GRAPH_FORMATS, graph_bytes, graph_note, subgraph_of
 
@@ -154,6 +163,15 @@ def graph_cmd(
         sub = subgraph_of(s, id=id, hops=hops, report=report)
     note = graph_note(sub["truncated"], language)
     out.write_bytes(graph_bytes(sub, fmt, language, note))
-    typer.echo(f"{out}: {len(sub['nodes'])} nodes, {len(sub['relationships'])} relationships")
+    n, m = len(sub["nodes"]), len(sub["relationships"])
+    typer.echo(
+        gettext("{file}: {nodes}, {relationships}", language).format(
+            file=out,
+            nodes=ngettext("{n} node", "{n} nodes", n, language).format(n=count_text(n, language)),
+            relationships=ngettext("{n} relationship", "{n} relationships", m, language).format(
+                n=count_text(m, language)
+            ),
+        )
+    )
     if note is not None:
         typer.echo(note, err=True)

@@ -431,3 +431,43 @@ def test_a_graph_export_says_what_a_busy_node_left_out(tiny: Store, tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert f"Truncated: {left} relationships of busy nodes not included" in done.stderr
     assert nx.read_graphml(out).graph["note"].startswith("Truncated: ")
+
+
+def test_cli_export_graph_and_report_say_what_they_wrote_in_either_language(
+    tiny: Store, tmp_path: Path
+) -> None:
+    sub = _sub(tiny, "t:R1", hops=1)
+    n, m = len(sub["nodes"]), len(sub["relationships"])
+    assert n > 1 and m > 1
+    store = f"embedded:{tiny.path}"  # type: ignore[attr-defined]
+    tiny.close()
+    said: dict[str, list[str]] = {}
+    for lang in ("id", "en"):
+        graph, pdf = tmp_path / f"r-{lang}.graphml", tmp_path / f"r-{lang}.pdf"
+        lines = []
+        for args in (
+            ["export", "graph", "t:R1", "--out", str(graph)],
+            ["report", "--ring", "t:R1", "--out", str(pdf)],
+        ):
+            done = subprocess.run(
+                [*CLI, *args, "--store", store, "--lang", lang],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            assert done.returncode == 0, done.stderr
+            lines.append(done.stdout.strip())
+        size = pdf.stat().st_size
+        assert size > 1000
+        said[lang] = [*lines, str(size)]
+    id_size, en_size = int(said["id"].pop()), int(said["en"].pop())
+    assert said == {
+        "id": [
+            f"{tmp_path / 'r-id.graphml'}: {n} simpul, {m} hubungan",
+            f"{tmp_path / 'r-id.pdf'} ({id_size:,} byte)".replace(",", "."),
+        ],
+        "en": [
+            f"{tmp_path / 'r-en.graphml'}: {n} nodes, {m} relationships",
+            f"{tmp_path / 'r-en.pdf'} ({en_size:,} bytes)",
+        ],
+    }
