@@ -5,7 +5,9 @@ duty, and the other calls.
 A call counts by how surely the other end is the ring's (:meth:`Scene.weight`: a
 member 1.0, an inferred side at its confidence), and ``[innocent] explained`` of a
 call when a recorded relationship explains the contact: neighbours (a kin or
-associate detail such as "tetangga") or people at one address."""
+associate detail such as "tetangga") or people at one address. Outside a raid's
+eve, the calls of an associate, a neighbour or extended family (a side weight below
+``[via] family``) are their own and are left out."""
 
 from __future__ import annotations
 

@@ -17,6 +17,12 @@ scaled by ``1 - P(X >= bad | ring cases, rate)`` (binomial): one SP3 by an offic
 who closes most of his cases by SP3 is no sign of interference. Without other
 cases known, the counts stand as they are.
 
+The unit's rate is taken over its *other* cases: the ring's own cases are what is
+judged. One stopped case alone (no other kind of signal; "one" meaning his stopped
+cases weigh less than two he ran himself, a supervised one 0.4) is capped when the
+report is built: ``[innocent] case_alone`` for a plain SP3, ``irregular_alone`` for
+a quick SP3 or a stalled case, times his role's weight.
+
 Misses interference without a recorded role (a phone call to the investigator).
 """
 

@@ -17,7 +17,8 @@ a payer inferred to act for the ring at its confidence. Innocent explanations lo
 a payment and are said in the evidence words (``[innocent]``): a reference naming
 an ordinary purpose (rent, instalment, salary) at a constant amount, which the payer
 pays alike to many others or the receiving account receives from many others, counts
-``ordinary`` of a payment; a salary a ring company pays its recorded employee counts
+``ordinary`` of a payment, and a series of them (rent month after month) counts together
+as one such payment: one arrangement; a salary a ring company pays its recorded employee counts
 nothing; money the official's side sent the payer earlier is repaid first. Those
 payments do not make the money regular either.
 

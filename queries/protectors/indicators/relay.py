@@ -16,6 +16,12 @@ failed raid alone stays moderate; repeated across raids it is strong. A relay
 phone with more than ``busy_calls`` contacts in all (a top-up shop, a call
 centre, a busy broker) counts ``busy_calls / its contacts`` of a chain.
 
+The onward contact reaches the ring when it reaches a ring phone (a member's, an
+inferred side's at its confidence), the phone of someone the raid was aimed at
+(its target, recorded member or not, or the people who run or staff a raided
+company: 1.0), or the phone of someone leaning to the ring's side below
+``[side] min`` (``Scene.leaning``, at that confidence).
+
 Misses relays through two intermediaries, a relay who uses one phone to talk to
 the official and another to the ring (unless both are recorded as his), warnings
 passed in person, and raids not recorded as events with an outcome.
