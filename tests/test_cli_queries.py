@@ -168,3 +168,85 @@ def test_ingest_announces_each_file_with_its_rows_and_the_final_steps(
     ]
     code, out, err = cli(capsys, *args, "--json", "--store", f"embedded:{tmp_path / 'st2'}")
     assert code == 0 and err == "" and json.loads(out)["bundle"] == "b"
+
+
+def test_money_says_when_more_trails_were_left_out(capsys: Capture, built: EmbeddedStore) -> None:
+    every = queries.money_trail(built, source="t:M1", limit=1000)
+    assert len(every) > 1
+    code, out, err = cli(capsys, "money", "t:M1", "--json", "--limit", "1", "--store", where(built))
+    assert code == 0 and json.loads(out) == every[:1]
+    assert err.splitlines() == [
+        "hanya 1 aliran dana pertama yang ditampilkan; lebih banyak dengan --limit"
+    ]
+    code, out, err = cli(capsys, "money", "t:M1", "--json", "--store", where(built))
+    assert (code, err) == (0, "") and json.loads(out) == every
+
+
+def _paid(store: EmbeddedStore, transfers: int) -> None:
+    """Person t:P pays the official t:O's account ``transfers`` times: as many trails."""
+    from graph.rows import NodeRow, RelRow
+
+    nodes: list[NodeRow] = [
+        {"id": "t:P", "labels": ["Person"], "props": {"name": "Pembayar"}},
+        {"id": "t:O", "labels": ["Person", "Official"], "props": {"name": "AKP Penerima"}},
+        {"id": "t:AP", "labels": ["Account"], "props": {"bank": "BRI", "number": "1"}},
+        {"id": "t:AO", "labels": ["Account"], "props": {"bank": "BRI", "number": "2"}},
+    ]
+    rels: list[RelRow] = [
+        {"id": "t:h1", "type": "HOLDS", "start": "t:P", "end": "t:AP", "props": {}},
+        {"id": "t:h2", "type": "HOLDS", "start": "t:O", "end": "t:AO", "props": {}},
+    ]
+    paid = {"amount": 1e6, "currency": "IDR", "at": "2023-04-01T10:00:00Z"}
+    for i in range(transfers):
+        rels.append(
+            {
+                "id": f"t:t{i:04d}",
+                "type": "TRANSFERRED",
+                "start": "t:AP",
+                "end": "t:AO",
+                "props": paid,
+            }
+        )
+    store.upsert(nodes, rels)
+
+
+@pytest.mark.parametrize(("transfers", "said"), [(1000, True), (999, False)])
+def test_cli_and_api_say_a_money_trail_may_go_on_past_the_querys_own_limit(
+    capsys: Capture, tmp_path: Path, transfers: int, said: bool
+) -> None:
+    from tests.api.api_helpers import make_api, wait_ready
+
+    store = EmbeddedStore(tmp_path / "s")
+    _paid(store, transfers)
+    api = make_api(store, tmp_path / "state")
+    with api.client:
+        wait_ready(api.client)
+        r = api.get("/api/v1/money-trail?from=t:P&to_officials=true&limit=10", "analyst")
+    assert r.status_code == 200, r.text
+    assert r.json()["count"] == transfers and len(r.json()["data"]) == 10
+    assert r.headers.get("x-telusur-truncated") == (
+        "Truncated: the query stopped at its limit of 1,000 results; there may be more."
+        if said
+        else None
+    )
+    store.close()
+    args = [
+        "money",
+        "t:P",
+        "--to-officials",
+        "--limit",
+        "1000",
+        "--store",
+        f"embedded:{store.path}",
+    ]
+    code, out, err = cli(capsys, *args, "--json")
+    assert code == 0 and len(json.loads(out)) == transfers
+    assert err.splitlines() == (
+        ["Menampilkan 1.000 jejak pertama; mungkin ada lebih banyak"] if said else []
+    )
+    code, out, err = cli(capsys, *args, "--lang", "en")
+    assert code == 0 and (
+        err.splitlines() == ["Showing the first 1,000 trails; there may be more"]
+        if said
+        else not err
+    )

@@ -321,6 +321,12 @@ def money_cmd(
             N_("first {n} trails shown; more with --limit"),
             lg,
         )
+        if left_out is None and len(found) == limit == 1000:  # the query's own bound
+            from ingest.report import count_text
+
+            left_out = gettext("Showing the first {n} trails; there may be more", lg).format(
+                n=count_text(limit, lg)
+            )
         ids = {n for t in found for n in t["path_nodes"]} | {
             h for t in found for hs in t["holders"] for h in hs
         }

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 import queries
 from graph.errors import NotFound
+from graph.text import gettext
 from graph_api.web.deps import Ctx, Cursor, Limit, Reader
 from graph_api.web.routes._common import ALL
 from graph_api.web.schemas import Page, PathPublic, Trail
 
 router = APIRouter(tags=["paths"], responses=ALL)
+
+#: money trails the route asks the query for (its bound): ``count`` is at most this
+MOST_TRAILS = 1000
 
 NodeQ = Annotated[str, Query(min_length=1, max_length=300, examples=["synth:P0001"])]
 
@@ -51,6 +55,7 @@ def paths(
 )
 def money_trail(
     ctx: Reader,
+    response: Response,
     source: Annotated[str, Query(alias="from", min_length=1, max_length=300)],
     target: Annotated[str | None, Query(alias="to", min_length=1, max_length=300)] = None,
     to_officials: bool = False,
@@ -60,7 +65,10 @@ def money_trail(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Any:
-    """Chains of transfers from ``from`` (an account or its holder) onwards in time order."""
+    """Chains of transfers from ``from`` (an account or its holder) onwards in time order.
+
+    At most 1,000 trails: when the query stopped there, there may be more, and the
+    ``x-telusur-truncated`` header says so (as the exports do)."""
     source, *rest = _exists(ctx, source, *([target] if target else []))
     target = rest[0] if rest else None
     found = ctx.call(
@@ -71,6 +79,11 @@ def money_trail(
         min_amount=min_amount,
         window_hours=window_hours,
         max_hops=max_hops,
-        limit=1000,
+        limit=MOST_TRAILS,
     )
+    if len(found) >= MOST_TRAILS:
+        response.headers["x-telusur-truncated"] = gettext(
+            "Truncated: the query stopped at its limit of {max} results; there may be more.",
+            "en",
+        ).format(max=f"{MOST_TRAILS:,}")
     return ctx.page(list(found), limit, cursor)
