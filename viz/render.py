@@ -147,6 +147,7 @@ def render_subgraph(
     back: tuple[str, str] | None = None,
     expand: str | None = None,
     printed_by: str | None = None,
+    limited: Sequence[str] = (),
 ) -> str:
     """A complete, self-contained HTML page drawing ``sub``.
 
@@ -172,6 +173,9 @@ def render_subgraph(
         ``None`` (a file written by ``telusur render``): nothing to open.
     printed_by : who the printed page names as having printed it (also
         :func:`sign_print` later); the time is the page's, updated when printed.
+    limited : where the query behind the page stopped, one sentence each ("Menampilkan
+        50 jejak pertama; ada lebih banyak"): said first in the header and ``notes``,
+        like what the drawing leaves out, and ``expand`` is offered for them too.
 
     Raises
     ------
@@ -277,7 +281,7 @@ def render_subgraph(
         nodes=ngettext("{n} node", "{n} nodes", n, lng).format(n=n),
         lines=ngettext("{n} line", "{n} lines", e, lng).format(n=e),
     )
-    said: list[str] = []
+    said: list[str] = list(limited)
     if hidden > 0:
         not_shown = ngettext(
             "{n} node not shown (limit {max})", "{n} nodes not shown (limit {max})", hidden, lng

@@ -14,9 +14,10 @@ from graph.errors import NotFound
 from graph.model import MODEL
 from graph.rows import RelRow, Subgraph
 from graph.store.base import Store
-from graph.text import gettext
+from graph.text import gettext, ngettext
 from queries.protectors import ProtectorReport
 from viz.fields import value_text
+from viz.formats import group_digits
 from viz.i18n import Lang
 from viz.render import render_subgraph
 
@@ -29,6 +30,12 @@ _HOLDS = MODEL.instruments("money")
 
 #: the most nodes a ring, money-trail or official-links page draws at first
 MAX_NODES: Final = 300
+#: money trails a money-trail page follows at first, and at most (the query's bound)
+TRAILS: Final = 50
+MOST_TRAILS: Final = 1000
+#: paths per kind an official-links page keeps at first, and at most (the query's bound)
+LINK_PATHS: Final = 200
+MOST_LINK_PATHS: Final = 1000
 
 
 def _same(sub: Subgraph) -> Subgraph:
@@ -192,10 +199,38 @@ def money_trail_page(
     notes: list[str] | None = None,
     max_nodes: int = MAX_NODES,
     expand: str | None = None,
+    limit: int = TRAILS,
+    more: str | None = None,
 ) -> str:
     """Money trails from an account or holder, following direction and time order;
-    ``notes``, ``max_nodes``, ``expand``: as :func:`viz.render.render_subgraph`."""
-    trails = queries.money_trail(store, source=source, target=target, to_officials=to_officials)
+    ``notes``, ``max_nodes``, ``expand``: as :func:`viz.render.render_subgraph`.
+
+    At most ``limit`` trails (1 to :data:`MOST_TRAILS`); when there are more, the
+    header says so ("Menampilkan 50 jejak pertama; ada lebih banyak"; at the query's
+    bound: "mungkin ada") and its link and every "+N lainnya" node open ``more`` (the
+    same page with a larger ``limit``), else ``expand``."""
+    if not 1 <= limit <= MOST_TRAILS:
+        raise ValueError(f"limit must be 1 to {MOST_TRAILS}")
+    trails = queries.money_trail(
+        store,
+        source=source,
+        target=target,
+        to_officials=to_officials,
+        limit=min(limit + 1, MOST_TRAILS),
+    )
+    limited = []
+    if len(trails) > limit:
+        trails = trails[:limit]
+        said = ngettext(
+            "Showing the first {n} trail; there are more",
+            "Showing the first {n} trails; there are more",
+            limit,
+            lang,
+        )
+        limited.append(said.format(n=group_digits(limit)))
+    elif len(trails) == limit == MOST_TRAILS:
+        said = gettext("Showing the first {n} trails; there may be more", lang)
+        limited.append(said.format(n=group_digits(limit)))
     node_ids = [source] + [n for t in trails for n in t["path_nodes"]]
     node_ids += [h for t in trails for hs in t["holders"] for h in hs]
     rel_keys = [(r["type"], r["id"]) for t in trails for r in t["rels"]]
@@ -220,7 +255,8 @@ def money_trail_page(
         sources_info=sources_info(store, [*sub["nodes"], *sub["relationships"]], lang),
         notes=notes,
         max_nodes=max_nodes,
-        expand=expand,
+        expand=(more or expand) if limited else expand,
+        limited=limited,
     )
 
 
@@ -252,14 +288,30 @@ def official_links_page(
     notes: list[str] | None = None,
     max_nodes: int = MAX_NODES,
     expand: str | None = None,
+    cap: int = LINK_PATHS,
+    more: str | None = None,
 ) -> str:
     """An official's paths to ring members, suspects and their organizations (Propam
     only), with the ranking's money route (``money``: relationship keys, see
     :func:`money_route`) and a link back (``back``: address, text); ``notes``,
-    ``max_nodes``, ``expand``: as :func:`viz.render.render_subgraph`."""
-    links = queries.official_links(store, id=official_id)
+    ``max_nodes``, ``expand``: as :func:`viz.render.render_subgraph`.
+
+    At most ``cap`` paths per kind (1 to :data:`MOST_LINK_PATHS`); a kind with more
+    is said in the header ("uang: 200 dari 340 jalur ditampilkan") and its link and
+    every "+N lainnya" node open ``more`` (the same page with a larger ``cap``), else
+    ``expand``."""
+    links = queries.official_links(store, id=official_id, cap=cap)
     if links is None:
         raise NotFound(f"no official {official_id!r}")
+    limited = [
+        gettext("{kind}: {n} of {total} paths shown", lang).format(
+            kind=gettext(kind, lang),
+            n=group_digits(len(paths)),
+            total=group_digits(links["counts"][kind]),
+        )
+        for kind, paths in links["paths"].items()
+        if links["counts"][kind] > len(paths)
+    ]
     node_ids = [official_id]
     rel_keys: list[tuple[str, str]] = list(money or [])
     kinds: dict[str, str] = {rid: "money" for _, rid in money or []}
@@ -283,5 +335,6 @@ def official_links_page(
         back=back,
         notes=notes,
         max_nodes=max_nodes,
-        expand=expand,
+        expand=(more or expand) if limited else expand,
+        limited=limited,
     )

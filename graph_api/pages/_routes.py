@@ -47,6 +47,7 @@ from graph_api.web.deps import Ctx
 from graph_api.web.ratelimit import sign_in_wait
 from graph_api.web.users import User
 from viz.legend import band_items
+from viz.views import LINK_PATHS, MOST_LINK_PATHS, MOST_TRAILS, TRAILS
 
 
 def band_legend(lang: str) -> list[str]:
@@ -405,13 +406,15 @@ def ring(request: Request, id: str) -> Response:
     return _guarded(request, user, "ring", work)
 
 
-def _graph(request: Request, kind: str, id: str, cap: int | None = None) -> Response:
+def _graph(
+    request: Request, kind: str, id: str, cap: int | None = None, limit: int | None = None
+) -> Response:
     user = session_user(request)
 
     def work(ctx: Ctx) -> Response:
         if kind == "pejabat" and ctx.user.role != "propam":
             raise NotFound(id)  # Propam's material does not exist for anyone else
-        html = graph_html(ctx, kind, id, language(request), cap=cap)
+        html = graph_html(ctx, kind, id, language(request), cap=cap, limit=limit)
         return HTMLResponse(
             html, headers={"content-security-policy": GRAPH_CSP, "x-frame-options": "SAMEORIGIN"}
         )
@@ -446,9 +449,11 @@ def money_graph(
     request: Request,
     id: str,
     batas: Annotated[int, Query(ge=1, le=MOST_NODES)] = NODES_CAP,
+    jejak: Annotated[int, Query(ge=1, le=MOST_TRAILS)] = TRAILS,
 ) -> Response:
-    """Money trails from an entity to officials; ``batas``: nodes drawn."""
-    return _graph(request, "aliran", id, batas)
+    """Money trails from an entity to officials; ``batas``: nodes drawn, ``jejak``:
+    trails followed (the header's "Tampilkan lebih banyak" raises it when cut)."""
+    return _graph(request, "aliran", id, batas, jejak)
 
 
 @router.get("/graf/pejabat/{id:path}")
@@ -456,9 +461,11 @@ def official_graph(
     request: Request,
     id: str,
     batas: Annotated[int, Query(ge=1, le=MOST_NODES)] = NODES_CAP,
+    jalur: Annotated[int, Query(ge=1, le=MOST_LINK_PATHS)] = LINK_PATHS,
 ) -> Response:
-    """An official's links (Propam only); ``batas``: nodes drawn."""
-    return _graph(request, "pejabat", id, batas)
+    """An official's links (Propam only); ``batas``: nodes drawn, ``jalur``: paths
+    kept per kind (the header says "N dari M jalur" and raises it when cut)."""
+    return _graph(request, "pejabat", id, batas, jalur)
 
 
 def _propam(

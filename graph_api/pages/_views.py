@@ -25,7 +25,7 @@ from viz.names import display_name
 from viz.render import render_subgraph, sign_print
 from viz.score import band_meaning, band_word, score_text
 from viz.tooltips import format_value, kinds_text, repeats_kind
-from viz.views import sources_info
+from viz.views import LINK_PATHS, MOST_LINK_PATHS, MOST_TRAILS, TRAILS, sources_info
 
 Lang = Literal["id", "en"]
 
@@ -296,6 +296,12 @@ CAPS = {
     "aliran": (NODES_CAP, MOST_NODES),
     "pejabat": (NODES_CAP, MOST_NODES),
 }
+#: the pages whose query stops at a limit of its own: kind -> (the address's parameter,
+#: first limit, most limit): money trails followed, an official's paths kept per kind
+LIMITS = {
+    "aliran": ("jejak", TRAILS, MOST_TRAILS),
+    "pejabat": ("jalur", LINK_PATHS, MOST_LINK_PATHS),
+}
 
 
 def next_cap(cap: int, most: int = MOST_CAP) -> int | None:
@@ -310,7 +316,15 @@ def next_cap(cap: int, most: int = MOST_CAP) -> int | None:
     return min(cap * CAP_STEP, most) if cap < most else None
 
 
-def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, *, cap: int | None = None) -> str:
+def graph_html(
+    ctx: Ctx,
+    kind: str,
+    node_id: str,
+    lang: str,
+    *,
+    cap: int | None = None,
+    limit: int | None = None,
+) -> str:
     """The pyvis page for an entity, a ring, a money trail or (Propam only) an
     official's links; not found when the drawn page still holds what the role may not
     read.
@@ -319,10 +333,16 @@ def graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, *, cap: int | None 
     others (``None``: the kind's first cap, :data:`CAPS`); when some are left out, the
     page's "+N lainnya" nodes and its "Tampilkan lebih banyak" link open the same page
     with a larger cap (:func:`next_cap`), drawn again here for the same reader through
-    the same cleaning: expanding never shows more than the role may see."""
+    the same cleaning: expanding never shows more than the role may see.
+
+    ``limit``: where the query of a money-trail or official-links page stops (trails,
+    paths per kind; ``None``: the first, :data:`LIMITS`); when it stopped there, the
+    header says so and its link opens the same page with a larger limit."""
     first, most = CAPS.get(kind, (NODES_CAP, MOST_NODES))
     cap = min(max(first if cap is None else cap, 1), most)
-    html = sign_print(_graph_html(ctx, kind, node_id, lang, cap), ctx.user.name)
+    _, first, most = LIMITS.get(kind, ("", 1, 1))
+    limit = min(max(first if limit is None else limit, 1), most)
+    html = sign_print(_graph_html(ctx, kind, node_id, lang, cap, limit), ctx.user.name)
     if ctx.redactor().leaks(html):
         raise NotFound(node_id)
     return html
@@ -333,20 +353,38 @@ def _name_in(nodes: list[NodeRow], node_id: str, lang: str) -> str:
     return display_name(node, lang) if node is not None else node_id
 
 
-def _expand(kind: str, node_id: str, lang: str, cap: int) -> str | None:
-    """The address of ``kind``'s page for ``node_id`` drawn with the next cap, if any."""
+def _address(kind: str, node_id: str, lang: str, cap: int, limit: int) -> str:
+    address = f"/graf/{kind}/{quote(node_id, safe='')}?lang={lang}&batas={cap}"
+    if kind in LIMITS:
+        address += f"&{LIMITS[kind][0]}={limit}"
+    return address
+
+
+def _expand(kind: str, node_id: str, lang: str, cap: int, limit: int) -> str | None:
+    """The address of ``kind``'s page for ``node_id`` drawn with the next cap (and the
+    same query limit), if any."""
     more = next_cap(cap, CAPS.get(kind, (NODES_CAP, MOST_NODES))[1])
     if more is None:
         return None
-    return f"/graf/{kind}/{quote(node_id, safe='')}?lang={lang}&batas={more}"
+    return _address(kind, node_id, lang, more, limit)
 
 
-def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int) -> str:
+def _more(kind: str, node_id: str, lang: str, cap: int, limit: int) -> str | None:
+    """The address of ``kind``'s page for ``node_id`` with its query's next limit (and
+    the next cap, as more trails or paths bring more nodes), if any."""
+    more = next_cap(limit, LIMITS[kind][2])
+    if more is None:
+        return None
+    larger = next_cap(cap, CAPS.get(kind, (NODES_CAP, MOST_NODES))[1]) or cap
+    return _address(kind, node_id, lang, larger, more)
+
+
+def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int, limit: int) -> str:
     from viz import views
 
     stored = ctx.visible_id(node_id)  # an opaque id (a victim's phone) read as the entity
     store_lang = _lang(lang)
-    expand = _expand(kind, node_id, lang, cap)
+    expand = _expand(kind, node_id, lang, cap, limit)
     if kind == "entitas":
         sub = ctx.call(queries.neighbourhood, id=stored, hops=1, cap=cap)
         if sub is None:
@@ -380,7 +418,14 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int) -> str:
         html: str = ctx.call(views.ring_page, stored, report=report, **drawn)
         return html
     if kind == "aliran":
-        html = ctx.call(views.money_trail_page, stored, to_officials=True, **drawn)
+        html = ctx.call(
+            views.money_trail_page,
+            stored,
+            to_officials=True,
+            limit=limit,
+            more=_more(kind, node_id, lang, cap, limit),
+            **drawn,
+        )
         return html
     route: list[tuple[str, str]] = []
     for ring in sorted(ctx.ring_ids()):
@@ -392,6 +437,8 @@ def _graph_html(ctx: Ctx, kind: str, node_id: str, lang: str, cap: int) -> str:
         stored,
         money=list(dict.fromkeys(route)),
         back=(f"/entitas/{quote(node_id, safe='')}?lang={lang}", name),
+        cap=limit,
+        more=_more(kind, node_id, lang, cap, limit),
         **drawn,
     )
     return html

@@ -333,3 +333,111 @@ def test_a_graph_page_prints_in_english_on_request(site: str, browser: Any) -> N
         assert "SECRET" in text and "Printed by reskrim1" in text and "Page 1 of 1" in text
     finally:
         ctx.close()
+
+
+def test_a_money_trail_page_says_it_followed_only_the_first_trails_and_follows_more(
+    site: str, browser: Any
+) -> None:
+    ctx, page = _signed_in(browser, site, "analyst")
+    try:
+        page.goto(site + "/graf/aliran/t:M1?jejak=2")
+        few, hidden, _ = _capped(page)
+        assert hidden == 0  # every node of the two trails is drawn: only trails are cut
+        assert "Menampilkan 2 jejak pertama; ada lebih banyak" in page.inner_text("#summary")
+        assert "jejak=8" in str(page.get_attribute("#expand", "data-to"))
+        with page.expect_navigation():
+            page.click("#expand")
+        assert "jejak=8" in page.url
+        more, hidden, _ = _capped(page)
+        assert more > few and hidden == 0
+        assert "jejak pertama" not in page.inner_text("#summary")  # all 7 trails followed
+        assert page.locator("#expand").count() == 0
+        page.goto(site + "/graf/aliran/t:M1?jejak=2&lang=en")
+        _capped(page)
+        assert "Showing the first 2 trails; there are more" in page.inner_text("#summary")
+        page.goto(site + "/graf/aliran/t:M1")  # 50 at first: nothing to say
+        _capped(page)
+        assert "jejak" not in page.inner_text("#summary")
+    finally:
+        ctx.close()
+
+
+def test_a_money_trail_page_at_the_querys_own_limit_says_there_may_be_more(
+    tmp_path: Path,
+) -> None:
+    from viz.views import MOST_TRAILS, money_trail_page
+
+    store = EmbeddedStore(tmp_path / "graph")
+    try:
+        store.upsert(
+            [
+                node("t:P", "Person", name="Pembayar"),
+                node("t:O", "Person", "Official", name="AKP Penerima"),
+                node("t:AP", "Account", bank="BRI", number="1"),
+                node("t:AO", "Account", bank="BRI", number="2"),
+            ],
+            [rel("t:h1", "HOLDS", "t:P", "t:AP"), rel("t:h2", "HOLDS", "t:O", "t:AO")]
+            + [
+                rel(f"t:t{i}", "TRANSFERRED", "t:AP", "t:AO", amount=1e6, at="2023-04-01")
+                for i in range(MOST_TRAILS)
+            ],
+        )
+        at_bound = money_trail_page(store, "t:P", to_officials=True, limit=MOST_TRAILS)
+        below = money_trail_page(store, "t:P", to_officials=True, limit=MOST_TRAILS - 1)
+        more = "/graf/aliran/t%3AP?jejak=1000"
+        linked = money_trail_page(store, "t:P", to_officials=True, limit=999, more=more)
+    finally:
+        store.close()
+    assert "Menampilkan 1.000 jejak pertama; mungkin ada lebih banyak" in at_bound
+    assert 'id="expand"' not in at_bound  # nothing larger to ask for
+    assert "Menampilkan 999 jejak pertama; ada lebih banyak" in below
+    assert f'id="expand" data-to="{more}"' in linked
+
+
+def test_an_official_links_page_says_n_of_m_paths_per_kind_and_keeps_more(
+    tmp_path: Path,
+) -> None:
+    import html
+
+    from api_helpers import make_api
+    from page_helpers import signed_in
+
+    import queries
+    from tests.queries.conftest import build as build_links
+
+    store = EmbeddedStore(tmp_path / "graph")
+    build_links(store)
+    full = queries.official_links(store, id="t:O1", cap=1000)
+    assert full is not None
+    cut = {k: n for k, n in full["counts"].items() if n > 1}
+    assert cut.get("case") == 4  # the queries' graph: AKP Joko's four case paths
+    api = make_api(store, tmp_path / "state")
+    try:
+        with api.client:
+            pages = signed_in(api.client)
+            first = pages.get("/graf/pejabat/t:O1?jalur=1", "propam")
+            assert first.status_code == 200, first.text
+            text = html.unescape(first.text)
+            assert "perkara: 1 dari 4 jalur ditampilkan" in text
+            words = {
+                "money": "uang",
+                "family": "keluarga",
+                "phone": "telepon",
+                "case": "perkara",
+                "organization": "organisasi",
+            }
+            for kind, total in cut.items():
+                assert f"{words[kind]}: 1 dari {total} jalur ditampilkan" in text
+            found = re.search(r'id="expand" data-to="([^"]+)"', text)
+            assert found and "jalur=4" in found[1]
+            wider = html.unescape(pages.get(found[1], "propam").text)
+            for kind, total in cut.items():  # four per kind: the case paths whole
+                assert f"{words[kind]}: 1 dari" not in wider
+                assert (f"{words[kind]}: 4 dari {total} jalur" in wider) == (total > 4)
+            english = pages.get("/graf/pejabat/t:O1?jalur=1&lang=en", "propam").text
+            assert "case: 1 of 4 paths shown" in html.unescape(english)
+            plain = html.unescape(pages.get("/graf/pejabat/t:O1", "propam").text)
+            assert "jalur ditampilkan" not in plain  # 200 per kind: nothing cut
+            assert pages.get("/graf/pejabat/t:O1?jalur=1", "analyst").status_code == 404
+    finally:
+        store.close()
