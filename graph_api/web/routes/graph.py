@@ -15,10 +15,23 @@ from graph_api.web.schemas import Page, PathPublic, Trail
 
 router = APIRouter(tags=["paths"], responses=ALL)
 
-#: money trails the route asks the query for (its bound): ``count`` is at most this
+#: paths and money trails the routes ask the queries for (their bound): ``count`` is at
+#: most this, and the ``x-telusur-truncated`` header says when it was reached
 MOST_TRAILS = 1000
+MOST_PATHS = 1000
 
 NodeQ = Annotated[str, Query(min_length=1, max_length=300, examples=["synth:P0001"])]
+
+
+def _bounded(response: Response, found: list[Any], bound: int) -> list[Any]:
+    """``found``; when the query stopped at ``bound``, the header says there may be more
+    (as the exports do)."""
+    if len(found) >= bound:
+        response.headers["x-telusur-truncated"] = gettext(
+            "Truncated: the query stopped at its limit of {max} results; there may be more.",
+            "en",
+        ).format(max=f"{bound:,}")
+    return found
 
 
 def _exists(ctx: Ctx, *ids: str) -> list[str]:
@@ -36,16 +49,22 @@ def _exists(ctx: Ctx, *ids: str) -> list[str]:
 )
 def paths(
     ctx: Reader,
+    response: Response,
     source: Annotated[str, Query(alias="from", min_length=1, max_length=300)],
     target: Annotated[str, Query(alias="to", min_length=1, max_length=300)],
     max_hops: Annotated[int, Query(ge=1, le=4)] = 4,
     limit: Limit = 10,
     cursor: Cursor = None,
 ) -> Any:
-    """All shortest undirected paths (at most 4 hops) between two entities."""
+    """All shortest undirected paths (at most 4 hops) between two entities.
+
+    At most 1,000 paths: when the query stopped there, the ``x-telusur-truncated`` header
+    says there may be more."""
     source, target = _exists(ctx, source, target)
-    found = ctx.call(queries.paths, source=source, target=target, max_hops=max_hops, limit=1000)
-    return ctx.page(list(found), limit, cursor)
+    found = ctx.call(
+        queries.paths, source=source, target=target, max_hops=max_hops, limit=MOST_PATHS
+    )
+    return ctx.page(_bounded(response, list(found), MOST_PATHS), limit, cursor)
 
 
 @router.get(
@@ -81,9 +100,4 @@ def money_trail(
         max_hops=max_hops,
         limit=MOST_TRAILS,
     )
-    if len(found) >= MOST_TRAILS:
-        response.headers["x-telusur-truncated"] = gettext(
-            "Truncated: the query stopped at its limit of {max} results; there may be more.",
-            "en",
-        ).format(max=f"{MOST_TRAILS:,}")
-    return ctx.page(list(found), limit, cursor)
+    return ctx.page(_bounded(response, list(found), MOST_TRAILS), limit, cursor)
