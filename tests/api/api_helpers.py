@@ -149,10 +149,19 @@ def make_api(store: Store, state: Path, **over: Any) -> Api:
     users = app.state.services.users
     for role in ROLES:
         users.add(f"{role}1", role=role, password=PASSWORD)
-        r = client.post("/api/v1/auth/token", data={"username": f"{role}1", "password": PASSWORD})
+    sign_in(api)
+    return api
+
+
+def sign_in(api: Api) -> None:
+    """Fresh tokens for every role's user (a token lives ``token_minutes``: an app made
+    at import time, as the fuzz module's, signs in again before its tests run)."""
+    for role in ROLES:
+        r = api.client.post(
+            "/api/v1/auth/token", data={"username": f"{role}1", "password": PASSWORD}
+        )
         assert r.status_code == 200, r.text
         api.tokens[role] = r.json()["access_token"]
-    return api
 
 
 def wait_ready(client: TestClient, deadline_s: float = 120) -> Any:

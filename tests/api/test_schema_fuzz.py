@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from api_helpers import build, make_api
+from api_helpers import build, make_api, sign_in
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -37,6 +37,16 @@ CHECKS: list[Any] = [
 
 ROLES = ["admin", "propam", "reskrim", "analyst"]
 CONSOLE = "/api/v1/cypher"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_tokens() -> None:
+    """The app and its tokens are made when the module is imported (schemathesis needs
+    the schema to parametrize); on a long run the tokens may have expired by the time
+    the module runs, and every fuzzed request would only meet the 401 answer."""
+    sign_in(_API)
+    r = _API.get("/api/v1/rings", "analyst")
+    assert r.status_code == 200, r.text
 
 
 @pytest.mark.parametrize("role", ROLES)
