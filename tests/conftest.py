@@ -19,10 +19,19 @@ from graph.store import EmbeddedStore, Neo4jStore, Store, open_store
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SHARED_DATA = Path(os.environ.get("TELUSUR_SHARED_DATA", SHARED / "data"))
-NO_NEO4J = "no Neo4j server: set NEO4J_URI (scripts/test starts one when java and mvn exist)"
+NO_NEO4J = (
+    "no Neo4j server: set NEO4J_URI (under pytest-xdist NEO4J_URI_GW0, NEO4J_URI_GW1 …, one per "
+    "worker; scripts/test starts them when java and mvn exist)"
+)
 
 
 def _neo4j_uri() -> str | None:
+    """This process's server. Under pytest-xdist each worker has its own
+    (``NEO4J_URI_GW0``, ``NEO4J_URI_GW1`` …, started by scripts/test): the Neo4j tests wipe
+    the database, so two workers must never share one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker and int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) > 1:
+        return os.environ.get(f"NEO4J_URI_{worker.upper()}") or None
     return os.environ.get("NEO4J_URI") or None
 
 
