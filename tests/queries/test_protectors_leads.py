@@ -411,3 +411,16 @@ def test_the_evidence_names_the_weak_claim_to_verify(embedded_store: EmbeddedSto
         "weak_claims"
         not in kind(_relative_paid("sibling").rank(embedded_store), "t:P", "money")["facts"]
     )
+
+
+def test_the_cases_words_list_outcomes_and_say_a_weak_claim_once() -> None:
+    """The weak claims are said by the one sentence after the indicator's own words; the
+    cases indicator lists its outcome counts and must not list other facts as outcomes
+    (the browser walk found 'weak_claims' on the ring page)."""
+    from queries.protectors.words import describe
+
+    facts = {"stalled": 1, "weak_claims": ["SUSPECT_IN:F6"], "alone": 1.0, "capped_alone": True}
+    for lang in ("id", "en"):
+        said = describe("cases", facts, lang)
+        assert "weak_claims" not in said and "SUSPECT_IN" not in said, said
+        assert said.count("(F6)") == 1, said

@@ -194,8 +194,13 @@ def _outcome(reason: str, lang: str) -> str:
 
 
 def _listing(f: dict[str, Any], lang: str) -> str:
+    """The counts per outcome (the facts' whole numbers; other facts are said apart)."""
     skip = ("net", "base", "chance", "alone", "capped_alone")
-    return ", ".join(f"{v} {_outcome(k, lang)}" for k, v in sorted(f.items()) if k not in skip)
+    return ", ".join(
+        f"{v} {_outcome(k, lang)}"
+        for k, v in sorted(f.items())
+        if k not in skip and isinstance(v, int) and not isinstance(v, bool)
+    )
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
