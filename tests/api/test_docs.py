@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-import uvicorn
-from api_helpers import Api, build, free_port, settings
+from api_helpers import Api, build, served_app, settings
 
 from graph.store import EmbeddedStore
 from graph_api.web import create_app
@@ -60,24 +57,13 @@ def test_swagger_ui_reads_openapi_3_1() -> None:
 
 # -- in a real browser, with every request outside this machine recorded ------------
 
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     store = EmbeddedStore(tmp_path / "store")
     build(store)
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings(tmp_path / "state"), store=store),
-                       host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(create_app(settings(tmp_path / "state"), store=store)) as url:
+        yield url
     store.close()
 
 

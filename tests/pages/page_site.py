@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
+from api_helpers import served_app
 
 from graph_api.cli._demo_cmd import prepare_demo
 from graph_api.web import Settings, create_app
@@ -28,12 +25,6 @@ class Site:
     requests: list[str] = field(default_factory=list)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("demo")
@@ -44,17 +35,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         store=f"embedded:{folder / 'store'}",
         state_dir=folder / "store",
     )
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="error")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.05)
     truth = json.loads((folder / "jatim" / "truth.json").read_text())
-    yield Site(f"http://127.0.0.1:{port}", passwords, truth, folder / "store")
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(create_app(settings)) as url:
+        yield Site(url, passwords, truth, folder / "store")

@@ -22,16 +22,12 @@ from __future__ import annotations
 
 import io
 import re
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from graph.store import EmbeddedStore
 from graph_api.web import create_app
@@ -46,6 +42,7 @@ from api_helpers import (  # noqa: E402
     build,
     node,
     rel,
+    served_app,
     settings,
 )
 
@@ -57,12 +54,6 @@ NIKS = [f"35010141019900{i:02d}" for i in range(2, 8)]
 ADDRESSES = [f"Dusun Kalidawir RT 0{i}" for i in range(2, 8)]
 ACCOUNTS = [f"98765432{i:02d}" for i in range(2, 8)]
 MORE = "more|t:K1"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -105,17 +96,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(settings(folder / "state"), store=store)
     for role in ROLES:
         app.state.services.users.add(f"{role}1", role=role, password=PASSWORD)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(app) as url:
+        yield url
     store.close()
 
 

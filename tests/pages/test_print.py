@@ -9,22 +9,18 @@ graph of ``tests/api/api_helpers.py``, served by the real app over loopback.
 from __future__ import annotations
 
 import re
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from graph.store import EmbeddedStore
 from graph_api.web import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
-from api_helpers import PASSWORD, ROLES, build, settings  # noqa: E402
+from api_helpers import PASSWORD, ROLES, build, served_app, settings  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -47,12 +43,6 @@ HIDDEN = ("header", "nav", "#logout", "#lang-switch", "#downloads")
 WIB = re.compile(r"\d{2}/\d{2}/\d{4} \d{2}:\d{2} WIB")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("print")
@@ -61,17 +51,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(settings(folder / "state"), store=store)
     for role in ROLES:
         app.state.services.users.add(f"{role}1", role=role, password=PASSWORD)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the app did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with served_app(app) as url:
+        yield url
     store.close()
 
 
