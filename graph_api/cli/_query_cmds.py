@@ -136,12 +136,20 @@ def _answer(
         _note(line)
 
 
-def _first(rows: list[R], limit: int, note: str, lang: Lang) -> tuple[list[R], str | None]:
+def _first(
+    rows: list[R], limit: int, note: str, lang: Lang, *, bound: int = 0, at_bound: str = ""
+) -> tuple[list[R], str | None]:
     """The first ``limit`` of ``rows`` (the query was asked for one more) and, when there
-    were more, the line saying so (``note``: a message with ``{n}``)."""
-    if len(rows) <= limit:
-        return rows, None
-    return rows[:limit], gettext(note, lang).format(n=limit)
+    were more, the line saying so (``note``: a message with ``{n}``). At the query's own
+    ``bound`` it cannot be asked for one more: ``limit`` rows there may hide more
+    (``at_bound``)."""
+    if len(rows) > limit:
+        return rows[:limit], gettext(note, lang).format(n=limit)
+    if at_bound and len(rows) == limit == bound:
+        from ingest.report import count_text
+
+        return rows, gettext(at_bound, lang).format(n=count_text(limit, lang))
+    return rows, None
 
 
 @app.command("search")
@@ -320,13 +328,9 @@ def money_cmd(
             limit,
             N_("first {n} trails shown; more with --limit"),
             lg,
+            bound=1000,
+            at_bound=N_("Showing the first {n} trails; there may be more"),
         )
-        if left_out is None and len(found) == limit == 1000:  # the query's own bound
-            from ingest.report import count_text
-
-            left_out = gettext("Showing the first {n} trails; there may be more", lg).format(
-                n=count_text(limit, lg)
-            )
         ids = {n for t in found for n in t["path_nodes"]} | {
             h for t in found for hs in t["holders"] for h in hs
         }

@@ -201,13 +201,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_app(app: Any) -> Iterator[str]:
-    """``app`` served by uvicorn on a free loopback port in a thread, for a browser: its
-    base URL; stopped when the block ends."""
+def served_app(app: Any, **config: Any) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port in a thread (real concurrency:
+    its thread pool), e.g. for a browser: its base URL; stopped when the block ends.
+    ``config``: more ``uvicorn.Config`` settings."""
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", **config)
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -218,4 +221,4 @@ def served_app(app: Any) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
-        thread.join(timeout=10)
+        thread.join(timeout=60)

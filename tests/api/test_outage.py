@@ -19,19 +19,24 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
-import uvicorn
-from api_helpers import PASSWORD, Api, TestClient, build, free_port, settings, wait_ready
+from api_helpers import (
+    PASSWORD,
+    Api,
+    TestClient,
+    build,
+    free_port,
+    served_app,
+    settings,
+    wait_ready,
+)
 from netfaults import Proxy, blackhole
 
 from graph.store import Store, open_store
@@ -165,25 +170,6 @@ def _outage(api: Api, app: object, server: Server) -> None:
     _wait_warmup(api, "warm")
 
 
-@contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """The app behind a real uvicorn on loopback (real concurrency: the thread pool)."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        assert thread.is_alive(), "the app did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
-
-
 @pytest.mark.timeout(150, method="thread")  # a hung request: the whole run stops, loudly
 @pytest.mark.parametrize("fault", ["refused", "no answer"])
 def test_unreachable_store_answers_503_and_liveness_never_waits(
@@ -194,7 +180,10 @@ def test_unreachable_store_answers_503_and_liveness_never_waits(
         app = create_app(settings(tmp_path / "state", store=f"bolt://127.0.0.1:{port}"))
         app.state.services.users.add("reskrim1", role="reskrim", password=PASSWORD)
         login = {"username": "reskrim1", "password": PASSWORD}
-        with serving(app) as url, httpx.Client(base_url=url, timeout=None) as http:
+        with (
+            served_app(app, access_log=False) as url,
+            httpx.Client(base_url=url, timeout=None) as http,
+        ):
             token = http.post("/api/v1/auth/token", data=login).json()["access_token"]
             auth = {"Authorization": f"Bearer {token}"}
             page = http.post("/masuk", data=login, follow_redirects=False)
