@@ -43,6 +43,8 @@ from queries._loader import NamedQuery, load
 from queries.protectors import _rels as R
 
 BOARD = R.BOARD
+#: who can act for a ring
+ENTITY_OK = frozenset({"Person", "Organization"})
 ORG_TIES = R.ORG_TIES
 KIN = R.KIN
 #: case outcomes that took members to court (no interference to look for)
@@ -354,6 +356,47 @@ def _forwards(
     return onward
 
 
+def _acting(
+    h: nx.MultiDiGraph, side: set[str], victims: set[str], cases: set[str], words: list[str]
+) -> set[str]:
+    """Who acts for the ring without being recorded as a member, as far as the
+    extraction can tell before the indicators weigh it (:mod:`queries.protectors._side`
+    gives the confidence): a person or organization that has calls or money (ordinary
+    purposes left out) with *several* of the ring's members or companies, recruited one
+    of its victims, or is a suspect in its cases. Records never mark every member: a
+    tip-off reaches the recruiter nobody listed, a relative is paid from the accounts of
+    people the records do not name. Never an official or a victim of the ring."""
+    from queries.protectors._side import ordinary  # the side's own reading of a reference
+
+    owner: dict[str, str] = {}
+    for s in sorted(side):
+        for _, v, k in h.out_edges(s, keys=True):
+            if k[0] in (*R.USES, *R.HOLDS):
+                owner.setdefault(v, s)
+    with_ring: dict[str, set[str]] = defaultdict(set)
+    for inst, holder in owner.items():
+        if inst not in h:
+            continue
+        edges = [*h.in_edges(inst, keys=True, data=True), *h.out_edges(inst, keys=True, data=True)]
+        for u, v, k, a in edges:
+            other = v if u == inst else u
+            if other in owner or k[0] not in (*R.CALLS, *R.MONEY):
+                continue
+            if k[0] in R.MONEY and ordinary(a.get("reference"), words):
+                continue
+            for p, _, pk in h.in_edges(other, keys=True):
+                if pk[0] in (*R.USES, *R.HOLDS):
+                    with_ring[p].add(holder)
+    found = {p for p, ring in with_ring.items() if len(ring) > 1}
+    found |= {u for v in victims for u, _, k in h.in_edges(v, keys=True) if k[0] in R.RECRUITED}
+    found |= {u for c in cases for u, _, k in h.in_edges(c, keys=True) if k[0] in R.SUSPECT}
+    return {
+        p
+        for p in found - side - victims
+        if p in h and "Official" not in h.nodes[p][LABELS] and ENTITY_OK & h.nodes[p][LABELS]
+    }
+
+
 def _tradecraft(
     x: Extractor,
     side: set[str],
@@ -362,6 +405,7 @@ def _tradecraft(
     other_phones: set[str],
     expanded: set[str],
     cases: set[str],
+    acting: set[str],
 ) -> Steps[None]:
     """What the tradecraft indicators read beyond the ring's own means, each bounded by the
     cap and pruned by timing before the next hop is asked for:
@@ -380,6 +424,16 @@ def _tradecraft(
       added to the graph: only their counts are read).
     """
     h, cfg = x.h, _reach()
+    # the instruments of those who act for the ring unrecorded (``acting``): their money
+    # and calls are the ring's as far as reach goes (the indicators weigh them by the
+    # side's confidence)
+    got = yield from x.expand(acting, (*R.USES, *R.HOLDS), "out")
+    aphones = having(h, got, "Phone") - phones
+    aaccounts = having(h, got, "Account") - accounts
+    yield from x.expand((aaccounts | acting) - expanded, R.MONEY, "out")
+    expanded = expanded | aaccounts | acting
+    payers = aaccounts | acting
+    paid = {v for a in payers for _, v, k in h.out_edges(a, keys=True) if k[0] in R.MONEY}
     own = accounts | side
     # The steps below are merged where they ask the same primitive (one statement each):
     # the recruits' cases and events; the new cases' and events' people; ...
@@ -400,7 +454,7 @@ def _tradecraft(
     pcfg = cfg["pass_through"]
     lag, share = timedelta(days=float(pcfg["lag_days"])), float(pcfg["share_min"])
     fed: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
-    for src in sorted(own):
+    for src in sorted(own | payers):
         for _, v, k, a in h.out_edges(src, keys=True, data=True):
             t = _at(a.get("at"))
             if k[0] in R.MONEY and v not in own and t is not None:
@@ -410,7 +464,9 @@ def _tradecraft(
     second = {v: f for v, f in _forwards(h, fed, lag, share).items() if v not in own}
     yield from x.expand(set(second) - first - expanded, R.MONEY, "out")
     third = set(_forwards(h, second, lag, share)) - own
-    yield from x.expand(having(h, set(second) | third, "Account"), R.HOLDS, "in", 20)
+    # who holds the accounts money was passed on to, and those the acting side pays
+    holders = having(h, set(second) | third | (paid - own), "Account")
+    yield from x.expand(holders, R.HOLDS, "in", 20)
     # relay: ring phone <- X -> another phone, in the hours before raids on the ring
     window = timedelta(hours=float(cfg["relay"]["window_hours"]))
     raids = sorted(
@@ -450,6 +506,7 @@ def _tradecraft(
     yield from x.expand(staff - side, ORG_TIES, "in", 50)
     targeted = (targeted | _ends(h, staff, ORG_TIES, "in", "Person")) - side
     tphones = having(h, (yield from x.expand(targeted, R.USES, "out", 20)), "Phone") - phones
+    tphones |= aphones
     other_phones = other_phones | ((yield from x.expand(tphones, R.CALLS, "both")) - phones)
     reached = phones | tphones
     relays = {p for p in other_phones - reached if raids and before_raid(p, reached)}
@@ -465,9 +522,13 @@ def _tradecraft(
     # the relays' and the handlers' calls, one statement; then the users of the phones
     # near a raid (relay) and of everyone the handlers talked with, one statement
     yield from x.expand(relays | hphones, R.CALLS, "both")
-    far = _ends(h, relays, R.CALLS, "both", "Phone") - phones - relays
+    # who uses the relays, and the phones that talked with a relay or with a target's or
+    # an acting phone itself before a raid (his own phone, when he warned them directly)
+    near = relays | tphones
+    far = _ends(h, near, R.CALLS, "both", "Phone") - phones - near
     talked = _ends(h, hphones, R.CALLS, "both", "Phone") - phones - hphones
-    yield from x.expand({p for p in far if before_raid(p, relays)} | talked, R.USES, "in", 20)
+    users = relays | {p for p in far if before_raid(p, near)} | talked
+    yield from x.expand(users, R.USES, "in", 20)
     # documents: the leaders of the events aimed at recruits and victims, their workloads
     leaders = sorted(
         having(
@@ -604,12 +665,14 @@ def _steps(ring_id: str, cap: int, kin_cap: int) -> Steps[nx.MultiDiGraph]:
     }
     layered = (yield from x.expand(middlemen, R.MONEY, "out")) - accounts - other_accounts
     yield from x.expand(layered, R.HOLDS, "in", 20)
-    yield from _tradecraft(x, side, phones, accounts, other_phones, middlemen, cases)
     # who recruited the ring's victims (a recruiter outside the records acts for the ring)
     victims = {
         v for m in members for _, v, k in h.out_edges(m, keys=True) if k[0] in R.RECRUITED
     } | {v for c in cases for v, _, k in h.in_edges(c, keys=True) if k[0] in R.VICTIM}
     yield from x.expand(victims, R.RECRUITED, "in", 20)
+    words = list(_reach()["innocent"]["ordinary_words"])
+    acting = _acting(h, side, victims, cases, words)
+    yield from _tradecraft(x, side, phones, accounts, other_phones, middlemen, cases, acting)
     people = having(h, h.nodes, "Person") - members
     yield from x.expand(people, KIN, "both", kin_cap)
     officials = having(h, h.nodes, "Official")

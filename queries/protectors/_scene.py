@@ -155,11 +155,16 @@ class Scene:
         return parse_ts(at) if at else None
 
     def sphere(self, o: str) -> list[Via]:
-        """The official, and his relatives and associates who are not ring members or victims."""
+        """The official, and his relatives and associates who are not ring members or victims,
+        nor inferred to act for the ring themselves (only a neighbour or extended family can
+        be: :func:`queries.protectors._side.officials_side`; such a person's money and calls
+        with the ring are his own dealings with it, not the official's channel)."""
         via = self.cfg["via"]
         found = [Via(o, "self", float(via["self"]), [])]
         for p, k in both(self.h, o, *KIN):
             if p == o or p in self.members or p in self.victims or not has(self.h, p, "Person"):
+                continue
+            if p in self.inferred:
                 continue
             rel = R.key_of(k[2][0])  # family or associate: its weight in [via]
             detail = self.h.edges[k].get("detail")

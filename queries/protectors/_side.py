@@ -66,13 +66,18 @@ def _rels(h: nx.MultiDiGraph, n: str, types: tuple[str, ...], way: str) -> list[
     return sorted((u, (u, v, k)) for u, v, k in h.in_edges(n, keys=True) if k[0] in types)
 
 
-def officials_side(h: nx.MultiDiGraph) -> set[str]:
-    """Every official and every person he is recorded kin or associate with."""
+def officials_side(h: nx.MultiDiGraph, apart: list[str] | None = None) -> set[str]:
+    """Every official and every person he is recorded kin or associate with, except those
+    whose recorded relation names one of ``apart`` (a neighbour, a cousin: people with
+    their own household and business, not his channel, who may act for the ring
+    themselves)."""
+    words = list(apart or [])
     found: set[str] = set()
     for o in (n for n in h.nodes if _has(h, n, "Official")):
         found.add(o)
-        found |= {p for p, _ in _rels(h, o, R.KIN, "out")}
-        found |= {p for p, _ in _rels(h, o, R.KIN, "in")}
+        for p, k in [*_rels(h, o, R.KIN, "out"), *_rels(h, o, R.KIN, "in")]:
+            if not (words and ordinary(h.edges[k].get("detail"), words)):
+                found.add(p)
     return found
 
 
@@ -97,7 +102,8 @@ def infer(
     words = list(inn["ordinary_words"])
     scale = float(side_cfg["member_scale"])
     busy = float(side_cfg["busy_share"])
-    never = victims | officials_side(h) | core
+    apart = [*inn["neighbour_words"], *cfg["via"]["extended_words"]]
+    never = victims | officials_side(h, apart) | core
     # the ring's own instruments and whose they are
     owner: dict[str, str] = {}
     for m in sorted(core):

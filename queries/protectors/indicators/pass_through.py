@@ -112,9 +112,14 @@ def chains(s: Scene) -> dict[str, list[_Chain]]:
     (computed once per scene; each official reads the chains ending on his side)."""
     h, cfg = s.h, s.cfg["pass_through"]
     side = T.ring_side(s)
-    banned = set(s.accounts) | side | s.victims
+    ring = set(s.accounts) | side
     ends: dict[str, list[_Chain]] = defaultdict(list)
-    for src in sorted(set(s.accounts) | side):
+    sureness = {n: T.sure(s, n) for n in ring}
+    for src in sorted(ring):
+        # an intermediary the side inference counts less surely than the payer (a broker
+        # paid by several members looks like the ring's side for that alone) may still be
+        # the one who passes the payer's money on
+        banned = {n for n, c in sureness.items() if c >= sureness[src]} | s.victims
         for x, k0, t0, a0 in T.sends(s, src):
             if x in banned or t0 is None or a0 <= 0:
                 continue
@@ -148,6 +153,7 @@ def pass_through(s: Scene, o: str) -> Indicator:
             if (c.src, c.k0) not in best or order > best[(c.src, c.k0)][0]:
                 best[(c.src, c.k0)] = (order, c)
     found: list[tuple[float, float, float, Evidence, str, float, int, float]] = []
+    delivered: list[tuple[Key, ...]] = []
     for _, c in sorted(best.values(), key=lambda b: (b[1].t0, b[1].src, b[1].k0)):
         src, k0, t0, a0, x, path = c.src, c.k0, c.t0, c.a0, c.x, c.hops
         excl = 1.0
@@ -174,6 +180,14 @@ def pass_through(s: Scene, o: str) -> Indicator:
         lag = (path[-1].at - t0).total_seconds() / 86400
         w = e["grade"] * end.via.weight * excl * T.sure(s, src)
         found.append((w, kept, lag, e, x, excl, len(path), path[-1].amount))
+        delivered.append(path[-1].keys)
+    # one forward to his side is one payment, traced from its surest ring payer: a broker
+    # inferred to the ring's side both forwards the members' money and pays it himself
+    surest: dict[tuple[Key, ...], int] = {}
+    for i, (f, last) in enumerate(zip(found, delivered, strict=True)):
+        if last not in surest or f[0] > found[surest[last]][0]:
+            surest[last] = i
+    found = [found[i] for i in sorted(surest.values())]
     if not found:
         return s.result("pass_through", 0.0, {}, [])
     n = sum(w for w, *_ in found)
