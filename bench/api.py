@@ -6,7 +6,8 @@ ingested, ``telusur serve`` runs in its own process, one user per client signs
 in (so per-user rate limits do not cap the run), and the clients hit
 ``/rings/{id}/protectors`` and ``/entities/{id}`` for a fixed number of requests
 each (bounded count and time; loopback only). Prints a Markdown table:
-throughput and p50/p95/p99 latency per store, phase and route, with the load
+throughput and p50/p95/p99 latency per store, phase and route, the service's CPU
+per request (user + system, both routes), with the load
 average when the phase started.
 
 Phases (each a timed run of ``--requests`` per client):
@@ -76,22 +77,40 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (uvicorn's workers) (Linux)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) the service's processes used so far (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in _tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
 def _peak_mib(pid: int) -> tuple[float, float]:
     """The service's memory: the peak (``VmHWM``) and current (``VmRSS``) resident sizes of
     ``pid`` and every process below it (uvicorn's workers), summed, in MiB (Linux)."""
-    def children(p: int) -> list[int]:
-        out: list[int] = []
-        for task in Path(f"/proc/{p}/task").glob("*/children"):
-            out += [int(c) for c in task.read_text().split()]
-        return out
-
     peak = now = 0.0
-    todo = [pid]
-    while todo:
-        p = todo.pop()
+    for p in _tree(pid):
         try:
             status = Path(f"/proc/{p}/status").read_text().splitlines()
-            todo += children(p)
         except OSError:
             continue
         kb = {ln.split(":")[0]: ln.split()[1] for ln in status
@@ -328,6 +347,8 @@ class Phase:
     load: float
     warmup_s: float | None = None
     note: str = ""
+    #: CPU seconds the service used during the phase
+    cpu_s: float | None = None
 
 
 def _timed(name: str, url: str, tokens: list[str], rings: list[str], people: list[str],
@@ -405,8 +426,9 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
         tokens = _tokens(url, passwords, state, secret)
         if warm:
             _warm(url, tokens[0], rings)
+        cpu = _cpu_s(proc.pid)
         phase = _timed("ready", url, tokens, rings, people, requests, limit_s)
-        phase.warmup_s = ready_s
+        phase.warmup_s, phase.cpu_s = ready_s, _cpu_s(proc.pid) - cpu
         phases.append(phase)
         rounds: list[Phase] = []
         warmups: list[str] = []
@@ -418,8 +440,10 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
                 money(url, analyst, n)
             else:
                 _flag(url, propam, official)
+            cpu = _cpu_s(proc.pid)
             rounds.append(_timed("after write", url, tokens, rings, people, requests,
                                  limit_s))
+            rounds[-1].cpu_s = _cpu_s(proc.pid) - cpu
             deadline = time.monotonic() + 300
             while time.monotonic() < deadline:
                 after = _cache_status(url, admin)
@@ -435,7 +459,8 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
                 f"after {what}" if writes == 1 else f"after {what} (x{writes})",
                 {r: [x for ph in rounds for x in ph.out[r]] for r in ROUTES},
                 [e for ph in rounds for e in ph.errors], sum(ph.wall for ph in rounds),
-                sum(ph.load for ph in rounds) / len(rounds)))
+                sum(ph.load for ph in rounds) / len(rounds),
+                cpu_s=sum(ph.cpu_s or 0.0 for ph in rounds)))
             notes.append(f"{label} after write: the warm-up of each new generation took "
                          f"{', '.join(warmups)}; the clients' requests ranked the "
                          "rest")
@@ -447,6 +472,8 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
         proc.wait(timeout=60)
     rows: list[list[object]] = []
     for ph in phases:
+        served = sum(len(ph.out[r]) for r in ROUTES)
+        cpu_ms = "-" if ph.cpu_s is None or not served else f"{ph.cpu_s * 1000 / served:.2f}"
         for route in ROUTES:
             lat = ph.out[route]
             rows.append([label, ranking_off or "-", f"{nodes:,}",
@@ -455,7 +482,7 @@ def bench_store(label: str, store_uri: str, bundle: Path, clients: int, requests
                          f"{ph.load:.2f}", route, len(lat), f"{len(lat) / ph.wall:.1f}",
                          f"{percentile(lat, 0.50) * 1000:.0f}",
                          f"{percentile(lat, 0.95) * 1000:.0f}",
-                         f"{percentile(lat, 0.99) * 1000:.0f}", len(ph.errors)])
+                         f"{percentile(lat, 0.99) * 1000:.0f}", cpu_ms, len(ph.errors)])
     return rows, notes
 
 
@@ -534,7 +561,7 @@ def main() -> None:
         print(f"- {note}")
     print(md_table(["store", "layers off", "nodes", "ingest s", "phase", "warm-up s",
                     "load 1m", "route", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms",
-                    "non-200"], rows))
+                    "CPU ms/req", "non-200"], rows))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import json
 import os
 import sqlite3
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -98,7 +99,8 @@ class EmbeddedStore(Store):
             raise StoreUnavailable(f"cannot open embedded store at {self.path}: {exc}") from exc
         self._lock = threading.RLock()
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        #: every open reading connection, for :meth:`close`
+        self._readers: set[sqlite3.Connection] = set()
         self._writes = 0
 
     def _connect(self, cache_kib: int) -> sqlite3.Connection:
@@ -121,14 +123,20 @@ class EmbeddedStore(Store):
 
     # -- reading -------------------------------------------------------------
     def _reader(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
+        """The thread's own reading connection (its page cache stays warm between
+        blocks). It closes when the thread ends: a service's worker threads come and
+        go, and kept connections would gather open files and caches without bound."""
+        held: _Held | None = getattr(self._local, "reader", None)
+        if held is None:
             db = self._connect(_READER_CACHE_KIB)
             db.execute("PRAGMA query_only=1")
-            self._local.db = db
+            held = _Held(db)
             with self._lock:
-                self._readers.append(db)
-        return db
+                self._readers.add(db)
+            # the thread's locals go when it ends, and the finalizer with them
+            weakref.finalize(held, _forget, db, self._readers, self._lock)
+            self._local.reader = held
+        return held.db
 
     @contextmanager
     def reading(self) -> Iterator[GraphView]:
@@ -406,11 +414,29 @@ class EmbeddedStore(Store):
 
     def close(self) -> None:
         with self._lock:
-            for db in self._readers:
+            for db in list(self._readers):
                 db.close()
             self._readers.clear()
             self._local = threading.local()
             self._db.close()
+
+
+class _Held:
+    """A thread's reading connection, kept in its thread-local data."""
+
+    __slots__ = ("__weakref__", "db")
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+
+def _forget(
+    db: sqlite3.Connection, readers: set[sqlite3.Connection], lock: threading.RLock
+) -> None:
+    """Close a reading connection whose thread ended (from whichever thread frees it)."""
+    with lock:
+        readers.discard(db)
+    db.close()
 
 
 def _derive(db: sqlite3.Connection, written: list[NodeRow], stored: dict[str, NodeRow]) -> None:

@@ -4,7 +4,9 @@ one snapshot per read block, and an older store brought up to date when opened."
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -243,3 +245,42 @@ def test_the_ranking_reads_no_relationship_of_a_node_over_the_cap(
             "b:hub": 18,
             "b:p1": 0,
         }
+
+
+def open_files(path: Path) -> int:
+    """How many of this process's file descriptors are open on ``path``."""
+    n = 0
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if Path(os.readlink(fd)) == path:
+                n += 1
+    return n
+
+
+def test_a_reading_thread_takes_its_connection_with_it(embedded_store: EmbeddedStore) -> None:
+    """A service's worker threads come and go (anyio ends one idle for 10 s): each reads
+    through a connection of its own, which must close when the thread ends, or a
+    long-running service gathers open files and their caches without bound."""
+    small(embedded_store)
+    db = (embedded_store.path / DB_NAME).resolve()
+    with embedded_store.reading() as g:
+        assert "b:p1" in g
+    before = open_files(db)
+
+    def read() -> None:
+        with embedded_store.reading() as g:
+            assert "b:p1" in g
+
+    for _ in range(30):
+        t = threading.Thread(target=read)
+        t.start()
+        t.join()
+    assert open_files(db) <= before + 1
+    # the store still reads, from this thread and from new ones, and closes cleanly
+    with embedded_store.reading() as g:
+        assert "b:p2" in g
+    t = threading.Thread(target=read)
+    t.start()
+    t.join()
+    embedded_store.close()
+    assert open_files(db) == 0
