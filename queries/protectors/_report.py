@@ -56,7 +56,7 @@ def _rank(s: Scene) -> list[Protector]:
     out: list[Protector] = []
     for o in s.officials:
         items = [i for i in (k.compute(s, o) for k in KINDS.values()) if i["score"] > 0]
-        _cap_alone(items, kind_min)
+        _cap_alone(items, kind_min, float(cfg["innocent"]["bridge_alone"]))
         items.sort(key=lambda i: (-i["score"] * i["weight"], _ORDER[i["kind"]]))
         miss = 1.0
         for i in items:
@@ -79,17 +79,23 @@ def _rank(s: Scene) -> list[Protector]:
     return out
 
 
-def _cap_alone(items: list[Indicator], kind_min: float) -> None:
-    """An indicator that may not stand alone (its facts carry ``alone``: kinship)
-    is capped there when no other kind (bridging aside) reaches ``kind_min``."""
-    for i in items:
-        cap = i["facts"].get("alone")
+def _cap_alone(items: list[Indicator], kind_min: float, bridge: float) -> None:
+    """An indicator that may not stand alone (its facts carry ``alone``: kinship, calls,
+    one case) is capped there when no other kind (bridging aside) reaches ``kind_min``.
+    Bridging, the generic signal, is capped at ``bridge`` when nothing stands beside it
+    but kinds capped as alone: a cousin's betweenness is his kinship again."""
+    order = sorted(items, key=lambda x: x["kind"] == "bridging")  # bridging last
+    for i in order:
+        cap = bridge if i["kind"] == "bridging" else i["facts"].get("alone")
         if cap is None or i["score"] <= float(cap):
             continue
         others = [
             x
             for x in items
-            if x is not i and x["kind"] != "bridging" and x["weight"] * x["score"] >= kind_min
+            if x is not i
+            and x["kind"] != "bridging"
+            and x["weight"] * x["score"] >= kind_min
+            and not (i["kind"] == "bridging" and x["facts"].get("capped_alone"))
         ]
         if not others:
             i["score"] = float(cap)

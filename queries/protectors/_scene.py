@@ -156,20 +156,32 @@ class Scene:
 
     def sphere(self, o: str) -> list[Via]:
         """The official, and his relatives and associates who are not ring members or victims,
-        nor inferred to act for the ring themselves (only a neighbour or extended family can
-        be: :func:`queries.protectors._side.officials_side`; such a person's money and calls
-        with the ring are his own dealings with it, not the official's channel)."""
+        nor show signs of acting for the ring themselves (:attr:`leaning`, any confidence:
+        only a neighbour or extended family can, :func:`queries.protectors._side.officials_side`;
+        such a person's money and calls with the ring are his own dealings with it, not the
+        official's channel)."""
         via = self.cfg["via"]
         found = [Via(o, "self", float(via["self"]), [])]
         for p, k in both(self.h, o, *KIN):
             if p == o or p in self.members or p in self.victims or not has(self.h, p, "Person"):
                 continue
-            if p in self.inferred:
+            if p in self.leaning:
                 continue
             rel = R.key_of(k[2][0])  # family or associate: its weight in [via]
             detail = self.h.edges[k].get("detail")
             found.append(Via(p, f"{rel}:{detail}" if detail else rel, self._via(rel, detail), [k]))
         return found
+
+    def apart(self, o: str) -> list[str]:
+        """The relatives and associates of ``o`` left out of :meth:`sphere` because they
+        show signs of acting for the ring themselves (said in the evidence words)."""
+        return sorted(
+            {
+                p
+                for p, _ in both(self.h, o, *KIN)
+                if p != o and p in self.leaning and p not in self.members
+            }
+        )
 
     def _via(self, rel: str, detail: Any) -> float:
         """How much a relative or associate counts as the official's channel: a household

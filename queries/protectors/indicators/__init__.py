@@ -53,6 +53,8 @@ SHARED: Final[Mapping[str, frozenset[str]]] = {
             "kin_alone",
             "case_alone",
             "irregular_alone",
+            "contact_alone",
+            "bridge_alone",
         }
     ),
 }

@@ -4,7 +4,10 @@ Exact betweenness over the money, call, kin and business relationships (no
 duty relationships), from the members to the officials, relative to the
 highest. Deliberately weighted low: it is the generic link-analysis signal, and
 it also rewards honest investigators and busy phones. A summary over many
-paths: drawn on graph pages, but not coloured as evidence.
+paths: drawn on graph pages, but not coloured as evidence. It stands beside a
+specific signal: with nothing else, or beside nothing but kinds capped as alone
+(kinship, plain calls, one case), it is that tie again and is capped at
+``[innocent] bridge_alone`` when the report is built.
 """
 
 from __future__ import annotations
@@ -64,9 +67,14 @@ def bridging(s: Scene, o: str) -> Indicator:
 
 
 def _words(f: dict[str, Any], lang: str) -> str:
-    return gettext("bridges the ring and officials (relative betweenness {value})", lang).format(
+    said = gettext("bridges the ring and officials (relative betweenness {value})", lang).format(
         value=f.get("relative_betweenness")
     )
+    if f.get("capped_alone"):
+        said += "; " + gettext(
+            "a bridge through nothing but kinship or plain calls: capped, that tie again", lang
+        )
+    return said
 
 
 KIND = IndicatorKind(

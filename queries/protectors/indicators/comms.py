@@ -6,7 +6,11 @@ officer). Calls by an official to a member after that member was named or
 arrested, in a case the official handled that went on to P21 or a verdict, are
 duty and do not count. Calls between recorded neighbours or people at one address
 count ``[innocent] explained`` of a call, and a call to an inferred side counts its
-confidence (:mod:`._calls`). Weak alone by design.
+confidence (:mod:`._calls`). Weak alone by design: calls with members and nothing
+else (no timing, money, case, papers or tie: another kind of signal, bridging aside)
+are ordinary contact, the way a press officer, a village official or a shopkeeper
+talks with whoever lives and works around him, so without another kind the strength
+is capped at ``[innocent] contact_alone`` when the report is built (``alone``).
 
 Misses calls on phones nobody attributed.
 """
@@ -41,6 +45,7 @@ def comms(s: Scene, o: str) -> Indicator:
         "other_calls": other,
         "members": len({e["nodes"][-1] for _, e in plain}),
         "explained": explained,
+        "alone": float(s.cfg["innocent"]["contact_alone"]),
     }
     return s.result("comms", score, facts, plain)
 
@@ -52,7 +57,10 @@ def _words(f: dict[str, Any], lang: str) -> str:
         members=ngettext("{n} member", "{n} members", m, lang).format(n=m),
         other_calls=ngettext("{n} other call", "{n} other calls", o, lang).format(n=o),
     )
-    return "; ".join([said, *contact_words({"explained": f.get("explained")}, lang)])
+    more = contact_words({"explained": f.get("explained")}, lang)
+    if f.get("capped_alone"):
+        more.append(gettext("calls alone: capped, nothing else links him to the ring", lang))
+    return "; ".join([said, *more])
 
 
 KIND = IndicatorKind(

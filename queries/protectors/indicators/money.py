@@ -40,6 +40,7 @@ from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene, has, into, out
 from queries.protectors._side import ordinary
 from queries.protectors._types import Evidence, Indicator
+from queries.protectors.indicators.ties import apart_words
 
 
 def money(s: Scene, o: str) -> Indicator:
@@ -161,6 +162,9 @@ def money(s: Scene, o: str) -> Indicator:
         facts["amounts"] = {code: round(v, 2) for code, v in sorted(totals.items())}
     if unpriced:
         facts["unpriced"] = sorted(unpriced)
+    apart = s.apart(o)
+    if apart:
+        facts["apart"] = len(apart)
     order = float(cfg["evidence_amount_scale"])
     return s.result("money", score, facts, [(p[0] * (1 + p[1] / order), p[4]) for p in payments])
 
@@ -355,7 +359,9 @@ def _words(f: dict[str, Any], lang: str) -> str:
                 codes=", ".join(f["unpriced"])
             )
         )
-    return "; ".join([", ".join(said), *innocent_words(f.get("innocent") or [], lang)])
+    return "; ".join(
+        [", ".join(said), *innocent_words(f.get("innocent") or [], lang), *apart_words(f, lang)]
+    )
 
 
 def innocent_words(found: list[dict[str, Any]], lang: str) -> list[str]:

@@ -29,6 +29,7 @@ transfers exceed the cap (counted as not exclusive).
 from __future__ import annotations
 
 import math
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +40,7 @@ from queries.protectors import _rels as R
 from queries.protectors._evidence import Key
 from queries.protectors._kind import IndicatorKind
 from queries.protectors._scene import Scene, has, into
+from queries.protectors._side import ordinary
 from queries.protectors._types import Evidence, Indicator
 from queries.protectors.indicators import _trade as T
 from queries.protectors.indicators.money import rupiah
@@ -77,14 +79,41 @@ class _Chain:
     hops: tuple[_Hop, ...]
 
 
+def routine(s: Scene, x: str) -> set[Key]:
+    """``x``'s own standing obligations: the payments of each series of at least
+    ``[innocent] alike_min`` payments to one receiver whose references name an ordinary
+    purpose (rent, an instalment) and whose amounts are constant (within
+    ``alike_tolerance``). A tenant who pays his monthly rent days after the ring paid him
+    passes nothing on (computed once per scene and node)."""
+    cache: dict[str, set[Key]] = s.once("pass_through_routine", dict)
+    if x not in cache:
+        inn = s.cfg["innocent"]
+        words, tol = list(inn["ordinary_words"]), float(inn["alike_tolerance"])
+        series: dict[str, list[tuple[Key, float]]] = defaultdict(list)
+        for v, k, _, amount in T.sends(s, x):
+            if amount > 0 and ordinary(s.h.edges[k].get("reference"), words):
+                series[v].append((k, amount))
+        found: set[Key] = set()
+        for paid in series.values():
+            mid = statistics.median(a for _, a in paid)
+            if len(paid) >= int(inn["alike_min"]) and all(
+                abs(a - mid) <= tol * mid for _, a in paid
+            ):
+                found |= {k for k, _ in paid}
+        cache[x] = found
+    return cache[x]
+
+
 def _forwards(s: Scene, x: str, t0: datetime, a0: float, cfg: dict[str, Any]) -> list[_Hop]:
     """What ``x`` sends on to each receiver within ``lag_days`` after receiving ``a0`` at
     ``t0``, when at least ``share_min`` of it: in one transfer or in parts (e-wallet
-    top-ups have per-transaction limits; a broker splits to stay unremarkable)."""
+    top-ups have per-transaction limits; a broker splits to stay unremarkable). ``x``'s
+    :func:`routine` payments (his rent) are not passed on."""
     lag, share = timedelta(days=float(cfg["lag_days"])), float(cfg["share_min"])
+    own = routine(s, x)
     parts: dict[str, list[tuple[datetime, Key, float]]] = defaultdict(list)
     for v, k, at, amount in T.sends(s, x):
-        if at is not None and t0 <= at <= t0 + lag and amount > 0:
+        if at is not None and t0 <= at <= t0 + lag and amount > 0 and k not in own:
             parts[v].append((at, k, amount))
     hops = []
     for v, ps in sorted(parts.items()):
@@ -205,6 +234,16 @@ def pass_through(s: Scene, o: str) -> Indicator:
         "exclusivity": round(sum(f[5] for f in found) / len(found), 3),
         "amount": round(sum(f[7] for f in found), 2),
     }
+    # what ring-paid intermediaries pay his side as their own standing obligation (rent)
+    ring = set(s.accounts) | T.ring_side(s)
+    mine = [
+        k
+        for t in targets
+        for x, k in into(h, t, *R.MONEY)
+        if any(src in ring for src, _ in into(h, x, *R.MONEY)) and k in routine(s, x)
+    ]
+    if mine:
+        facts["routine"] = len(mine)
     return s.result("pass_through", score, facts, [(f[0], f[3]) for f in found])
 
 
@@ -227,7 +266,18 @@ def _words(f: dict[str, Any], lang: str) -> str:
         days=f.get("mean_lag_days"),
         excl=f.get("exclusivity"),
     )
-    return f"{said}, {more}"
+    said = f"{said}, {more}"
+    routine_n = int(f.get("routine", 0))
+    if routine_n:
+        said += "; " + ngettext(
+            "{n} payment left out: a standing obligation of the intermediary "
+            "(same amount, ordinary purpose, month after month)",
+            "{n} payments left out: a standing obligation of the intermediary "
+            "(same amount, ordinary purpose, month after month)",
+            routine_n,
+            lang,
+        ).format(n=routine_n)
+    return said
 
 
 KIND = IndicatorKind(

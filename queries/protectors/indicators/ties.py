@@ -42,7 +42,11 @@ def ties(s: Scene, o: str) -> Indicator:
             miss *= 1 - w
             items.append((w, e))
     alone = float(s.cfg["innocent"]["kin_alone"])
-    return s.result("ties", 1 - miss, {"ties": len(items), "alone": alone}, items)
+    facts: dict[str, Any] = {"ties": len(items), "alone": alone}
+    apart = s.apart(o)
+    if apart:
+        facts["apart"] = len(apart)
+    return s.result("ties", 1 - miss, facts, items)
 
 
 def neighbour_only(s: Scene, k: Key) -> bool:
@@ -61,7 +65,24 @@ def _words(f: dict[str, Any], lang: str) -> str:
     ).format(n=n)
     if f.get("capped_alone"):
         said += "; " + gettext("kinship alone: capped, nothing else links him to the ring", lang)
-    return said
+    return "; ".join([said, *apart_words(f, lang)])
+
+
+def apart_words(f: dict[str, Any], lang: str) -> list[str]:
+    """The relatives left out of his side because they act for the ring themselves."""
+    n = int(f.get("apart", 0))
+    if not n:
+        return []
+    return [
+        ngettext(
+            "{n} neighbour or distant relative acts for the ring himself: "
+            "his money and calls are not counted as the official's",
+            "{n} neighbours or distant relatives act for the ring themselves: "
+            "their money and calls are not counted as the official's",
+            n,
+            lang,
+        ).format(n=n)
+    ]
 
 
 KIND = IndicatorKind(
