@@ -33,6 +33,17 @@ write stops the writer; the error is raised in that thread at the next submit,
 read or close, and nothing submitted after the failed batch is written (a rerun of
 the same command completes the ingest).
 
+A batch that the server refuses for memory (``neo4j_store.MEMORY_REFUSALS``: its
+transaction pool, which both writer threads and every other user share, or one
+transaction's limit, as on Aura) is written again as two halves, each the same way down
+to one row, in the order of its statements (nodes, then relationships: a relationship
+finds a node of its batch in an earlier part or its own). The driver would retry the same
+batch, refused the same way, and a rerun would too. The writes are merges, so the graph is
+the one transaction's; what is committed is still a prefix, of the rows in write order (a
+failure in a later part leaves the earlier parts committed; a rerun completes them). The
+parts of a batch wait for its turn to commit as the whole would, and ``on_result`` gets one
+result per batch, its parts' summed.
+
 Relationships submitted with ``fresh=prefix`` (ids unique within the run, as a
 bundle's transfers and calls) are created without seeking their ids when the store
 held none of their type under the prefix when the first of them came (one prefix
@@ -44,21 +55,25 @@ would refuse a duplicate.
 from __future__ import annotations
 
 import collections
+import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, TypeVar
 
 from graph.model import MODEL
 from graph.rows import NodeRow, RelRow
-from graph.store._neo4j_write import Prepared
+from graph.store._neo4j_write import Columns, Prepared
 from graph.store.base import BulkWriter, UpsertResult, checked_rows
+from graph.store.neo4j_store import RefusedForMemory
 
 if TYPE_CHECKING:
     from graph.store.neo4j_store import Neo4jStore
 
+log = logging.getLogger("telusur.ingest")
 _EMPTY: frozenset[str] = frozenset()
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -137,10 +152,12 @@ class Neo4jBulk(BulkWriter):
         self._closed = False
         #: (type, prefix) -> whether the store held none under it when first asked
         self._fresh: dict[tuple[str, str], bool] = {}
-        #: Most batches written at once, and rollbacks after :attr:`patience` (for tests
-        #: and the benchmark).
+        #: Most batches written at once, rollbacks after :attr:`patience`, and batches
+        #: the server refused for memory and that were written in halves (for tests and
+        #: the benchmark).
         self.most_running = 0
         self.retries = 0
+        self.splits = 0
         self._threads = [
             threading.Thread(target=self._run, name="telusur-writer", daemon=True)
             for _ in range(self.writers)
@@ -188,8 +205,27 @@ class Neo4jBulk(BulkWriter):
                     self._cond.notify_all()
 
     def _write(self, job: _Job) -> UpsertResult:
+        return self._written(job, job.batch)
+
+    def _written(self, job: _Job, batch: Prepared) -> UpsertResult:
+        """Write ``batch`` (``job``'s or a part of it) in one transaction, or, when the
+        server refuses it for memory, its two halves, each the same way, in order."""
+        try:
+            return self._attempt(job, batch)
+        except RefusedForMemory as exc:
+            with self._cond:
+                self.splits += 1
+            log.debug("a batch of %d rows was refused for memory (%s); halved", _rows(batch), exc)
+            first, second = _halves(batch)
+            result = self._written(job, first)
+            result.add(self._written(job, second))
+            return result
+
+    def _attempt(self, job: _Job, batch: Prepared) -> UpsertResult:
+        # one row cannot be halved: its refusal is retried and raised as any other error
+        divisible = _rows(batch) > 1 and not batch.delete
         if self.writers == 1:
-            return self.store._write_prepared(job.batch)
+            return self.store._write_prepared(batch, divisible=divisible)
 
         def turn(patience: float | None) -> None:
             deadline = None if patience is None else time.monotonic() + patience
@@ -203,12 +239,14 @@ class Neo4jBulk(BulkWriter):
                     self._cond.wait(left)
 
         try:
-            return self.store._write_prepared(job.batch, lambda: turn(self.patience))
+            return self.store._write_prepared(
+                batch, lambda: turn(self.patience), divisible=divisible
+            )
         except _Late:
             with self._cond:
                 self.retries += 1
             turn(None)  # outside any transaction, holding no locks
-            return self.store._write_prepared(job.batch, lambda: turn(None))
+            return self.store._write_prepared(batch, lambda: turn(None), divisible=divisible)
 
     # -- the submitting thread ---------------------------------------------------------
     def _raise(self) -> None:
@@ -310,3 +348,55 @@ def _holds_prefix(store: Neo4jStore, typ: str, prefix: str) -> bool:
         {"prefix": prefix},
     )
     return bool(rows)
+
+
+def _rows(batch: Prepared) -> int:
+    return _count(batch.node_groups) + _count(batch.rel_groups)
+
+
+def _count(groups: dict[K, Columns]) -> int:
+    return sum(len(c.ids) for c in groups.values())
+
+
+def _halves(batch: Prepared) -> tuple[Prepared, Prepared]:
+    """``batch``'s rows in the order they are written (node groups, then relationship
+    groups) cut in the middle, as two batches. A batch with deletions is never cut."""
+    assert not batch.delete, "a batch with deletions is written whole"
+    cut = _rows(batch) // 2
+    nodes = _cut(batch.node_groups, cut)
+    rels = _cut(batch.rel_groups, cut - _count(batch.node_groups))
+    return (
+        replace(
+            batch, node_groups=nodes[0], rel_groups=rels[0], fresh=batch.fresh and bool(rels[0])
+        ),
+        replace(
+            batch, node_groups=nodes[1], rel_groups=rels[1], fresh=batch.fresh and bool(rels[1])
+        ),
+    )
+
+
+def _cut(groups: dict[K, Columns], first: int) -> tuple[dict[K, Columns], dict[K, Columns]]:
+    """The first ``first`` rows of ``groups`` (in order) and the rest."""
+    head: dict[K, Columns] = {}
+    tail: dict[K, Columns] = {}
+    for key, columns in groups.items():
+        size = len(columns.ids)
+        if first >= size:
+            head[key] = columns
+        elif first > 0:
+            head[key], tail[key] = _slice(columns, 0, first), _slice(columns, first, size)
+        else:
+            tail[key] = columns
+        first = max(0, first - size)
+    return head, tail
+
+
+def _slice(c: Columns, i: int, j: int) -> Columns:
+    """Rows ``i`` to ``j`` of ``c`` (every column cut alike)."""
+    return Columns(
+        c.ids[i:j],
+        {k: v[i:j] for k, v in c.ends.items()},
+        {k: v[i:j] for k, v in c.scalars.items()},
+        {k: v[i:j] for k, v in c.lists.items()},
+        None if c.rest is None else c.rest[i:j],
+    )

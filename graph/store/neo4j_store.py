@@ -12,10 +12,12 @@ only ever come from the model.
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction
@@ -67,6 +69,32 @@ UNREACHABLE = (
     neo_exc.SessionExpired,
     neo_exc.ConnectionPoolError,
 )
+#: Seconds a write keeps retrying a transient error, counted from its first failure
+#: (the driver's default, which ``transaction`` keeps for writes), and the first delay,
+#: doubled each time with 20 % jitter (also the driver's).
+WRITE_RETRY = 30.0
+RETRY_DELAY = 1.0
+#: The codes with which Neo4j 5.26 refuses a transaction for memory: the pool that all
+#: transactions share (``dbms.memory.transaction.total.max``), one transaction's limit
+#: (``db.memory.transaction.max``; Aura sets one), the off-heap transaction state, the heap.
+#: The same transaction would be refused again; a smaller one may not be.
+MEMORY_REFUSALS = frozenset(
+    {
+        "Neo.TransientError.General.MemoryPoolOutOfMemoryError",
+        "Neo.ClientError.General.TransactionOutOfMemoryError",
+        "Neo.TransientError.General.TransactionMemoryLimit",
+        "Neo.TransientError.General.OutOfMemoryError",
+    }
+)
+
+
+class RefusedForMemory(Exception):
+    """The server refused a divisible write for memory (:data:`MEMORY_REFUSALS`); nothing
+    of it was committed. The bulk writer writes it again in parts (``_neo4j_bulk.py``)."""
+
+    def __init__(self, error: neo_exc.Neo4jError) -> None:
+        super().__init__(_one_line(error))
+        self.error = error
 
 
 class Neo4jStore(Store):
@@ -341,11 +369,20 @@ class Neo4jStore(Store):
         return self._write_prepared(Prepared.of(nodes, rels, delete))
 
     def _write_prepared(
-        self, batch: Prepared, before_commit: Callable[[], None] | None = None
+        self,
+        batch: Prepared,
+        before_commit: Callable[[], None] | None = None,
+        *,
+        divisible: bool = False,
     ) -> UpsertResult:
         """Write ``batch`` in one transaction: merged on the server, nothing read back
         (``_neo4j_write.py``). ``before_commit`` runs after the statements, inside the
-        transaction; raising there rolls it back (the bulk writer's commit order)."""
+        transaction; raising there rolls it back (the bulk writer's commit order).
+
+        ``divisible``: the caller can write the batch in parts instead (the bulk writer),
+        so a refusal for memory raises :class:`RefusedForMemory` at once rather than being
+        retried whole, which the driver would do for half a minute with the same result.
+        """
 
         def work(tx: ManagedTransaction) -> UpsertResult:
             result = write(tx, batch, self.chunk)
@@ -353,7 +390,46 @@ class Neo4jStore(Store):
                 before_commit()
             return result
 
+        if divisible:
+            return self._write_divisible(work)
         return self.transaction(work, write=True)
+
+    def _write_divisible(self, work: Callable[[ManagedTransaction], T]) -> T:
+        """``transaction(work, write=True)`` in an explicit transaction, retried as the
+        driver retries a managed one (transient errors, a lost connection: for
+        :data:`WRITE_RETRY` seconds, delays doubling from :data:`RETRY_DELAY`), except
+        that a refusal for memory raises :class:`RefusedForMemory` at once. The driver
+        retries a managed transaction on every transient error, and the pool's refusal is
+        one, also when it comes at commit, outside ``work``."""
+        metadata = current_actor().metadata()
+        delay, first_failure = RETRY_DELAY, None
+        while True:
+            error: neo_exc.Neo4jError | neo_exc.DriverError
+            try:
+                with (
+                    self._session(write=True) as session,
+                    session.begin_transaction(metadata=metadata, timeout=self.write_timeout) as tx,
+                ):
+                    # ``work`` only runs statements, which both kinds of transaction offer
+                    result = work(cast("ManagedTransaction", tx))
+                    tx.commit()
+                return result
+            except neo_exc.Neo4jError as exc:
+                if exc.code in MEMORY_REFUSALS:
+                    raise RefusedForMemory(exc) from exc
+                error = exc
+            except neo_exc.DriverError as exc:
+                error = exc
+            now = time.monotonic()
+            first_failure = now if first_failure is None else first_failure
+            if not error.is_retryable() or now - first_failure > WRITE_RETRY:
+                if isinstance(error, UNREACHABLE):
+                    raise StoreUnavailable(
+                        f"Neo4j at {self.uri} is unavailable: {_one_line(error)}"
+                    ) from error
+                raise error
+            time.sleep(delay * random.uniform(0.8, 1.2))
+            delay *= 2
 
     def bulk(self, on_result: Callable[[UpsertResult], None] | None = None) -> BulkWriter:
         """Batches written by :attr:`writers` threads while this thread prepares the next

@@ -263,8 +263,11 @@ def _load_files(
             ctx.deferred.clear()
             _flush(ctx, writer, batch)
         later = ctx.later_phone_nodes()
-        if later and writer is not None:
-            writer.submit(later, [])
+        if writer is not None:
+            # in chunks like the file's: at scale 127 one batch of about 345,000 phones was too
+            # big for Neo4j's 512 MiB transaction pool
+            for i in range(0, len(later), chunk):
+                writer.submit(later[i : i + chunk], [])
 
 
 #: What is alive after each chunk (this run's references and caches, the chunks in
