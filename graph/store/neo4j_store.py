@@ -6,8 +6,9 @@ Aura sends reads to followers, a server-side timeout, and transaction metadata
 naming the user and request (visible in Neo4j's query log and
 ``SHOW TRANSACTIONS``). Writes are merged on the server in ``UNWIND`` statements
 whose parameters are columns (``_neo4j_write.py``); a loader's batches go through
-the bulk writer (``_neo4j_bulk.py``). Labels and relationship types in query text
-only ever come from the model.
+the bulk writer (``_neo4j_bulk.py``), in explicit transactions retried by the driver's
+rules, except that a refusal for memory is handed back to be written in parts. Labels
+and relationship types in query text only ever come from the model.
 """
 
 from __future__ import annotations
