@@ -421,7 +421,10 @@ def _tradecraft(
     - document facilitation: the events aimed at the ring's recruits and victims and who
       led them; each leader's workload per event kind and his peers' (officials posted
       at the same agency), kept as counts in the graph attribute ``led`` (peers are not
-      added to the graph: only their counts are read).
+      added to the graph: only their counts are read);
+    - who acts for the ring unrecorded (``acting``, :func:`_acting`): their phones and
+      accounts, read like the ring's for the steps above (their phones seed relays,
+      their payments feed pass-through), and who holds the accounts they pay.
     """
     h, cfg = x.h, _reach()
     # the instruments of those who act for the ring unrecorded (``acting``): their money
