@@ -28,14 +28,13 @@ from graph.store.neo4j_store import RefusedForMemory
 from ingest import ingest_path
 from ingest.synth import generate
 
-pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
-
 LAUNCHER = Path(__file__).resolve().parents[2] / "tools" / "neo4j-test-server" / "neo4j-test-server"
 SMALL_POOL = "10m"
 
 
 def _need_java() -> None:
-    missing = [b for b in ("java", "mvn") if shutil.which(b) is None]
+    built = (LAUNCHER.parent / "target" / "classpath.txt").is_file()
+    missing = [b for b in ("java", "mvn") if shutil.which(b) is None and not (built and b == "mvn")]
     if missing:
         why = f"needs {' and '.join(missing)} for a Neo4j with a small transaction pool"
         if os.environ.get("CI") == "true":
@@ -137,6 +136,8 @@ def _calls(prefix: str, n: int) -> list[RelRow]:
     ]
 
 
+@pytest.mark.neo4j
+@pytest.mark.slow
 def test_the_small_pool_refuses_a_loaders_batch_at_once(servers: dict[str, str]) -> None:
     """5,000 phones and their calls, one transaction: refused, nothing written, and said
     at once as RefusedForMemory (the driver would retry it for half a minute)."""
@@ -151,6 +152,8 @@ def test_the_small_pool_refuses_a_loaders_batch_at_once(servers: dict[str, str])
         store.close()
 
 
+@pytest.mark.neo4j
+@pytest.mark.slow
 @pytest.mark.parametrize("writers", [1, 2])
 def test_a_refused_batch_is_written_in_halves(servers: dict[str, str], writers: int) -> None:
     """With one writer a batch's nodes and relationships share one transaction, so the
@@ -181,6 +184,8 @@ def test_a_refused_batch_is_written_in_halves(servers: dict[str, str], writers: 
         store.close()
 
 
+@pytest.mark.neo4j
+@pytest.mark.slow
 def test_an_ingest_refused_on_a_small_pool_gives_the_big_pools_graph(
     servers: dict[str, str], tmp_path: Path
 ) -> None:
