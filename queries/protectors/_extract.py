@@ -509,10 +509,24 @@ def _tradecraft(
     yield from x.expand(staff - side, ORG_TIES, "in", 50)
     targeted = (targeted | _ends(h, staff, ORG_TIES, "in", "Person")) - side
     tphones = having(h, (yield from x.expand(targeted, R.USES, "out", 20)), "Phone") - phones
-    tphones |= aphones
     other_phones = other_phones | ((yield from x.expand(tphones, R.CALLS, "both")) - phones)
-    reached = phones | tphones
+    # the phones of who acts for the ring unrecorded: their calls are read, not kept (a
+    # recruiter talks with many); the phones they talked with in the window before a raid
+    # join the graph as relays to follow (their calls below bring the contact itself)
+    aphones -= tphones
+    acalls = yield from x.rows(aphones, R.CALLS, "both")
+    reached = phones | tphones | aphones
+    warned: dict[str, tuple[frozenset[str], dict[str, Any]]] = {}
+    for rows in acalls.values():
+        for *_, props, mid, labels, mprops in rows:
+            t = _at(props.get("at"))
+            if mid not in reached and t is not None and any(r - window <= t < r for r in raids):
+                warned[mid] = (labels, mprops)
+    for mid, (labels, mprops) in sorted(warned.items()):
+        if mid not in h:
+            h.add_node(mid, **_clean(mprops), **{LABELS: labels})
     relays = {p for p in other_phones - reached if raids and before_raid(p, reached)}
+    relays |= set(warned)
     # case interference: the handlers of stopped or open ring cases, and whom they call
     handlers = {
         u
