@@ -270,15 +270,16 @@ class Extractor:
         return found
 
     def rows(
-        self, ids: Iterable[str], types: tuple[str, ...], direction: str
+        self, ids: Iterable[str], types: tuple[str, ...], direction: str, cap: int | None = None
     ) -> Steps[dict[str, list[Row]]]:
-        """The relationships of the nodes within the cap, *not* added to the graph (counts
-        are read from them: a peer's workload)."""
+        """The relationships of the nodes within the cap (``cap`` or the extraction's),
+        *not* added to the graph (counts are read from them: a peer's workload)."""
         wanted = tuple(sorted(set(ids)))
         if not wanted:
             return {}
-        got: dict[str, Expanded] = yield Need("expand", wanted, types, direction, self.cap)
-        return {n: rows for n, (deg, rows) in got.items() if 0 < deg <= self.cap}
+        limit = self.cap if cap is None else cap
+        got: dict[str, Expanded] = yield Need("expand", wanted, types, direction, limit)
+        return {n: rows for n, (deg, rows) in got.items() if 0 < deg <= limit}
 
     def seed(self, ids: Iterable[str]) -> Steps[None]:
         for nid, row in sorted((yield from self.nodes(ids)).items()):
@@ -373,20 +374,26 @@ def _acting(
         for _, v, k in h.out_edges(s, keys=True):
             if k[0] in (*R.USES, *R.HOLDS):
                 owner.setdefault(v, s)
-    with_ring: dict[str, set[str]] = defaultdict(set)
+    # the ring holders each outside phone or account had calls or (not ordinary) money with
+    touched: dict[str, set[str]] = defaultdict(set)
     for inst, holder in owner.items():
         if inst not in h:
             continue
-        edges = [*h.in_edges(inst, keys=True, data=True), *h.out_edges(inst, keys=True, data=True)]
-        for u, v, k, a in edges:
-            other = v if u == inst else u
-            if other in owner or k[0] not in (*R.CALLS, *R.MONEY):
-                continue
-            if k[0] in R.MONEY and ordinary(a.get("reference"), words):
-                continue
-            for p, _, pk in h.in_edges(other, keys=True):
-                if pk[0] in (*R.USES, *R.HOLDS):
-                    with_ring[p].add(holder)
+        for way in (
+            h.in_edges(inst, keys=True, data=True),
+            h.out_edges(inst, keys=True, data=True),
+        ):
+            for u, v, k, a in way:
+                other = v if u == inst else u
+                if other in owner or holder in touched[other]:
+                    continue
+                if k[0] in R.CALLS or (k[0] in R.MONEY and not ordinary(a.get("reference"), words)):
+                    touched[other].add(holder)
+    with_ring: dict[str, set[str]] = defaultdict(set)
+    for other, holders in touched.items():
+        for p, _, pk in h.in_edges(other, keys=True):
+            if pk[0] in (*R.USES, *R.HOLDS):
+                with_ring[p] |= holders
     found = {p for p, ring in with_ring.items() if len(ring) > 1}
     found |= {u for v in victims for u, _, k in h.in_edges(v, keys=True) if k[0] in R.RECRUITED}
     found |= {u for c in cases for u, _, k in h.in_edges(c, keys=True) if k[0] in R.SUSPECT}
@@ -512,9 +519,13 @@ def _tradecraft(
     other_phones = other_phones | ((yield from x.expand(tphones, R.CALLS, "both")) - phones)
     # the phones of who acts for the ring unrecorded: their calls are read, not kept (a
     # recruiter talks with many); the phones they talked with in the window before a raid
-    # join the graph as relays to follow (their calls below bring the contact itself)
+    # join the graph as relays to follow (their calls below bring the contact itself). A
+    # phone with more calls than [relay] busy_calls (a top-up shop that sells to members
+    # too) is not read: the side weighs such a phone near nothing, its contacts before a
+    # raid say little, and reading them all is most of the cost
     aphones -= tphones
-    acalls = yield from x.rows(aphones, R.CALLS, "both")
+    busy = int(cfg["relay"]["busy_calls"])
+    acalls = yield from x.rows(aphones, R.CALLS, "both", busy)
     reached = phones | tphones | aphones
     warned: dict[str, tuple[frozenset[str], dict[str, Any]]] = {}
     for rows in acalls.values():
