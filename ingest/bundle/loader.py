@@ -264,7 +264,7 @@ def _load_files(
             _flush(ctx, writer, batch)
         later = ctx.later_phone_nodes()
         if writer is not None:
-            # in chunks like the file's: at scale 127 one batch of about 345,000 phones was too
+            # in chunks like the file's: at scale 127 one batch of 322,931 phones was too
             # big for Neo4j's 512 MiB transaction pool
             for i in range(0, len(later), chunk):
                 writer.submit(later[i : i + chunk], [])

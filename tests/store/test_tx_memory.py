@@ -211,8 +211,8 @@ def test_an_ingest_refused_on_a_small_pool_gives_the_big_pools_graph(
 
 def test_a_call_files_later_phone_sources_come_in_chunks(tmp_path: Path) -> None:
     """The phones that a call file names with a new source are written at its end: in
-    batches of the loader's chunk, not all at once (at scale 127 one batch of about
-    345,000 phones was more than Neo4j's 512 MiB pool)."""
+    batches of the loader's chunk, not all at once (at scale 127 one batch of
+    322,931 phones was more than Neo4j's 512 MiB pool)."""
     folder = tmp_path / "bundle"
     generate(folder, seed=1, scale=0.5)
     phone_batches: list[int] = []
