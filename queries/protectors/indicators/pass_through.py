@@ -62,7 +62,7 @@ def exclusivity(s: Scene, node: str, to: str) -> float:
     extraction capped: its transfers are not all known, and it is a hub)."""
     if node in s.h.graph.get("capped", ()):
         return 0.0
-    sent = T.sends(s, node)
+    sent = _sends(s, node)
     total = sum(a for *_, a in sent)
     return sum(a for v, *_, a in sent if v == to) / total if total > 0 else 0.0
 
@@ -79,6 +79,14 @@ class _Chain:
     hops: tuple[_Hop, ...]
 
 
+def _sends(s: Scene, node: str) -> list[tuple[str, Key, datetime | None, float]]:
+    """:func:`T.sends`, read once per scene and node (chains ask for the same nodes often)."""
+    cache: dict[str, list[tuple[str, Key, datetime | None, float]]] = s.once("sends", dict)
+    if node not in cache:
+        cache[node] = T.sends(s, node)
+    return cache[node]
+
+
 def routine(s: Scene, x: str) -> set[Key]:
     """``x``'s own standing obligations: the payments of each series of at least
     ``[innocent] alike_min`` payments to one receiver whose references name an ordinary
@@ -90,7 +98,7 @@ def routine(s: Scene, x: str) -> set[Key]:
         inn = s.cfg["innocent"]
         words, tol = list(inn["ordinary_words"]), float(inn["alike_tolerance"])
         series: dict[str, list[tuple[Key, float]]] = defaultdict(list)
-        for v, k, _, amount in T.sends(s, x):
+        for v, k, _, amount in _sends(s, x):
             if amount > 0 and ordinary(s.h.edges[k].get("reference"), words):
                 series[v].append((k, amount))
         found: set[Key] = set()
@@ -112,7 +120,7 @@ def _forwards(s: Scene, x: str, t0: datetime, a0: float, cfg: dict[str, Any]) ->
     lag, share = timedelta(days=float(cfg["lag_days"])), float(cfg["share_min"])
     own = routine(s, x)
     parts: dict[str, list[tuple[datetime, Key, float]]] = defaultdict(list)
-    for v, k, at, amount in T.sends(s, x):
+    for v, k, at, amount in _sends(s, x):
         if at is not None and t0 <= at <= t0 + lag and amount > 0 and k not in own:
             parts[v].append((at, k, amount))
     hops = []
@@ -144,16 +152,23 @@ def chains(s: Scene) -> dict[str, list[_Chain]]:
     ring = set(s.accounts) | side
     ends: dict[str, list[_Chain]] = defaultdict(list)
     sureness = {n: T.sure(s, n) for n in ring}
+    banned_at: dict[float, set[str]] = {}  # the nodes at least as sure as a level
+    company_of: dict[str, bool] = {}
     for src in sorted(ring):
         # an intermediary the side inference counts less surely than the payer (a broker
         # paid by several members looks like the ring's side for that alone) may still be
         # the one who passes the payer's money on
-        banned = {n for n, c in sureness.items() if c >= sureness[src]} | s.victims
-        for x, k0, t0, a0 in T.sends(s, src):
+        level = sureness[src]
+        if level not in banned_at:
+            banned_at[level] = {n for n, c in sureness.items() if c >= level} | s.victims
+        banned = banned_at[level]
+        for x, k0, t0, a0 in _sends(s, src):
             if x in banned or t0 is None or a0 <= 0:
                 continue
             # one company alone in between may be money's layered_payment
-            company = any(has(h, p, "Organization") for p, _ in into(h, x, *R.HOLDS))
+            if x not in company_of:
+                company_of[x] = any(has(h, p, "Organization") for p, _ in into(h, x, *R.HOLDS))
+            company = company_of[x]
             for hop in _forwards(s, x, t0, a0, cfg):
                 if hop.to in banned or hop.to == x:
                     continue
