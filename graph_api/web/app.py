@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -35,11 +34,6 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        threads = settings.request_threads(
-            store.kind if store is not None else settings.store.partition(":")[0]
-        )
-        if threads is not None:
-            anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         # the whole-graph results, computed before the first request asks (/readyz)
         await services.warmer.start()
         try:

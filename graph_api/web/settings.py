@@ -98,9 +98,6 @@ class Settings(BaseModel):
     #: protector rankings computed at the same time (by requests and the warm-up); the
     #: others wait their turn: on two cores many at once only slow each other down
     rank_concurrency: int = Field(default=2, ge=1, le=64)
-    #: requests answered at once by threads (``TELUSUR_THREADS``); 0 is the store's
-    #: default, :meth:`request_threads`
-    threads: int = Field(default=0, ge=0, le=1000)
     #: layers of the protector cache switched off (``TELUSUR_RANKING_OFF``: a comma list
     #: of ``groups``, ``moments``; to measure what each buys,
     #: :class:`queries.protectors.Layers`)
@@ -187,7 +184,6 @@ class Settings(BaseModel):
             warm_interval=_seconds(env, "TELUSUR_WARM_INTERVAL", 1.0),
             rank_concurrency=int(_seconds(env, "TELUSUR_RANK_CONCURRENCY", 2)),
             ranking_off=env.get("TELUSUR_RANKING_OFF", ""),
-            threads=int(env.get("TELUSUR_THREADS") or 0),
         )
 
     def model_post_init(self, _context: object) -> None:
@@ -206,21 +202,6 @@ class Settings(BaseModel):
             self._proxies = tuple(ip_network(p, strict=False) for p in self.trusted_proxies)
         except ValueError as exc:
             raise ConfigError(f"TELUSUR_TRUSTED_PROXIES: {exc}") from None
-
-    def request_threads(self, store_kind: str) -> int | None:
-        """How many threads answer requests at once (``None``: anyio's default, 40).
-
-        The embedded store's reads are CPU work in this process, in and out of the
-        interpreter lock with every SQLite call: forty threads then hand the lock over
-        far more often than they work, and cost about 0.6 ms of CPU more per request
-        at 50 clients than a few threads do (docs/performance.md, "The HTTP API"). A
-        Neo4j store's threads mostly wait on the network, where the default fits.
-        """
-        if self.threads:
-            return self.threads
-        if store_kind == "embedded":
-            return min(40, 4 * (os.cpu_count() or 1))
-        return None
 
     def trusts_proxy(self, address: str) -> bool:
         """Whether ``address`` (a client's IP address) is one of ``trusted_proxies``."""
