@@ -108,7 +108,7 @@ class BulkWriter(abc.ABC):
     thread that opened the writer see every batch submitted before them. A batch that
     fails raises, at the latest at the next :meth:`submit` or at :meth:`close`, and
     nothing submitted after it is written. ``on_result`` is called once per written
-    transaction, in order.
+    batch (its parts added up), in order.
 
     Use it as a context manager: leaving the block writes what is left; leaving it
     with an error still writes what was submitted before it (as a sequential run
