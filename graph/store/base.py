@@ -104,8 +104,9 @@ class BulkWriter(abc.ABC):
     is always a prefix of what was submitted, so a crash half-way is mended by
     submitting the same batches again. (On Neo4j a batch the server refuses for
     memory is written in halves, each its own transaction, in order: the prefix then
-    ends inside that batch, and rerunning still mends it, as every write merges.) Reads and writes through the store from the
-    thread that opened the writer see every batch submitted before them. A batch that
+    ends inside that batch, and rerunning still mends it, as every write merges.)
+    Reads and writes through the store from the thread that opened the writer see
+    every batch submitted before them. A batch that
     fails raises, at the latest at the next :meth:`submit` or at :meth:`close`, and
     nothing submitted after it is written. ``on_result`` is called once per written
     batch (its parts added up), in order.
