@@ -17,6 +17,7 @@ its near miss:
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -137,6 +138,59 @@ def test_a_broker_paid_by_both_members_passes_their_money_on(
     # n = 6 x grade 1 x spouse 0.9 x exclusivity 1; 80 % kept, two days
     n = 6 * 0.9
     assert got["score"] == pytest.approx((1 - math.exp(-n / 2)) * 0.8 * (1 - 2 / 14), abs=1e-3)
+
+
+# -- a broker with a business of his own ----------------------------------------------
+def _trader(to_wife: str) -> G:
+    """Trader D runs a business: he pays twelve suppliers Rp 5 juta every week of 2023.
+    Budi pays him Rp 10 juta four times. ``to_wife`` "after": two days after each, D
+    pays the official's wife Rp 8 juta; "weekly": D pays her Rp 8 juta every week."""
+    g = G()
+    g.official("t:P")
+    g.n("t:W", "Person", name="Wife")
+    g.n("t:AW", "Account")
+    g.r("HOLDS", "t:W", "t:AW")
+    g.r("FAMILY", "t:P", "t:W", detail="spouse")
+    g.n("t:D", "Person", name="Trader")
+    g.n("t:AD", "Account")
+    g.r("HOLDS", "t:D", "t:AD")
+    start = datetime(2023, 1, 2, 9, tzinfo=UTC)
+    for i in range(12):
+        g.n(f"t:AS{i}", "Account")
+    for week in range(52):
+        day = start + timedelta(days=7 * week)
+        for i in range(12):
+            g.pay("t:AD", f"t:AS{i}", f"{day + timedelta(hours=i):%Y-%m-%dT%H:%M:%SZ}", 5e6)
+        if to_wife == "weekly":
+            g.pay("t:AD", "t:AW", f"{day + timedelta(days=3):%Y-%m-%dT%H:%M:%SZ}", 8e6)
+    for month in (2, 5, 8, 11):
+        g.pay("t:AM", "t:AD", f"2023-{month:02d}-15T09:00:00Z", 1e7)
+        if to_wife == "after":
+            g.pay("t:AD", "t:AW", f"2023-{month:02d}-17T09:00:00Z", 8e6)
+    return g
+
+
+def test_a_broker_with_a_business_of_his_own_still_passes_on(store: Store) -> None:
+    """The wife gets 1 % of what D sends, but every rupiah of it in the two days after
+    Budi paid him, where chance would put 8 %: D pays her because the ring paid him
+    (the share alone gave 0.01, and a score of 0.04)."""
+    got = kind(_trader("after").rank(store), "t:P", "pass_through")
+    assert got["facts"]["count"] == 4
+    # a supplier's weekly payment that falls on a window's last moment counts in it
+    assert got["facts"]["exclusivity"] > 0.8
+    n = 4 * 0.9 * got["facts"]["exclusivity"]  # grade 1 x spouse 0.9 x exclusivity
+    assert got["score"] == pytest.approx((1 - math.exp(-n / 2)) * 0.8 * (1 - 2 / 14), abs=1e-3)
+    assert got["score"] > 0.5
+
+
+def test_a_trader_paying_the_wife_every_week_is_not_specific(store: Store) -> None:
+    """Near miss: D pays her every week whatever comes in; a payment follows each of
+    Budi's within the window as chance would have it, so only her share of what D
+    sends (8 / 68) counts."""
+    got = kind(_trader("weekly").rank(store), "t:P", "pass_through")
+    assert got["facts"]["count"] == 4
+    assert got["facts"]["exclusivity"] == pytest.approx(8 / 68, abs=1e-3)
+    assert got["score"] < 0.15
 
 
 # -- an intermediary's rent is his own obligation -------------------------------------

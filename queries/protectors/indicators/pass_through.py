@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,14 +58,62 @@ class _Hop:
     keys: tuple[Key, ...]
 
 
-def exclusivity(s: Scene, node: str, to: str) -> float:
-    """The share of the money ``node`` sends that goes to ``to`` (0 for a node the
-    extraction capped: its transfers are not all known, and it is a hub)."""
+def exclusivity(s: Scene, node: str, to: str, fed_by: str, lag: timedelta) -> float:
+    """How specifically ``node`` passes money on to ``to``: the larger of
+
+    * the share of all it sends that goes to ``to`` (a broker who forwards only to the
+      official's wife: 1; a shop that pays her as it pays 19 others: 0.05), and
+    * how surely its payments to ``to`` follow ``fed_by``'s payments into it, times her
+      share of what it pays beyond chance in those windows. A trader with a business of
+      his own who pays the official's wife only in the days after the ring paid him,
+      while his suppliers are paid every week whatever comes in, is near 1; a shop that
+      pays her every week is near 0, however often a payment falls after the ring's.
+
+    "Beyond chance": chance is the part of ``node``'s active time the windows of ``lag``
+    after ``fed_by``'s payments cover; a payee's money inside them beyond that part of
+    all he gets is what the windows explain, and how surely is ``(timed - chance) /
+    (1 - chance)`` of ``to``'s own share inside.
+
+    0 for a node the extraction capped: its transfers are not all known, and it is a hub.
+    """
     if node in s.h.graph.get("capped", ()):
         return 0.0
     sent = _sends(s, node)
     total = sum(a for *_, a in sent)
-    return sum(a for v, *_, a in sent if v == to) / total if total > 0 else 0.0
+    share = sum(a for v, *_, a in sent if v == to) / total if total > 0 else 0.0
+    received = [(u, s.when(k)) for u, k in into(s.h, node, *R.MONEY)]
+    fed = sorted({t for u, t in received if u == fed_by and t is not None})
+    times = [t for *_, t, _ in sent if t is not None] + [t for _, t in received if t is not None]
+    if not fed or not times or max(times) - min(times) <= lag:
+        return share
+    first, last = min(times), max(times)
+    covered, reach = timedelta(0), first
+    for f in fed:  # the windows' union, within the active time
+        start, end = max(f, reach), min(f + lag, last)
+        if end > start:
+            covered += end - start
+            reach = end
+    chance = min(1.0, covered / (last - first))
+    if chance >= 1:
+        return share
+    inside: dict[str, float] = defaultdict(float)
+    every: dict[str, float] = defaultdict(float)
+    for v, _, t, a in sent:
+        if t is not None and a > 0:
+            every[v] += a
+            if _after(fed, t, lag):
+                inside[v] += a
+    beyond = {v: max(0.0, inside[v] - chance * every[v]) for v in every}
+    if every.get(to, 0.0) <= 0 or sum(beyond.values()) <= 0:
+        return share
+    sure = max(0.0, (inside[to] / every[to] - chance) / (1 - chance))
+    return max(share, sure * beyond[to] / sum(beyond.values()))
+
+
+def _after(fed: list[datetime], t: datetime, lag: timedelta) -> bool:
+    """Whether ``t`` falls within ``lag`` after one of the (sorted) moments ``fed``."""
+    i = bisect_right(fed, t)
+    return i > 0 and t - fed[i - 1] <= lag
 
 
 @dataclass(frozen=True)
@@ -202,8 +251,8 @@ def pass_through(s: Scene, o: str) -> Indicator:
         src, k0, t0, a0, x, path = c.src, c.k0, c.t0, c.a0, c.x, c.hops
         excl = 1.0
         chain = [x, *(p.to for p in path)]
-        for a, b in zip(chain, chain[1:], strict=False):
-            excl *= exclusivity(s, a, b)
+        for fed_by, a, b in zip([src, *chain], chain, chain[1:], strict=False):
+            excl *= exclusivity(s, a, b, fed_by, timedelta(days=lag_days))
         end = targets[path[-1].to]
         head: tuple[list[str], list[Key]] = ([src], [k0])
         if src in s.accounts:
