@@ -13,10 +13,13 @@ most of it, soonest.
 
 Strength ``(1 - exp(-n / count_scale)) * proportion * speed``: ``n`` sums over the
 passed-on payments their grade times the side's ``[via]`` weight times the
-intermediaries' *exclusivity* (the share of everything each intermediary sends
-that goes on along the path: a shop or a payroll that pays many people is close to
-0, a broker who forwards only to the official's wife is 1); ``proportion`` is the
-mean share passed on and ``speed`` the mean ``1 - lag / (2 * lag_days)``.
+intermediaries' *exclusivity* (:func:`exclusivity`: the share of everything each
+intermediary sends that goes on along the path, or, when larger, how surely his
+payments to it follow the ring's payments into him beyond chance: a shop or a payroll
+that pays many people alike is close to 0, a broker who forwards only to the
+official's wife, or a trader who pays her only after the ring paid him, is near 1);
+``proportion`` is the mean share passed on and ``speed`` the mean
+``1 - lag / (2 * lag_days)``.
 Repetition is what makes it strong: one passed-on payment stays weak.
 
 Misses intermediaries that pass on from another account than the one paid into
