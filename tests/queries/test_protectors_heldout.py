@@ -41,6 +41,15 @@ def _acting(g: G, who: str, phone: str) -> None:
     g.r("SUSPECT_IN", who, "t:K", since="2023-01-10")
 
 
+def _official_and_wife(g: G) -> None:
+    """Official t:P and his wife t:W, who holds account t:AW."""
+    g.official("t:P")
+    g.n("t:W", "Person", name="Wife")
+    g.n("t:AW", "Account")
+    g.r("HOLDS", "t:W", "t:AW")
+    g.r("FAMILY", "t:P", "t:W", detail="spouse")
+
+
 def _raids(g: G) -> list[str]:
     """Two raids about the ring's case that found nothing (aimed at Budi)."""
     days = []
@@ -77,11 +86,7 @@ def test_a_relative_paid_only_by_unrecorded_hands(store: Store) -> None:
     """Many small payments to the official's wife, all from the accounts of two people
     who act for the ring without a member_of row (no member ever pays her)."""
     g = G()
-    g.official("t:P")
-    g.n("t:W", "Person", name="Wife")
-    g.n("t:AW", "Account")
-    g.r("HOLDS", "t:W", "t:AW")
-    g.r("FAMILY", "t:P", "t:W", detail="spouse")
+    _official_and_wife(g)
     for who, phone, acc in (("t:U", "+62877", "t:AU"), ("t:U2", "+62878", "t:AU2")):
         _acting(g, who, phone)
         g.n(acc, "Account")
@@ -115,11 +120,7 @@ def test_a_broker_paid_by_both_members_passes_their_money_on(
     wife the next day. Each chain starts at the member who paid (sure 1.0), not at B (his
     confidence), and the forward to the wife is counted once."""
     g = G()
-    g.official("t:P")
-    g.n("t:W", "Person", name="Wife")
-    g.n("t:AW", "Account")
-    g.r("HOLDS", "t:W", "t:AW")
-    g.r("FAMILY", "t:P", "t:W", detail="spouse")
+    _official_and_wife(g)
     for who, acc in (("t:B", "t:AB"), ("t:X", "t:AX")):
         g.n(who, "Person", name=who)
         g.n(acc, "Account")
@@ -146,11 +147,7 @@ def _trader(to_wife: str) -> G:
     Budi pays him Rp 10 juta four times. ``to_wife`` "after": two days after each, D
     pays the official's wife Rp 8 juta; "weekly": D pays her Rp 8 juta every week."""
     g = G()
-    g.official("t:P")
-    g.n("t:W", "Person", name="Wife")
-    g.n("t:AW", "Account")
-    g.r("HOLDS", "t:W", "t:AW")
-    g.r("FAMILY", "t:P", "t:W", detail="spouse")
+    _official_and_wife(g)
     g.n("t:D", "Person", name="Trader")
     g.n("t:AD", "Account")
     g.r("HOLDS", "t:D", "t:AD")
