@@ -384,19 +384,8 @@ def _cut(groups: dict[K, Columns], first: int) -> tuple[dict[K, Columns], dict[K
         if first >= size:
             head[key] = columns
         elif first > 0:
-            head[key], tail[key] = _slice(columns, 0, first), _slice(columns, first, size)
+            head[key], tail[key] = columns.rows(0, first), columns.rows(first, size)
         else:
             tail[key] = columns
         first = max(0, first - size)
     return head, tail
-
-
-def _slice(c: Columns, i: int, j: int) -> Columns:
-    """Rows ``i`` to ``j`` of ``c`` (every column cut alike)."""
-    return Columns(
-        c.ids[i:j],
-        {k: v[i:j] for k, v in c.ends.items()},
-        {k: v[i:j] for k, v in c.scalars.items()},
-        {k: v[i:j] for k, v in c.lists.items()},
-        None if c.rest is None else c.rest[i:j],
-    )

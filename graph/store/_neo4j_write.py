@@ -208,6 +208,16 @@ class Columns:
             rest,
         )
 
+    def rows(self, i: int, j: int) -> Columns:
+        """Rows ``i`` to ``j`` (every column cut alike)."""
+        return Columns(
+            self.ids[i:j],
+            {k: v[i:j] for k, v in self.ends.items()},
+            {k: v[i:j] for k, v in self.scalars.items()},
+            {k: v[i:j] for k, v in self.lists.items()},
+            None if self.rest is None else self.rest[i:j],
+        )
+
     def chunks(self, size: int) -> list[dict[str, Rows]]:
         """Statement parameters of at most ``size`` rows each: ``id`` (and ``start``,
         ``end``), then ``s0``, ``s1``… (``scalars`` in order), ``l0``, ``l1``…
