@@ -20,6 +20,7 @@ from graph.context import Actor, acting_as
 from graph.errors import NotFound, StoreUnavailable
 from graph.store import Store
 from graph_api.web.flags import FlagBook
+from graph_api.web.kept import KeptReport
 from graph_api.web.masking import Redactor, Strings, Victims, dumps, victims
 from graph_api.web.problems import Problem
 from graph_api.web.services import Services
@@ -173,6 +174,26 @@ class Ctx:
         """The protector report of ``ring_id`` as ``rank_protectors`` gives it, kept until
         the store changes (:class:`queries.protectors.Rankings`), with every string it
         may contain. Not cleaned: pass both to :meth:`show`."""
+        report, kept = self._kept_report(ring_id, top=top, as_of=as_of)
+        stamp = Strings.of(report["as_of"])  # the one string the view adds
+        return report, Strings.join(kept.strings, stamp)
+
+    def protectors_answer(self, ring_id: str, *, top: int | None, as_of: str | None) -> Any:
+        """The protectors route's answer: :meth:`show` of the report; when the role's
+        rules change nothing in it, written from its entries as checked once when it was
+        ranked (:meth:`graph_api.web.kept.KeptReport.answer`)."""
+        report, kept = self._kept_report(ring_id, top=top, as_of=as_of)
+        strings = Strings.join(kept.strings, Strings.of(report["as_of"]))
+        shown = self.show(report, "ring", strings)
+        if shown is report:
+            answer = kept.answer(report)
+            if answer is not None:
+                return answer
+        return shown
+
+    def _kept_report(
+        self, ring_id: str, *, top: int | None, as_of: str | None
+    ) -> tuple[dict[str, Any], KeptReport]:
         store = self.services.stores.get()
         gen = self.generation(store)
         report, found = self._on(
@@ -181,8 +202,7 @@ class Ctx:
                 s, ring_id, as_of=as_of, top=top, generation=gen
             ),
         )
-        stamp = Strings.of(report["as_of"])  # the one string the view adds
-        return dict(report), Strings.join(found.extra, stamp)
+        return dict(report), found.extra
 
     def redactor(self) -> Redactor:
         cached: Redactor | None = getattr(self.request.state, "redactor", None)
@@ -191,7 +211,9 @@ class Ctx:
         role = self.user.role
         vics = self.derived(VICTIMS, victims) if role == "reskrim" else Victims()
         red = Redactor(
-            role=role, victims=vics, key=self.services.mask_key,
+            role=role,
+            victims=vics,
+            key=self.services.mask_key,
             user=self.user.name,
         )
         self.request.state.redactor = red

@@ -17,8 +17,8 @@ from graph.errors import StoreUnavailable
 from graph.store import Store, open_store
 from graph_api.web import flags
 from graph_api.web.audit import AuditLog, open_trail, propam_activity
+from graph_api.web.kept import KeptReport
 from graph_api.web.locks import ProcessLock
-from graph_api.web.masking import Strings
 from graph_api.web.ratelimit import Limiter, RateLimiter, SharedRateLimiter
 from graph_api.web.security import TokenCache
 from graph_api.web.settings import Settings
@@ -181,7 +181,7 @@ class Services:
             layers=Layers.parse(s.ranking_off),
             max_rings=max(1, s.cache_entries // 2),
             slots=threading.BoundedSemaphore(s.rank_concurrency),
-            annotate=Strings.of,
+            annotate=KeptReport.of,
         )
         self.warmer = Warmer(
             self.stores, self.rankings, self.generations, interval=s.warm_interval

@@ -90,8 +90,7 @@ def protectors(
     The ranking is kept until the graph changes (and reused only for moments on the
     same side of every time boundary); the role's view is applied to each response.
     """
-    report, strings = ctx.protectors(_ring(ctx, id), top=top, as_of=as_of)
-    return ctx.show(report, "ring", strings)
+    return ctx.protectors_answer(_ring(ctx, id), top=top, as_of=as_of)
 
 
 @router.get(
