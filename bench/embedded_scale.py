@@ -11,7 +11,9 @@ process (``ru_maxrss`` of the child, from ``os.wait4``):
 - ``telusur --help`` and ``telusur --version``;
 - ``telusur stats``;
 - ``entity`` and ``search``: ``queries.entity`` / ``queries.search`` in a fresh
-  interpreter (the command line has no such commands; the API calls these);
+  interpreter (the command line has no such commands; the API calls these); search
+  for a person's name, and for a phone number as written in the bundle (a text with
+  a digit is also looked up in the extra columns);
 - ``telusur protectors RING --top 3``;
 - ``telusur render --ring RING``.
 
@@ -126,6 +128,7 @@ def commands(folder: Path) -> dict[str, list[str]]:
     ring_key = sorted(truth["rings"])[0]
     ring, official = f"synth:{ring_key}", f"synth:{truth['rings'][ring_key]['protectors'][0]}"
     name = first(bundle / "people.csv", "name")
+    number = first(bundle / "people.csv", "phones").split(";")[0].strip()
     page = folder / "ring.html"
     return {
         "--version": ["-c", CLI, "--version"],
@@ -133,6 +136,7 @@ def commands(folder: Path) -> dict[str, list[str]]:
         "stats": ["-c", CLI, "stats", "--store", uri],
         "entity": ["-c", ENTITY, uri, official],
         "search": ["-c", SEARCH, uri, name],
+        "search a number": ["-c", SEARCH, uri, number],
         "protectors --top 3": ["-c", CLI, "protectors", ring, "--top", "3", "--store", uri],
         "render --ring": ["-c", CLI, "render", "--ring", ring, "--out", str(page), "--store", uri],
     }

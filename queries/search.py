@@ -180,8 +180,8 @@ def _embedded_prefixes(
 
 
 def _embedded_identifiers(g: Any, values: list[str], phone: str | None) -> list[tuple[str, str]]:
-    """Identifier hits through the store's value index; the extra columns (no index can
-    hold them) by reading every node, and only for a text with a digit in it."""
+    """Identifier hits through the store's value index (the extra columns' values too,
+    asked only for a text with a digit in it, as on Neo4j)."""
     found: list[tuple[str, str]] = []
     wanted = set(values)
     for nid in values:
@@ -195,12 +195,7 @@ def _embedded_identifiers(g: Any, values: list[str], phone: str | None) -> list[
             if "Official" in g.nodes[start][LABELS]:
                 found.append((start, "id_number"))
     if _looks_like_an_identifier(values):
-        for nid, attrs in g.nodes(data=True):
-            if any(
-                k.startswith(EXTRA_PREFIX) and isinstance(v, str) and v in wanted
-                for k, v in attrs.items()
-            ):
-                found.append((nid, "extra"))
+        found += [(nid, "extra") for nid in g.ids_by_extra_value(wanted)]
     if phone is not None:
         for _, nid in g.ids_by_value("Phone", "number", [phone]):
             found.append((nid, "phone"))

@@ -7,7 +7,10 @@ from an index instead of from every row:
 - ``node_labels``: the nodes of a label;
 - ``node_values``: ``(label, prop, value) -> id`` for the properties the model
   marks ``indexed`` or ``identifier`` (a list property: one row per element), the
-  embedded twin of Neo4j's range indexes (``graph/store/schema.py``);
+  embedded twin of Neo4j's range indexes (``graph/store/schema.py``); and, under the
+  label ``""`` and the property ``x_`` (:data:`EXTRA`), the text values of every
+  node's extra columns (``x_*``, which no model names), so that search finds a value of
+  an extra id column without reading every node;
 - ``rels_<type>_<prop>``: relationships by a property the model marks ``indexed``
   (an expression index on the JSON, e.g. a call's ``cell_id``);
 - ``name_words``: every word of a node's names (``name_norm``, and ``name`` and
@@ -27,10 +30,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from graph.model import MODEL
+from graph.model import EXTRA_PREFIX, MODEL
 
 #: bumped when a derived table changes; ``meta.schema`` holds the store's
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 RECORD = """
 CREATE TABLE IF NOT EXISTS nodes (id TEXT PRIMARY KEY, labels TEXT NOT NULL, props TEXT NOT NULL);
@@ -74,6 +77,9 @@ INDEXED: Mapping[str, tuple[str, ...]] = {
     for label, spec in MODEL.nodes.items()
 }
 
+#: the ``(label, prop)`` under which ``node_values`` keeps the extra columns' values
+EXTRA: tuple[str, str] = ("", EXTRA_PREFIX)
+
 ValueRow = tuple[str, str, str, str]
 WordRow = tuple[str, str]
 
@@ -101,6 +107,9 @@ def value_rows(nid: str, labels: Iterable[str], props: Mapping[str, Any]) -> set
             for v in value if isinstance(value, list) else (value,):
                 if isinstance(v, str):
                     out.add((label, prop, v, nid))
+    for name, value in props.items():
+        if name.startswith(EXTRA_PREFIX) and isinstance(value, str):
+            out.add((*EXTRA, value, nid))
     return out
 
 

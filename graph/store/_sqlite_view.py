@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
-from graph.store._sqlite_index import INDEXED, REL_INDEXED
+from graph.store._sqlite_index import EXTRA, INDEXED, REL_INDEXED
 
 #: above every character: ``[p, p + _TOP)`` is every text starting with ``p``
 _TOP = "\U0010ffff"
@@ -240,6 +240,11 @@ class GraphView:
                 (label, prop, _json(sorted(set(values)))),
             )
         )
+
+    def ids_by_extra_value(self, values: Collection[str]) -> list[str]:
+        """Ids of the nodes with an extra column (``x_*``) whose text equals one of
+        ``values``; sorted."""
+        return sorted({i for _, i in self.ids_by_value(*EXTRA, values)})
 
     def ids_starting(self, prefixes: Collection[str]) -> list[str]:
         """Ids of the nodes whose id starts with one of ``prefixes``, sorted (an index range)."""

@@ -44,7 +44,7 @@ def kept(store: EmbeddedStore) -> tuple[dict[str, int], dict[str, int]]:
 def small(store: EmbeddedStore) -> None:
     store.upsert(
         [
-            person("b:p1", "Siti Nurhaliza", nik="3504011205900001"),
+            person("b:p1", "Siti Nurhaliza", nik="3504011205900001", x_nhs_no="NHS-778-12"),
             person("b:p2", "Bambang Susilo", aliases=["Bambang Kecil"]),
             {"id": "b:a1", "labels": ["Account"], "props": {"bank": "BRI", "number": "001"}},
             {"id": "b:ph", "labels": ["Phone"], "props": {"number": "+6281234567890"}},
@@ -162,6 +162,27 @@ def test_an_older_store_gets_its_indexes_when_opened(tmp_path: Path) -> None:
         }
         with s.reading() as g:
             assert g.ids_by_name_words(["kecil"]) == ["b:p2"]
+            assert g.ids_by_extra_value(["NHS-778-12"]) == ["b:p1"]
+
+
+def test_extra_column_values_follow_every_write(embedded_store: EmbeddedStore) -> None:
+    """An extra column's text is found by value (no model names it), after a change only
+    by its new value, and not after its node is deleted; other types and names are not."""
+    s = embedded_store
+    small(s)
+    s.upsert([person("b:p2", "Bambang Susilo", x_nhs_no="NHS-1", x_rank=3, nik="NHS-9")], [])
+
+    def found(*values: str) -> list[str]:
+        with s.reading() as g:
+            return g.ids_by_extra_value(values)
+
+    assert found("NHS-778-12", "NHS-1") == ["b:p1", "b:p2"]
+    assert found("3", "NHS-9") == []  # a number, and a model property, are not extras
+    s.upsert([person("b:p1", "Siti Nurhaliza", x_nhs_no="NHS-2")], [])
+    assert found("NHS-778-12") == [] and found("NHS-2") == ["b:p1"]
+    s.delete_nodes(["b:p1"], labels=["Person"])
+    assert found("NHS-2") == []
+    assert found("NHS-1") == ["b:p2"]
 
 
 def busy(store: EmbeddedStore) -> None:
