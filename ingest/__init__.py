@@ -90,6 +90,7 @@ def ingest_path(
             )
     finally:
         writer.close()
+    store.index_new_columns()  # a column of its own the load brought (Neo4j's extras index)
     report.rejects_file = str(writer.path) if writer.count else None
     return report
 

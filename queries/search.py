@@ -38,18 +38,21 @@ that (a very common name), the two stores may differ.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from graph.errors import QueryError
-from graph.model import EXTRA_PREFIX, MODEL
+from graph.model import MODEL
 from graph.normalize import NormalizeError, normalize_name, normalize_phone
 from graph.store import Store
 from graph.store.embedded import name_fields
 from queries._common import LABELS, backend, caption, node_from_neo4j, reading, run
 from queries._types import SearchHit
+
+if TYPE_CHECKING:
+    from graph.store import Neo4jStore
 
 __all__ = ["search"]
 
@@ -228,6 +231,26 @@ def _embedded_named(g: Any, tokens: list[str]) -> list[tuple[str, list[str], dic
     return out
 
 
+def _neo4j_extras(store: Store, values: list[str]) -> list[dict[str, Any]]:
+    """The nodes with an extra column holding one of ``values``: through the full-text
+    index for the columns it covers, by reading every node for any it does not yet."""
+    keys, covered = cast("Neo4jStore", store).extra_columns()
+    indexed = sorted(set(keys) & set(covered))
+    rest = sorted(set(keys) - set(covered))
+    rows = []
+    if indexed:
+        lucene = " OR ".join(_phrase(v) for v in values)
+        rows += run(store, "search_extras_indexed", lucene=lucene, values=values, keys=indexed)
+    if rest:
+        rows += run(store, "search_extras", values=values, keys=rest)
+    return rows
+
+
+def _phrase(value: str) -> str:
+    """``value`` as one quoted Lucene phrase (inside quotes only ``\\`` and ``"`` are special)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def _looks_like_an_identifier(values: list[str]) -> bool:
     """Whether the extra columns are worth reading for ``values`` (a digit in them)."""
     return any(ch.isdigit() for v in values for ch in v)
@@ -292,7 +315,7 @@ def search(store: Store, *, q: str, limit: int = 20) -> list[SearchHit]:
                 rows[node["id"]] = (node["labels"], node["props"])
                 _keep_best(exact, node["id"], r["matched"])
         if _looks_like_an_identifier(values):
-            for r in run(store, "search_extras", values=values, prefix=EXTRA_PREFIX):
+            for r in _neo4j_extras(store, values):
                 node = node_from_neo4j(r)
                 rows[node["id"]] = (node["labels"], node["props"])
                 _keep_best(exact, node["id"], "extra")

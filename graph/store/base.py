@@ -332,6 +332,11 @@ class Store(abc.ABC):
     def check(self) -> dict[str, str]:
         """Reachability and identity of the store, for ``telusur store check``."""
 
+    def index_new_columns(self) -> None:  # noqa: B027 - optional hook
+        """Bring the indexes that follow the data's own column names up to date: a load
+        calls it when it is done. A store whose indexes follow every write (the
+        embedded store's ``node_values``) has nothing to do."""
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections and files."""
 

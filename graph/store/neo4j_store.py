@@ -26,7 +26,7 @@ from neo4j import exceptions as neo_exc
 
 from graph.context import current_actor
 from graph.errors import StoreUnavailable
-from graph.model import ENTITY_LABEL, MODEL
+from graph.model import ENTITY_LABEL, EXTRA_PREFIX, MODEL
 from graph.rows import NodeRow, RelRow
 from graph.store._neo4j_turn import LOCK_SCHEMA, holding
 from graph.store._neo4j_write import Prepared, q, seek, write
@@ -39,7 +39,7 @@ from graph.store.base import (
     UpsertResult,
     empty_counts,
 )
-from graph.store.schema import schema_statements
+from graph.store.schema import EXTRA_INDEX, extra_index_statements, schema_statements
 
 if TYPE_CHECKING:
     from graph.store._neo4j_bulk import Neo4jBulk
@@ -236,6 +236,33 @@ class Neo4jStore(Store):
         they are online: the store's statements name them in planner hints."""
         for stmt in [*schema_statements(), LOCK_SCHEMA]:
             self.run(stmt, write=True)
+        self.index_new_columns()
+        self.run("CALL db.awaitIndexes($seconds)", {"seconds": 600}, timeout=660)
+
+    def extra_columns(self) -> tuple[list[str], list[str]]:
+        """The extra columns' property names (``x_*``) the database knows, and those
+        :data:`~graph.store.schema.EXTRA_INDEX` covers while it is online."""
+        keys = self.run(
+            "CALL db.propertyKeys() YIELD propertyKey WHERE propertyKey STARTS WITH $prefix "
+            "RETURN propertyKey ORDER BY propertyKey",
+            {"prefix": EXTRA_PREFIX},
+        )
+        index = self.run(
+            "SHOW FULLTEXT INDEXES YIELD name, properties, state "
+            f"WHERE name = '{EXTRA_INDEX}' AND state = 'ONLINE' RETURN properties"
+        )
+        covered = sorted(index[0]["properties"]) if index else []
+        return [r["propertyKey"] for r in keys], covered
+
+    def index_new_columns(self) -> None:
+        """Make the extra columns' full-text index cover every ``x_*`` property name
+        (a new column: the index is made again, and Neo4j fills it from the data)."""
+        keys, covered = self.extra_columns()
+        if set(keys) <= set(covered):
+            return
+        for stmt in extra_index_statements(keys):
+            self.run(stmt, write=True)
+        # all of them: another process may have just made it again under the same name
         self.run("CALL db.awaitIndexes($seconds)", {"seconds": 600}, timeout=660)
 
     def _turn(self, waiting: Callable[[], None]) -> AbstractContextManager[None]:

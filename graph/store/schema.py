@@ -48,3 +48,22 @@ def schema_statements() -> list[str]:
         "ON EACH [n.name, n.name_norm, n.aliases]"
     )
     return out
+
+
+#: the full-text index over the extra columns (``x_*``): their names come from the data,
+#: so the index is made again when a load brings a new one (``Neo4jStore.index_new_columns``)
+EXTRA_INDEX = "extra_values"
+
+
+def extra_index_statements(keys: list[str]) -> list[str]:
+    """Statements that make :data:`EXTRA_INDEX` cover the property ``keys`` (extra
+    columns), one term per whole value (the ``keyword`` analyzer: a search matches a
+    value exactly, as the embedded store's ``node_values`` does)."""
+    if not keys:
+        return [f"DROP INDEX {EXTRA_INDEX} IF EXISTS"]
+    props = ", ".join("n.`" + k.replace("`", "``") + "`" for k in sorted(set(keys)))
+    return [
+        f"DROP INDEX {EXTRA_INDEX} IF EXISTS",
+        f"CREATE FULLTEXT INDEX {EXTRA_INDEX} IF NOT EXISTS FOR (n:{ENTITY_LABEL}) "
+        f"ON EACH [{props}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'keyword'}}}}",
+    ]

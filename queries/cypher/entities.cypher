@@ -57,14 +57,26 @@ CALL () {
 RETURN n.id AS id, labels(n) AS labels, properties(n) AS props, matched
 
 // name: search_extras
-// params: values, prefix
+// params: values, keys
 // mode: read
 // returns: rows of {id, labels, props}
-// doc: Nodes with an extra column (a property named $prefix + the column) whose value is
-//   one of $values. Reads every node: asked only for texts with a digit in them.
+// doc: Nodes whose extra column named in $keys (properties x_*) holds one of $values.
+//   Reads every node: only for the columns the full-text index extra_values does not
+//   cover yet (a column a load brought since the index was last made).
 MATCH (n:Entity)
-WHERE any(k IN keys(n) WHERE k STARTS WITH $prefix AND n[k] IN $values)
+WHERE any(k IN $keys WHERE n[k] IN $values)
 RETURN n.id AS id, labels(n) AS labels, properties(n) AS props
+
+// name: search_extras_indexed
+// params: lucene, values, keys
+// mode: read
+// returns: rows of {id, labels, props}
+// doc: The same through the full-text index extra_values (one term per whole value):
+//   $lucene is the quoted $values joined by OR; a hit is kept when one of its columns
+//   in $keys equals a value (as search_extras), not only an element of a list.
+CALL db.index.fulltext.queryNodes('extra_values', $lucene) YIELD node
+WITH node WHERE any(k IN $keys WHERE node[k] IN $values)
+RETURN node.id AS id, labels(node) AS labels, properties(node) AS props
 
 // name: search_names
 // params: lucene, candidates

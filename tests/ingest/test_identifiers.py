@@ -8,6 +8,7 @@ Each test writes a tiny bundle, ingests it and reads back through the store or
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 
 from graph.model import MODEL
@@ -99,3 +100,27 @@ def test_bad_imei_rejects_the_row(tmp_path: Path, store: Store) -> None:
     (row,) = rejects(tmp_path)
     assert "bad imei" in row["reason"]
     assert store.counts()["nodes"]["Handset"] == 0
+
+
+def test_extra_columns_stay_searchable_as_columns_come(tmp_path: Path, store: Store) -> None:
+    """A column a later load brings, and one written without a load, are searched as
+    the first (on Neo4j: the first two through the full-text index a load refreshes,
+    the last by reading the nodes until the next refresh); quotes and backslashes in a
+    value are a value like any other. (A database keeps every property name it was
+    ever given, and its index with them: the column written directly is new each run.)"""
+    fresh = f"x_lain_{secrets.token_hex(4)}"
+    load(tmp_path, store, {"people.csv": PEOPLE})
+    load(tmp_path, store, {"people.csv": "person_id,name,Kode Desa\np3,Ani,35.04.01\n"}, bundle="c")
+    store.upsert(
+        [
+            {
+                "id": "d:p4",
+                "labels": ["Person"],
+                "props": {"name": "Siti", fresh: 'L "9" \\ 9', "sources": ["d:s"]},
+            }
+        ],
+        [],
+    )
+    for q, nid in (("NHS-778-12", "a:p1"), ("35.04.01", "c:p3"), ('L "9" \\ 9', "d:p4")):
+        hits = [h for h in search(store, q=q) if h["matched"] == "extra"]
+        assert [h["id"] for h in hits] == [nid], (q, hits)
