@@ -193,7 +193,7 @@ def test_an_ingest_refused_on_a_small_pool_gives_the_big_pools_graph(
     ``Neo.TransientError.General.MemoryPoolOutOfMemoryError`` after half a minute of
     retries of the same batch."""
     folder = tmp_path / "bundle"
-    generate(folder, seed=1, scale=0.5)
+    generate(folder, seed=1, scale=0.25)
     graphs = []
     splits = []
     for name in ("small", "big"):
@@ -205,7 +205,7 @@ def test_an_ingest_refused_on_a_small_pool_gives_the_big_pools_graph(
         finally:
             store.close()
     assert splits[0] >= 1 and splits[1] == 0
-    assert len(graphs[0][0]) > 9_000 and len(graphs[0][1]) > 27_000
+    assert len(graphs[0][0]) > 5_000 and len(graphs[0][1]) > 15_000
     assert graphs[0] == graphs[1]
 
 
