@@ -11,8 +11,10 @@ NIK, passport, NRP/NIP, account number, NPWP, licence number, a handset's IMEI) 
 matched exactly, as typed or without spaces, dots, dashes, slashes and brackets
 (and that in upper case, as passports are kept). A text with a digit in it is also
 looked for in the bundles' extra columns (``x_<name>`` properties, e.g. an
-``x_nhs_no``): ``extra``. That look-up reads every node (no index can hold columns
-nobody declared), so it is skipped for texts without a digit (names).
+``x_nhs_no``): ``extra``, the whole value exactly. It goes through an index of the
+columns' values (the embedded store's ``node_values``; on Neo4j the full-text index
+``extra_values``, made again when a load brings a new column, and for a column written
+since, by reading every node), and is skipped for texts without a digit (names).
 
 Partial numbers and ids. A text of at least :data:`MIN_PREFIX` characters also finds
 what starts with it, after the exact hits (score 90.0): phones whose number starts
