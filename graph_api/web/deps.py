@@ -174,16 +174,14 @@ class Ctx:
         """The protector report of ``ring_id`` as ``rank_protectors`` gives it, kept until
         the store changes (:class:`queries.protectors.Rankings`), with every string it
         may contain. Not cleaned: pass both to :meth:`show`."""
-        report, kept = self._kept_report(ring_id, top=top, as_of=as_of)
-        stamp = Strings.of(report["as_of"])  # the one string the view adds
-        return report, Strings.join(kept.strings, stamp)
+        report, strings, _ = self._kept_report(ring_id, top=top, as_of=as_of)
+        return report, strings
 
     def protectors_answer(self, ring_id: str, *, top: int | None, as_of: str | None) -> Any:
         """The protectors route's answer: :meth:`show` of the report; when the role's
         rules change nothing in it, written from its entries as checked once when it was
         ranked (:meth:`graph_api.web.kept.KeptReport.answer`)."""
-        report, kept = self._kept_report(ring_id, top=top, as_of=as_of)
-        strings = Strings.join(kept.strings, Strings.of(report["as_of"]))
+        report, strings, kept = self._kept_report(ring_id, top=top, as_of=as_of)
         shown = self.show(report, "ring", strings)
         if shown is report:
             answer = kept.answer(report)
@@ -193,7 +191,9 @@ class Ctx:
 
     def _kept_report(
         self, ring_id: str, *, top: int | None, as_of: str | None
-    ) -> tuple[dict[str, Any], KeptReport]:
+    ) -> tuple[dict[str, Any], Strings, KeptReport]:
+        """The report's view, its strings (the kept report's and the one the view adds,
+        its moment) and what the service kept with it."""
         store = self.services.stores.get()
         gen = self.generation(store)
         report, found = self._on(
@@ -202,7 +202,8 @@ class Ctx:
                 s, ring_id, as_of=as_of, top=top, generation=gen
             ),
         )
-        return dict(report), found.extra
+        kept: KeptReport = found.extra
+        return dict(report), Strings.join(kept.strings, Strings.of(report["as_of"])), kept
 
     def redactor(self) -> Redactor:
         cached: Redactor | None = getattr(self.request.state, "redactor", None)
